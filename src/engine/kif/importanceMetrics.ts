@@ -1,0 +1,111 @@
+// Importance metrics (KIF.md §2), each with an on-device form for the tracker and a per-element form for the reference.
+import * as tf from '@tensorflow/tfjs';
+
+/** Cached scalar constants owned by the tracker, so no scalar is uploaded per step. */
+export type Scalars = (value: number) => tf.Scalar;
+
+/** Per-element state: sensitivity EMA Ī (or running mean) and uncertainty EMA Ū. */
+export interface SmoothingState<T> {
+  ibar: T;
+  ubar: T;
+}
+
+/** A step's result; `ubar` is absent when the rule leaves Ū untouched. */
+export type SmoothingUpdate<T> = { ibar: T; ubar?: T };
+
+export interface SmoothingStep {
+  beta1: number;
+  beta2: number;
+  /** Counted steps including this one (1 on the first counted step of a task). */
+  n: number;
+}
+
+/** How instantaneous sensitivities I_t become an element score. */
+export interface Smoothing {
+  step(i: tf.Tensor, prev: SmoothingState<tf.Tensor>, k: Scalars, s: SmoothingStep): SmoothingUpdate<tf.Tensor>;
+  score(state: SmoothingState<tf.Tensor>): tf.Tensor;
+  /** The same rule written literally, one element at a time (the reference). */
+  stepOf(i: number, prev: SmoothingState<number>, s: SmoothingStep): SmoothingUpdate<number>;
+  scoreOf(state: SmoothingState<number>): number;
+}
+
+export const smoothings: Record<'ema' | 'mean', Smoothing> = {
+  // Ī_t = β1·Ī + (1−β1)·I;  Ū_t = β2·Ū + (1−β2)·|I − Ī_t|;  s = Ī·Ū.
+  // On device with d = I − Ī_{t−1}: Ī_t = Ī + (1−β1)·d and I − Ī_t = β1·d, so |I − Ī_t| = β1·|d| (7 kernels, not 8).
+  ema: {
+    step: (i, { ibar, ubar }, k, { beta1, beta2 }) => {
+      const d = tf.sub(i, ibar);
+      return {
+        ibar: tf.add(ibar, tf.mul(d, k(1 - beta1))),
+        ubar: tf.add(tf.mul(ubar, k(beta2)), tf.mul(tf.abs(d), k(beta1 * (1 - beta2)))),
+      };
+    },
+    score: ({ ibar, ubar }) => tf.mul(ibar, ubar),
+    stepOf: (i, { ibar, ubar }, { beta1, beta2 }) => {
+      const nextI = beta1 * ibar + (1 - beta1) * i;
+      return { ibar: nextI, ubar: beta2 * ubar + (1 - beta2) * Math.abs(i - nextI) };
+    },
+    scoreOf: ({ ibar, ubar }) => ibar * ubar,
+  },
+  // TaSL's ablation without EMA smoothing and uncertainty: the score is the running mean of I over the task's steps.
+  mean: {
+    step: (i, { ibar }, _k, { n }) => ({ ibar: tf.add(ibar, tf.mul(tf.sub(i, ibar), tf.scalar(1 / n))) }),
+    score: ({ ibar }) => ibar,
+    stepOf: (i, { ibar }, { n }) => ({ ibar: ibar + (i - ibar) / n }),
+    scoreOf: ({ ibar }) => ibar,
+  },
+};
+
+export interface ImportanceMetric {
+  label: string;
+  /** I_t from the product w·g, on device. */
+  sensitivity(wg: tf.Tensor, k: Scalars): tf.Tensor;
+  sensitivityOf(wg: number): number;
+  smoothing: keyof typeof smoothings;
+}
+
+export const importanceMetrics: Record<string, ImportanceMetric> = {
+  'first-order': {
+    label: '|w·g| with EMA sensitivity and uncertainty (KIF default)',
+    sensitivity: (wg) => tf.abs(wg),
+    sensitivityOf: (wg) => Math.abs(wg),
+    smoothing: 'ema',
+  },
+  'second-order': {
+    label: '|w·g − ½(w·g)²| with EMA sensitivity and uncertainty (KIF with LoRA)',
+    sensitivity: (wg, k) => tf.abs(tf.mul(wg, tf.sub(k(1), tf.mul(wg, k(0.5))))),
+    sensitivityOf: (wg) => Math.abs(wg - 0.5 * wg * wg),
+    smoothing: 'ema',
+  },
+  plain: {
+    label: 'running mean of |w·g|, no EMA or uncertainty (TaSL ablation)',
+    sensitivity: (wg) => tf.abs(wg),
+    sensitivityOf: (wg) => Math.abs(wg),
+    smoothing: 'mean',
+  },
+};
+
+export function importanceMetric(name: string): ImportanceMetric {
+  const m = importanceMetrics[name];
+  if (!m) throw new Error(`unknown importance metric "${name}"; known: ${Object.keys(importanceMetrics).join(', ')}`);
+  return m;
+}
+
+export interface ImportanceOptions {
+  metric: string;
+  beta1: number;
+  beta2: number;
+  /** KIF skips the first optimizer step of each task. */
+  skipFirstStep: boolean;
+}
+
+export const importanceDefaults: ImportanceOptions = { metric: 'first-order', beta1: 0.85, beta2: 0.85, skipFirstStep: true };
+
+/** Resolves options against the defaults and checks them; throws naming every bad knob. */
+export function resolveImportanceOptions<T extends ImportanceOptions>(defaults: T, options: Partial<T>): T {
+  const o = { ...defaults, ...options };
+  importanceMetric(o.metric);
+  const bad = (['beta1', 'beta2'] as const).filter((k) => !(o[k] >= 0 && o[k] <= 1)).map((k) => `${k} must be in [0, 1] (got ${o[k]})`);
+  if (bad.length > 0) throw new Error(`importance: ${bad.join('; ')}`);
+  return o;
+}
