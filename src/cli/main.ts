@@ -1,0 +1,33 @@
+// Headless runner: `npm run cli -- <command> [flags]`.
+import { parseArgs, UsageError } from './args';
+import { commands } from './commands/registry';
+import './commands/train';
+
+// tfjs prints a hint to install tfjs-node, which cannot install here; keep stdout clean for JSON lines.
+const log = console.log;
+console.log = (...a: unknown[]) => {
+  if (typeof a[0] === 'string' && (a[0].includes('tfjs-node') || a[0].startsWith('\n====='))) return;
+  log(...a);
+};
+
+function help(): string {
+  const lines = [...commands.values()].map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `usage: npm run cli -- <command> [flags]\n\ncommands:\n${lines.join('\n')}`;
+}
+
+async function main() {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === 'help' || name === '--help') {
+    console.log(help());
+    return;
+  }
+  const cmd = commands.get(name);
+  if (!cmd) throw new UsageError(`unknown command "${name}"\n\n${help()}`);
+  await cmd.run(parseArgs(rest));
+}
+
+main().catch((e: unknown) => {
+  const usage = e instanceof UsageError;
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(usage ? 2 : 1);
+});
