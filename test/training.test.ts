@@ -63,12 +63,37 @@ describe('training loop', () => {
     }
   });
 
-  it('stops at a non-finite loss naming the step, keeping the weights from before it', async () => {
+  it('the host (JavaScript) and device (flat kernels) AdamW paths give the same weights', async () => {
+    const after = async (optimizerOn: 'host' | 'device') => {
+      await useBackend('wasm');
+      const c = byteConfig();
+      const model = makeModel(c, 6);
+      const enc = data();
+      const t = new Trainer(model, settings({ steps: 5, optimizerOn }));
+      const log = await t.train(enc, shapeFor(enc, 4, 32, 16));
+      const w = await model.exportWeights();
+      t.dispose();
+      model.dispose();
+      return { w, log };
+    };
+    const a = await after('host');
+    const b = await after('device');
+    a.log.forEach((s, i) => expect(Math.abs(s.gradNorm - b.log[i].gradNorm)).toBeLessThan(1e-3 * s.gradNorm));
+    for (const [name, t] of a.w) {
+      const u = (b.w.get(name) as { data: Float32Array }).data;
+      let worst = 0;
+      t.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - u[i]))));
+      expect(worst, name).toBeLessThan(1e-5);
+    }
+  });
+
+  for (const optimizerOn of ['host', 'device'] as const)
+  it(`stops at a non-finite loss naming the step, keeping the weights from before it (${optimizerOn} update)`, async () => {
     await useBackend('wasm');
     const c = byteConfig();
     const model = makeModel(c, 3);
     const enc = data();
-    const t = new Trainer(model, settings({ steps: 10 }));
+    const t = new Trainer(model, settings({ steps: 10, optimizerOn }));
     let before = new Map<string, Float32Array>();
     let err: unknown;
     try {

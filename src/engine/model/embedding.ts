@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** One-hot rows as float32. The wasm OneHot kernel ignores the dtype argument (it writes int32 bits), so cast. */
-export const oneHotFloat = (ids: tf.Tensor1D, depth: number): tf.Tensor2D => tf.cast(tf.oneHot(ids, depth), 'float32');
+export const oneHotFloat = (ids: tf.Tensor1D, depth: number): tf.Tensor2D => tf.cast(tf.oneHot(ids, depth), 'float32') as tf.Tensor2D;
 
 const hasSegmentSum = () => tf.getKernel('UnsortedSegmentSum', tf.getBackend()) !== undefined;
 
-const gatherWithMatmulGrad = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+const gatherWithMatmulGrad = tf.customGrad(((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
   save([ids]);
   const rows = table.shape[0];
   return {
@@ -17,7 +17,7 @@ const gatherWithMatmulGrad = tf.customGrad((table: tf.Tensor, ids: tf.Tensor, sa
       return [tf.matMul(tf.transpose(oneHot), dy as tf.Tensor2D), tf.zerosLike(saved[0])];
     },
   };
-});
+}) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** table [rows, dim], ids int32 [n] -> [n, dim], differentiable with respect to table on every backend. */
 export function lookupRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {

@@ -12,13 +12,13 @@ export function swapLast(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, perm);
 }
 
-const plainProducts = tf.customGrad((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+const plainProducts = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)],
   };
-});
+}) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** Backends whose transposed matMul is slow enough to be worth explicit transposes. */
 const explicitTransposeBackends = new Set(['wasm']);

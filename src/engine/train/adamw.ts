@@ -1,4 +1,6 @@
 // AdamW with decoupled weight decay, as PyTorch's torch.optim.AdamW: w ← w·(1 − lr·wd) − lr/bc1 · m / (√v/√bc2 + ε).
+// All parameters are updated as one flat vector (one concat, a dozen elementwise kernels, one split) rather than
+// a dozen kernels per tensor: on wasm and WebGPU the per-kernel overhead, not the arithmetic, dominates small models.
 import * as tf from '@tensorflow/tfjs';
 
 export interface AdamWSettings {
@@ -18,46 +20,110 @@ export const adamWDefaults: AdamWSettings = {
   noDecay: (name) => name.includes('layer_norm'),
 };
 
+/** Concatenates tensors into one flat vector, in the given order. */
+export const flatten = (ts: tf.Tensor[]): tf.Tensor1D => tf.concat(ts.map((t) => tf.reshape(t, [-1]))) as tf.Tensor1D;
+
+/** Cuts a flat vector back into tensors of the given shapes. Slices, not tf.split: wasm's SplitV is far slower. */
+export function unflatten(flat: tf.Tensor1D, shapes: number[][]): tf.Tensor[] {
+  let offset = 0;
+  return shapes.map((shape) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const part = tf.reshape(tf.slice(flat, [offset], [size]), shape);
+    offset += size;
+    return part;
+  });
+}
+
 export class AdamW {
-  private readonly m = new Map<string, tf.Variable>();
-  private readonly v = new Map<string, tf.Variable>();
+  private m?: tf.Variable;
+  private v?: tf.Variable;
+  private decayMask?: tf.Tensor1D; // 1 where weight decay applies
+  private hostM?: Float32Array[];
+  private hostV?: Float32Array[];
+  private names: string[] = [];
   private t = 0;
 
   constructor(readonly settings: AdamWSettings = adamWDefaults) {}
 
-  /** Applies one update; grads are already clipped. Call inside no tidy (it manages its own). */
-  apply(params: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number) {
+  private ensureState(params: Map<string, tf.Variable>, names: string[]) {
+    if (this.m && names.join('\n') === this.names.join('\n')) return;
+    this.reset();
+    this.names = names;
+    const sizes = names.map((n) => (params.get(n) as tf.Variable).size);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    this.m = tf.variable(tf.zeros([total]), false);
+    this.v = tf.variable(tf.zeros([total]), false);
+    const mask = new Float32Array(total);
+    let o = 0;
+    names.forEach((n, i) => {
+      mask.fill(this.settings.noDecay(n) ? 0 : 1, o, o + sizes[i]);
+      o += sizes[i];
+    });
+    this.decayMask = tf.keep(tf.tensor1d(mask));
+  }
+
+  /** Applies one update from (clipped) gradients, flat in the order of `names`. */
+  applyFlat(params: Map<string, tf.Variable>, names: string[], flatGrad: tf.Tensor1D, lr: number) {
+    this.ensureState(params, names);
     this.t++;
     const { beta1, beta2, eps, weightDecay } = this.settings;
     const bc1 = 1 - beta1 ** this.t;
     const sqrtBc2 = Math.sqrt(1 - beta2 ** this.t);
+    const vars = names.map((n) => params.get(n) as tf.Variable);
+    const m = this.m as tf.Variable;
+    const v = this.v as tf.Variable;
+    const mask = this.decayMask as tf.Tensor1D;
     tf.tidy(() => {
-      for (const [name, g] of grads) {
-        const w = params.get(name) as tf.Variable;
-        let m = this.m.get(name);
-        let v = this.v.get(name);
-        if (!m || !v) {
-          m = tf.variable(tf.zerosLike(w), false);
-          v = tf.variable(tf.zerosLike(w), false);
-          this.m.set(name, m);
-          this.v.set(name, v);
-        }
-        const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
-        m.assign(m1);
-        v.assign(v1);
-        const decay = this.settings.noDecay(name) ? 1 : 1 - lr * weightDecay;
-        const stepped = tf.sub(tf.mul(w, decay), tf.mul(tf.div(m1, tf.add(tf.div(tf.sqrt(v1), sqrtBc2), eps)), lr / bc1));
-        w.assign(stepped);
+      const w = flatten(vars);
+      const m1 = tf.add(tf.mul(m, beta1), tf.mul(flatGrad, 1 - beta1));
+      const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(flatGrad), 1 - beta2));
+      m.assign(m1);
+      v.assign(v1);
+      const decayed = tf.sub(w, tf.mul(tf.mul(w, mask), lr * weightDecay));
+      const stepped = tf.sub(decayed, tf.mul(tf.div(m1, tf.add(tf.mul(tf.sqrt(v1), 1 / sqrtBc2), eps)), lr / bc1));
+      const parts = unflatten(stepped as tf.Tensor1D, vars.map((x) => x.shape));
+      vars.forEach((x, i) => x.assign(parts[i]));
+    });
+  }
+
+  /**
+   * The same update computed in JavaScript on host copies: for backends whose tensors live in CPU memory (cpu,
+   * wasm), a plain loop beats a chain of small kernels. grads are unclipped; scale is the clipping factor.
+   */
+  applyHost(params: Map<string, tf.Variable>, names: string[], grads: Float32Array[], scale: number, lr: number) {
+    if (!this.hostM || names.join('\n') !== this.names.join('\n')) {
+      this.reset();
+      this.names = names;
+      this.hostM = grads.map((g) => new Float32Array(g.length));
+      this.hostV = grads.map((g) => new Float32Array(g.length));
+    }
+    this.t++;
+    const { beta1, beta2, eps, weightDecay } = this.settings;
+    const stepSize = lr / (1 - beta1 ** this.t);
+    const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** this.t);
+    names.forEach((name, i) => {
+      const variable = params.get(name) as tf.Variable;
+      const w = new Float32Array(variable.dataSync()); // copy: the cpu backend hands out its own buffer
+      const g = grads[i];
+      const m = (this.hostM as Float32Array[])[i];
+      const v = (this.hostV as Float32Array[])[i];
+      const decay = this.settings.noDecay(name) ? 1 : 1 - lr * weightDecay;
+      for (let j = 0; j < w.length; j++) {
+        const gj = g[j] * scale;
+        const mj = (m[j] = beta1 * m[j] + (1 - beta1) * gj);
+        const vj = (v[j] = beta2 * v[j] + (1 - beta2) * gj * gj);
+        w[j] = w[j] * decay - (stepSize * mj) / (Math.sqrt(vj) * invSqrtBc2 + eps);
       }
+      tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, 'float32')));
     });
   }
 
   /** Forget the moments (a new task starts a fresh optimizer, as a new Trainer would). */
   reset() {
-    for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
-    this.m.clear();
-    this.v.clear();
+    tf.dispose([this.m, this.v, this.decayMask].filter((x) => x !== undefined) as tf.Tensor[]);
+    this.m = this.v = this.decayMask = undefined;
+    this.hostM = this.hostV = undefined;
+    this.names = [];
     this.t = 0;
   }
 

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, T5Model } from '../model/t5';
 import { makeRng, shuffle, type Rng } from '../util/rng';
-import { AdamW, adamWDefaults } from './adamw';
+import { AdamW, adamWDefaults, flatten } from './adamw';
 import { packBatch, disposeBatch, type BatchShape, type Encoded } from './batching';
 import { learningRate } from './schedule';
 
@@ -15,7 +15,12 @@ export interface TrainSettings {
   batchSize: number;
   clipNorm: number; // 0 disables clipping
   seed: number;
+  /** Where clipping and AdamW run: 'host' (JavaScript) suits cpu/wasm, 'device' (flat kernels) suits GPUs. */
+  optimizerOn?: 'auto' | 'host' | 'device';
 }
+
+/** Backends whose tensors live in CPU memory, where reading gradients back costs only a copy. */
+const hostResident = new Set(['cpu', 'wasm']);
 
 export interface StepInfo {
   step: number; // 0-based index of the step just taken
@@ -69,45 +74,82 @@ export class Trainer {
     const s = this.settings;
     const names = [...this.model.params.keys()].filter((n) => hooks.trainable?.(n) ?? true);
     const vars = names.map((n) => this.model.params.get(n) as tf.Variable);
-    const byVarName = new Map(names.map((n, i) => [vars[i].name, n]));
     const { value, grads } = tf.variableGrads(() => {
       const loss = this.model.loss(batch, true);
       const extra = hooks.extraLoss?.(batch);
       return extra ? tf.add(loss, extra) : loss;
     }, vars);
-    const named = new Map<string, tf.Tensor>();
-    for (const [vn, g] of Object.entries(grads)) named.set(byVarName.get(vn) as string, g);
-    // tf.tidy keeps only tensors returned in arrays or plain objects (not Maps), hence the arrays here.
-    const keys = [...named.keys()];
-    const { norm, list } = tf.tidy(() => {
-      const n = tf.sqrt(tf.addN([...named.values()].map((g) => tf.sum(tf.square(g)))));
-      if (s.clipNorm <= 0) return { norm: n, list: keys.map((k) => tf.clone(named.get(k) as tf.Tensor)) };
-      const scale = tf.div(s.clipNorm, tf.maximum(n, s.clipNorm));
-      return { norm: n, list: keys.map((k) => tf.mul(named.get(k) as tf.Tensor, scale)) };
-    });
-    const clipped = new Map(keys.map((k, i) => [k, list[i]]));
-    tf.dispose([...named.values()]);
-    const readback = tf.stack([value, norm]);
-    const [loss, gradNorm] = await readback.data();
-    tf.dispose([readback, value, norm]);
+    const raw = names.map((n) => grads[(this.model.params.get(n) as tf.Variable).name]);
     const lr = learningRate(stepIndex, totalSteps, s.lr, s.warmupSteps);
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      tf.dispose([...clipped.values()]);
-      throw new NonFiniteLossError(stepIndex, loss, gradNorm);
+    try {
+      const host = (s.optimizerOn ?? 'auto') === 'host' || ((s.optimizerOn ?? 'auto') === 'auto' && hostResident.has(tf.getBackend()));
+      const stats = host ? await this.updateOnHost(names, raw, value, stepIndex, lr, hooks) : await this.updateOnDevice(names, raw, value, stepIndex, lr, hooks);
+      return { step: stepIndex, lr, ...stats };
+    } finally {
+      tf.dispose([...raw, value]);
     }
-    let final = clipped;
-    if (hooks.onGrads || hooks.transformGrads) {
-      const out = tf.tidy(() => {
-        hooks.onGrads?.(clipped, stepIndex);
-        const t = hooks.transformGrads ? hooks.transformGrads(clipped) : clipped;
-        return keys.map((k) => (t === clipped ? tf.clone(clipped.get(k) as tf.Tensor) : (t.get(k) as tf.Tensor)));
-      });
-      final = new Map(keys.map((k, i) => [k, out[i]]));
-      tf.dispose([...clipped.values()]);
+  }
+
+  private clipScale(norm: number) {
+    return this.settings.clipNorm > 0 ? this.settings.clipNorm / Math.max(norm, this.settings.clipNorm) : 1;
+  }
+
+  /** Runs the gradient hooks on device; returns the transformed gradients when transformGrads is set. */
+  private runHooks(names: string[], grads: tf.Tensor[], scale: number | tf.Scalar, stepIndex: number, hooks: TrainHooks): tf.Tensor[] | undefined {
+    if (!hooks.onGrads && !hooks.transformGrads) return undefined;
+    return tf.tidy(() => {
+      const clipped = new Map(names.map((k, i) => [k, tf.mul(grads[i], scale)]));
+      hooks.onGrads?.(clipped, stepIndex);
+      if (!hooks.transformGrads) return undefined;
+      const changed = hooks.transformGrads(clipped);
+      return names.map((k) => changed.get(k) as tf.Tensor);
+    });
+  }
+
+  /** cpu / wasm: read gradients once, clip and update in JavaScript (no chain of small kernels). */
+  private async updateOnHost(names: string[], raw: tf.Tensor[], value: tf.Scalar, stepIndex: number, lr: number, hooks: TrainHooks) {
+    const loss = (await value.data())[0];
+    let host = await Promise.all(raw.map((g) => g.data() as Promise<Float32Array>));
+    let sq = 0;
+    for (const g of host) for (let j = 0; j < g.length; j++) sq += g[j] * g[j];
+    const gradNorm = Math.sqrt(sq);
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new NonFiniteLossError(stepIndex, loss, gradNorm);
+    let scale = this.clipScale(gradNorm);
+    const changed = this.runHooks(names, raw, scale, stepIndex, hooks);
+    if (changed) {
+      host = await Promise.all(changed.map((g) => g.data() as Promise<Float32Array>));
+      tf.dispose(changed);
+      scale = 1;
     }
-    this.optimizer.apply(this.model.params, final, lr);
-    tf.dispose([...final.values()]);
-    return { step: stepIndex, loss, gradNorm, lr };
+    this.optimizer.applyHost(this.model.params, names, host, scale, lr);
+    return { loss, gradNorm };
+  }
+
+  /** GPU backends: clip and update as a few kernels over one flat vector; one small readback for loss and norm. */
+  private async updateOnDevice(names: string[], raw: tf.Tensor[], value: tf.Scalar, stepIndex: number, lr: number, hooks: TrainHooks) {
+    const clip = this.settings.clipNorm;
+    const { norm, scale, flat } = tf.tidy(() => {
+      const g = flatten(raw);
+      const n = tf.sqrt(tf.sum(tf.square(g)));
+      const sc = clip > 0 ? (tf.div(clip, tf.maximum(n, clip)) as tf.Scalar) : tf.scalar(1);
+      return { norm: n, scale: sc, flat: tf.mul(g, sc) as tf.Tensor1D };
+    });
+    try {
+      const readback = tf.stack([value, norm]);
+      const [loss, gradNorm] = await readback.data();
+      readback.dispose();
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new NonFiniteLossError(stepIndex, loss, gradNorm);
+      const changed = this.runHooks(names, raw, scale, stepIndex, hooks);
+      if (changed) {
+        const f = flatten(changed);
+        tf.dispose(changed);
+        this.optimizer.applyFlat(this.model.params, names, f, lr);
+        f.dispose();
+      } else this.optimizer.applyFlat(this.model.params, names, flat, lr);
+      return { loss, gradNorm };
+    } finally {
+      tf.dispose([norm, scale, flat]);
+    }
   }
 
   /** Trains for settings.steps steps on the encoded examples. Returns every step's figures. */
