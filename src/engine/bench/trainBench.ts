@@ -1,0 +1,158 @@
+// Benchmarks of one preset on the active backend: training step time (with and without KIF importance tracking),
+// kernels per step, achieved GFLOP/s, decode speed with and without the key/value cache, memory over many steps,
+// and fusion time. Runs wherever the engine runs (Node, the browser); the hosts only print the figures.
+import * as tf from '@tensorflow/tfjs';
+import { presetConfig, type T5Config } from '../model/config';
+import { initWeights } from '../model/init';
+import { paramSpecs, numParams } from '../model/paramSpec';
+import { T5Model } from '../model/t5';
+import { greedyDecode } from '../model/greedy';
+import { Trainer } from '../train/trainer';
+import { packBatch, disposeBatch } from '../train/batching';
+import { ImportanceTracker } from '../kif/importance';
+import { buildUnits } from '../kif/units';
+import { applyFusion, planFusion } from '../kif/fusion';
+import { makeRng, randInt } from '../util/rng';
+import { trainStepFlops } from './flops';
+import { median, quantile, round } from './stats';
+
+export interface BenchShape {
+  batch: number;
+  inLen: number;
+  outLen: number;
+}
+
+export interface BenchOptions {
+  preset: string;
+  shape: BenchShape;
+  warmup: number;
+  repeats: number;
+  /** Steps for the memory check (tensors after 10 steps vs after this many). 0 skips it. */
+  memorySteps: number;
+}
+
+export interface BenchResult {
+  preset: string;
+  backend: string;
+  params: number;
+  shape: BenchShape;
+  stepMs: { median: number; p10: number; p90: number };
+  stepMsWithImportance: number;
+  importanceRatio: number;
+  kernelsPerStep: number;
+  gflops: number;
+  decodeTokensPerSecCached: number;
+  decodeTokensPerSecUncached: number;
+  fusionMsPerMillionParams: number;
+  memory?: { stepsA: number; tensorsA: number; bytesA: number; stepsB: number; tensorsB: number; bytesB: number };
+}
+
+function randomRows(c: T5Config, s: BenchShape, seed: number) {
+  const rng = makeRng(seed);
+  const row = (n: number) => Array.from({ length: n }, () => randInt(rng, 3, c.vocabSize - 1));
+  return Array.from({ length: s.batch }, () => ({ input: row(s.inLen), output: row(s.outLen) }));
+}
+
+const now = () => performance.now();
+
+export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
+  const c = presetConfig(opts.preset);
+  const { shape } = opts;
+  const model = new T5Model(c, initWeights(c, 0));
+  const specs = paramSpecs(c);
+  const trainer = new Trainer(model, { steps: 1_000_000, lr: 1e-4, warmupSteps: 0, weightDecay: 0.01, batchSize: shape.batch, clipNorm: 1, seed: 0 });
+  const batch = packBatch(randomRows(c, shape, 1), { batchSize: shape.batch, inLen: shape.inLen, outLen: shape.outLen });
+  const tracker = new ImportanceTracker(specs);
+  const withImportance = { onGrads: (g: Map<string, tf.Tensor>) => tracker.update(model.params, g) };
+  let step = 0;
+  const timeStep = async (hooks = {}) => {
+    const t0 = now();
+    await trainer.step(batch, step++, 1_000_000, hooks);
+    return now() - t0;
+  };
+  try {
+    for (let i = 0; i < opts.warmup; i++) {
+      await timeStep();
+      await timeStep(withImportance);
+    }
+    // Interleaved, so that machine noise falls on both alike and the ratio is taken within one run.
+    const plain: number[] = [];
+    const tracked: number[] = [];
+    for (let i = 0; i < opts.repeats; i++) {
+      plain.push(await timeStep());
+      tracked.push(await timeStep(withImportance));
+    }
+    const profile = await tf.profile(async () => void (await trainer.step(batch, step++, 1_000_000)));
+    const stepMedian = median(plain);
+
+    const tokensPerSec = async (cache: boolean) => {
+      const run = () => greedyDecode(model, batch.inputIds, batch.inputMask, { maxLen: shape.outLen, cache });
+      await run();
+      const t0 = now();
+      await run();
+      return (shape.batch * shape.outLen) / ((now() - t0) / 1000);
+    };
+    const decodeCached = await tokensPerSec(true);
+    const decodeUncached = await tokensPerSec(false);
+
+    const fusionMs = await timeFusion(model, specs, c);
+
+    let memory: BenchResult['memory'];
+    if (opts.memorySteps > 10) {
+      const mem = { stepsA: 10, tensorsA: 0, bytesA: 0, stepsB: opts.memorySteps, tensorsB: 0, bytesB: 0 };
+      for (let i = 1; i <= opts.memorySteps; i++) {
+        await trainer.step(batch, step++, 1_000_000, withImportance);
+        if (i === 10 || i === opts.memorySteps) {
+          const m = tf.memory();
+          if (i === 10) [mem.tensorsA, mem.bytesA] = [m.numTensors, m.numBytes];
+          else [mem.tensorsB, mem.bytesB] = [m.numTensors, m.numBytes];
+        }
+      }
+      memory = mem;
+    }
+    const params = numParams(c);
+    return {
+      preset: opts.preset,
+      backend: tf.getBackend(),
+      params,
+      shape,
+      stepMs: { median: round(stepMedian), p10: round(quantile(plain, 0.1)), p90: round(quantile(plain, 0.9)) },
+      stepMsWithImportance: round(median(tracked)),
+      importanceRatio: round(median(tracked) / stepMedian, 3),
+      kernelsPerStep: profile.kernels.length,
+      gflops: round(trainStepFlops(c, shape.batch, shape.inLen, shape.outLen) / (stepMedian / 1000) / 1e9, 3),
+      decodeTokensPerSecCached: round(decodeCached, 1),
+      decodeTokensPerSecUncached: round(decodeUncached, 1),
+      fusionMsPerMillionParams: round((fusionMs / params) * 1e6, 2),
+      memory,
+    };
+  } finally {
+    disposeBatch(batch);
+    tracker.dispose();
+    trainer.dispose();
+    model.dispose();
+  }
+}
+
+/** Median time of a hard fusion with tensor units of the model with a perturbed copy of itself, on device. */
+async function timeFusion(model: T5Model, specs: ReturnType<typeof paramSpecs>, c: T5Config): Promise<number> {
+  const units = buildUnits('tensor', specs, { numHeads: c.numHeads });
+  const rng = makeRng(5);
+  const prev = new Map(units.map((u) => [u.name, rng()]));
+  const cur = new Map(units.map((u) => [u.name, rng()]));
+  const other = new Map([...model.params].map(([k, v]) => [k, tf.tidy(() => tf.mul(v, 0.9))]));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const t0 = now();
+      const plan = planFusion(prev, cur, { kind: 'hard', gamma: 0.7, topPercent: 20 });
+      const fused = applyFusion(other, model.params, units, plan.coeffs);
+      await Promise.all([...fused.values()].map((t) => t.data()));
+      times.push(now() - t0);
+      tf.dispose([...fused.values()]);
+    }
+  } finally {
+    tf.dispose([...other.values()]);
+  }
+  return median(times);
+}
