@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ImportanceTracker } from '../src/engine/kif/importance';
+import { ImportanceTracker, type TrackerOptions } from '../src/engine/kif/importance';
 import { importanceMetrics, type ImportanceOptions } from '../src/engine/kif/importanceMetrics';
 import { ImportanceReference } from '../src/engine/kif/importanceReference';
 import { buildUnits, type ParamShape } from '../src/engine/kif/units';
@@ -33,16 +33,20 @@ function toDevice(m: HostMap, params: readonly ParamShape[]): Map<string, tf.Ten
 }
 
 /** Feeds the same steps to the tf tracker and to the JS reference. */
-function runBoth(params: ParamShape[], steps: HostStep[], options: Partial<ImportanceOptions>, maxGroupElements?: number) {
-  const tracker = new ImportanceTracker(params, { ...options, ...(maxGroupElements ? { maxGroupElements } : {}) });
-  const reference = new ImportanceReference(params, options);
+/** `tracker` lives where options.placement says (device by default); `hostTracker` always on the host. */
+function runBoth(params: ParamShape[], steps: HostStep[], options: Partial<TrackerOptions>, maxGroupElements?: number) {
+  const { placement = 'device', ...importance } = options;
+  const tracker = new ImportanceTracker(params, { ...options, placement, ...(maxGroupElements ? { maxGroupElements } : {}) });
+  const hostTracker = new ImportanceTracker(params, { ...importance, placement: 'host' });
+  const reference = new ImportanceReference(params, importance as Partial<ImportanceOptions>);
   for (const s of steps) {
     const [p, g] = [toDevice(s.params, params), toDevice(s.grads, params)];
     tracker.update(p, g);
+    hostTracker.update(p, g);
     reference.update(s.params, s.grads);
     tf.dispose([...p.values(), ...g.values()]);
   }
-  return { tracker, reference };
+  return { tracker, hostTracker, reference };
 }
 
 const vectors = hasShared ? JSON.parse(readFileSync(sharedPath('kif', 'test-vectors.json'), 'utf8')) : null;
@@ -59,12 +63,12 @@ describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
 
   it('ema_example: element scores and tensor-unit scores after three counted steps', async () => {
     const { ex, params, steps, units } = emaExample();
-    const { tracker, reference } = runBoth(params, steps, { beta1: ex.beta1, beta2: ex.beta2, skipFirstStep: false });
+    const { tracker, hostTracker, reference } = runBoth(params, steps, { beta1: ex.beta1, beta2: ex.beta2, skipFirstStep: false });
     const elements = reference.elementScores();
     for (const [name, want] of Object.entries(ex.final_element_scores as Record<string, Nested>)) {
       flat(want).forEach((w, i) => expect(elements.get(name)![i]).toBeCloseTo(w, 6));
     }
-    for (const scores of [reference.unitScores(units), await tracker.unitScores(units)]) {
+    for (const scores of [reference.unitScores(units), await tracker.unitScores(units), await hostTracker.unitScores(units)]) {
       for (const [name, want] of Object.entries(ex.matrix_unit_scores as Record<string, number>)) expect(scores.get(name)).toBeCloseTo(want, 6);
     }
     tracker.dispose();
@@ -73,9 +77,9 @@ describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
   it('ema_example: the skipped first step of a task leaves no trace', async () => {
     const { ex, params, steps, units } = emaExample();
     const junk: HostStep = { params: steps[2].params, grads: steps[0].params };
-    const { tracker, reference } = runBoth(params, [junk, ...steps], {});
-    expect([tracker.steps, reference.steps]).toEqual([3, 3]);
-    for (const scores of [reference.unitScores(units), await tracker.unitScores(units)]) {
+    const { tracker, hostTracker, reference } = runBoth(params, [junk, ...steps], {});
+    expect([tracker.steps, hostTracker.steps, reference.steps]).toEqual([3, 3, 3]);
+    for (const scores of [reference.unitScores(units), await tracker.unitScores(units), await hostTracker.unitScores(units)]) {
       for (const [name, want] of Object.entries(ex.matrix_unit_scores as Record<string, number>)) expect(scores.get(name)).toBeCloseTo(want, 6);
     }
     tracker.dispose();
@@ -91,8 +95,8 @@ describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
     ];
     const units = buildUnits('lora-rank', params, { numHeads: 1 });
     expect(units.map((u) => u.name)).toEqual(['layer0.q.lora|0', 'layer0.q.lora|1']);
-    const { tracker, reference } = runBoth(params, steps, { metric: 'second-order', skipFirstStep: false });
-    for (const scores of [reference.unitScores(units), await tracker.unitScores(units)]) {
+    const { tracker, hostTracker, reference } = runBoth(params, steps, { metric: 'second-order', skipFirstStep: false });
+    for (const scores of [reference.unitScores(units), await tracker.unitScores(units), await hostTracker.unitScores(units)]) {
       for (const j of [0, 1]) expect(scores.get(`layer0.q.lora|${j}`)).toBeCloseTo(ex.unit_scores[`layer0.q|${j}`], 6);
     }
     tracker.dispose();
@@ -111,9 +115,10 @@ describe('tf tracker against the JS reference (random data, nano preset plus a L
     new Map(params.map((p) => [p.name, Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, () => scale * randn(rng))]));
   const steps: HostStep[] = Array.from({ length: 4 }, () => ({ params: draw(0.5), grads: draw(0.8) }));
 
+  for (const placement of ['device', 'host'] as const)
   for (const metric of Object.keys(importanceMetrics)) {
-    it(`${metric}: unit scores agree to 1e-4 relative for every granularity, over several buffer groups`, async () => {
-      const { tracker, reference } = runBoth(params, steps, { metric }, 40_000);
+    it(`${metric} (${placement}): unit scores agree to 1e-4 relative for every granularity, over several buffer groups`, async () => {
+      const { tracker, reference } = runBoth(params, steps, { metric, placement }, 40_000);
       expect(tracker.steps).toBe(3);
       for (const granularity of ['tensor', 'head-neuron', 'lora-rank']) {
         const units = buildUnits(granularity, params, { numHeads: nano.numHeads });
@@ -132,12 +137,15 @@ describe('tf tracker against the JS reference (random data, nano preset plus a L
   it('an update costs a fixed number of compute kernels per buffer group, whatever the number of tensors in it', async () => {
     const [p, g] = [toDevice(steps[0].params, params), toDevice(steps[0].grads, params)];
     for (const [metric, most] of [['first-order', 11], ['second-order', 14], ['plain', 7]] as const) {
-      const tracker = new ImportanceTracker(params, { metric, skipFirstStep: false });
+      const tracker = new ImportanceTracker(params, { metric, skipFirstStep: false, placement: 'device' });
       const { kernels } = await tf.profile(() => tracker.update(p, g));
       // Reshapes only relabel the flat views; everything else is the concat + elementwise chain of the one group.
       expect(kernels.filter((k) => k.name !== 'Reshape').length, metric).toBeLessThanOrEqual(most);
       tracker.dispose();
     }
+    const host = new ImportanceTracker(params, { skipFirstStep: false, placement: 'host' });
+    expect((await tf.profile(() => host.update(p, g))).kernels.length).toBe(0);
+    host.dispose();
     tf.dispose([...p.values(), ...g.values()]);
   });
 

@@ -20,6 +20,7 @@ interface Group {
   members: Member[];
   ibar: tf.Variable;
   ubar: tf.Variable;
+  host?: { ibar: Float32Array; ubar: Float32Array };
 }
 
 /** 'all' = the sum of the whole parameter; an axis = per-index sums along it (for sliced parts). */
@@ -27,9 +28,17 @@ type Reduction = 'all' | number;
 
 export interface TrackerOptions extends ImportanceOptions {
   maxGroupElements: number;
+  /**
+   * Where Ī and Ū live. 'host': Float32Arrays updated by a JavaScript loop, which on cpu/wasm (tensors already in
+   * CPU memory) costs a fraction of the dozen kernels per group of the device form; 'device': tf.Variables (GPUs);
+   * 'auto' picks by the active backend when the tracker is made.
+   */
+  placement: 'auto' | 'host' | 'device';
 }
 
-export const trackerDefaults: TrackerOptions = { ...importanceDefaults, maxGroupElements: 1 << 22 };
+export const trackerDefaults: TrackerOptions = { ...importanceDefaults, maxGroupElements: 1 << 22, placement: 'auto' };
+
+const hostResident = new Set(['cpu', 'wasm']);
 
 // Inside tidy the initial zeros are released; the variable keeps its own reference to the data.
 const zerosVariable = (size: number) => tf.tidy(() => tf.variable(tf.zeros([size]), false));
@@ -45,20 +54,21 @@ export class ImportanceTracker {
   private readonly scalars = new Map<number, tf.Scalar>();
   private calls = 0;
   private counted = 0;
+  readonly onHost: boolean;
 
   constructor(trainable: Iterable<ParamShape>, options: Partial<TrackerOptions> = {}) {
     this.options = resolveImportanceOptions(trackerDefaults, options);
     this.metric = importanceMetric(this.options.metric);
     this.smoothing = smoothings[this.metric.smoothing];
+    const placement = this.options.placement;
+    this.onHost = placement === 'host' || (placement === 'auto' && hostResident.has(tf.getBackend()));
     let pending: Member[] = [];
     let pendingSize = 0;
     const close = () => {
       if (pending.length === 0) return;
-      const group: Group = {
-        members: pending,
-        ibar: zerosVariable(pendingSize),
-        ubar: zerosVariable(pendingSize),
-      };
+      const group: Group = this.onHost
+        ? { members: pending, ibar: zerosVariable(1), ubar: zerosVariable(1), host: { ibar: new Float32Array(pendingSize), ubar: new Float32Array(pendingSize) } }
+        : { members: pending, ibar: zerosVariable(pendingSize), ubar: zerosVariable(pendingSize) };
       for (const member of pending) this.where.set(member.name, { group, member });
       this.groups.push(group);
       pending = [];
@@ -84,6 +94,7 @@ export class ImportanceTracker {
     this.calls++;
     if (this.options.skipFirstStep && this.calls === 1) return;
     const step = { beta1: this.options.beta1, beta2: this.options.beta2, n: ++this.counted };
+    if (this.onHost) return this.updateOnHost(params, grads, step);
     const k = (v: number) => this.scalar(v);
     for (const g of this.groups) {
       tf.tidy(() => {
@@ -96,8 +107,29 @@ export class ImportanceTracker {
     }
   }
 
+  private updateOnHost(params: ReadonlyMap<string, tf.Tensor>, grads: ReadonlyMap<string, tf.Tensor>, step: { beta1: number; beta2: number; n: number }) {
+    const { sensitivityOf } = this.metric;
+    const { stepOf } = this.smoothing;
+    for (const g of this.groups) {
+      const { ibar, ubar } = g.host!;
+      for (const m of g.members) {
+        const w = this.param(params, m).dataSync() as Float32Array;
+        const grad = grads.get(m.name)?.dataSync() as Float32Array | undefined;
+        for (let j = 0, o = m.offset; j < m.size; j++, o++) {
+          const next = stepOf(sensitivityOf(w[j] * (grad ? grad[j] : 0)), { ibar: ibar[o], ubar: ubar[o] }, step);
+          ibar[o] = next.ibar;
+          if (next.ubar !== undefined) ubar[o] = next.ubar;
+        }
+      }
+    }
+  }
+
   /** Zeroes both buffers and the step count, for a new task. */
   reset(): void {
+    for (const g of this.groups) {
+      g.host?.ibar.fill(0);
+      g.host?.ubar.fill(0);
+    }
     tf.tidy(() => {
       for (const g of this.groups) {
         g.ibar.assign(tf.zerosLike(g.ibar));
@@ -122,6 +154,23 @@ export class ImportanceTracker {
       }
     }
     if (needs.size === 0) return new Map();
+    const { sums, offsets } = this.onHost ? this.hostSums(needs) : await this.deviceSums(needs);
+    const out = new Map<string, number>();
+    for (const u of scored) {
+      const stats: PartStat[] = u.parts.map((p) => {
+        const m = this.where.get(p.param)!.member;
+        const at = offsets.get(`${p.param}|${p.slice ? p.slice.axis : 'all'}`)!;
+        let sum = 0;
+        if (!p.slice) sum = sums[at];
+        else for (let i = p.slice.start; i < p.slice.end; i++) sum += sums[at + i];
+        return { sum, count: partSize(p, m.shape) };
+      });
+      out.set(u.name, unitCombiners[u.combine](stats));
+    }
+    return out;
+  }
+
+  private async deviceSums(needs: Map<string, Set<Reduction>>): Promise<{ sums: Float32Array; offsets: Map<string, number> }> {
     const offsets = new Map<string, number>();
     const flat = tf.tidy(() => {
       const pieces: tf.Tensor[] = [];
@@ -142,21 +191,32 @@ export class ImportanceTracker {
       }
       return tf.concat(pieces);
     });
-    const sums = await flat.data();
+    const sums = (await flat.data()) as Float32Array;
     flat.dispose();
-    const out = new Map<string, number>();
-    for (const u of scored) {
-      const stats: PartStat[] = u.parts.map((p) => {
-        const m = this.where.get(p.param)!.member;
-        const at = offsets.get(`${p.param}|${p.slice ? p.slice.axis : 'all'}`)!;
-        let sum = 0;
-        if (!p.slice) sum = sums[at];
-        else for (let i = p.slice.start; i < p.slice.end; i++) sum += sums[at + i];
-        return { sum, count: partSize(p, m.shape) };
-      });
-      out.set(u.name, unitCombiners[u.combine](stats));
+    return { sums, offsets };
+  }
+
+  /** The same sums from the host buffers. Parameters are 1-D or 2-D, so an axis sum is per row or per column. */
+  private hostSums(needs: Map<string, Set<Reduction>>): { sums: Float32Array; offsets: Map<string, number> } {
+    const offsets = new Map<string, number>();
+    const pieces: number[] = [];
+    for (const g of this.groups) {
+      const { ibar, ubar } = g.host!;
+      for (const m of g.members.filter((x) => needs.has(x.name))) {
+        const cols = m.shape.length === 2 ? m.shape[1] : 1;
+        for (const r of needs.get(m.name)!) {
+          offsets.set(`${m.name}|${r}`, pieces.length);
+          const n = r === 'all' ? 1 : r === 0 ? m.size / cols : cols;
+          const acc = new Float64Array(n);
+          for (let j = 0; j < m.size; j++) {
+            const v = this.smoothing.scoreOf({ ibar: ibar[m.offset + j], ubar: ubar[m.offset + j] });
+            acc[r === 'all' ? 0 : r === 0 ? Math.floor(j / cols) : j % cols] += v;
+          }
+          pieces.push(...acc);
+        }
+      }
     }
-    return out;
+    return { sums: Float32Array.from(pieces), offsets };
   }
 
   dispose(): void {

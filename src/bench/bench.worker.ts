@@ -1,0 +1,29 @@
+// Runs the engine benchmark off the page's thread, so the page can measure its own frame intervals meanwhile.
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend } from '../engine/backend';
+import { benchPreset } from '../engine/bench/trainBench';
+import { wasmPaths } from '../worker/wasmAssets';
+import type { BenchReply, BenchRequest } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: BenchReply) => scope.postMessage(m);
+
+scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
+  const req = e.data;
+  try {
+    if (req.wasmNoThreads) {
+      await import('@tensorflow/tfjs-backend-wasm'); // registers the flag
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
+    const choice = await chooseBackend(req.backend, { wasmPaths });
+    if (req.backend !== 'auto' && choice.name !== req.backend) throw new Error(`${req.backend} did not start: ${choice.fallbacks.join('; ')}`);
+    post({ type: 'backend', name: choice.name, reason: choice.reason });
+    for (const preset of req.presets) {
+      const result = await benchPreset({ preset, shape: req.shape, warmup: 3, repeats: req.repeats, memorySteps: req.memorySteps });
+      post({ type: 'result', result });
+    }
+    post({ type: 'done' });
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+};

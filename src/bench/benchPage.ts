@@ -1,0 +1,52 @@
+// The benchmark page: starts the worker with the URL's settings, records requestAnimationFrame intervals while it
+// runs, and leaves everything on window.__bench for the Playwright driver (src/cli/browserBench.ts).
+import type { BenchResult } from '../engine/bench/trainBench';
+import { quantile } from '../engine/bench/stats';
+import type { BenchReply, BenchRequest } from './protocol';
+
+interface PageBench {
+  done: boolean;
+  error?: string;
+  backend?: string;
+  reason?: string;
+  results: BenchResult[];
+  frameP95Ms?: number;
+}
+
+const q = new URLSearchParams(location.search);
+const num = (k: string, d: number) => (q.has(k) ? Number(q.get(k)) : d);
+const request: BenchRequest = {
+  backend: (q.get('backend') ?? 'auto') as BenchRequest['backend'],
+  presets: (q.get('presets') ?? 'bench-ref').split(','),
+  shape: { batch: num('batch', 16), inLen: num('inLen', 16), outLen: num('outLen', 16) },
+  repeats: num('repeats', 20),
+  memorySteps: num('memorySteps', 500),
+  wasmNoThreads: q.get('threads') === 'off',
+};
+const state: PageBench = { done: false, results: [] };
+(window as unknown as { __bench: PageBench }).__bench = state;
+const out = document.getElementById('out') as HTMLElement;
+const show = () => (out.textContent = JSON.stringify(state, null, 2));
+
+const frames: number[] = [];
+let last = performance.now();
+const tick = (t: number) => {
+  frames.push(t - last);
+  last = t;
+  if (!state.done) requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
+
+const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+worker.onmessage = (e: MessageEvent<BenchReply>) => {
+  const m = e.data;
+  if (m.type === 'backend') [state.backend, state.reason] = [m.name, m.reason];
+  else if (m.type === 'result') state.results.push(m.result);
+  else {
+    if (m.type === 'error') state.error = m.message;
+    state.frameP95Ms = frames.length > 10 ? Math.round(quantile(frames.slice(5), 0.95) * 10) / 10 : undefined;
+    state.done = true;
+  }
+  show();
+};
+worker.postMessage(request);
