@@ -12,9 +12,10 @@ const shape = { batch: intFlag(args, 'batch', 16, 1, 1024), inLen: intFlag(args,
 const repeats = intFlag(args, 'repeats', 20, 3, 1000);
 const memorySteps = intFlag(args, 'memory-steps', 500, 0, 100_000);
 // Which presets each Node backend can run in reasonable time on a 2-core CPU.
+const presetList = (flag: string, fallback: string) => stringFlag(args, flag, fallback).split(',').filter((p) => p && p !== 'none');
 const nodePlan: Record<string, string[]> = {
-  wasm: stringFlag(args, 'wasm-presets', 'bench-ref,nano,micro').split(','),
-  cpu: stringFlag(args, 'cpu-presets', 'bench-ref').split(','),
+  wasm: presetList('wasm-presets', 'bench-ref,nano,micro'),
+  cpu: presetList('cpu-presets', 'bench-ref'),
 };
 
 async function main() {
@@ -22,8 +23,9 @@ async function main() {
   const only = stringFlag(args, 'only', 'node,browser').split(',');
   if (only.includes('node')) {
     for (const [backend, presets] of Object.entries(nodePlan)) {
+      if (presets.length === 0) continue;
       await startBackend(backend);
-      for (const preset of presets.filter(Boolean)) {
+      for (const preset of presets) {
         const slow = backend === 'cpu';
         const r = await benchPreset({ preset, shape, warmup: 3, repeats: slow ? 5 : repeats, memorySteps: slow ? Math.min(memorySteps, 100) : memorySteps });
         results.push({ ...r, backend: `node-${backend}` });
