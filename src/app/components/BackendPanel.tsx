@@ -1,0 +1,75 @@
+// The active backend, why it was chosen, what failed on the way, and a selector to force another.
+import type { BackendPreference } from '../../engine/backend';
+import { backendNames } from '../../engine/backend/names';
+import { trainer } from '../trainerClient';
+import { useTrainerStore } from '../trainerStore';
+
+const preferences: readonly BackendPreference[] = ['auto', ...backendNames];
+const labels: Record<BackendPreference, string> = {
+  auto: 'auto (recommended)',
+  webgpu: 'webgpu (GPU)',
+  webgl: 'webgl (GPU, older API)',
+  wasm: 'wasm (fast CPU)',
+  cpu: 'cpu (plain JavaScript)',
+};
+
+export function BackendPanel() {
+  const backend = useTrainerStore((s) => s.backend);
+  const worker = useTrainerStore((s) => s.worker);
+  const switching = useTrainerStore((s) => s.switching);
+  const preference = useTrainerStore((s) => s.preference);
+  const phase = useTrainerStore((s) => s.phase);
+  const busy = phase !== 'idle';
+
+  return (
+    <section className="panel" aria-labelledby="backend-title">
+      <h2 id="backend-title">Compute backend</h2>
+      <div aria-live="polite">
+        {worker === 'crashed' ? (
+          <p>The training worker has stopped.</p>
+        ) : switching ? (
+          <p className="muted">{backend ? 'Switching backend…' : 'Loading TensorFlow.js in the background…'}</p>
+        ) : null}
+        {backend && (
+          <>
+            <p className="backend-active">
+              Active: <strong data-testid="backend-name">{backend.name}</strong>
+            </p>
+            <p className="backend-reason" data-testid="backend-reason">{backend.reason}</p>
+            {backend.fallbacks.length > 0 && (
+              <ul className="warnings" data-testid="backend-fallbacks">
+                {backend.fallbacks.map((f) => (
+                  <li key={f}>
+                    <span aria-hidden="true">⚠ </span>
+                    {f}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </div>
+      <div className="field">
+        <label htmlFor="backend-select">Backend to use</label>
+        <select
+          id="backend-select"
+          value={preference}
+          disabled={busy || switching || worker !== 'ready'}
+          onChange={(e) => trainer.setBackend(e.target.value as BackendPreference)}
+        >
+          {preferences.map((p) => (
+            <option key={p} value={p}>
+              {labels[p]}
+            </option>
+          ))}
+        </select>
+        {busy && <p className="hint">Stop training to change the backend.</p>}
+      </div>
+      {worker === 'crashed' && (
+        <button type="button" onClick={() => trainer.restart()}>
+          Restart the worker
+        </button>
+      )}
+    </section>
+  );
+}

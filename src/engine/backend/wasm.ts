@@ -1,0 +1,44 @@
+// The WebAssembly backend (XNNPACK): the fast CPU path, multi-threaded when the page is cross-origin isolated.
+import * as tf from '@tensorflow/tfjs';
+import { activate } from './activate';
+import { registerBackend } from './registry';
+
+let pathsSet = false; // tfjs refuses new paths once an init has been attempted
+
+/** Why wasm does or does not get threads here, for the reason text. */
+function threadNote(threads: boolean, count: number): string {
+  if (threads) {
+    const cores = globalThis.navigator?.hardwareConcurrency;
+    const of = cores ? ` for ${cores} logical cores` : '';
+    return `${count} thread${count === 1 ? '' : 's'}${of} (the page is cross-origin isolated, so wasm can run threads; tfjs picks how many)`;
+  }
+  if (tf.env().get('IS_NODE')) return 'single thread (tfjs runs wasm single-threaded in Node)';
+  if (!globalThis.crossOriginIsolated) return 'single thread (the page is not cross-origin isolated, so no SharedArrayBuffer)';
+  return 'single thread (this browser offers no wasm threads)';
+}
+
+registerBackend({
+  name: 'wasm',
+  available: async () =>
+    typeof WebAssembly === 'object'
+      ? { ok: true, detail: 'WebAssembly' }
+      : { ok: false, reason: 'this runtime has no WebAssembly' },
+  init: async (env) => {
+    // Loaded on demand so that hosts which never use wasm do not pay for it.
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (env.wasmPaths !== undefined && !pathsSet) {
+      wasm.setWasmPaths(env.wasmPaths);
+      pathsSet = true;
+    }
+    try {
+      await activate('wasm');
+    } catch (e) {
+      throw new Error(`its binary could not be loaded or started (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const [simd, threads] = await Promise.all([
+      tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+      tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+    ]);
+    return `${simd ? 'SIMD' : 'no SIMD'}, ${threadNote(threads === true, wasm.getThreadsCount())}`;
+  },
+});
