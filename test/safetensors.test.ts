@@ -139,3 +139,13 @@ describe('malformed files give named CheckpointErrors', () => {
     expectError(rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, data8), /tensor "w": the header gives no dtype/);
   });
 });
+
+describe('input buffers', () => {
+  it('reads a Node Buffer (whose slice() is a view) at an odd offset into a larger pool', () => {
+    const bytes = serializeSafetensors(new Map([['w', { shape: [3], data: Float32Array.from([1.5, -2, 3.25]) }]]));
+    const pool = Buffer.alloc(bytes.length + 3);
+    pool.set(bytes, 3);
+    const view = pool.subarray(3); // a Buffer view starting at byte 3: unaligned for Float32
+    expect(Array.from(parseSafetensors(view).get('w')!.data)).toEqual([1.5, -2, 3.25]);
+  });
+});

@@ -59,11 +59,13 @@ function halfToFloatTable(): Float32Array {
   return halfTable;
 }
 
-// The copies (slice) give each typed array its own aligned buffer; the typed-array views assume a little-endian host,
-// which every browser and Node platform is.
+/** A copy in its own, aligned buffer. Not raw.slice(): on a Node Buffer, slice() is a view of the same memory. */
+const ownCopy = (raw: Uint8Array) => Uint8Array.prototype.slice.call(raw).buffer;
+
+// The typed-array views assume a little-endian host, which every browser and Node platform is.
 function toFloat32(dtype: string, raw: Uint8Array): Float32Array {
-  if (dtype === 'F32') return new Float32Array(raw.slice().buffer);
-  const halves = new Uint16Array(raw.slice().buffer);
+  if (dtype === 'F32') return new Float32Array(ownCopy(raw));
+  const halves = new Uint16Array(ownCopy(raw));
   const out = new Float32Array(halves.length);
   if (dtype === 'BF16') {
     // bfloat16 is the upper half of a float32.
