@@ -43,7 +43,8 @@ export async function runBrowserBench(opts: { shape: BenchShape; repeats: number
     console.error('browser bench skipped: run `npm run build` first (dist/bench.html is missing)');
     return [];
   }
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  // vite's own entry, not npx: killing npx would leave the server running.
+  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
   const results: (BenchResult & { frameP95Ms?: number })[] = [];
   try {
     await waitForServer(`http://127.0.0.1:${PORT}/bench.html`, 30_000);

@@ -2,6 +2,11 @@
 import { parseArgs, UsageError } from './args';
 import { commands } from './commands/registry';
 import './commands/train';
+import './commands/run';
+import './commands/demo';
+import './commands/sweep';
+import './commands/merge';
+import './commands/fuse';
 
 // tfjs prints a hint to install tfjs-node, which cannot install here; keep stdout clean for JSON lines.
 const log = console.log;

@@ -7,10 +7,10 @@ import { registerCommand } from './registry';
 registerCommand({
   name: 'train',
   summary: 'train a preset from scratch on one built-in task, printing a JSON line per evaluation',
-  usage: 'train --preset nano --task reverse --steps 1500 --seed 0 [--eval-every 250] [--batch 32] [--lr 0.003] [--max-len 8] [--backend wasm]',
+  usage: 'train --preset nano --task reverse --steps 1200 --seed 0 [--eval-every 240] [--batch 64] [--lr 0.005] [--max-len 8] [--train-size 20000] [--backend wasm]',
   async run(args) {
     const backend = await startBackend(stringFlag(args, 'backend', 'wasm'));
-    const steps = intFlag(args, 'steps', 1500, 1, 1_000_000);
+    const steps = intFlag(args, 'steps', 1200, 1, 1_000_000);
     const t0 = performance.now();
     const final = await runQuickTrain(
       {
@@ -19,9 +19,10 @@ registerCommand({
         steps,
         seed: intFlag(args, 'seed', 0),
         evalEvery: intFlag(args, 'eval-every', Math.max(1, Math.floor(steps / 5)), 1),
-        batchSize: intFlag(args, 'batch', 32, 1, 4096),
-        lr: numberFlag(args, 'lr', 3e-3, 0, 10),
+        batchSize: intFlag(args, 'batch', 64, 1, 4096),
+        lr: numberFlag(args, 'lr', 5e-3, 0, 10),
         maxLen: intFlag(args, 'max-len', 8, 3, 32),
+        trainSize: intFlag(args, 'train-size', 20000, 1, 1_000_000),
       },
       { onEval: (e) => console.log(JSON.stringify({ step: e.step, loss: round(e.loss), exactMatch: round(e.exactMatch), backend, seconds: round((performance.now() - t0) / 1000) })) },
     );

@@ -38,14 +38,14 @@ export async function runQuickTrain(
   const config = presetConfig(opts.preset);
   const tok = createByteTokenizer();
   if (config.vocabSize !== tok.vocabSize) config.vocabSize = tok.vocabSize;
-  const data = makeTaskData(opts.task, { seed: opts.seed, trainSize: opts.trainSize ?? 4000, testSize: opts.testSize ?? 200, maxLen: opts.maxLen ?? 8 });
+  const data = makeTaskData(opts.task, { seed: opts.seed, trainSize: opts.trainSize ?? 20000, testSize: opts.testSize ?? 200, maxLen: opts.maxLen ?? 8 });
   const maxIn = 64;
   const maxOut = 32;
   const train = encodeExamples(tok, data.train, maxIn, maxOut);
-  const batchSize = opts.batchSize ?? 32;
+  const batchSize = opts.batchSize ?? 64;
   const shape = shapeFor(train, batchSize, maxIn, maxOut);
   const model = new T5Model(config, initWeights(config, opts.seed));
-  const trainer = new Trainer(model, { steps: opts.steps, lr: opts.lr ?? 3e-3, warmupSteps: Math.min(100, Math.floor(opts.steps / 10)), weightDecay: 0.01, batchSize, clipNorm: 1, seed: opts.seed });
+  const trainer = new Trainer(model, { steps: opts.steps, lr: opts.lr ?? 5e-3, warmupSteps: Math.min(100, Math.floor(opts.steps / 10)), weightDecay: 0.01, batchSize, clipNorm: 1, seed: opts.seed });
   let lastLoss = NaN;
   let last: QuickTrainEval = { step: 0, loss: NaN, exactMatch: 0, samples: [] };
   const runEval = async (step: number) => {

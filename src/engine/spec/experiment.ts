@@ -293,7 +293,7 @@ export function defaultSpec(): ExperimentSpec {
     tasks: ['rvsh', 'shso', 'rv'].map((t) => taskEntry(t)),
     strategies: [
       { name: 'seqft', knobs: {} },
-      { name: 'kif', knobs: {} },
+      { name: 'kif-hard', knobs: {} },
     ],
     training: { ...defaultTraining },
     units: { granularity: 'head-neuron', blockSize: 16 },

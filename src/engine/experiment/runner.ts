@@ -1,0 +1,149 @@
+// The experiment runner: every strategy of the spec runs the task queue in turn, from the same initial weights, on the
+// same data, with the same batch streams, so their numbers compare fairly. Pure engine code: the host (the app's worker,
+// the CLI) picks the backend before calling and passes imported datasets in.
+import * as tf from '@tensorflow/tfjs';
+import { buildUnits } from '../kif/units';
+import { presetConfig, type T5Config } from '../model/config';
+import { initWeights, type HostTensors } from '../model/init';
+import { paramSpecs } from '../model/paramSpec';
+import { T5Model } from '../model/t5';
+import type { ExperimentSpec } from '../spec/experiment';
+import { resolveStrategy } from '../strategies/registry';
+import type { Knobs } from '../strategies/knobs';
+import type { StrategyDef } from '../strategies/types';
+import { createByteTokenizer } from '../tokenizers/byteTokenizer';
+import type { Tokenizer } from '../tokenizers/tokenizer';
+import { encodeExamples, shapeFor } from '../train/batching';
+import type { RunEvent, StepEvent } from './events';
+import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
+import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
+import { resolveTasks, truncationWarnings, type DatasetResolver } from './taskData';
+
+export interface RunHooks {
+  onEvent?(event: RunEvent): void;
+  /** Every training step (the same object as the 'step' event). */
+  onProgress?(progress: StepEvent): void;
+  /** Checked before every step and evaluation; a stopped run returns the results so far, marked `stopped`. */
+  shouldStop?(): boolean;
+  /**
+   * Sees strategy `strategy`'s model after task `task` at a stage: 'trained' (before the strategy's after-task work),
+   * 'fused' (KIF strategies, right after fusion), 'final' (as evaluated for the matrix row).
+   */
+  onModel?(at: { strategy: number; task: number; stage: string }, model: T5Model): void | Promise<void>;
+}
+
+export interface RunOptions {
+  /** Imported datasets by id, for tasks given as {dataset}. */
+  datasets?: DatasetResolver;
+  /** Weights of a pretrained base for init "pretrained"; without them the run starts from scratch, with a warning. */
+  baseWeights?: HostTensors;
+  /** Steps between live importance snapshots of KIF strategies; 0: only at the end of each task. */
+  importanceEvery?: number;
+  evalBatchSize?: number;
+  /** Predictions kept per task in the results. */
+  samplesPerTask?: number;
+  /** Most points kept per loss curve (bucket means beyond that). */
+  lossPoints?: number;
+}
+
+export const runDefaults = { importanceEvery: 25, evalBatchSize: 64, samplesPerTask: 5, lossPoints: 100 };
+
+/** A spec that cannot run; `problems` name the spec fields. */
+export class ExperimentError extends Error {
+  override name = 'ExperimentError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** The name with every knob that differs from its default, e.g. "kif-hard (gamma=0.5)". */
+export function strategyLabel(def: StrategyDef, knobs: Knobs): string {
+  const changed = Object.entries(knobs).filter(([k, v]) => def.knobs[k].default !== v);
+  return changed.length ? `${def.name} (${changed.map(([k, v]) => `${k}=${v}`).join(', ')})` : def.name;
+}
+
+export function modelConfig(spec: ExperimentSpec): T5Config {
+  return 'preset' in spec.model ? presetConfig(spec.model.preset) : { ...spec.model.config };
+}
+
+/** Every problem that keeps the spec from running (strategy names and knobs, model against tokenizer), or none. */
+export function experimentProblems(spec: ExperimentSpec, tok: Tokenizer = createByteTokenizer()): string[] {
+  const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
+  const problems = spec.strategies.flatMap((s, i) => {
+    const r = resolveStrategy(s, `strategies[${i}]`, context);
+    return r.ok ? [] : r.problems;
+  });
+  const config = modelConfig(spec);
+  if (config.vocabSize < tok.vocabSize) {
+    problems.push(`model: vocabSize ${config.vocabSize} is smaller than the ${tok.name} tokenizer's ${tok.vocabSize} ids`);
+  }
+  return problems;
+}
+
+function resolveStrategies(spec: ExperimentSpec): ResolvedStrategy[] {
+  const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
+  return spec.strategies.map((s, i) => {
+    const r = resolveStrategy(s, `strategies[${i}]`, context);
+    if (!r.ok) throw new ExperimentError(r.problems);
+    return { def: r.def, knobs: r.knobs, label: strategyLabel(r.def, r.knobs) };
+  });
+}
+
+/** Runs every strategy of the spec on its task queue and returns the results document. */
+export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<ResultsDocument> {
+  const t0 = performance.now();
+  const opts = { ...runDefaults, ...options };
+  const tok = createByteTokenizer();
+  const problems = experimentProblems(spec, tok);
+  if (problems.length) throw new ExperimentError(problems);
+  const strategies = resolveStrategies(spec);
+  const config = modelConfig(spec);
+  const { tasks, warnings } = resolveTasks(spec, options.datasets);
+  const emit = (e: RunEvent) => hooks.onEvent?.(e);
+  const warn = (message: string) => {
+    warnings.push(message);
+    emit({ type: 'warning', message });
+  };
+
+  let init: HostTensors;
+  if (spec.init === 'pretrained' && options.baseWeights) init = options.baseWeights;
+  else {
+    if (spec.init === 'pretrained') {
+      warn(`init "pretrained": no base checkpoint is available for this model yet, so every strategy starts from scratch (random weights from seed ${spec.seed})`);
+    }
+    init = initWeights(config, spec.seed);
+  }
+
+  const { maxInputLen, maxOutputLen, batchSize } = spec.training;
+  tasks.forEach((t, i) => truncationWarnings(t, i, tok, spec.training).forEach(warn));
+  const encoded = tasks.map((t) => encodeExamples(tok, t.train, maxInputLen, maxOutputLen));
+  // Fixed lengths per task (kernels are reused step after step) fitting that task and every earlier one, so replayed and
+  // joint batches fit too; a short task early in the queue does not pay for a long one later.
+  const shapes = encoded.map((_, k) => shapeFor(encoded.slice(0, k + 1).flat(), batchSize, maxInputLen, maxOutputLen));
+  const units = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
+  const plannedSteps = strategies.length * tasks.reduce((a, t) => a + t.steps, 0);
+  const backend = tf.getBackend();
+  emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
+
+  const shared: Shared = { spec, tasks, encoded, shapes, units, tok, config, init, hooks, opts, plannedSteps, doneSteps: 0, stopped: false };
+  const results: StrategyResult[] = [];
+  for (let i = 0; i < strategies.length && !shared.stopped; i++) {
+    const result = await runStrategy(shared, i, strategies[i]);
+    results.push(result);
+    emit({ type: 'strategy-done', strategy: i, result });
+  }
+  const totalSeconds = seconds(performance.now() - t0);
+  emit({ type: 'run-done', stopped: shared.stopped, seconds: totalSeconds });
+  return {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    spec,
+    backend,
+    warnings,
+    stopped: shared.stopped,
+    tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length })),
+    units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
+    strategies: results,
+    timings: { totalSeconds },
+  };
+}

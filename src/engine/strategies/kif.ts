@@ -1,0 +1,120 @@
+// The KIF strategies' shared machinery: importance tracked during every task (KIF.md §2), fusion after every task
+// k ≥ 1 (§3), and optionally the memory replay of §4 with the current-task-specific units frozen.
+import * as tf from '@tensorflow/tfjs';
+import { fusionDefaults, planFusion, type FusionPlan, type FusionRule } from '../kif/fusion';
+import { ImportanceTracker } from '../kif/importance';
+import { importanceDefaults, importanceMetrics } from '../kif/importanceMetrics';
+import { freezeMasks, maskGradients } from './freeze';
+import { num, str, type KnobDefs, type Knobs } from './knobs';
+import { memoryBefore } from './memory';
+import type { StrategyDef, StrategyEnv, StrategyRun } from './types';
+import { disposeSnapshot, fuseInto, snapshot, type Snapshot } from './weights';
+
+export const importanceKnobs: KnobDefs = {
+  metric: { kind: 'choice', default: importanceDefaults.metric, options: Object.keys(importanceMetrics), help: 'importance metric: first-order |w·g|, second-order, or plain (no EMA and uncertainty: the TaSL ablation)' },
+  beta1: { kind: 'number', default: importanceDefaults.beta1, min: 0, max: 1, help: 'β1 of the sensitivity EMA' },
+  beta2: { kind: 'number', default: importanceDefaults.beta2, min: 0, max: 1, help: 'β2 of the uncertainty EMA' },
+  beta: { kind: 'number', default: fusionDefaults.accumulateBeta, min: 0, max: 1, help: 'β of the accumulated scores A_k = minmax(β·Â + (1−β)·Ŝ)' },
+};
+
+export const hardRuleKnobs: KnobDefs = {
+  gamma: { kind: 'number', default: fusionDefaults.hard.gamma, min: 0, max: 1, help: 'γ: weight of the earlier model in task-shared units' },
+  topPercent: { kind: 'number', default: fusionDefaults.hard.topPercent, min: 0, max: 100, help: 'a unit is important when its score is in this top % (strictly above the percentile)' },
+};
+
+export const softRuleKnobs: KnobDefs = {
+  tau: { kind: 'number', default: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' },
+};
+
+/** Fusion rules by the knobs that configure them. */
+export const ruleFromKnobs: Record<FusionRule['kind'], (k: Knobs) => FusionRule> = {
+  hard: (k) => ({ kind: 'hard', gamma: num(k, 'gamma'), topPercent: num(k, 'topPercent') }),
+  soft: (k) => ({ kind: 'soft', tau: num(k, 'tau') }),
+};
+
+/** KIF scores whole tensors or heads and neuron blocks; LoRA rank units belong to the LoRA strategies. */
+export const kifProblems: StrategyDef['problems'] = (_k, { granularity }) =>
+  granularity === 'lora-rank' ? ['needs units.granularity "tensor" or "head-neuron" ("lora-rank" units exist only in LoRA adapters)'] : [];
+
+const record = (m: ReadonlyMap<string, number>) => Object.fromEntries(m);
+
+export interface KifOptions {
+  rule: FusionRule['kind'];
+  /** KIF.md §4: after fusion, train on a memory of earlier tasks with the current-task-specific units frozen. */
+  replay?: { memory: (k: Knobs) => number; steps: (k: Knobs) => number };
+}
+
+export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): StrategyRun {
+  const tracker = new ImportanceTracker(
+    [...env.model.params].map(([name, v]) => ({ name, shape: v.shape })),
+    { metric: str(knobs, 'metric'), beta1: num(knobs, 'beta1'), beta2: num(knobs, 'beta2') },
+  );
+  const rule = ruleFromKnobs[options.rule](knobs);
+  let prev: Snapshot | null = null;
+  let accumulated: Map<string, number> | null = null;
+
+  const replayAfterFusion = async (k: number, plan: FusionPlan) => {
+    if (!options.replay) return [];
+    const frozen = new Set([...plan.cases].filter(([, c]) => c === 'taken').map(([u]) => u));
+    const masks = freezeMasks(new Map([...env.model.params].map(([n, v]) => [n, v.shape])), env.units.filter((u) => frozen.has(u.name)));
+    try {
+      // No weight decay and fresh moments: a zero gradient then leaves a frozen element exactly as fusion set it.
+      await env.train(k, {
+        phase: 'replay',
+        steps: options.replay.steps(knobs),
+        sampler: env.sampler(memoryBefore(env, k, options.replay.memory(knobs)), `kif-replay/${k}`),
+        hooks: maskGradients(masks),
+        settings: { weightDecay: 0, warmupSteps: 0 },
+      });
+    } finally {
+      tf.dispose([...masks.values()]);
+    }
+    return [...frozen];
+  };
+
+  return {
+    beforeTask(k) {
+      tracker.reset();
+      if (k > 0) prev = snapshot(env.model);
+    },
+    hooks: (k) => ({
+      onGrads: (grads) => tracker.update(env.model.params, grads),
+      onStep: async ({ step }) => {
+        if (env.importanceEvery > 0 && (step + 1) % env.importanceEvery === 0 && tracker.steps > 0) {
+          env.emit({ type: 'importance', task: k, step: step + 1, final: false, scores: record(await tracker.unitScores(env.units)) });
+        }
+      },
+    }),
+    async afterTask(k) {
+      const scores = await tracker.unitScores(env.units);
+      env.emit({ type: 'importance', task: k, step: tracker.steps, final: true, scores: record(scores) });
+      if (!accumulated || !prev) {
+        accumulated = scores; // A_0 = S_0
+      } else {
+        const plan = planFusion(accumulated, scores, rule, num(knobs, 'beta'));
+        fuseInto(env.model, prev, env.units, plan.coeffs);
+        disposeSnapshot(prev);
+        prev = null;
+        accumulated = plan.accumulated;
+        await env.inspect(k, 'fused');
+        const frozen = await replayAfterFusion(k, plan);
+        env.emit({
+          type: 'fusion',
+          fusion: {
+            afterTask: k,
+            rule: rule.kind,
+            prevWeight: Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])),
+            ...(plan.cases.size ? { cases: Object.fromEntries(plan.cases) } : {}),
+            thresholds: plan.thresholds,
+            ...(options.replay ? { frozen } : {}),
+          },
+        });
+      }
+      env.emit({ type: 'accumulated', task: k, scores: record(accumulated) });
+    },
+    dispose() {
+      tracker.dispose();
+      disposeSnapshot(prev);
+    },
+  };
+}
