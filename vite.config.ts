@@ -23,7 +23,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
-    // bench.html: the engine benchmark page driven by `npm run bench` in Chromium.
-    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+    // bench.html: the engine benchmark page driven by `npm run bench`; parity.html: backends against cpu (e2e).
+    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html', parity: 'parity.html' } },
   },
 });
