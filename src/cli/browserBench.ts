@@ -58,7 +58,7 @@ export async function runBrowserBench(opts: { shape: BenchShape; repeats: number
         const { batch, inLen, outLen } = opts.shape;
         // SwiftShader WebGPU is ~20x slower than wasm here: fewer repeats and memory steps keep it to minutes.
         const slow = run.backend !== 'wasm';
-        const q = `backend=${run.backend}&presets=${run.presets}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${slow ? 5 : opts.repeats}&memorySteps=${slow ? Math.min(60, opts.memorySteps) : opts.memorySteps}${run.extra ?? ''}`;
+        const q = `backend=${run.backend}&presets=${run.presets}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${slow ? 5 : opts.repeats}&memorySteps=${slow ? Math.min(30, opts.memorySteps) : opts.memorySteps}${run.extra ?? ''}`;
         await page.goto(`http://127.0.0.1:${PORT}/bench.html?${q}`);
         await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, undefined, { timeout: 600_000 });
         const state = await page.evaluate(() => (window as unknown as { __bench: { error?: string; reason?: string; results: BenchResult[]; frameP95Ms?: number } }).__bench);
