@@ -21,6 +21,9 @@ export interface QuickTrainOptions {
   maxLen?: number;
   trainSize?: number;
   testSize?: number;
+  warmupSteps?: number;
+  weightDecay?: number;
+  clipNorm?: number;
 }
 export interface QuickTrainEval {
   step: number;
@@ -45,7 +48,15 @@ export async function runQuickTrain(
   const batchSize = opts.batchSize ?? 64;
   const shape = shapeFor(train, batchSize, maxIn, maxOut);
   const model = new T5Model(config, initWeights(config, opts.seed));
-  const trainer = new Trainer(model, { steps: opts.steps, lr: opts.lr ?? 5e-3, warmupSteps: Math.min(100, Math.floor(opts.steps / 10)), weightDecay: 0.01, batchSize, clipNorm: 1, seed: opts.seed });
+  const trainer = new Trainer(model, {
+    steps: opts.steps,
+    lr: opts.lr ?? 5e-3,
+    warmupSteps: opts.warmupSteps ?? Math.min(100, Math.floor(opts.steps / 10)),
+    weightDecay: opts.weightDecay ?? 0.01,
+    batchSize,
+    clipNorm: opts.clipNorm ?? 1,
+    seed: opts.seed,
+  });
   let lastLoss = NaN;
   let last: QuickTrainEval = { step: 0, loss: NaN, exactMatch: 0, samples: [] };
   const runEval = async (step: number) => {
