@@ -9,11 +9,11 @@ import { parseResults } from '../src/engine/experiment/results';
 import { readCheckpoint, writeCheckpoint } from '../src/engine/io/checkpoint';
 import { applyFusionHost, planFusion } from '../src/engine/kif/fusion';
 import { buildUnits } from '../src/engine/kif/units';
-import type { T5Config } from '../src/engine/model/config';
 import { initWeights } from '../src/engine/model/init';
 import { paramSpecs } from '../src/engine/model/paramSpec';
 import { makeRng } from '../src/engine/util/rng';
 import { hasShared, sharedPath } from './shared';
+import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
 
 const root = resolve(__dirname, '..');
 const run = promisify(execFile);
@@ -32,24 +32,9 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-const tinyConfig: T5Config = {
-  vocabSize: 259, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, ffn: 'relu',
-  tieEmbeddings: true, relBuckets: 8, relMaxDistance: 16, layerNormEps: 1e-6, dropout: 0,
-};
+const tinyConfig = tinyByteConfig;
 
-const tinySpec = (strategies: unknown[]) => ({
-  version: 1,
-  model: { config: tinyConfig },
-  init: 'scratch',
-  backend: 'wasm',
-  seed: 1,
-  tasks: [
-    { task: 'length', steps: 3, trainSize: 16, testSize: 3 },
-    { task: 'compare', steps: 3, trainSize: 16, testSize: 3 },
-  ],
-  strategies,
-  training: { lr: 1e-2, warmupSteps: 1, weightDecay: 0.01, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 4, evalEvery: 0 },
-});
+const tinySpec = (strategies: unknown[]) => ({ ...tinySpecInput({ strategies, seed: 1, steps: 3, trainSize: 16, testSize: 3, warmupSteps: 1 }), backend: 'wasm' });
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'kif-cli-'));
 const writeJson = (path: string, v: unknown) => writeFileSync(path, JSON.stringify(v));

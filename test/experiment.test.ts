@@ -10,32 +10,18 @@ import { downsample } from '../src/engine/experiment/downsample';
 import { experimentProblems, ExperimentError, runExperiment } from '../src/engine/experiment/runner';
 import { resultsTable } from '../src/engine/experiment/table';
 import { continualMetrics } from '../src/engine/metrics/continual';
-import type { T5Config } from '../src/engine/model/config';
 import { parseSpec, type ExperimentSpec, type ExperimentSpecInput } from '../src/engine/spec/experiment';
 import { strategyNames } from '../src/engine/strategies/registry';
 import { useBackend } from './helpers/tf';
+import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
-const tinyConfig: T5Config = {
-  vocabSize: 259, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, ffn: 'relu',
-  tieEmbeddings: true, relBuckets: 8, relMaxDistance: 16, layerNormEps: 1e-6, dropout: 0,
-};
+const tinyConfig = tinyByteConfig;
 
 function tinySpec(over: Partial<ExperimentSpecInput> = {}): ExperimentSpec {
-  const r = parseSpec({
-    version: 1,
-    model: { config: tinyConfig },
-    init: 'scratch',
-    seed: 5,
-    tasks: [
-      { task: 'length', steps: 6, trainSize: 30, testSize: 5 },
-      { task: 'compare', steps: 6, trainSize: 30, testSize: 5 },
-    ],
-    strategies: [{ name: 'seqft' }, { name: 'kif-hard', knobs: { gamma: 0.5 } }],
-    training: { lr: 1e-2, warmupSteps: 2, weightDecay: 0.01, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 4, evalEvery: 0 },
-    ...over,
-  });
+  const base = tinySpecInput({ strategies: [{ name: 'seqft' }, { name: 'kif-hard', knobs: { gamma: 0.5 } }], seed: 5, steps: 6, trainSize: 30, testSize: 5, warmupSteps: 2 });
+  const r = parseSpec({ ...base, ...over });
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return r.spec;
 }

@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/engine/experiment/runner';
 import { applyFusionHost, planFusion, type Coeff } from '../src/engine/kif/fusion';
 import { buildUnits, forEachElement } from '../src/engine/kif/units';
-import type { T5Config } from '../src/engine/model/config';
 import type { HostTensors } from '../src/engine/model/init';
 import { paramSpecs } from '../src/engine/model/paramSpec';
 import { T5Model } from '../src/engine/model/t5';
@@ -20,29 +19,15 @@ import { encodeExamples, packBatch, shapeFor, type Encoded } from '../src/engine
 import { batchOrder } from '../src/engine/train/trainer';
 import { deriveSeed, makeRng } from '../src/engine/util/rng';
 import { makeModel, useBackend } from './helpers/tf';
+import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
 const tok = createByteTokenizer();
-const tinyConfig: T5Config = {
-  vocabSize: tok.vocabSize, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, ffn: 'relu',
-  tieEmbeddings: true, relBuckets: 8, relMaxDistance: 16, layerNormEps: 1e-6, dropout: 0,
-};
+const tinyConfig = tinyByteConfig;
 
 function tinySpec(strategies: StrategySpec[], over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  const r = parseSpec({
-    version: 1,
-    model: { config: tinyConfig },
-    init: 'scratch',
-    seed: 3,
-    tasks: [
-      { task: 'length', steps: 8, trainSize: 40, testSize: 6 },
-      { task: 'compare', steps: 8, trainSize: 40, testSize: 6 },
-    ],
-    strategies,
-    training: { lr: 1e-2, warmupSteps: 2, weightDecay: 0.01, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 4, evalEvery: 0 },
-    ...over,
-  });
+  const r = parseSpec({ ...tinySpecInput({ strategies, seed: 3, steps: 8, trainSize: 40, testSize: 6, warmupSteps: 2 }), ...over });
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return r.spec;
 }
