@@ -6,6 +6,8 @@
 // on most backends). `maxGroupElements` bounds the transient flat copies; 1 gives one group (one pair of buffers) per
 // tensor.
 import * as tf from '@tensorflow/tfjs';
+import { flatten } from '../util/flatTensors';
+import { runsOnHost, type Placement } from '../util/placement';
 import { importanceDefaults, importanceMetric, resolveImportanceOptions, smoothings, type ImportanceMetric, type ImportanceOptions, type Smoothing } from './importanceMetrics';
 import { partSize, unitCombiners, type ParamShape, type PartStat, type SkillUnit } from './units';
 
@@ -33,17 +35,15 @@ export interface TrackerOptions extends ImportanceOptions {
    * CPU memory) costs a fraction of the dozen kernels per group of the device form; 'device': tf.Variables (GPUs);
    * 'auto' picks by the active backend when the tracker is made.
    */
-  placement: 'auto' | 'host' | 'device';
+  placement: Placement;
 }
 
 export const trackerDefaults: TrackerOptions = { ...importanceDefaults, maxGroupElements: 1 << 22, placement: 'auto' };
 
-const hostResident = new Set(['cpu', 'wasm']);
 
 // Inside tidy the initial zeros are released; the variable keeps its own reference to the data.
 const zerosVariable = (size: number) => tf.tidy(() => tf.variable(tf.zeros([size]), false));
 
-const flatten = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0], [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
 
 export class ImportanceTracker {
   readonly options: TrackerOptions;
@@ -60,8 +60,7 @@ export class ImportanceTracker {
     this.options = resolveImportanceOptions(trackerDefaults, options);
     this.metric = importanceMetric(this.options.metric);
     this.smoothing = smoothings[this.metric.smoothing];
-    const placement = this.options.placement;
-    this.onHost = placement === 'host' || (placement === 'auto' && hostResident.has(tf.getBackend()));
+    this.onHost = runsOnHost(this.options.placement);
     let pending: Member[] = [];
     let pendingSize = 0;
     const close = () => {

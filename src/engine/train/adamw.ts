@@ -2,6 +2,7 @@
 // All parameters are updated as one flat vector (one concat, a dozen elementwise kernels, one split) rather than
 // a dozen kernels per tensor: on wasm and WebGPU the per-kernel overhead, not the arithmetic, dominates small models.
 import * as tf from '@tensorflow/tfjs';
+import { flatten, unflatten } from '../util/flatTensors';
 
 export interface AdamWSettings {
   beta1: number;
@@ -19,20 +20,6 @@ export const adamWDefaults: AdamWSettings = {
   weightDecay: 0.01,
   noDecay: (name) => name.includes('layer_norm'),
 };
-
-/** Concatenates tensors into one flat vector, in the given order. */
-export const flatten = (ts: tf.Tensor[]): tf.Tensor1D => tf.concat(ts.map((t) => tf.reshape(t, [-1]))) as tf.Tensor1D;
-
-/** Cuts a flat vector back into tensors of the given shapes. Slices, not tf.split: wasm's SplitV is far slower. */
-export function unflatten(flat: tf.Tensor1D, shapes: number[][]): tf.Tensor[] {
-  let offset = 0;
-  return shapes.map((shape) => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const part = tf.reshape(tf.slice(flat, [offset], [size]), shape);
-    offset += size;
-    return part;
-  });
-}
 
 export class AdamW {
   private m?: tf.Variable;

@@ -3,7 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, T5Model } from '../model/t5';
 import { makeRng, shuffle, type Rng } from '../util/rng';
-import { AdamW, adamWDefaults, flatten } from './adamw';
+import { AdamW, adamWDefaults } from './adamw';
+import { flatten } from '../util/flatTensors';
+import { runsOnHost, type Placement } from '../util/placement';
 import { packBatch, disposeBatch, type BatchShape, type Encoded } from './batching';
 import { learningRate } from './schedule';
 
@@ -16,11 +18,8 @@ export interface TrainSettings {
   clipNorm: number; // 0 disables clipping
   seed: number;
   /** Where clipping and AdamW run: 'host' (JavaScript) suits cpu/wasm, 'device' (flat kernels) suits GPUs. */
-  optimizerOn?: 'auto' | 'host' | 'device';
+  optimizerOn?: Placement;
 }
-
-/** Backends whose tensors live in CPU memory, where reading gradients back costs only a copy. */
-const hostResident = new Set(['cpu', 'wasm']);
 
 export interface StepInfo {
   step: number; // 0-based index of the step just taken
@@ -82,7 +81,7 @@ export class Trainer {
     const raw = names.map((n) => grads[(this.model.params.get(n) as tf.Variable).name]);
     const lr = learningRate(stepIndex, totalSteps, s.lr, s.warmupSteps);
     try {
-      const host = (s.optimizerOn ?? 'auto') === 'host' || ((s.optimizerOn ?? 'auto') === 'auto' && hostResident.has(tf.getBackend()));
+      const host = runsOnHost(s.optimizerOn);
       const stats = host ? await this.updateOnHost(names, raw, value, stepIndex, lr, hooks) : await this.updateOnDevice(names, raw, value, stepIndex, lr, hooks);
       return { step: stepIndex, lr, ...stats };
     } finally {
