@@ -247,12 +247,13 @@ describe('replay and mtl build their batches from the right tasks', () => {
 
 describe('registry and knobs', () => {
   const context = { granularity: 'tensor', tasks: 3 };
-  it('lists the full-model strategies, each with a description and defaults that pass its own checks', () => {
-    expect(strategyNames()).toEqual(['seqft', 'mtl', 'ewc', 'replay', 'lwf', 'weight-avg', 'kif-hard', 'kif-soft', 'kif-replay']);
+  it('lists every strategy, each with a description and defaults that pass its own checks on the units it needs', () => {
+    expect(strategyNames()).toEqual(['seqft', 'mtl', 'ewc', 'replay', 'lwf', 'weight-avg', 'kif-hard', 'kif-soft', 'kif-replay', 'seqlora', 'kif-lora', 'olora']);
     for (const name of strategyNames()) {
       const def = getStrategy(name);
       expect(def.description.length).toBeGreaterThan(100);
-      expect(resolveStrategy({ name, knobs: {} }, 's', context).ok).toBe(true);
+      const granularity = name === 'kif-lora' ? 'lora-rank' : 'tensor';
+      expect(resolveStrategy({ name, knobs: {} }, 's', { ...context, granularity }).ok, name).toBe(true);
     }
   });
 

@@ -47,6 +47,8 @@ export interface ResultsDocument {
   /** The tfjs backend the numbers were computed on. */
   backend: string;
   warnings: string[];
+  /** 'val' when the matrix scores the validation split (choosing settings); absent: the test split. */
+  evaluatedOn?: 'val';
   /** True when the run was stopped before every strategy finished. */
   stopped: boolean;
   tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number }[];
@@ -95,6 +97,8 @@ const documentSchema = z.strictObject({
   spec: z.unknown(),
   backend: z.string(),
   warnings: z.array(z.string()),
+  /** Present when the matrix scores the validation split (settings being chosen), not the test split. */
+  evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
   tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
   units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),

@@ -16,8 +16,9 @@ import type { Tokenizer } from '../tokenizers/tokenizer';
 import { encodeExamples, shapeFor } from '../train/batching';
 import type { RunEvent, StepEvent } from './events';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore, type RunCheckpoint } from './resume';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
-import { resolveTasks, truncationWarnings, type DatasetResolver } from './taskData';
+import { resolveTasks, truncationWarnings, type DatasetResolver, type EvalSplit } from './taskData';
 
 export interface RunHooks {
   onEvent?(event: RunEvent): void;
@@ -25,11 +26,18 @@ export interface RunHooks {
   onProgress?(progress: StepEvent): void;
   /** Checked before every step and evaluation; a stopped run returns the results so far, marked `stopped`. */
   shouldStop?(): boolean;
+  /** Awaited before every training step: a host's pause gate (the app's worker holds the run here while paused). */
+  beforeStep?(): Promise<void>;
   /**
    * Sees strategy `strategy`'s model after task `task` at a stage: 'trained' (before the strategy's after-task work),
    * 'fused' (KIF strategies, right after fusion), 'final' (as evaluated for the matrix row).
    */
   onModel?(at: { strategy: number; task: number; stage: string }, model: T5Model): void | Promise<void>;
+  /**
+   * At every task boundary but the last of each strategy, and between strategies: what `RunOptions.resume` needs to go
+   * on from here (resume.ts). Only built when this hook is given.
+   */
+  onCheckpoint?(checkpoint: RunCheckpoint): void | Promise<void>;
 }
 
 export interface RunOptions {
@@ -37,6 +45,8 @@ export interface RunOptions {
   datasets?: DatasetResolver;
   /** Weights of a pretrained base for init "pretrained"; without them the run starts from scratch, with a warning. */
   baseWeights?: HostTensors;
+  /** The held-out set the matrix scores (taskData.ts); 'val' is for choosing settings. Default 'test'. */
+  evalSplit?: EvalSplit;
   /** Steps between live importance snapshots of KIF strategies; 0: only at the end of each task. */
   importanceEvery?: number;
   evalBatchSize?: number;
@@ -44,6 +54,8 @@ export interface RunOptions {
   samplesPerTask?: number;
   /** Most points kept per loss curve (bucket means beyond that). */
   lossPoints?: number;
+  /** Go on from this checkpoint of an earlier run of the same spec: finished strategies are taken as given. */
+  resume?: RunCheckpoint;
 }
 
 export const runDefaults = { importanceEvery: 25, evalBatchSize: 64, samplesPerTask: 5, lossPoints: 100 };
@@ -89,6 +101,17 @@ function resolveStrategies(spec: ExperimentSpec): ResolvedStrategy[] {
   });
 }
 
+/** Why base weights do not fit the config (first differing parameter), or undefined when they do. */
+function baseMismatch(config: T5Config, base: HostTensors): string | undefined {
+  const specs = paramSpecs(config);
+  for (const s of specs) {
+    const t = base.get(s.name);
+    if (!t) return `it has no ${s.name}`;
+    if (t.shape.join(',') !== s.shape.join(',')) return `${s.name} is [${t.shape.join(', ')}], the model needs [${s.shape.join(', ')}]`;
+  }
+  return base.size === specs.length ? undefined : `it has ${base.size} tensors, the model ${specs.length}`;
+}
+
 /** Runs every strategy of the spec on its task queue and returns the results document. */
 export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<ResultsDocument> {
   const t0 = performance.now();
@@ -98,7 +121,16 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   if (problems.length) throw new ExperimentError(problems);
   const strategies = resolveStrategies(spec);
   const config = modelConfig(spec);
-  const { tasks, warnings } = resolveTasks(spec, options.datasets);
+  const { tasks, warnings } = resolveTasks(spec, options.datasets, options.evalSplit);
+  if (options.baseWeights) {
+    const wrong = baseMismatch(config, options.baseWeights);
+    if (wrong) throw new ExperimentError([`model: the pretrained base does not fit this model (${wrong})`]);
+  }
+  const resume = options.resume;
+  if (resume) {
+    const bad = resumeProblems(resume, strategies.map((s) => s.label), tasks.length);
+    if (bad.length) throw new ExperimentError(bad);
+  }
   const emit = (e: RunEvent) => hooks.onEvent?.(e);
   const warn = (message: string) => {
     warnings.push(message);
@@ -125,12 +157,18 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const backend = tf.getBackend();
   emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
 
-  const shared: Shared = { spec, tasks, encoded, shapes, units, tok, config, init, hooks, opts, plannedSteps, doneSteps: 0, stopped: false };
-  const results: StrategyResult[] = [];
-  for (let i = 0; i < strategies.length && !shared.stopped; i++) {
-    const result = await runStrategy(shared, i, strategies[i]);
+  const results: StrategyResult[] = resume ? structuredClone(resume.done) : [];
+  const doneSteps = resume ? stepsBefore(resume, tasks.map((t) => t.steps)) : 0;
+  const shared: Shared = { spec, tasks, encoded, shapes, units, tok, config, init, hooks, opts, plannedSteps, doneSteps, stopped: false, results };
+  results.forEach((result, i) => emit({ type: 'strategy-done', strategy: i, result }));
+  const stopNow = () => (shared.stopped ||= hooks.shouldStop?.() ?? false);
+  for (let i = results.length; i < strategies.length && !stopNow(); i++) {
+    const result = await runStrategy(shared, i, strategies[i], resume?.current?.strategy === i ? resume.current : undefined);
     results.push(result);
     emit({ type: 'strategy-done', strategy: i, result });
+    if (i + 1 < strategies.length && !shared.stopped) {
+      await hooks.onCheckpoint?.({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: [...results], current: null });
+    }
   }
   const totalSeconds = seconds(performance.now() - t0);
   emit({ type: 'run-done', stopped: shared.stopped, seconds: totalSeconds });
@@ -140,6 +178,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     spec,
     backend,
     warnings,
+    ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
     stopped: shared.stopped,
     tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },

@@ -6,7 +6,7 @@ import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
 import { T5Model } from '../model/t5';
 import type { ExperimentSpec } from '../spec/experiment';
-import type { SkillUnit } from '../kif/units';
+import { buildUnits, type SkillUnit } from '../kif/units';
 import type { Knobs } from '../strategies/knobs';
 import type { BatchSampler, PhaseOptions, StrategyDef, StrategyEnv, StrategyEvent, TaskRun } from '../strategies/types';
 import type { Tokenizer } from '../tokenizers/tokenizer';
@@ -17,6 +17,7 @@ import { deriveSeed, makeRng } from '../util/rng';
 import { downsample } from './downsample';
 import type { RunEvent, StepEvent } from './events';
 import type { LossCurve, StrategyResult } from './results';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type StrategyCheckpoint } from './resume';
 import type { RunHooks, runDefaults, RunOptions } from './runner';
 
 export interface ResolvedStrategy {
@@ -42,15 +43,23 @@ export interface Shared {
   plannedSteps: number;
   doneSteps: number;
   stopped: boolean;
+  /** The finished strategies' results, in spec order (checkpoints carry them). */
+  results: StrategyResult[];
+  /**
+   * Row 0 of the matrix, evaluated once: every strategy starts from the same weights (LoRA adapters start at zero),
+   * so the untrained model's scores are the same for all of them.
+   */
+  untrained?: { scores: number[]; predictions: Prediction[][] };
 }
 
-export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy): Promise<StrategyResult> {
+/** Runs strategy `index` on the task queue, from the start or, given `from`, from that task boundary. */
+export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy, from?: StrategyCheckpoint): Promise<StrategyResult> {
   const t0 = performance.now();
   const { spec, tasks, hooks } = sh;
   const emit = (e: RunEvent) => hooks.onEvent?.(e);
   const stopNow = () => (sh.stopped ||= hooks.shouldStop?.() ?? false);
-  const model = new T5Model(sh.config, sh.init);
-  const result: StrategyResult = {
+  const model = new T5Model(sh.config, from?.weights ?? sh.init);
+  const result: StrategyResult = from ? structuredClone(from.result) : {
     name: s.def.name,
     label: s.label,
     knobs: s.knobs,
@@ -87,12 +96,12 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
     }
     return { scores, predictions };
   };
-  const evalRow = () =>
+  const evalRow = (known?: Shared['untrained']) =>
     time('evalSeconds', async () => {
-      const { scores, predictions } = await evalAll();
-      result.matrix.push(scores);
+      const { scores, predictions } = known ?? (await evalAll());
+      result.matrix.push([...scores]);
       result.samples = predictions.map((p, task) => ({ task, predictions: p.slice(0, sh.opts.samplesPerTask) }));
-      emit({ type: 'eval-row', strategy: index, row: result.matrix.length - 1, scores });
+      emit({ type: 'eval-row', strategy: index, row: result.matrix.length - 1, scores, samples: result.samples });
     });
 
   const trainPhase = async (k: number, phase: PhaseOptions, onStep?: (info: StepInfo) => Promise<void>) => {
@@ -111,6 +120,8 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
     const losses: number[] = [];
     try {
       for (let i = 0; i < settings.steps && !stopNow(); i++) {
+        await hooks.beforeStep?.();
+        if (stopNow()) break;
         const batch = packBatch(phase.sampler(), sh.shapes[k]);
         let info: StepInfo;
         try {
@@ -163,6 +174,7 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
     tasks,
     encoded: sh.encoded,
     units: sh.units,
+    unitsFor: (params) => buildUnits(spec.units.granularity, params, { numHeads: sh.config.numHeads, neuronBlock: spec.units.blockSize }),
     granularity: spec.units.granularity,
     batchSize: spec.training.batchSize,
     shape: (k) => sh.shapes[k],
@@ -176,11 +188,26 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
     },
   };
 
+  // At a task boundary: the weights, the strategy's state and a copy of the results so far (they go on changing).
+  const checkpoint = async (nextTask: number) => {
+    if (!hooks.onCheckpoint) return;
+    const current = { strategy: index, nextTask, weights: await model.exportWeights(), state: (await run.snapshot?.()) ?? {}, result: structuredClone(result) };
+    await hooks.onCheckpoint({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: [...sh.results], current });
+  };
+
   emit({ type: 'strategy-start', strategy: index, name: s.def.name, label: s.label });
   const run = s.def.create(env, s.knobs);
   try {
-    await evalRow();
-    for (let k = 0; k < tasks.length && !stopNow(); k++) {
+    if (from) {
+      if (run.restore) run.restore(from.state);
+      else if (Object.keys(from.state).length) throw new Error(`${s.label}: the checkpoint has strategy state, but the strategy cannot restore it`);
+      // A checkpoint keeps the predictions of its last evaluation only.
+      result.matrix.forEach((scores, row) => emit({ type: 'eval-row', strategy: index, row, scores, samples: result.samples }));
+    } else {
+      await evalRow(sh.untrained);
+      sh.untrained ??= { scores: result.matrix[0], predictions: result.samples.map((x) => x.predictions) };
+    }
+    for (let k = from?.nextTask ?? 0; k < tasks.length && !stopNow(); k++) {
       emit({ type: 'task-start', strategy: index, task: k, steps: tasks[k].steps });
       await run.beforeTask?.(k);
       const evalEvery = spec.training.evalEvery;
@@ -191,13 +218,14 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
         emit({ type: 'eval-curve', strategy: index, task: k, step: step + 1, scores });
       };
       const sampler = run.sampler?.(k) ?? samplerOf(sh.encoded[k], `batches/${k}`);
-      await time('trainSeconds', () => trainPhase(k, { phase: 'train', steps: tasks[k].steps, sampler, hooks: run.hooks?.(k) }, curvePoint));
+      await time('trainSeconds', () => trainPhase(k, { phase: 'train', steps: tasks[k].steps, sampler, hooks: run.hooks?.(k), settings: run.trainSettings?.(k, spec.training) }, curvePoint));
       if (sh.stopped) break;
       await env.inspect(k, 'trained');
       await time('afterTaskSeconds', async () => run.afterTask?.(k));
       if (sh.stopped) break;
       await env.inspect(k, 'final');
       await evalRow();
+      if (k + 1 < tasks.length) await checkpoint(k + 1);
     }
   } catch (e) {
     if (!(e instanceof NonFiniteLossError)) throw e;

@@ -20,13 +20,22 @@ export type DatasetResolver = (id: string) => DatasetData | undefined;
 
 export const metricScorers: Record<TaskMetric, string> = { exact: 'exact-match', rougeL: 'rouge-l' };
 
+/**
+ * Which held-out set the matrix scores: 'test' (reported figures) or 'val' (for choosing settings without looking at
+ * the test set). A val set has the test set's size; built-in tasks draw it apart from train and test, an imported
+ * dataset carves it out of its train split.
+ */
+export type EvalSplit = 'test' | 'val';
+
 /** The tasks as runs, and warnings for datasets smaller than asked. Throws naming the spec field of a missing dataset. */
-export function resolveTasks(spec: ExperimentSpec, datasets?: DatasetResolver): { tasks: TaskRun[]; warnings: string[] } {
+export function resolveTasks(spec: ExperimentSpec, datasets?: DatasetResolver, split: EvalSplit = 'test'): { tasks: TaskRun[]; warnings: string[] } {
   const warnings: string[] = [];
   const tasks = spec.tasks.map((entry, i): TaskRun => {
     if (typeof entry.task === 'string') {
-      const data = makeTaskData(entry.task, { seed: spec.seed, trainSize: entry.trainSize, testSize: entry.testSize });
-      return { name: entry.task, scorer: metricScorers[getTask(entry.task).metric], steps: entry.steps, train: data.train, test: data.test };
+      const valSize = split === 'val' ? entry.testSize : 0;
+      const data = makeTaskData(entry.task, { seed: spec.seed, trainSize: entry.trainSize, testSize: entry.testSize, valSize });
+      const held = split === 'val' ? data.val : data.test;
+      return { name: entry.task, scorer: metricScorers[getTask(entry.task).metric], steps: entry.steps, train: data.train, test: held };
     }
     const id = entry.task.dataset;
     const data = datasets?.(id);
@@ -39,6 +48,10 @@ export function resolveTasks(spec: ExperimentSpec, datasets?: DatasetResolver): 
       if (all.length < n) warnings.push(`tasks[${i}]: dataset "${id}" has ${all.length} ${split} examples, fewer than the ${n} asked; all are used`);
       return shuffle(makeRng(deriveSeed(spec.seed, `dataset/${id}/${split}`)), [...all]).slice(0, n);
     };
+    if (split === 'val') {
+      const rows = cut('train', entry.trainSize + entry.testSize);
+      return { name: id, scorer, steps: entry.steps, train: rows.slice(entry.testSize), test: rows.slice(0, entry.testSize) };
+    }
     return { name: id, scorer, steps: entry.steps, train: cut('train', entry.trainSize), test: cut('test', entry.testSize) };
   });
   return { tasks, warnings };

@@ -7,6 +7,7 @@ import type { HostTensors } from './init';
 import { lookupRows, oneHotFloat } from './embedding';
 import { bucketGrid } from './relativePosition';
 import { mm } from './matmul';
+import { rmsNorm } from './rmsNorm';
 
 export interface Batch {
   inputIds: tf.Tensor2D; // int32 [B, Lin]
@@ -23,6 +24,11 @@ export class T5Model {
   readonly params = new Map<string, tf.Variable>();
   private readonly constants = new Map<string, tf.Tensor>();
   private dropoutSeed = 1;
+  /**
+   * Terms added to a projection's output, by weight name: x [N, in] -> [N, out]. LoRA adapters (lora.ts) hook in
+   * here; a fused projection must still add the term of each weight it covers.
+   */
+  readonly projectionExtras = new Map<string, (x: tf.Tensor2D) => tf.Tensor>();
 
   constructor(readonly config: T5Config, weights: HostTensors) {
     const id = ++modelCounter;
@@ -62,21 +68,42 @@ export class T5Model {
   }
 
   private rmsNorm(x: tf.Tensor, weight: string): tf.Tensor {
-    const variance = tf.mean(tf.square(x), -1, true);
-    return tf.mul(tf.mul(x, tf.rsqrt(tf.add(variance, this.config.layerNormEps))), this.p(weight));
+    return rmsNorm(x, this.p(weight), this.config.layerNormEps);
   }
 
   /** x [B, L, in] · Wᵀ with W [out, in] -> [B, L, out] */
   linear(x: tf.Tensor, weight: string): tf.Tensor3D {
     const [b, l, d] = x.shape;
     const w = this.p(weight);
-    return tf.reshape(mm(tf.reshape(x, [b * l, d]), w, false, true), [b, l, w.shape[0]]);
+    const x2 = tf.reshape(x, [b * l, d]);
+    const y = mm(x2, w, false, true);
+    const extra = this.projectionExtras.get(weight);
+    return tf.reshape(extra ? tf.add(y, extra(x2 as tf.Tensor2D)) : y, [b, l, w.shape[0]]);
   }
 
   /** [B, L, H*dk] -> [B, H, L, dk] */
   splitHeads(x: tf.Tensor): tf.Tensor4D {
     const [b, l] = x.shape;
     return tf.transpose(tf.reshape(x, [b, l, this.config.numHeads, this.config.dKv]), [0, 2, 1, 3]);
+  }
+
+  /**
+   * Several projections of one x [B, L, D], each split into heads [B, H, L, dk]. The weights stay separate parameters
+   * (separate skill units) but are multiplied as one product: a concat, a matMul and a transpose for all of them, where
+   * projecting one by one costs a matMul and two transposes each (and as many more in the backward pass). Weights with
+   * a projection extra (LoRA) go through linear() one by one, so their terms are added.
+   */
+  projectHeads(x: tf.Tensor, weights: string[]): tf.Tensor4D[] {
+    if (weights.length === 1 || weights.some((w) => this.projectionExtras.has(w))) return weights.map((w) => this.splitHeads(this.linear(x, w)));
+    const [b, l, d] = x.shape;
+    const { numHeads, dKv } = this.config;
+    const n = weights.length;
+    const y = mm(tf.reshape(x, [b * l, d]), tf.concat(weights.map((w) => this.p(w)), 0), false, true); // [B*L, n*H*dk]
+    // Two small transposes rather than one rank-5 one, and apart along the first axis: on wasm a rank-5 transpose or
+    // an unstack along an inner axis runs tens of times slower.
+    const byWeight = tf.transpose(tf.reshape(y, [b * l, n, numHeads * dKv]), [1, 0, 2]); // [n, B*L, H*dk]
+    const heads = tf.transpose(tf.reshape(byWeight, [n * b, l, numHeads, dKv]), [0, 2, 1, 3]); // [n*B, H, L, dk]
+    return tf.unstack(tf.reshape(heads, [n, b, numHeads, l, dKv])) as tf.Tensor4D[];
   }
 
   /** Scaled-free dot-product attention (T5 has no 1/√d) over heads, then the output projection. */
@@ -130,9 +157,7 @@ export class T5Model {
   }
 
   private selfAttention(x: tf.Tensor, prefix: string, bias: tf.Tensor, training: boolean): tf.Tensor3D {
-    const q = this.splitHeads(this.linear(x, `${prefix}.q.weight`));
-    const k = this.splitHeads(this.linear(x, `${prefix}.k.weight`));
-    const v = this.splitHeads(this.linear(x, `${prefix}.v.weight`));
+    const [q, k, v] = this.projectHeads(x, ['q', 'k', 'v'].map((n) => `${prefix}.${n}.weight`));
     return this.attend(q, k, v, bias, prefix, training);
   }
 
@@ -151,12 +176,10 @@ export class T5Model {
 
   /** Cross-attention keys and values of every decoder block, computed once per encoder output. */
   crossKeyValues(encOut: tf.Tensor3D): { k: tf.Tensor4D; v: tf.Tensor4D }[] {
-    const out = [];
-    for (let i = 0; i < this.config.numDecoderLayers; i++) {
-      const p = `decoder.block.${i}.layer.1.EncDecAttention`;
-      out.push({ k: this.splitHeads(this.linear(encOut, `${p}.k.weight`)), v: this.splitHeads(this.linear(encOut, `${p}.v.weight`)) });
-    }
-    return out;
+    // Every block's k and v in one product.
+    const blocks = [...Array(this.config.numDecoderLayers).keys()];
+    const kv = this.projectHeads(encOut, blocks.flatMap((i) => ['k', 'v'].map((n) => `decoder.block.${i}.layer.1.EncDecAttention.${n}.weight`)));
+    return blocks.map((i) => ({ k: kv[2 * i], v: kv[2 * i + 1] }));
   }
 
   crossBias(inputMask: tf.Tensor2D): tf.Tensor {
@@ -176,13 +199,9 @@ export class T5Model {
     const p = `decoder.block.${i}.layer`;
     const x = this.rmsNorm(h, `${p}.0.layer_norm.weight`);
     const sa = `${p}.0.SelfAttention`;
-    const q = this.splitHeads(this.linear(x, `${sa}.q.weight`));
-    let k = this.splitHeads(this.linear(x, `${sa}.k.weight`));
-    let v = this.splitHeads(this.linear(x, `${sa}.v.weight`));
-    if (cache) {
-      k = tf.concat([cache.k, k], 2);
-      v = tf.concat([cache.v, v], 2);
-    }
+    const [q, newK, newV] = this.projectHeads(x, ['q', 'k', 'v'].map((n) => `${sa}.${n}.weight`));
+    const k = cache ? tf.concat([cache.k, newK], 2) : newK;
+    const v = cache ? tf.concat([cache.v, newV], 2) : newV;
     h = tf.add(h, this.dropout(this.attend(q, k, v, selfBias, sa, training), training));
     const ca = `${p}.1.EncDecAttention`;
     const cq = this.splitHeads(this.linear(this.rmsNorm(h, `${p}.1.layer_norm.weight`), `${ca}.q.weight`));

@@ -3,7 +3,7 @@ import type { T5Model } from '../model/t5';
 import { disposeBatch, packBatch, type BatchShape } from '../train/batching';
 import { num } from './knobs';
 import type { BatchSampler, StrategyDef } from './types';
-import { disposeSnapshot, snapshot, type Snapshot } from './weights';
+import { disposeSnapshot, snapshot, snapshotFromHost, snapshotToHost, type Snapshot } from './weights';
 
 /** (λ/2)·Σ F·(θ − θ*)² over every parameter that has a Fisher value. Runs inside the trainer's gradient tape. */
 export function ewcPenalty(params: ReadonlyMap<string, tf.Tensor>, fisher: Snapshot, anchor: Snapshot, lambda: number): tf.Scalar {
@@ -65,6 +65,14 @@ export const ewc: StrategyDef = {
         } else fisher = f;
         disposeSnapshot(anchor);
         anchor = snapshot(env.model);
+      },
+      async snapshot() {
+        return fisher && anchor ? { tensors: { fisher: await snapshotToHost(fisher), anchor: await snapshotToHost(anchor) } } : {};
+      },
+      restore({ tensors }) {
+        if (!tensors?.fisher || !tensors.anchor) return;
+        fisher = snapshotFromHost(tensors.fisher);
+        anchor = snapshotFromHost(tensors.anchor);
       },
       dispose() {
         disposeSnapshot(fisher);

@@ -112,6 +112,11 @@ export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): 
       }
       env.emit({ type: 'accumulated', task: k, scores: record(accumulated) });
     },
+    // Between tasks only A_k carries over: the tracker is reset and θ̂_{k−1} re-taken in beforeTask.
+    snapshot: () => (accumulated ? { scores: { accumulated: record(accumulated) } } : {}),
+    restore({ scores }) {
+      if (scores?.accumulated) accumulated = new Map(Object.entries(scores.accumulated));
+    },
     dispose() {
       tracker.dispose();
       disposeSnapshot(prev);

@@ -5,9 +5,11 @@
 // A strategy changes only what it needs: which rows fill a batch (replay, multi-task), the trainer hooks (importance
 // tracking, penalties, distillation, freezing), and what happens to the weights after a task (fusion).
 import type { FusionCase } from '../kif/fusion';
-import type { SkillUnit } from '../kif/units';
+import type { ParamShape, SkillUnit } from '../kif/units';
 import type { T5Config } from '../model/config';
+import type { HostTensors } from '../model/init';
 import type { T5Model } from '../model/t5';
+import type { TrainingSpec } from '../spec/experiment';
 import type { Example } from '../tasks/types';
 import type { BatchShape, Encoded } from '../train/batching';
 import type { TrainHooks, TrainSettings } from '../train/trainer';
@@ -67,6 +69,8 @@ export interface StrategyEnv {
   readonly encoded: readonly Encoded[][];
   readonly units: readonly SkillUnit[];
   readonly granularity: string;
+  /** The spec's granularity applied to parameters a strategy brings (LoRA adapters): units over those. */
+  unitsFor(params: readonly ParamShape[]): SkillUnit[];
   readonly batchSize: number;
   /** The batch shape of task k's phases: its lengths fit tasks 0..k, all a strategy may train on then. */
   shape(k: number): BatchShape;
@@ -89,9 +93,26 @@ export interface StrategyRun {
   beforeTask?(k: number): Promise<void> | void;
   /** Trainer hooks for task k's training phase. */
   hooks?(k: number): TrainHooks;
+  /** Overrides of the spec's training settings (`training`) for task k's training phase (e.g. LoRA's larger lr). */
+  trainSettings?(k: number, training: TrainingSpec): Partial<TrainSettings>;
   /** After training task k: fusion, replay. */
   afterTask?(k: number): Promise<void>;
+  /**
+   * At a task boundary (after afterTask and the evaluation), what the strategy carries into the next task beyond the
+   * model's weights, copied to the host (resuming a run). Absent: the weights are all it carries.
+   */
+  snapshot?(): Promise<StrategyState> | StrategyState;
+  /** Takes back a snapshot() on a fresh run of the same strategy and knobs, before the next task's beforeTask. */
+  restore?(state: StrategyState): void;
   dispose(): void;
+}
+
+/** A strategy's state between tasks, on the host, structured-cloneable (worker messages, IndexedDB). */
+export interface StrategyState {
+  /** Named groups of weight-shaped tensors (EWC: Fisher and anchor). */
+  tensors?: Record<string, HostTensors>;
+  /** Named unit-score tables (KIF: the accumulated scores). */
+  scores?: Record<string, UnitScores>;
 }
 
 export interface StrategyDef {
@@ -104,5 +125,7 @@ export interface StrategyDef {
   problems?(knobs: Knobs, context: { granularity: string; tasks: number }): string[];
   /** Whether the results keep importance tables (KIF strategies). */
   tracksImportance?: boolean;
+  /** 'lora': trains LoRA adapters on a frozen base (model/lora.ts); absent: trains the full model. Demos group by it. */
+  family?: 'lora';
   create(env: StrategyEnv, knobs: Knobs): StrategyRun;
 }

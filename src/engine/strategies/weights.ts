@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyFusion, type Coeff } from '../kif/fusion';
 import type { SkillUnit } from '../kif/units';
+import type { HostTensors } from '../model/init';
 import type { T5Model } from '../model/t5';
 
 export type Snapshot = Map<string, tf.Tensor>;
@@ -19,3 +20,14 @@ export function fuseInto(model: T5Model, prev: Snapshot, units: readonly SkillUn
   for (const [name, t] of fused) model.params.get(name)!.assign(t);
   tf.dispose([...fused.values()]);
 }
+
+/** A host copy of a snapshot (strategy state for resuming). */
+export async function snapshotToHost(s: Snapshot): Promise<HostTensors> {
+  const out: HostTensors = new Map();
+  for (const [name, t] of s) out.set(name, { shape: [...t.shape], data: (await t.data()) as Float32Array });
+  return out;
+}
+
+/** A device snapshot from host tensors, owned by the caller. */
+export const snapshotFromHost = (h: HostTensors): Snapshot =>
+  new Map([...h].map(([name, t]) => [name, tf.keep(tf.tensor(t.data, t.shape, 'float32'))]));
