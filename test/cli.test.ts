@@ -1,6 +1,6 @@
 // The experiment commands end to end, as a user runs them: `npx tsx src/cli/main.ts ...` in temporary folders.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -184,10 +184,45 @@ describe('fuse', () => {
 describe('demo', () => {
   it('lists the demos and prints a demo spec', async () => {
     const list = await cli('demo', '--list');
-    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'baselines', 'long-sequence']);
+    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'long-sequence', 'lora']);
     const spec = await cli('demo', 'forgetting', '--print-spec', '--seed', '7');
     expect(JSON.parse(spec.stdout).seed).toBe(7);
     const bad = await cli('demo', 'nope', '--out', 'x.json');
-    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, baselines, long-sequence']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, long-sequence, lora']);
   });
+});
+
+describe('pretrain', () => {
+  const args = (out: string, steps: number) => ['pretrain', '--preset', 'nano', '--steps', String(steps), '--batch', '2', '--checkpoint-every', '2', '--out', out];
+
+  it('writes a Hugging Face checkpoint, the loss curve and a model card with the command that made it', async () => {
+    const dir = tempDir();
+    const r = await cli(...args(dir, 4));
+    expect(r.code, r.stderr).toBe(0);
+    const ck = readCheckpoint(readFileSync(join(dir, 'model.safetensors')), readFileSync(join(dir, 'config.json'), 'utf8'));
+    expect(ck.config.dModel).toBe(64);
+    expect(readFileSync(join(dir, 'loss.csv'), 'utf8').trim().split('\n')).toHaveLength(2); // header + the last step's window
+    const card = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(card).toContain('npm run cli -- pretrain --preset nano --steps 4 --batch 2');
+    expect(card).toMatch(/\| reverse \| \d+\.\d \|/);
+    expect(readdirSync(dir)).not.toContain('resume');
+  });
+
+  it('picks up an interrupted run from its last saved step', async () => {
+    const dir = tempDir();
+    // Its own process group, so the kill reaches tsx's node child too (as closing a terminal would).
+    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args(dir, 600)], { cwd: root, detached: true, stdio: 'ignore' });
+    const state = join(dir, 'resume', 'state.json');
+    for (let i = 0; i < 600 && !existsSync(state); i++) await new Promise((r) => setTimeout(r, 100));
+    process.kill(-(child.pid as number), 'SIGKILL');
+    expect(existsSync(state)).toBe(true);
+    const saved = JSON.parse(readFileSync(state, 'utf8')).step as number;
+    const r = await cli(...args(dir, 600).map((a) => (a === '600' ? String(saved + 2) : a)));
+    // Other settings than the saved run's (here: the step count) are refused rather than mixed.
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/interrupted run with other settings/);
+    const again = await cli(...args(dir, 600));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/resuming from step \d+ of 600/);
+  }, 180_000);
 });

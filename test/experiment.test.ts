@@ -11,7 +11,7 @@ import { experimentProblems, ExperimentError, runExperiment } from '../src/engin
 import { resultsTable } from '../src/engine/experiment/table';
 import { continualMetrics } from '../src/engine/metrics/continual';
 import { parseSpec, type ExperimentSpec, type ExperimentSpecInput } from '../src/engine/spec/experiment';
-import { strategyNames } from '../src/engine/strategies/registry';
+import { getStrategy, strategyNames } from '../src/engine/strategies/registry';
 import { useBackend } from './helpers/tf';
 import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
 
@@ -215,7 +215,7 @@ describe('merge', () => {
 
 describe('demos', () => {
   it('each builds a valid spec that can run, with the strategies it promises', () => {
-    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'baselines', 'long-sequence']);
+    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'long-sequence', 'lora']);
     for (const d of listDemos()) {
       const spec = d.spec({ seed: 4 });
       expect(parseSpec(JSON.parse(JSON.stringify(spec)))).toEqual({ ok: true, spec });
@@ -225,9 +225,13 @@ describe('demos', () => {
     const forgetting = getDemo('forgetting').spec({});
     expect([forgetting.tasks.length, forgetting.strategies.map((s) => s.name)]).toEqual([3, ['seqft', 'kif-hard', 'kif-soft', 'mtl']]);
     const baselines = getDemo('baselines').spec({});
-    expect([baselines.tasks.length, baselines.strategies.map((s) => s.name)]).toEqual([5, strategyNames()]);
+    const fullModel = strategyNames().filter((n) => getStrategy(n).family !== 'lora');
+    expect([baselines.tasks.length, baselines.strategies.map((s) => s.name)]).toEqual([5, fullModel]);
+    expect(getDemo('lora').spec({}).strategies.map((s) => s.name)).toEqual(['seqft', 'seqlora', 'olora', 'kif-lora']);
+    expect(getDemo('forgetting-scratch').spec({}).init).toBe('scratch');
+    expect({ ...getDemo('forgetting-scratch').spec({}), init: 'pretrained', name: '' }).toEqual({ ...forgetting, name: '' });
     expect(getDemo('long-sequence').datasets).toEqual(['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews']);
-    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, baselines, long-sequence');
+    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, long-sequence, lora');
   });
 
   it('the results table lists every strategy with its metrics', async () => {

@@ -7,6 +7,7 @@ import './commands/demo';
 import './commands/sweep';
 import './commands/merge';
 import './commands/fuse';
+import './commands/pretrain';
 
 // tfjs prints a hint to install tfjs-node, which cannot install here; keep stdout clean for JSON lines.
 const log = console.log;

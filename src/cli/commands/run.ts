@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringFlag, UsageError, type Args } from '../args';
+import { baseWeightsFor } from '../baseWeights';
 import { startBackend } from '../nodeBackend';
 import { importDataset } from '../../engine/data/importDataset';
 import { runExperiment, type RunHooks } from '../../engine/experiment/runner';
@@ -81,7 +82,10 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
   if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
   backendStarted = true;
   const datasets = datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined);
-  const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets });
+  const split = stringFlag(args, 'split', 'test');
+  if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val (got ${split})`);
+  const baseWeights = baseWeightsFor(spec, args);
+  const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split });
   writeJson(out, results);
   console.log(resultsTable(results));
   console.error(`results written to ${out} (${results.timings.totalSeconds.toFixed(1)} s on ${results.backend})`);
@@ -91,7 +95,7 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
 registerCommand({
   name: 'run',
   summary: 'run an experiment spec; writes the results document and prints AP / BWT / FWT / forgetting per strategy',
-  usage: 'run SPEC.json --out RESULTS.json [--data DIR] [--backend wasm|cpu|auto]',
+  usage: 'run SPEC.json --out RESULTS.json [--data DIR] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
   async run(args) {
     const [path] = args.positionals;
     if (!path) throw new UsageError('run needs a spec file: run SPEC.json --out RESULTS.json');

@@ -21,6 +21,13 @@ export const adamWDefaults: AdamWSettings = {
   noDecay: (name) => name.includes('layer_norm'),
 };
 
+export interface AdamWState {
+  t: number;
+  names: string[];
+  m: Float32Array;
+  v: Float32Array;
+}
+
 export class AdamW {
   private m?: tf.Variable;
   private v?: tf.Variable;
@@ -33,13 +40,18 @@ export class AdamW {
   constructor(readonly settings: AdamWSettings = adamWDefaults) {}
 
   private ensureState(params: Map<string, tf.Variable>, names: string[]) {
-    if (this.m && names.join('\n') === this.names.join('\n')) return;
+    const same = names.join('\n') === this.names.join('\n');
+    if (this.m && same) return;
+    // Moments imported with importState live on the host until the first device update takes them over.
+    const imported = same && this.hostM ? { t: this.t, m: this.hostM, v: this.hostV as Float32Array[] } : undefined;
     this.reset();
     this.names = names;
     const sizes = names.map((n) => (params.get(n) as tf.Variable).size);
     const total = sizes.reduce((a, b) => a + b, 0);
-    this.m = tf.variable(tf.zeros([total]), false);
-    this.v = tf.variable(tf.zeros([total]), false);
+    const joined = (parts: Float32Array[]) => tf.concat(parts.map((p) => tf.tensor1d(p)));
+    this.m = tf.variable(imported ? tf.tidy(() => joined(imported.m)) : tf.zeros([total]), false);
+    this.v = tf.variable(imported ? tf.tidy(() => joined(imported.v)) : tf.zeros([total]), false);
+    if (imported) this.t = imported.t;
     const mask = new Float32Array(total);
     let o = 0;
     names.forEach((n, i) => {
@@ -103,6 +115,40 @@ export class AdamW {
       }
       tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, 'float32')));
     });
+  }
+
+  /** The moments and step count, flat in the order of `names` (for resumable training); null before the first step. */
+  exportState(): AdamWState | null {
+    if (this.t === 0) return null;
+    const flat = (parts: Float32Array[]) => {
+      const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+      let o = 0;
+      for (const p of parts) (out.set(p, o), (o += p.length));
+      return out;
+    };
+    const m = this.hostM ? flat(this.hostM) : (this.m as tf.Variable).dataSync() as Float32Array;
+    const v = this.hostV ? flat(this.hostV) : (this.v as tf.Variable).dataSync() as Float32Array;
+    return { t: this.t, names: [...this.names], m: new Float32Array(m), v: new Float32Array(v) };
+  }
+
+  /** Continues from exported moments; `params` gives the tensor sizes of the state's names. */
+  importState(state: AdamWState, params: Map<string, tf.Variable>) {
+    this.reset();
+    this.names = [...state.names];
+    const sizes = state.names.map((n) => {
+      const p = params.get(n);
+      if (!p) throw new Error(`optimizer state names parameter "${n}", which the model does not have`);
+      return p.size;
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (state.m.length !== total || state.v.length !== total) throw new Error(`optimizer state holds ${state.m.length} values, the parameters ${total}`);
+    const split = (flat: Float32Array) => {
+      let o = 0;
+      return sizes.map((n) => flat.slice(o, (o += n)));
+    };
+    this.hostM = split(state.m);
+    this.hostV = split(state.v);
+    this.t = state.t;
   }
 
   /** Forget the moments (a new task starts a fresh optimizer, as a new Trainer would). */

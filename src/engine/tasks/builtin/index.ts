@@ -10,6 +10,7 @@ import { length } from './length';
 import { reverse } from './reverse';
 import { rv } from './rv';
 import { rvsh } from './rvsh';
+import { rvup } from './rvup';
 import { sentiment } from './sentiment';
 import { shift } from './shift';
 import { shso } from './shso';
@@ -22,7 +23,7 @@ import { upper } from './upper';
 
 export const builtinTasks: readonly TaskDef[] = [
   reverse, sort, shift, unshift, dedup, upper, double, first3, length, swap,
-  rv, rvsh, shso,
+  rv, rvsh, shso, rvup,
   add, compare,
   sentiment, topic,
   copy, span,
