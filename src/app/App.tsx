@@ -1,10 +1,19 @@
-// The page: header with the active backend, the controls on one side, the run on the other.
+// The page: the header (title, active backend, room for share / save controls), the run bar, then the experiment's
+// set-up on one side and what the run shows on the other.
 import { BackendBadge } from './components/BackendBadge';
 import { BackendPanel } from './components/BackendPanel';
+import { ComparePanel } from './components/ComparePanel';
 import { ErrorList } from './components/ErrorList';
+import { RunHistory } from './components/history/RunHistory';
+import { ImportancePanel } from './components/ImportancePanel';
 import { Intro } from './components/Intro';
-import { RunPanel } from './components/RunPanel';
-import { TrainPanel } from './components/TrainPanel';
+import { LivePanel } from './components/LivePanel';
+import { ModelPanel } from './components/ModelPanel';
+import { QueueEditor } from './components/QueueEditor';
+import { RunBar } from './components/RunBar';
+import { ShareBar } from './components/share/ShareBar';
+import { StrategyPanel } from './components/StrategyPanel';
+import { WhatIfPanel } from './components/WhatIfPanel';
 
 export function App() {
   return (
@@ -14,17 +23,29 @@ export function App() {
           <h1>KIF playground</h1>
           <p className="tagline">Continual learning for small T5 language models, live in your browser</p>
         </div>
-        <BackendBadge />
+        <div className="header-tools">
+          <ShareBar />
+          <BackendBadge />
+        </div>
       </header>
       <main className="layout">
-        <div className="column">
+        <div className="wide">
+          <ErrorList />
+          <RunBar />
+        </div>
+        <div className="column setup">
           <Intro />
-          <TrainPanel />
+          <QueueEditor />
+          <StrategyPanel />
+          <ModelPanel />
           <BackendPanel />
         </div>
-        <div className="column">
-          <ErrorList />
-          <RunPanel />
+        <div className="column views">
+          <LivePanel />
+          <ImportancePanel />
+          <ComparePanel />
+          <WhatIfPanel />
+          <RunHistory />
         </div>
       </main>
     </div>

@@ -1,45 +1,118 @@
-// The page's side of the worker protocol: starts the worker, sends commands, and turns events into store
-// updates. Per-step progress is buffered here and flushed to the store at most every 100 ms, so React
-// renders about ten times a second however fast training runs.
+// The page's side of the worker protocol: starts the worker, sends commands, and turns events into store updates.
+// The worker already throttles training steps (about ten messages a second), so each message is one store update.
 import type { BackendPreference } from '../engine/backend';
-import type { QuickTrainOptions, TrainerCommand, TrainerEvent } from '../worker/protocol';
-import { LiveCurve } from './liveCurve';
-import { initialTrainerState, reportError, useTrainerStore, type RunProgress, type RunResult } from './trainerStore';
+import type { RunEvent, StepEvent } from '../engine/experiment/events';
+import type { FusionRule } from '../engine/kif/fusion';
+import type { ExperimentSpec } from '../engine/spec/experiment';
+import type { RunCheckpoint } from '../engine/experiment/resume';
+import type { TrainerCommand, TrainerEvent } from '../worker/protocol';
+import { onModelExport, requestModelExport } from './components/share/modelExportRequests';
+import { useExperimentStore } from './experimentStore';
+import { initialRunState, updateStrategy, useRunStore, type LiveStrategy, type RunOutcome } from './runStore';
+import { runInputsFor } from './runInputs';
+import { initialTrainerState, reportError, useTrainerStore } from './trainerStore';
 
-const FLUSH_MS = 100;
+type Handlers<E extends { type: string }> = { [K in E['type']]: (ev: Extract<E, { type: K }>) => void };
+type RunOnly = Exclude<RunEvent, StepEvent>;
 
-type EventHandlers = { [K in TrainerEvent['type']]: (ev: Extract<TrainerEvent, { type: K }>) => void };
+const newStrategy = (label: string): LiveStrategy => ({
+  name: label.split(' ')[0],
+  label,
+  matrix: [],
+  live: null,
+  taskScores: [],
+  accumulated: [],
+  fusions: [],
+  samples: [],
+  samplesRow: 0,
+  losses: [],
+  done: false,
+});
+
+/** Runner events, one store update each. */
+const runHandlers: Handlers<RunOnly> = {
+  'run-start': (e) =>
+    useRunStore.setState({ tasks: e.tasks, units: e.units, totalSteps: e.totalSteps, strategies: e.strategies.map(newStrategy) }),
+  warning: (e) => useRunStore.setState((s) => ({ warnings: [...s.warnings, e.message] })),
+  'strategy-start': (e) => updateStrategy(e.strategy, (s) => ({ ...s, name: e.name, label: e.label })),
+  'task-start': (e) =>
+    useRunStore.setState((s) => ({
+      progress: { strategy: e.strategy, task: e.task, phase: 'train', step: 0, steps: e.steps, fraction: s.progress?.fraction ?? 0, loss: NaN, taskStartedAt: performance.now() },
+    })),
+  importance: (e) =>
+    updateStrategy(e.strategy, (s) => ({
+      ...s,
+      live: { task: e.task, step: e.step, scores: e.scores },
+      taskScores: e.final ? [...s.taskScores, e.scores] : s.taskScores,
+    })),
+  accumulated: (e) => updateStrategy(e.strategy, (s) => ({ ...s, accumulated: [...s.accumulated, e.scores] })),
+  fusion: (e) => updateStrategy(e.strategy, (s) => ({ ...s, fusions: [...s.fusions, e.fusion] })),
+  'eval-row': (e) =>
+    updateStrategy(e.strategy, (s) => ({ ...s, matrix: [...s.matrix.slice(0, e.row), e.scores], samples: e.samples, samplesRow: e.row })),
+  'eval-curve': () => undefined,
+  'strategy-done': (e) =>
+    updateStrategy(e.strategy, (s) => ({
+      ...s,
+      matrix: e.result.matrix,
+      samples: e.result.samples,
+      samplesRow: e.result.matrix.length - 1,
+      error: e.result.error,
+      done: true,
+    })),
+  error: (e) => {
+    updateStrategy(e.strategy, (s) => ({ ...s, error: e.message }));
+    reportError(e.message);
+  },
+  'run-done': () => undefined,
+};
 
 class TrainerClient {
   private worker: Worker | null = null;
-  private readonly curve = new LiveCurve();
-  private latest: RunProgress | null = null;
-  private running = false; // a start was sent and neither done nor an error has come back
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** After a reset, events of the run that was going are dropped. */
+  private ignoreRun = false;
+  private nextRefuseId = 1;
 
-  private readonly handlers: EventHandlers = {
+  private readonly handlers: Handlers<TrainerEvent> = {
     ready: (ev) =>
-      useTrainerStore.setState({
-        worker: 'ready',
-        switching: false,
-        backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks },
-      }),
+      useTrainerStore.setState({ worker: 'ready', switching: false, backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks } }),
     status: (ev) => useTrainerStore.setState({ phase: ev.phase }),
-    progress: (ev) => {
-      this.curve.push(ev.step, ev.loss);
-      this.latest = { ...(this.latest ?? { startedAt: performance.now() }), step: ev.step, total: ev.total, loss: ev.loss };
-      this.scheduleFlush();
+    notice: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
+    fallback: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
+    run: (ev) => {
+      if (this.ignoreRun) return;
+      (runHandlers[ev.event.type] as (e: RunOnly) => void)(ev.event);
     },
-    eval: ({ type: _, ...ev }) => {
-      this.flush();
-      useTrainerStore.setState({ lastEval: ev });
+    steps: (ev) => {
+      if (this.ignoreRun) return;
+      const { strategy, task, phase, step, steps, fraction, losses } = ev;
+      const loss = losses.at(-1)?.[1] ?? NaN;
+      useRunStore.setState((s) => ({
+        progress: { strategy, task, phase, step, steps, fraction, loss, taskStartedAt: s.progress?.taskStartedAt ?? performance.now() },
+        strategies: s.strategies.map((x, i) => {
+          if (i !== strategy) return x;
+          const start = x.losses.length;
+          return { ...x, losses: [...x.losses, ...losses.map(([, l], j): [number, number] => [start + j + 1, l])] };
+        }),
+      }));
     },
+    checkpoint: () => undefined, // for listeners (the run history saves it)
     done: (ev) => {
-      this.runEnded({ outcome: ev.stopped ? 'stopped' : 'finished', seconds: ev.seconds, step: this.latest?.step ?? ev.final.step });
-      useTrainerStore.setState({ lastEval: ev.final });
+      if (this.ignoreRun) return;
+      this.runEnded({ kind: ev.results.stopped ? 'stopped' : 'finished', seconds: ev.results.timings.totalSeconds });
+      useExperimentStore.getState().setResults(ev.results);
+    },
+    'model-export': onModelExport,
+    refusable: (ev) => !this.ignoreRun && useRunStore.setState({ refusable: ev.strategies }),
+    refused: (ev) => {
+      if (ev.id !== useRunStore.getState().whatIf.pending) return; // a newer request replaced it
+      useRunStore.setState({ whatIf: { pending: null, result: ev.result, error: null } });
     },
     error: (ev) => {
-      if (ev.endedRun) this.runEnded({ outcome: 'failed', seconds: null, step: this.latest?.step ?? 0 });
+      if (ev.refuseId !== undefined) {
+        if (ev.refuseId === useRunStore.getState().whatIf.pending) useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: null, error: ev.message } }));
+        return;
+      }
+      if (ev.endedRun && !this.ignoreRun) this.runEnded({ kind: 'failed', seconds: null });
       useTrainerStore.setState({ switching: false });
       reportError(ev.message);
     },
@@ -63,10 +136,10 @@ class TrainerClient {
   restart(): void {
     this.worker?.terminate();
     this.worker = null;
-    this.running = false;
-    this.cancelFlush();
     const { preference, errors } = useTrainerStore.getState();
     useTrainerStore.setState({ ...initialTrainerState, preference, errors });
+    if (useRunStore.getState().active) this.runEnded({ kind: 'failed', seconds: null });
+    useRunStore.setState({ refusable: [] });
     this.connect();
   }
 
@@ -75,19 +148,47 @@ class TrainerClient {
     this.send({ type: 'init', backend: preference });
   }
 
-  start(options: QuickTrainOptions): void {
-    this.cancelFlush();
-    this.curve.reset(options.steps);
-    this.latest = { step: 0, total: options.steps, loss: NaN, startedAt: performance.now() };
-    this.running = true;
-    useTrainerStore.setState({ phase: 'training', progress: this.latest, curve: [], lastEval: null, result: null });
-    this.send({ type: 'start', options });
+  /** `resume`: go on from this checkpoint of an earlier run of the same spec. */
+  start(spec: ExperimentSpec, resume?: RunCheckpoint): void {
+    if (!this.worker) {
+      reportError('the training worker is not running; restart it first');
+      return;
+    }
+    const { inputs, missing } = runInputsFor(spec);
+    if (missing.length) {
+      reportError(`The task queue uses ${missing.map((id) => `dataset "${id}"`).join(', ')}, not loaded in this page: import the file again (Import) or remove the task.`);
+      return;
+    }
+    this.ignoreRun = false;
+    useExperimentStore.getState().setResults(null);
+    useRunStore.setState({ ...initialRunState, active: true, spec, startedAt: performance.now() });
+    useTrainerStore.setState({ phase: 'loading-base' });
+    // A test-only switch (src/worker/faultSwitch.ts): the page's ?fault= parameter goes to the worker as it is.
+    const fault = new URLSearchParams(location.search).get('fault') ?? undefined;
+    this.send({ type: 'start', spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
   }
 
   pause = () => this.send({ type: 'pause' });
   resume = () => this.send({ type: 'resume' });
   step = () => this.send({ type: 'step' });
   stop = () => this.send({ type: 'stop' });
+  /** The last run's trained model of a strategy as Hugging Face files (share / export). */
+  exportModel = (strategy: number) => requestModelExport((cmd) => this.send(cmd), strategy);
+
+  /** Stops a run if one is going and clears every view of it. */
+  reset(): void {
+    this.ignoreRun = useRunStore.getState().active;
+    if (this.worker) this.send({ type: 'reset' });
+    useRunStore.setState(initialRunState);
+    useExperimentStore.getState().setResults(null);
+  }
+
+  /** Asks the worker to recompute strategy `strategy`'s last fusion with these knobs. */
+  refuse(strategy: number, rule: FusionRule, beta: number): void {
+    const id = this.nextRefuseId++;
+    useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: id, error: null } }));
+    this.send({ type: 'refuse', request: { id, strategy, rule, beta } });
+  }
 
   private send(cmd: TrainerCommand): void {
     if (!this.worker) {
@@ -97,38 +198,31 @@ class TrainerClient {
     this.worker.postMessage(cmd);
   }
 
+  private readonly listeners = new Set<(ev: TrainerEvent) => void>();
+
+  /** Calls `f` with every worker event after the client's own handling; returns the unsubscribe. */
+  listen(f: (ev: TrainerEvent) => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
   private onEvent(ev: TrainerEvent): void {
     const handler = this.handlers[ev.type] as ((e: TrainerEvent) => void) | undefined;
     if (handler) handler(ev);
     else reportError(`the worker sent an unknown event "${String(ev.type)}"`);
+    this.listeners.forEach((f) => f(ev));
   }
 
-  private runEnded(result: RunResult): void {
-    this.running = false;
-    this.flush();
-    useTrainerStore.setState({ result });
+  private runEnded(outcome: RunOutcome): void {
+    useRunStore.setState({ active: false, outcome });
   }
 
   private crashed(why: string): void {
-    if (this.running) this.runEnded({ outcome: 'failed', seconds: null, step: this.latest?.step ?? 0 });
+    if (useRunStore.getState().active) this.runEnded({ kind: 'failed', seconds: null });
     this.worker?.terminate();
     this.worker = null;
     useTrainerStore.setState({ worker: 'crashed', switching: false, phase: 'idle' });
     reportError(`The training worker stopped: ${why}. Restart it to continue.`);
-  }
-
-  private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
-  }
-
-  private cancelFlush(): void {
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-  }
-
-  private flush(): void {
-    this.cancelFlush();
-    if (this.latest) useTrainerStore.setState({ progress: { ...this.latest }, curve: this.curve.snapshot() });
   }
 }
 

@@ -1,30 +1,13 @@
-// What the page knows about the worker and the current run. Written only by the trainer client, at a
-// throttled rate for fast-changing parts; read by components through selectors.
+// What the page knows about the worker: whether it is up, the backend and why, what it is doing, and the messages it
+// sent. Written only by the trainer client; read by components through selectors.
 import { create } from 'zustand';
 import type { BackendName, BackendPreference } from '../engine/backend';
-import type { QuickTrainEval, TrainerPhase } from '../worker/protocol';
-import type { CurvePoint } from './liveCurve';
+import type { TrainerPhase } from '../worker/protocol';
 
 export interface BackendInfo {
   name: BackendName;
   reason: string;
   fallbacks: string[];
-}
-
-export interface RunProgress {
-  step: number;
-  total: number;
-  loss: number;
-  /** performance.now() when the run was started, for elapsed time and the estimate of time left. */
-  startedAt: number;
-}
-
-export interface RunResult {
-  outcome: 'finished' | 'stopped' | 'failed';
-  /** Wall time of the run as the worker measured it; unknown when it failed. */
-  seconds: number | null;
-  /** The last step reported. */
-  step: number;
 }
 
 export interface TrainerState {
@@ -35,10 +18,6 @@ export interface TrainerState {
   switching: boolean;
   backend: BackendInfo | null;
   phase: TrainerPhase;
-  progress: RunProgress | null;
-  curve: CurvePoint[];
-  lastEval: QuickTrainEval | null;
-  result: RunResult | null;
   errors: { id: number; text: string }[];
 }
 
@@ -48,10 +27,6 @@ export const initialTrainerState: TrainerState = {
   switching: true,
   backend: null,
   phase: 'idle',
-  progress: null,
-  curve: [],
-  lastEval: null,
-  result: null,
   errors: [],
 };
 

@@ -1,26 +1,77 @@
-// The typed messages between the page and the training worker. The page only sends commands and renders
-// events; everything computed lives in the worker.
+// The typed messages between the page and the training worker. The page only sends commands and renders events;
+// everything computed lives in the worker.
 import type { BackendName, BackendPreference } from '../engine/backend';
-import type { QuickTrainEval, QuickTrainOptions } from '../engine/demo/quickTrain';
+import type { RunEvent, StepEvent } from '../engine/experiment/events';
+import type { ResultsDocument } from '../engine/experiment/results';
+import type { RunCheckpoint } from '../engine/experiment/resume';
+import type { WhatIfResult } from '../engine/experiment/whatIf';
+import type { FusionRule } from '../engine/kif/fusion';
+import type { ExperimentSpec } from '../engine/spec/experiment';
+import type { ModelExport } from '../engine/export/finalModels';
+import type { DatasetData } from '../engine/experiment/taskData';
+import type { HostTensors } from '../engine/model/init';
+
+/** Re-fuse the last fusion of KIF strategy `strategy` of the last run with these knobs. */
+export interface RefuseRequest {
+  /** Counts requests so the page can drop answers to ones it has since replaced. */
+  id: number;
+  strategy: number;
+  rule: FusionRule;
+  beta: number;
+}
+
+export interface StartCommand {
+  type: 'start';
+  spec: ExperimentSpec;
+  /** Go on from this checkpoint of an earlier run of the same spec (a reloaded page). */
+  resume?: RunCheckpoint;
+  /** Imported datasets the spec's tasks name as {dataset: id}. */
+  datasets?: Record<string, DatasetData>;
+  /** Weights of an imported checkpoint, for a model given as a config with init "pretrained". */
+  baseWeights?: HostTensors;
+  /** The page's `?fault=` parameter, for tests only (faultSwitch.ts). */
+  fault?: string;
+}
 
 export type TrainerCommand =
   | { type: 'init'; backend: BackendPreference }
-  | { type: 'start'; options: QuickTrainOptions }
+  | StartCommand
   | { type: 'pause' }
   | { type: 'resume' }
   /** While paused: let exactly one more training step run. */
   | { type: 'step' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Forget the last run (the fusion inputs kept for what-if). */
+  | { type: 'reset' }
+  | { type: 'refuse'; request: RefuseRequest }
+  /** Share: the last run's trained model of strategy `strategy` as Hugging Face files (answered by 'model-export'). */
+  | { type: 'export-model'; id: number; strategy: number };
 
-export type TrainerPhase = 'idle' | 'training' | 'paused' | 'stopping';
+export type TrainerPhase = 'idle' | 'loading-base' | 'training' | 'paused' | 'stopping' | 'refusing';
+
+/** Training steps, throttled: the latest step and the losses of every step since the last message of the same phase. */
+export interface StepsEvent extends Omit<StepEvent, 'type'> {
+  type: 'steps';
+  /** [step, loss] of each step since the previous 'steps' message. */
+  losses: [number, number][];
+}
 
 export type TrainerEvent =
   | { type: 'ready'; backend: BackendName; reason: string; fallbacks: string[] }
   | { type: 'status'; phase: TrainerPhase }
-  | { type: 'progress'; step: number; total: number; loss: number }
-  | ({ type: 'eval' } & QuickTrainEval)
-  | { type: 'done'; final: QuickTrainEval; stopped: boolean; seconds: number }
-  /** `endedRun`: the error stopped the training run (other errors leave a run going). */
-  | { type: 'error'; message: string; endedRun?: boolean };
-
-export type { QuickTrainEval, QuickTrainOptions };
+  /** Something the user should know that is not an error (e.g. the pretrained base is missing). */
+  | { type: 'notice'; message: string }
+  /** The backend failed during the run: `to` is active now and the run goes on from its last task boundary. */
+  | { type: 'fallback'; from: BackendName; to: BackendName; message: string }
+  /** A runner event other than 'step' (those come as 'steps'). */
+  | { type: 'run'; event: Exclude<RunEvent, StepEvent> }
+  | StepsEvent
+  | { type: 'done'; results: ResultsDocument }
+  /** At each task boundary: what resuming the run from here needs (the page saves it). */
+  | { type: 'checkpoint'; checkpoint: RunCheckpoint }
+  /** Strategies of the last run whose last fusion can be recomputed. */
+  | { type: 'refusable'; strategies: number[] }
+  | { type: 'refused'; id: number; result: WhatIfResult }
+  | { type: 'model-export'; id: number; result: ModelExport }
+  /** `endedRun`: the error stopped the run (other errors leave a run going); `refuseId`: a what-if request failed. */
+  | { type: 'error'; message: string; endedRun?: boolean; refuseId?: number };

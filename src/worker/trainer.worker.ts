@@ -1,9 +1,19 @@
-// The training worker: hosts the engine off the page's thread, runs one command at a time and reports
-// what happens as typed events.
-import { chooseBackend, type BackendPreference } from '../engine/backend';
-import { runQuickTrain, type QuickTrainOptions } from '../engine/demo/quickTrain';
+// The training worker: hosts the engine off the page's thread, runs one experiment at a time and reports what happens
+// as typed events. It keeps the inputs of each KIF strategy's last fusion, so the page can ask what other knobs would
+// have fused (what-if) without retraining.
+import { chooseBackend, fallBackFrom, isBackendFailure, type BackendName, type BackendPreference } from '../engine/backend';
+import type { ResultsDocument } from '../engine/experiment/results';
+import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
+import { runExperiment, type RunHooks } from '../engine/experiment/runner';
+import { FusionInputsRecorder, whatIfFusion } from '../engine/experiment/whatIf';
+import { FinalModels } from '../engine/export/finalModels';
+import type { HostTensors } from '../engine/model/init';
+import type { ExperimentSpec } from '../engine/spec/experiment';
+import { loadBaseWeights } from './baseWeights';
+import { FaultSwitch } from './faultSwitch';
 import { PauseGate } from './pauseGate';
-import type { TrainerCommand, TrainerEvent } from './protocol';
+import type { RefuseRequest, StartCommand, TrainerCommand, TrainerEvent } from './protocol';
+import { StepThrottle } from './stepThrottle';
 import { wasmPaths } from './wasmAssets';
 import { yieldToEvents } from './yieldToEvents';
 
@@ -12,42 +22,141 @@ const post = (event: TrainerEvent) => scope.postMessage(event);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const gate = new PauseGate();
+const recorder = new FusionInputsRecorder();
+/** Each strategy's trained model of the last run, for 'export-model'. */
+const finalModels = new FinalModels();
 let training = false;
 let stopRequested = false;
+/** The spec of the last run, for what-if. */
+let lastSpec: ExperimentSpec | null = null;
 // Backend switches and run starts wait for the switch before them, so a run never starts mid-switch.
 let backendSwitch: Promise<unknown> = Promise.resolve();
+let activeBackend: BackendName | null = null;
 
 function init(preference: BackendPreference): void {
   if (training) throw new Error('stop the training run before switching the backend');
   backendSwitch = backendSwitch
     .then(() => chooseBackend(preference, { wasmPaths }))
-    .then((choice) => post({ type: 'ready', backend: choice.name, reason: choice.reason, fallbacks: choice.fallbacks }))
+    .then((choice) => {
+      activeBackend = choice.name;
+      post({ type: 'ready', backend: choice.name, reason: choice.reason, fallbacks: choice.fallbacks });
+    })
     .catch((e) => post({ type: 'error', message: message(e) }));
 }
 
-async function start(options: QuickTrainOptions): Promise<void> {
-  if (training) throw new Error('a training run is already going; stop it first');
+const faults = new FaultSwitch();
+/** Where a run restarted from this checkpoint goes on, in words. */
+const resumePointText = (cp: RunCheckpoint | undefined) => {
+  if (!cp) return 'the start of the run';
+  const at = resumePoint(cp);
+  return `task ${at.task + 1} of strategy ${at.strategy + 1}`;
+};
+
+async function start({ spec, resume, datasets, baseWeights, fault }: StartCommand): Promise<void> {
+  if (training) throw new Error('an experiment is already running; stop it first');
   training = true;
   stopRequested = false;
   gate.resume();
+  recorder.clear();
+  finalModels.clear();
+  lastSpec = null;
+  faults.arm(fault);
+  const steps = new StepThrottle(post);
+  const notices: string[] = [];
   try {
     await backendSwitch;
-    post({ type: 'status', phase: 'training' });
-    const t0 = performance.now();
-    const final = await runQuickTrain(options, {
-      onStep: (step, loss) => post({ type: 'progress', step, total: options.steps, loss }),
-      onEval: (ev) => post({ type: 'eval', ...ev }),
-      shouldStop: () => stopRequested,
-      isPaused: async () => {
-        await yieldToEvents(); // lets a pause, step or stop sent during the step arrive
-        await gate.wait();
+    let base: { weights?: HostTensors } | null = baseWeights ? { weights: baseWeights } : null;
+    if (!base) {
+      post({ type: 'status', phase: 'loading-base' });
+      const loaded = await loadBaseWeights(spec);
+      if (loaded?.notice) post({ type: 'notice', message: loaded.notice });
+      base = loaded;
+    }
+    post({ type: 'status', phase: gate.isPaused ? 'paused' : 'training' });
+    // The last task boundary: a backend that fails mid-run hands over to the next one from here.
+    let from = resume;
+    const hooks: RunHooks = {
+      onEvent: (e) => {
+        if (e.type === 'step') return steps.push(e);
+        steps.flush();
+        recorder.onEvent(e);
+        post({ type: 'run', event: e });
       },
-    });
-    post({ type: 'done', final, stopped: stopRequested, seconds: (performance.now() - t0) / 1000 });
+      onModel: async (at, model) => {
+        await recorder.onModel(at, model);
+        await finalModels.onModel(at, model);
+      },
+      onCheckpoint: (checkpoint) => {
+        steps.flush();
+        from = checkpoint;
+        post({ type: 'checkpoint', checkpoint });
+      },
+      shouldStop: () => stopRequested,
+      beforeStep: async () => {
+        await yieldToEvents(); // lets a pause, step or stop sent during the last step arrive
+        if (gate.isPaused) steps.flush();
+        await gate.wait();
+        faults.tick();
+      },
+    };
+    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id] };
+    let results: ResultsDocument | undefined;
+    while (!results) {
+      try {
+        results = await runExperiment(spec, hooks, { ...options, resume: from });
+      } catch (e) {
+        if (!isBackendFailure(e) || stopRequested || !activeBackend) throw e;
+        steps.flush();
+        const failed = activeBackend;
+        const choice = await fallBackFrom(failed, { wasmPaths });
+        activeBackend = choice.name;
+        const notice = `The ${failed} backend failed during the run (${message(e)}). Switched to ${choice.name}; the run goes on from ${resumePointText(from)}.`;
+        notices.push(notice);
+        post({ type: 'ready', backend: choice.name, reason: choice.reason, fallbacks: choice.fallbacks });
+        post({ type: 'fallback', from: failed, to: choice.name, message: notice });
+      }
+    }
+    steps.flush();
+    results.warnings.unshift(...notices);
+    lastSpec = spec;
+    post({ type: 'done', results });
+    post({ type: 'refusable', strategies: recorder.strategies() });
   } catch (e) {
+    steps.flush();
     post({ type: 'error', message: message(e), endedRun: true });
   } finally {
     training = false;
+    post({ type: 'status', phase: 'idle' });
+  }
+}
+
+// What-if requests come as fast as a slider moves: only the newest waiting one is computed.
+let nextRefuse: RefuseRequest | null = null;
+let refusing = false;
+
+async function refuse(request: RefuseRequest): Promise<void> {
+  if (training) throw new Error('what-if fusion needs a finished run; wait for the run to end');
+  nextRefuse = request;
+  if (refusing) return;
+  refusing = true;
+  post({ type: 'status', phase: 'refusing' });
+  try {
+    while (nextRefuse) {
+      const r = nextRefuse;
+      nextRefuse = null;
+      const inputs = recorder.latest(r.strategy);
+      if (!lastSpec || !inputs) {
+        post({ type: 'error', message: 'there is no fusion to recompute: run an experiment with a KIF strategy over at least two tasks first', refuseId: r.id });
+        continue;
+      }
+      try {
+        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, inputs, r.rule, r.beta) });
+      } catch (e) {
+        post({ type: 'error', message: `what-if fusion failed: ${message(e)}`, refuseId: r.id });
+      }
+    }
+  } finally {
+    refusing = false;
     post({ type: 'status', phase: 'idle' });
   }
 }
@@ -59,19 +168,28 @@ function setPaused(paused: boolean): void {
   post({ type: 'status', phase: paused ? 'paused' : 'training' });
 }
 
+function stop(): void {
+  if (!training) return;
+  stopRequested = true;
+  gate.resume(); // a paused loop must wake up to see the stop
+  post({ type: 'status', phase: 'stopping' });
+}
+
 type Handlers = { [K in TrainerCommand['type']]: (cmd: Extract<TrainerCommand, { type: K }>) => void | Promise<void> };
 const handlers: Handlers = {
   init: (cmd) => init(cmd.backend),
-  start: (cmd) => start(cmd.options),
+  start,
   pause: () => setPaused(true),
   resume: () => setPaused(false),
   step: () => gate.step(),
-  stop: () => {
-    if (!training) return;
-    stopRequested = true;
-    gate.resume(); // a paused loop must wake up to see the stop
-    post({ type: 'status', phase: 'stopping' });
+  stop,
+  reset: () => {
+    stop();
+    recorder.clear();
+    lastSpec = null;
   },
+  refuse: (cmd) => refuse(cmd.request),
+  'export-model': (cmd) => post({ type: 'model-export', id: cmd.id, result: finalModels.export(cmd.strategy) }),
 };
 
 scope.onmessage = (e: MessageEvent<TrainerCommand>) => {

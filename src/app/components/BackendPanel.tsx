@@ -2,6 +2,7 @@
 import type { BackendPreference } from '../../engine/backend';
 import { backendNames } from '../../engine/backend/names';
 import { trainer } from '../trainerClient';
+import { useRunStore } from '../runStore';
 import { useTrainerStore } from '../trainerStore';
 
 const preferences: readonly BackendPreference[] = ['auto', ...backendNames];
@@ -19,7 +20,8 @@ export function BackendPanel() {
   const switching = useTrainerStore((s) => s.switching);
   const preference = useTrainerStore((s) => s.preference);
   const phase = useTrainerStore((s) => s.phase);
-  const busy = phase !== 'idle';
+  const active = useRunStore((s) => s.active);
+  const busy = active || phase !== 'idle';
 
   return (
     <section className="panel" aria-labelledby="backend-title">

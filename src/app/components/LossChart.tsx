@@ -1,22 +1,35 @@
-// The live loss curve: per-batch loss (light) and its moving average (dark), one hue for colour-blind readers.
+// The live loss curves, one per strategy (Okabe–Ito colours), averaged into at most ~200 points each so a redraw
+// stays cheap however long the run.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { fmtLoss } from '../format';
-import { useTrainerStore } from '../trainerStore';
+import { seriesColor } from '../heatmap/colors';
+import { useRunStore } from '../runStore';
+
+const MAX_POINTS = 200;
+
+function bucketed(losses: readonly [number, number][]): { x: number; loss: number }[] {
+  const per = Math.max(1, Math.ceil(losses.length / MAX_POINTS));
+  const out: { x: number; loss: number }[] = [];
+  for (let i = 0; i < losses.length; i += per) {
+    const chunk = losses.slice(i, i + per);
+    out.push({ x: chunk.at(-1)![0], loss: chunk.reduce((a, [, l]) => a + l, 0) / chunk.length });
+  }
+  return out;
+}
 
 export default function LossChart() {
-  const curve = useTrainerStore((s) => s.curve);
-  const total = useTrainerStore((s) => s.progress?.total ?? 1);
+  const strategies = useRunStore((s) => s.strategies);
   return (
-    <figure className="chart" aria-label="Training loss by step">
-      <ResponsiveContainer width="100%" height={260}>
-        <LineChart data={curve} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+    <figure className="chart" aria-label="Training loss by step, one line per strategy" data-testid="loss-chart">
+      <ResponsiveContainer width="100%" height={240}>
+        <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid stroke="#e3e6ea" />
-          <XAxis dataKey="step" type="number" domain={[0, total]} allowDecimals={false} tick={{ fontSize: 12 }} />
-          <YAxis tick={{ fontSize: 12 }} width={48} domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(1)} />
-          <Tooltip formatter={(v) => fmtLoss(Number(v))} labelFormatter={(s) => `step ${String(s)}`} />
+          <XAxis dataKey="x" type="number" domain={[0, 'dataMax']} allowDecimals={false} tick={{ fontSize: 12 }} label={{ value: 'step (all tasks)', position: 'insideBottomRight', offset: -4, fontSize: 12 }} />
+          <YAxis tick={{ fontSize: 12 }} width={44} domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(1)} />
+          <Tooltip formatter={(v) => Number(v).toFixed(3)} labelFormatter={(s) => `step ${String(s)}`} />
           <Legend />
-          <Line name="loss (batch)" dataKey="loss" stroke="#56B4E9" strokeWidth={1} dot={false} isAnimationActive={false} />
-          <Line name="loss (average)" dataKey="smooth" stroke="#0072B2" strokeWidth={2.5} dot={false} isAnimationActive={false} />
+          {strategies.map((s, i) => (
+            <Line key={i} name={s.label} data={bucketed(s.losses)} dataKey="loss" stroke={seriesColor(i)} strokeWidth={2} dot={false} isAnimationActive={false} />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </figure>

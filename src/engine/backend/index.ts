@@ -8,3 +8,4 @@ import './cpu';
 export { chooseBackend } from './choose';
 export { backendNames, isBackendName } from './names';
 export type { BackendChoice, BackendEnv, BackendName, BackendPreference } from './types';
+export { BackendFailure, fallBackFrom, isBackendFailure } from './failure';

@@ -31,8 +31,11 @@ export type RunEvent =
   /** The accumulated scores A_k after task k (A_0 = S_0). */
   | { type: 'accumulated'; strategy: number; task: number; scores: UnitScores }
   | { type: 'fusion'; strategy: number; task: number; fusion: FusionReport }
-  /** A row of the accuracy matrix: row 0 before training, row k + 1 after task k; scores in percent, one per task. */
-  | { type: 'eval-row'; strategy: number; row: number; scores: number[] }
+  /**
+   * A row of the accuracy matrix: row 0 before training, row k + 1 after task k; scores in percent, one per task.
+   * `samples`: the first predictions on each task's test set at this evaluation (RunOptions.samplesPerTask per task).
+   */
+  | { type: 'eval-row'; strategy: number; row: number; scores: number[]; samples: StrategyResult['samples'] }
   /** An evaluation inside task `task` at `step` (spec.training.evalEvery), on every task's test set. */
   | { type: 'eval-curve'; strategy: number; task: number; step: number; scores: number[] }
   | { type: 'strategy-done'; strategy: number; result: StrategyResult }

@@ -1,0 +1,121 @@
+// Strategies side by side on the same run: the accuracy matrix of each as a heatmap, forgetting curves, and the
+// continual-learning metrics with the best of each column marked.
+import { lazy, Suspense } from 'react';
+import type { ContinualMetrics } from '../../engine/metrics/continual';
+import { useCompareRows, type CompareRow } from '../compareRows';
+import { textOn, viridis } from '../heatmap/colors';
+
+const ForgettingCurves = lazy(() => import('./ForgettingCurves'));
+
+const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(1));
+
+function Matrix({ row, tasks }: { row: CompareRow; tasks: string[] }) {
+  return (
+    <table className="matrix" data-testid="accuracy-matrix" aria-label={`Accuracy matrix of ${row.label}`}>
+      <caption>{row.label}</caption>
+      <thead>
+        <tr>
+          <th scope="col">after ↓ / test on →</th>
+          {tasks.map((t) => (
+            <th key={t} scope="col">
+              {t}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {row.matrix.map((scores, r) => (
+          <tr key={r}>
+            <th scope="row">{r === 0 ? 'untrained' : `task ${r}: ${tasks[r - 1]}`}</th>
+            {scores.map((x, j) => (
+              <td key={j} style={{ background: viridis(x / 100), color: textOn(x / 100) }} className={j === r - 1 ? 'diag' : undefined}>
+                {x.toFixed(1)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Column = { key: keyof ContinualMetrics; label: string; title: string; better: 'high' | 'low' };
+const columns: Column[] = [
+  { key: 'ap', label: 'AP', title: 'average score on every task after the last one', better: 'high' },
+  { key: 'bwt', label: 'BWT', title: 'backward transfer: change on earlier tasks since they were learned (negative: forgetting)', better: 'high' },
+  { key: 'fwt', label: 'FWT', title: 'forward transfer: score on a task before training it, minus the untrained score', better: 'high' },
+  { key: 'fwtZeroShot', label: 'FWT (TaSL)', title: "TaSL's forward transfer: score before training it, nothing subtracted", better: 'high' },
+  { key: 'forgetting', label: 'Forgetting', title: 'mean drop from the best earlier score to the final one', better: 'low' },
+];
+
+function MetricsTable({ rows }: { rows: CompareRow[] }) {
+  const best = new Map(
+    columns.map((c) => {
+      const values = rows.map((r) => r.metrics?.[c.key]).filter((v): v is number => typeof v === 'number');
+      // A column where every strategy ties has no best.
+      return [c.key, new Set(values).size > 1 ? (c.better === 'high' ? Math.max(...values) : Math.min(...values)) : null];
+    }),
+  );
+  return (
+    <table className="metrics" data-testid="metrics-table">
+      <caption>Continual-learning metrics (percent points); ★ marks the best in each column</caption>
+      <thead>
+        <tr>
+          <th scope="col">Strategy</th>
+          {columns.map((c) => (
+            <th key={c.key} scope="col" title={c.title}>
+              {c.label} {c.better === 'high' ? '↑' : '↓'}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.label} data-testid="metrics-row">
+            <th scope="row">{r.label}</th>
+            {columns.map((c) => {
+              const v = r.metrics?.[c.key];
+              const num = typeof v === 'number' ? v : null;
+              const isBest = num !== null && num === best.get(c.key);
+              return (
+                <td key={c.key} className={isBest ? 'best' : undefined} data-testid={`metric-${c.key}`}>
+                  {fmt(num)}
+                  {isBest && <span aria-label=" (best)"> ★</span>}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function ComparePanel() {
+  const { tasks, rows } = useCompareRows();
+  const withRows = rows.filter((r) => r.matrix.length > 0);
+  return (
+    <section className="panel" aria-labelledby="compare-title">
+      <h2 id="compare-title">Compare strategies</h2>
+      {withRows.length === 0 ? (
+        <p className="muted">Each strategy's accuracy matrix, forgetting curves and metrics appear here as soon as it has been evaluated.</p>
+      ) : (
+        <>
+          <MetricsTable rows={withRows} />
+          <h3>Accuracy matrices</h3>
+          <p className="hint">Row: after training that task (and fusing); column: the test set. The diagonal is outlined.</p>
+          <div className="matrices">
+            {withRows.map((r) => (
+              <Matrix key={r.label} row={r} tasks={tasks} />
+            ))}
+          </div>
+          <h3>Forgetting curves</h3>
+          <p className="hint">Each task's score after it was learned and after every later task.</p>
+          <Suspense fallback={<div className="chart-placeholder">Loading the charts…</div>}>
+            <ForgettingCurves rows={withRows} tasks={tasks} />
+          </Suspense>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+// While training: the loss curves (recharts, loaded after the first paint) and the latest sample predictions.
+import { lazy, Suspense, useState } from 'react';
+import { useRunStore } from '../runStore';
+
+// recharts is the largest part of the page; it loads after the first paint.
+const LossChart = lazy(() => import('./LossChart'));
+
+/** "before training" for row 0, "after task k (name)" for row k. */
+const rowName = (row: number, tasks: string[]) => (row === 0 ? 'before training' : `after task ${row} (${tasks[row - 1] ?? '?'})`);
+
+function Samples() {
+  const strategies = useRunStore((s) => s.strategies);
+  const tasks = useRunStore((s) => s.tasks);
+  const current = useRunStore((s) => (s.active ? s.progress?.strategy : undefined));
+  const withSamples = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.samples.length > 0);
+  const [pick, setPick] = useState<number | null>(null);
+  if (withSamples.length === 0) return <p className="muted">Sample predictions appear at the first evaluation, before training starts.</p>;
+  // The strategy the user picked, else the one training now, else the last one evaluated.
+  const chosen = withSamples.find(({ i }) => i === (pick ?? current)) ?? withSamples.at(-1)!;
+  return (
+    <div>
+      <div className="field inline">
+        <label htmlFor="samples-strategy">Predictions of</label>
+        <select id="samples-strategy" value={chosen.i} onChange={(e) => setPick(Number(e.target.value))}>
+          {withSamples.map(({ s, i }) => (
+            <option key={i} value={i}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+        <span className="muted" data-testid="samples-when">
+          {rowName(chosen.s.samplesRow, tasks)}
+        </span>
+      </div>
+      <table className="samples" data-testid="samples">
+        <thead>
+          <tr>
+            <th scope="col">Task</th>
+            <th scope="col">Input</th>
+            <th scope="col">Expected</th>
+            <th scope="col">Model output</th>
+          </tr>
+        </thead>
+        <tbody>
+          {chosen.s.samples.flatMap(({ task, predictions }) =>
+            predictions.slice(0, 3).map((p, r) => (
+              <tr key={`${task}-${r}`} className={p.score >= 1 ? 'right' : 'wrong'}>
+                <td>{tasks[task]}</td>
+                <td>
+                  <code>{p.input}</code>
+                </td>
+                <td>
+                  <code>{p.expected}</code>
+                </td>
+                <td>
+                  <span className="mark" aria-label={p.score >= 1 ? 'right' : 'wrong'}>
+                    {p.score >= 1 ? '✓' : '✗'}
+                  </span>
+                  <code>{p.output || '(empty)'}</code>
+                </td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function LivePanel() {
+  const hasRun = useRunStore((s) => s.strategies.length > 0);
+  return (
+    <section className="panel" aria-labelledby="live-title">
+      <h2 id="live-title">Training</h2>
+      {hasRun ? (
+        <>
+          <Suspense fallback={<div className="chart-placeholder">Loading the chart…</div>}>
+            <LossChart />
+          </Suspense>
+          <h3>Sample predictions</h3>
+          <Samples />
+        </>
+      ) : (
+        <p className="muted empty">Press Run (or Space). Loss curves, importance heatmaps, fusion maps and the comparison appear as the run goes.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+// A number input that refuses a bad value where it is typed: the message says what is allowed, and nothing is written
+// to the spec until the value is acceptable.
+import { useEffect, useId, useState } from 'react';
+
+export interface NumberFieldProps {
+  label: string;
+  value: number;
+  /** Why the value is not acceptable, or null. */
+  check(value: number): string | null;
+  onCommit(value: number): void;
+  testId?: string;
+  step?: number | 'any';
+  disabled?: boolean;
+  className?: string;
+}
+
+export function NumberField({ label, value, check, onCommit, testId, step = 'any', disabled, className }: NumberFieldProps) {
+  const id = useId();
+  const [text, setText] = useState(String(value));
+  const [problem, setProblem] = useState<string | null>(null);
+  // A new value from outside (paper defaults, a loaded spec) replaces the draft.
+  useEffect(() => {
+    if (text.trim() !== '' && Number(text.trim()) === value) return; // the draft already says it ("0." while typing 0.5)
+    setText(String(value));
+    setProblem(null);
+  }, [value]); // only a new value from outside resets the draft
+  const onChange = (t: string) => {
+    setText(t);
+    const trimmed = t.trim();
+    const v = Number(trimmed);
+    const why = trimmed === '' ? 'is empty: enter a number' : !Number.isFinite(v) ? `must be a number (got "${trimmed}")` : check(v);
+    setProblem(why);
+    if (!why && v !== value) onCommit(v);
+  };
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode={step === 'any' ? 'decimal' : 'numeric'}
+        value={text}
+        disabled={disabled}
+        aria-invalid={problem ? 'true' : undefined}
+        aria-describedby={problem ? `${id}-err` : undefined}
+        data-testid={testId}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {problem && (
+        <p id={`${id}-err`} className="field-error" role="alert">
+          {label} {problem}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A check for an integer or real in [min, max]. */
+export const rangeCheck = (min: number, max: number, integer = false) => (v: number) =>
+  (integer ? Number.isInteger(v) : true) && v >= min && v <= max ? null : `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got ${v})`;

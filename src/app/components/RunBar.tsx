@@ -1,0 +1,208 @@
+// Play, pause, step, stop, reset (space toggles play/pause) and the progress of the task and of the whole queue.
+import { useEffect, useMemo } from 'react';
+import { experimentProblems } from '../../engine/experiment/runner';
+import { useExperimentStore } from '../experimentStore';
+import { fmtSeconds } from '../format';
+import { useRunStore } from '../runStore';
+import { trainer } from '../trainerClient';
+import { useTrainerStore } from '../trainerStore';
+import { Icon } from './Icon';
+
+// SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
+const COMPILING_STEPS = 3;
+
+function usePlayPause() {
+  const phase = useTrainerStore((s) => s.phase);
+  const workerReady = useTrainerStore((s) => s.worker === 'ready');
+  const active = useRunStore((s) => s.active);
+  const spec = useExperimentStore((s) => s.spec);
+  const problems = useMemo(() => experimentProblems(spec), [spec]);
+  const canStart = workerReady && !active && phase === 'idle' && problems.length === 0;
+  const toggle = () => {
+    if (!active) {
+      if (canStart) trainer.start(spec);
+    } else if (phase === 'paused') trainer.resume();
+    else if (phase === 'training') trainer.pause();
+  };
+  return { phase, active, canStart, problems, toggle, spec };
+}
+
+function Bar({ label, value, testId }: { label: string; value: number; testId: string }) {
+  const pct = Math.round(1000 * Math.min(1, Math.max(0, value))) / 10;
+  return (
+    <div className="progress-bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid={testId}>
+      <div className="progress-fill" style={{ width: `${pct}%` }} />
+    </div>
+  );
+}
+
+function Progress() {
+  const progress = useRunStore((s) => s.progress);
+  const strategies = useRunStore((s) => s.strategies);
+  const tasks = useRunStore((s) => s.tasks);
+  const totalSteps = useRunStore((s) => s.totalSteps);
+  const startedAt = useRunStore((s) => s.startedAt);
+  const active = useRunStore((s) => s.active);
+  const outcome = useRunStore((s) => s.outcome);
+  const warnings = useRunStore((s) => s.warnings);
+  const phase = useTrainerStore((s) => s.phase);
+  const backend = useTrainerStore((s) => s.backend?.name);
+  if (!active && !outcome) return null;
+  const now = performance.now();
+  const p = progress;
+  const evaluating = active && phase === 'training' && p !== null && p.step === p.steps && p.phase === 'train';
+  const compiling = active && backend === 'webgpu' && (p?.fraction ?? 0) * totalSteps < COMPILING_STEPS && phase === 'training';
+  const state = !active
+    ? outcome?.kind ?? 'finished'
+    : phase === 'loading-base'
+      ? 'loading the pretrained base…'
+      : phase === 'paused'
+        ? 'paused'
+        : phase === 'stopping'
+          ? 'stopping…'
+          : compiling
+            ? 'compiling shaders (the first WebGPU steps are slow)…'
+            : evaluating
+              ? 'evaluating…'
+              : 'training';
+  const taskLeft = p && p.step > 0 && phase === 'training' ? ((now - p.taskStartedAt) / 1000 / p.step) * (p.steps - p.step) : NaN;
+  const queueLeft = p && startedAt !== null && p.fraction > 0 && phase === 'training' ? ((now - startedAt) / 1000 / p.fraction) * (1 - p.fraction) : NaN;
+  return (
+    <div className="run-progress" aria-live="off">
+      <dl className="stats">
+        <div>
+          <dt>State</dt>
+          <dd data-testid="run-state">{state}</dd>
+        </div>
+        {p && (
+          <>
+            <div>
+              <dt>Strategy</dt>
+              <dd data-testid="progress-strategy">
+                {p.strategy + 1}/{strategies.length}: {strategies[p.strategy]?.label}
+              </dd>
+            </div>
+            <div>
+              <dt>Task</dt>
+              <dd data-testid="progress-task">
+                {p.task + 1}/{tasks.length}: {tasks[p.task]}
+                {p.phase !== 'train' ? ` (${p.phase})` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>Step</dt>
+              <dd data-testid="progress-step">
+                {p.step} / {p.steps}
+              </dd>
+            </div>
+            <div>
+              <dt>Loss</dt>
+              <dd data-testid="progress-loss">{Number.isFinite(p.loss) ? p.loss.toFixed(3) : '–'}</dd>
+            </div>
+          </>
+        )}
+      </dl>
+      {p && (
+        <div className="bars">
+          <div>
+            <span className="bar-label">
+              This task <span className="muted">· time left {fmtSeconds(taskLeft)}</span>
+            </span>
+            <Bar label="Progress of the current task" value={p.steps ? p.step / p.steps : 0} testId="task-progress" />
+          </div>
+          <div>
+            <span className="bar-label">
+              Whole queue, every strategy <span className="muted">· time left {fmtSeconds(queueLeft)}</span>
+            </span>
+            <Bar label="Progress of the whole queue" value={active ? p.fraction : 1} testId="queue-progress" />
+          </div>
+        </div>
+      )}
+      {outcome && (
+        <p className="result" data-testid="run-result">
+          {outcome.kind === 'failed' ? 'The run failed; the message above says why.' : `${outcome.kind === 'stopped' ? 'Stopped' : 'Finished'} in ${fmtSeconds(outcome.seconds ?? NaN)}.`}
+        </p>
+      )}
+      {warnings.length > 0 && (
+        <ul className="warnings" data-testid="run-warnings">
+          {warnings.map((w) => (
+            <li key={w}>
+              <span aria-hidden="true">⚠ </span>
+              {w}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function RunBar() {
+  const { phase, active, canStart, problems, toggle, spec } = usePlayPause();
+  const hasRun = useRunStore((s) => s.active || s.outcome !== null);
+  const workerReady = useTrainerStore((s) => s.worker === 'ready');
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.code !== 'Space' || e.repeat || e.altKey || e.ctrlKey || e.metaKey) return;
+      // Space types in fields and presses focused buttons already.
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('input, select, textarea, button, summary, [role="tab"], [contenteditable="true"]')) return;
+      e.preventDefault();
+      toggle();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const strategies = spec.strategies.length;
+  const steps = spec.tasks.reduce((a, t) => a + t.steps, 0);
+  return (
+    <section className="panel runbar" aria-labelledby="run-title">
+      <div className="runbar-head">
+        <h2 id="run-title">{spec.name ?? 'Experiment'}</h2>
+        <p className="muted">
+          {spec.tasks.length} tasks × {strategies} strateg{strategies === 1 ? 'y' : 'ies'}, {steps * strategies} training steps. Space: play / pause.
+        </p>
+      </div>
+      <div className="buttons">
+        {!active ? (
+          <button type="button" className="primary" onClick={toggle} disabled={!canStart} data-testid="run-button">
+            <Icon name="play" />
+            {hasRun ? 'Run again' : 'Run'}
+          </button>
+        ) : phase === 'paused' ? (
+          <button type="button" className="primary" onClick={() => trainer.resume()}>
+            <Icon name="play" />
+            Resume
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => trainer.pause()} disabled={phase !== 'training'}>
+            <Icon name="pause" />
+            Pause
+          </button>
+        )}
+        <button type="button" onClick={() => trainer.step()} disabled={phase !== 'paused'}>
+          <Icon name="step" />
+          Step
+        </button>
+        <button type="button" onClick={() => trainer.stop()} disabled={!active || phase === 'stopping'}>
+          <Icon name="stop" />
+          Stop
+        </button>
+        <button type="button" onClick={() => trainer.reset()} disabled={!hasRun}>
+          Reset
+        </button>
+      </div>
+      {!workerReady && !active && <p className="hint">TensorFlow.js is loading in the background; you can edit the experiment meanwhile.</p>}
+      {problems.length > 0 && (
+        <ul className="warnings" data-testid="spec-problems">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <Progress />
+    </section>
+  );
+}

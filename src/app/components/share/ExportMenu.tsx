@@ -1,0 +1,70 @@
+// Export: the results document (JSON), the CSV tables of the registry, every chart and heatmap on the page (PNG), and
+// each strategy's trained model as a Hugging Face checkpoint (model.safetensors + config.json, from the worker).
+import { useState } from 'react';
+import { resultTables } from '../../../engine/export/resultTables';
+import { resultsToJson } from '../../../engine/export/resultsFile';
+import { SUMMARY_NOTE } from '../../../engine/share/resultsSummary';
+import { useExperimentStore } from '../../experimentStore';
+import { trainer } from '../../trainerClient';
+import { download, slug } from './download';
+import { figureToPng, findFigures, type Figure } from './figures';
+import { notify } from './shareStore';
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function exportModel(strategy: number, label: string): Promise<void> {
+  notify('info', `Preparing the ${label} model…`);
+  const r = await trainer.exportModel(strategy);
+  if (!r.ok) return notify('error', r.error);
+  // The names Hugging Face expects in a model folder, so the two files load with from_pretrained as they are.
+  download('model.safetensors', new Blob([r.safetensors.slice().buffer as ArrayBuffer]));
+  download('config.json', r.configJson, 'application/json');
+  notify('info', `Saved the ${label} model after task ${r.task + 1}: model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB) and config.json. Put both in one folder to load it.`);
+}
+
+export function ExportMenu() {
+  const results = useExperimentStore((s) => s.results);
+  const name = useExperimentStore((s) => s.spec.name);
+  const [figures, setFigures] = useState<Figure[]>([]);
+  const base = slug(results?.spec.name ?? name);
+  const fromSummary = !!results?.warnings.includes(SUMMARY_NOTE);
+
+  const savePng = (f: Figure) =>
+    figureToPng(f)
+      .then((blob) => download(`${base}-${slug(f.title)}.png`, blob))
+      .catch((e) => notify('error', `Could not save "${f.title}" as PNG: ${errorText(e)}`));
+
+  return (
+    <details className="share-menu" onToggle={(e) => (e.currentTarget.open ? setFigures(findFigures()) : undefined)}>
+      <summary data-testid="export-menu">Export</summary>
+      <div className="share-menu-list" role="menu">
+        <h3>Results</h3>
+        {!results && <p className="hint">Run the experiment (or import results) to export them.</p>}
+        <button role="menuitem" disabled={!results} onClick={() => results && download(`${base}-results.json`, resultsToJson(results), 'application/json')}>
+          Results document (JSON)
+        </button>
+        {Object.entries(resultTables).map(([key, t]) => (
+          <button key={key} role="menuitem" disabled={!results || !t.available(results)} onClick={() => results && download(`${base}-${t.file}.csv`, t.csv(results), 'text/csv')}>
+            {t.title}
+          </button>
+        ))}
+        <h3>Charts and heatmaps</h3>
+        {figures.length === 0 && <p className="hint">No chart on the page yet.</p>}
+        {figures.map((f, i) => (
+          <button key={i} role="menuitem" onClick={() => savePng(f)}>
+            {f.title} (PNG)
+          </button>
+        ))}
+        <h3>Trained model (Hugging Face)</h3>
+        {(!results || fromSummary) && <p className="hint">{fromSummary ? 'Results from a link carry no model: run the experiment to train one.' : 'Run the experiment to train a model.'}</p>}
+        {results &&
+          !fromSummary &&
+          results.strategies.map((s, i) => (
+            <button key={i} role="menuitem" onClick={() => exportModel(i, s.label)}>
+              {s.label}: model.safetensors + config.json
+            </button>
+          ))}
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,72 @@
+// The share bar of the page header: copy a link to the experiment (with or without its results), export files, import
+// files or URLs, and the messages of all of these (a bad link included). Starts the URL ↔ experiment sync.
+import { lazy, Suspense, useEffect } from 'react';
+import { shareWithResults, specFragment } from '../../../engine/share/shareLink';
+import { useExperimentStore } from '../../experimentStore';
+import { startLinkSync, urlWith } from '../../persist/linkSync';
+import { ExportMenu } from './ExportMenu';
+import { notify, useShareStore } from './shareStore';
+import './share.css';
+
+// The readers of checkpoints and datasets load only when the Import menu is opened.
+const ImportPanel = lazy(() => import('./ImportPanel'));
+
+async function copy(link: string, what: string): Promise<void> {
+  useShareStore.setState({ lastLink: link });
+  try {
+    await navigator.clipboard.writeText(link);
+    notify('info', `Copied the link to ${what} (${link.length.toLocaleString('en')} characters).`);
+  } catch {
+    notify('info', `The browser did not allow copying: copy the link to ${what} from the box below.`);
+  }
+}
+
+function copyWithResults(): void {
+  const { spec, results } = useExperimentStore.getState();
+  if (!results) return;
+  const share = shareWithResults(spec, results);
+  if (share.ok) return void copy(urlWith(share.fragment), 'this experiment with its results');
+  notify('error', `${share.message} Export menu → Results document (JSON).`);
+}
+
+export function ShareBar() {
+  useEffect(startLinkSync, []);
+  const hasResults = useExperimentStore((s) => s.results !== null);
+  const notices = useShareStore((s) => s.notices);
+  const lastLink = useShareStore((s) => s.lastLink);
+
+  return (
+    <div className="share-bar" data-testid="share-bar">
+      <div className="share-actions">
+        <button onClick={() => copy(urlWith(specFragment(useExperimentStore.getState().spec)), 'this experiment')} data-testid="copy-link">
+          Copy link
+        </button>
+        <button onClick={copyWithResults} disabled={!hasResults} title={hasResults ? 'The link opens the experiment with its results shown' : 'Run the experiment first'} data-testid="copy-link-results">
+          Copy link with results
+        </button>
+        <ExportMenu />
+        <details className="share-menu">
+          <summary data-testid="import-menu">Import</summary>
+          <div className="share-menu-list">
+            <Suspense fallback={<p className="hint">Loading…</p>}>
+              <ImportPanel />
+            </Suspense>
+          </div>
+        </details>
+      </div>
+      {lastLink && <input className="share-link" readOnly value={lastLink} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} data-testid="share-link" />}
+      {notices.length > 0 && (
+        <ul className="share-notices" data-testid="share-notices" aria-live="polite">
+          {notices.map((n, i) => (
+            <li key={i} className={n.kind}>
+              <span>{n.text}</span>
+              <button className="link" onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))} aria-label="Dismiss">
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
