@@ -2,11 +2,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../engine/backend';
 import { benchPreset } from '../engine/bench/trainBench';
+import { benchDemo } from '../engine/bench/demoBench';
+import { getDemo } from '../engine/experiment/demos';
+import { loadBaseWeights } from '../worker/baseWeights';
 import { wasmPaths } from '../worker/wasmAssets';
 import type { BenchReply, BenchRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: BenchReply) => scope.postMessage(m);
+
+/** The wasm backend's thread count (1 on the single-threaded binary); undefined on other backends. */
+async function wasmThreads(): Promise<number | undefined> {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return getThreadsCount();
+}
 
 scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const req = e.data;
@@ -17,10 +27,15 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
     }
     const choice = await chooseBackend(req.backend, { wasmPaths });
     if (req.backend !== 'auto' && choice.name !== req.backend) throw new Error(`${req.backend} did not start: ${choice.fallbacks.join('; ')}`);
-    post({ type: 'backend', name: choice.name, reason: choice.reason });
+    post({ type: 'backend', name: choice.name, reason: choice.reason, threads: await wasmThreads() });
     for (const preset of req.presets) {
       const result = await benchPreset({ preset, shape: req.shape, warmup: 3, repeats: req.repeats, memorySteps: req.memorySteps });
       post({ type: 'result', result });
+    }
+    if (req.demo) {
+      // The base is fetched before the clock starts, as the app has it cached after the first run.
+      const base = await loadBaseWeights({ ...getDemo(req.demo).spec({ seed: 0 }), init: 'pretrained' });
+      post({ type: 'demo', result: await benchDemo(req.demo, 0, base?.weights) });
     }
     post({ type: 'done' });
   } catch (err) {

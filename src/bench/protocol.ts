@@ -1,5 +1,6 @@
 // Messages between the benchmark page and its worker.
 import type { BenchResult, BenchShape } from '../engine/bench/trainBench';
+import type { DemoBenchResult } from '../engine/bench/demoBench';
 import type { BackendPreference } from '../engine/backend';
 
 export interface BenchRequest {
@@ -10,10 +11,13 @@ export interface BenchRequest {
   memorySteps: number;
   /** Force the single-threaded wasm binary even on a cross-origin isolated page. */
   wasmNoThreads?: boolean;
+  /** A built-in demo to run end to end after the presets (its pretrained base fetched when the app ships one). */
+  demo?: string;
 }
 
 export type BenchReply =
-  | { type: 'backend'; name: string; reason: string }
+  | { type: 'backend'; name: string; reason: string; threads?: number }
   | { type: 'result'; result: BenchResult }
+  | { type: 'demo'; result: DemoBenchResult }
   | { type: 'error'; message: string }
   | { type: 'done' };

@@ -4,20 +4,38 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import type { BenchResult, BenchShape } from '../engine/bench/trainBench';
+import type { DemoBenchResult } from '../engine/bench/demoBench';
+import { threadsText } from './benchTable';
+
+/** A result row as the table prints it: the engine's figures plus what the page and its host add. */
+export type BenchRow = BenchResult & { frameP95Ms?: number; note?: string };
+export type DemoRow = DemoBenchResult & { label: string; threads?: number; frameP95Ms?: number };
 
 interface BrowserRun {
   label: string;
   backend: string;
   presets: string;
   extra?: string;
+  /** Software GPU (SwiftShader here): a few repeats and memory steps keep it to minutes. */
+  slow?: boolean;
 }
 
 const runs: BrowserRun[] = [
-  { label: 'chromium-webgpu', backend: 'webgpu', presets: 'bench-ref' },
-  { label: 'chromium-webgl', backend: 'webgl', presets: 'bench-ref' },
+  { label: 'chromium-webgpu', backend: 'webgpu', presets: 'bench-ref', slow: true },
+  { label: 'chromium-webgl', backend: 'webgl', presets: 'bench-ref', slow: true },
+  // tfjs gives threaded wasm half the logical cores: one thread on a 2-core machine (the note column says how many).
   { label: 'chromium-wasm-threads', backend: 'wasm', presets: 'bench-ref,nano' },
   { label: 'chromium-wasm-1thread', backend: 'wasm', presets: 'bench-ref', extra: '&threads=off' },
 ];
+
+interface PageState {
+  error?: string;
+  reason?: string;
+  threads?: number;
+  results: BenchResult[];
+  demo?: DemoBenchResult;
+  frameP95Ms?: number;
+}
 
 const PORT = 4179;
 
@@ -34,38 +52,57 @@ async function waitForServer(url: string, ms: number) {
   throw new Error(`preview server did not answer at ${url}`);
 }
 
-export async function runBrowserBench(opts: { shape: BenchShape; repeats: number; memorySteps: number }): Promise<(BenchResult & { frameP95Ms?: number })[]> {
+export interface BrowserBenchOptions {
+  shape: BenchShape;
+  repeats: number;
+  memorySteps: number;
+  /** A demo to time end to end on wasm in the page's worker; undefined skips it. */
+  demo?: string;
+}
+
+export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows: BenchRow[]; demo?: DemoRow }> {
+  const out: { rows: BenchRow[]; demo?: DemoRow } = { rows: [] };
   if (!existsSync('/usr/bin/chromium')) {
     console.error('browser bench skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
-    return [];
+    return out;
   }
   if (!existsSync('dist/bench.html')) {
     console.error('browser bench skipped: run `npm run build` first (dist/bench.html is missing)');
-    return [];
+    return out;
   }
   // vite's own entry, not npx: killing npx would leave the server running.
   const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
-  const results: (BenchResult & { frameP95Ms?: number })[] = [];
   try {
     await waitForServer(`http://127.0.0.1:${PORT}/bench.html`, 30_000);
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    try {
-      for (const run of runs) {
-        const page = await browser.newPage();
-        const { batch, inLen, outLen } = opts.shape;
-        // SwiftShader WebGPU is ~20x slower than wasm here: fewer repeats and memory steps keep it to minutes.
-        const slow = run.backend !== 'wasm';
-        const q = `backend=${run.backend}&presets=${run.presets}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${slow ? 5 : opts.repeats}&memorySteps=${slow ? Math.min(30, opts.memorySteps) : opts.memorySteps}${run.extra ?? ''}`;
-        await page.goto(`http://127.0.0.1:${PORT}/bench.html?${q}`);
+    const openPage = async (label: string, query: string): Promise<PageState> => {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`http://127.0.0.1:${PORT}/bench.html?${query}`);
         await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, undefined, { timeout: 600_000 });
-        const state = await page.evaluate(() => (window as unknown as { __bench: { error?: string; reason?: string; results: BenchResult[]; frameP95Ms?: number } }).__bench);
-        if (state.error) console.error(`${run.label}: ${state.error}`);
-        else console.error(`${run.label}: ${state.reason}`);
-        for (const r of state.results) results.push({ ...r, backend: run.label, frameP95Ms: state.frameP95Ms });
+        const state = await page.evaluate(() => (window as unknown as { __bench: PageState }).__bench);
+        console.error(`${label}: ${state.error ?? state.reason}${state.threads ? ` (${threadsText(state.threads)})` : ''}`);
+        return state;
+      } finally {
         await page.close();
+      }
+    };
+    try {
+      const { batch, inLen, outLen } = opts.shape;
+      for (const run of runs) {
+        const memorySteps = run.slow ? Math.min(30, opts.memorySteps) : opts.memorySteps;
+        const q = `backend=${run.backend}&presets=${run.presets}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${run.slow ? 5 : opts.repeats}&memorySteps=${memorySteps}${run.extra ?? ''}`;
+        const state = await openPage(run.label, q);
+        const notes = [state.threads ? threadsText(state.threads) : '', run.slow && memorySteps < opts.memorySteps ? `SwiftShader: memory over ${memorySteps} steps` : ''];
+        const note = notes.filter(Boolean).join('; ') || undefined;
+        for (const r of state.results) out.rows.push({ ...r, backend: run.label, frameP95Ms: state.frameP95Ms, note });
+      }
+      if (opts.demo) {
+        const state = await openPage(`demo ${opts.demo}`, `backend=wasm&presets=&demo=${encodeURIComponent(opts.demo)}`);
+        if (state.demo) out.demo = { ...state.demo, label: 'chromium-wasm-threads', threads: state.threads, frameP95Ms: state.frameP95Ms };
       }
     } finally {
       await browser.close();
@@ -73,5 +110,5 @@ export async function runBrowserBench(opts: { shape: BenchShape; repeats: number
   } finally {
     server.kill();
   }
-  return results;
+  return out;
 }

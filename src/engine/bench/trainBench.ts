@@ -1,6 +1,6 @@
 // Benchmarks of one preset on the active backend: training step time (with and without KIF importance tracking),
-// kernels per step, achieved GFLOP/s, decode speed with and without the key/value cache, memory over many steps,
-// and fusion time. Runs wherever the engine runs (Node, the browser); the hosts only print the figures.
+// kernels per step, achieved GFLOP/s, decode speed with and without the key/value cache, memory over many steps, peak
+// bytes, and fusion time. Runs wherever the engine runs (Node, the browser); the hosts only print the figures.
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig, type T5Config } from '../model/config';
 import { initWeights } from '../model/init';
@@ -29,6 +29,11 @@ export interface BenchOptions {
   repeats: number;
   /** Steps for the memory check (tensors after 10 steps vs after this many). 0 skips it. */
   memorySteps: number;
+  /**
+   * The host's CPU time of this process in ms, where it has one (Node: process.cpuUsage). Single-threaded backends
+   * then also report CPU time per step, which other jobs on a shared machine do not inflate as they do wall time.
+   */
+  cpuClock?: () => number;
 }
 
 export interface BenchResult {
@@ -37,6 +42,8 @@ export interface BenchResult {
   params: number;
   shape: BenchShape;
   stepMs: { median: number; p10: number; p90: number };
+  /** Median CPU time of this process per step (hosts with a cpuClock only). */
+  stepCpuMs?: number;
   stepMsWithImportance: number;
   importanceRatio: number;
   kernelsPerStep: number;
@@ -44,7 +51,17 @@ export interface BenchResult {
   decodeTokensPerSecCached: number;
   decodeTokensPerSecUncached: number;
   fusionMsPerMillionParams: number;
+  /** Most tensor bytes alive at once during one training step (tf.profile's peakBytes; every backend). */
+  peakStepBytes: number;
+  /** Most GPU bytes the backend reported holding (pool included) after any step; GPU backends only. */
+  peakGpuBytes?: number;
   memory?: { stepsA: number; tensorsA: number; bytesA: number; stepsB: number; tensorsB: number; bytesB: number };
+}
+
+/** GPU bytes as the backend reports them: allocated (pool included) where known, else in use; undefined off GPU. */
+function gpuBytes(): number | undefined {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUAllocated?: number; numBytesAllocatedInGPU?: number };
+  return m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU ?? m.numBytesInGPU;
 }
 
 function randomRows(c: T5Config, s: BenchShape, seed: number) {
@@ -65,10 +82,16 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
   const tracker = new ImportanceTracker(specs);
   const withImportance = { onGrads: (g: Map<string, tf.Tensor>) => tracker.update(model.params, g) };
   let step = 0;
-  const timeStep = async (hooks = {}) => {
+  let peakGpuBytes = gpuBytes();
+  const plainCpu: number[] = [];
+  const timeStep = async (hooks = {}, cpuTimes?: number[]) => {
+    const c0 = opts.cpuClock?.();
     const t0 = now();
     await trainer.step(batch, step++, 1_000_000, hooks);
-    return now() - t0;
+    const ms = now() - t0;
+    if (opts.cpuClock && c0 !== undefined) cpuTimes?.push(opts.cpuClock() - c0);
+    peakGpuBytes = maxDefined(peakGpuBytes, gpuBytes());
+    return ms;
   };
   try {
     for (let i = 0; i < opts.warmup; i++) {
@@ -79,7 +102,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
     const plain: number[] = [];
     const tracked: number[] = [];
     for (let i = 0; i < opts.repeats; i++) {
-      plain.push(await timeStep());
+      plain.push(await timeStep({}, plainCpu));
       tracked.push(await timeStep(withImportance));
     }
     const profile = await tf.profile(async () => void (await trainer.step(batch, step++, 1_000_000)));
@@ -102,6 +125,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       const mem = { stepsA: 10, tensorsA: 0, bytesA: 0, stepsB: opts.memorySteps, tensorsB: 0, bytesB: 0 };
       for (let i = 1; i <= opts.memorySteps; i++) {
         await trainer.step(batch, step++, 1_000_000, withImportance);
+        peakGpuBytes = maxDefined(peakGpuBytes, gpuBytes());
         if (i === 10 || i === opts.memorySteps) {
           const m = tf.memory();
           if (i === 10) [mem.tensorsA, mem.bytesA] = [m.numTensors, m.numBytes];
@@ -117,6 +141,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       params,
       shape,
       stepMs: { median: round(stepMedian), p10: round(quantile(plain, 0.1)), p90: round(quantile(plain, 0.9)) },
+      stepCpuMs: plainCpu.length ? round(median(plainCpu)) : undefined,
       stepMsWithImportance: round(median(tracked)),
       importanceRatio: round(median(tracked) / stepMedian, 3),
       kernelsPerStep: profile.kernels.length,
@@ -124,6 +149,8 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       decodeTokensPerSecCached: round(decodeCached, 1),
       decodeTokensPerSecUncached: round(decodeUncached, 1),
       fusionMsPerMillionParams: round((fusionMs / params) * 1e6, 2),
+      peakStepBytes: profile.peakBytes,
+      peakGpuBytes,
       memory,
     };
   } finally {
@@ -133,6 +160,8 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
     model.dispose();
   }
 }
+
+const maxDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 
 /** Median time of a hard fusion with tensor units of the model with a perturbed copy of itself, on device. */
 async function timeFusion(model: T5Model, specs: ReturnType<typeof paramSpecs>, c: T5Config): Promise<number> {

@@ -1,0 +1,42 @@
+// End to end: one built-in demo run by the experiment runner on the active backend, timed from the call to the results
+// document. The spec is read from the demo registry at run time; with base weights it starts from the pretrained base.
+import * as tf from '@tensorflow/tfjs';
+import { getDemo } from '../experiment/demos';
+import { runExperiment } from '../experiment/runner';
+import type { HostTensors } from '../model/init';
+import { round } from './stats';
+
+export interface DemoBenchResult {
+  demo: string;
+  backend: string;
+  init: 'pretrained' | 'scratch';
+  strategies: number;
+  tasks: number;
+  /** Training steps actually taken (every strategy, every phase). */
+  steps: number;
+  wallSeconds: number;
+  /** Mean final-row accuracy over strategies and tasks, in percent: a sanity figure, so a fast run that learns nothing shows. */
+  meanFinalScore: number;
+  warnings: string[];
+}
+
+export async function benchDemo(name: string, seed: number, baseWeights?: HostTensors): Promise<DemoBenchResult> {
+  const given = getDemo(name).spec({ seed });
+  const spec = baseWeights ? { ...given, init: 'pretrained' as const } : given;
+  let steps = 0;
+  const t0 = performance.now();
+  const doc = await runExperiment(spec, { onProgress: () => void steps++ }, { baseWeights });
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const finals = doc.strategies.flatMap((s) => s.matrix[s.matrix.length - 1] ?? []);
+  return {
+    demo: name,
+    backend: tf.getBackend(),
+    init: spec.init === 'pretrained' && baseWeights ? 'pretrained' : 'scratch',
+    strategies: spec.strategies.length,
+    tasks: spec.tasks.length,
+    steps,
+    wallSeconds: round(wallSeconds, 1),
+    meanFinalScore: round(finals.reduce((a, b) => a + b, 0) / Math.max(1, finals.length), 1),
+    warnings: doc.warnings,
+  };
+}
