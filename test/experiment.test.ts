@@ -68,6 +68,10 @@ describe('runExperiment', () => {
     expect(types[types.length - 1]).toBe('run-done');
     expect(types.filter((t) => t === 'step')).toHaveLength(2 * 2 * 6);
     expect(events.filter((e) => e.type === 'eval-row').map((e) => e.type === 'eval-row' && [e.strategy, e.row])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
+    // Every evaluation brings its predictions for every task; the last row's are the ones the results keep.
+    const rows = events.filter((e): e is Extract<RunEvent, { type: 'eval-row' }> => e.type === 'eval-row');
+    for (const r of rows) expect(r.samples.map((x) => x.task)).toEqual([0, 1]);
+    expect(rows.at(-1)!.samples).toEqual(doc.strategies[1].samples);
     // Live snapshots every 2 steps (steps 2, 4, 6 of each task; the first step is skipped by the tracker) and one final per task.
     const imp = events.filter((e): e is Extract<RunEvent, { type: 'importance' }> => e.type === 'importance');
     expect(imp.map((e) => [e.task, e.step, e.final])).toEqual([[0, 2, false], [0, 4, false], [0, 6, false], [0, 5, true], [1, 2, false], [1, 4, false], [1, 6, false], [1, 5, true]]);
