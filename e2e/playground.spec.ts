@@ -218,6 +218,63 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
     await snap(page, info, 'base-missing');
   });
+
+  test('the page is usable while the worker and TF.js are still loading, and the run starts once they are in', async ({ page }, info) => {
+    // Hold the worker's chunk (which brings TF.js) and the wasm binaries until the page has been used.
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    const held: string[] = [];
+    const hold = async (route: Parameters<Parameters<Page['route']>[1]>[0]) => {
+      held.push(route.request().url());
+      await gate;
+      await route.continue();
+    };
+    await page.route('**/trainer.worker-*.js', hold);
+    await page.route('**/*.wasm', hold);
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'KIF playground' })).toBeVisible();
+    await expect(page.getByLabel('Built-in experiment')).toHaveValue('forgetting');
+    const items = page.getByTestId('queue-item');
+    await expect(items).not.toHaveCount(0);
+    expect(held.some((u) => /trainer\.worker-[^/]*\.js$/.test(u))).toBe(true);
+    const run = page.getByTestId('run-button');
+    await expect(run).toBeDisabled();
+    await expect(run).toHaveText('Waiting for the engine…');
+    await expect(page.getByTestId('backend-name')).toHaveCount(0);
+    // TF.js creates its engine on globalThis when it loads: only the worker's global may have one, never the page's.
+    expect(await page.evaluate(() => '_tfengine' in globalThis)).toBe(false);
+
+    // Edit a knob (checked at the input) and reorder the queue while the engine is away.
+    const kif = page.getByTestId('strategy-kif-hard');
+    await kif.getByText(/^Knobs/).click();
+    const gamma = page.getByTestId('knob-kif-hard-gamma');
+    await gamma.fill('1.5');
+    await expect(kif.getByRole('alert')).toHaveText('gamma must be a number from 0 to 1 (got 1.5).');
+    await gamma.fill('0.5');
+    await expect(kif.getByRole('alert')).toHaveCount(0);
+    await expect(gamma).toHaveValue('0.5');
+    if ((await items.count()) < 2) {
+      await page.getByLabel('Add a built-in task').selectOption('reverse');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+    }
+    const first = await items.nth(0).getAttribute('data-task');
+    const second = await items.nth(1).getAttribute('data-task');
+    await items.nth(1).getByRole('button', { name: `Move ${second} up` }).click();
+    await expect(items.nth(0)).toHaveAttribute('data-task', second!);
+    await expect(items.nth(1)).toHaveAttribute('data-task', first!);
+    await oneTask(page, 3, 32, 4);
+    await onlyStrategies(page, ['seqft']);
+    await expect(run).toHaveText('Waiting for the engine…');
+    await snap(page, info, 'engine-loading');
+
+    release();
+    await expect(page.getByTestId('backend-name')).toHaveText('wasm');
+    await expect(run).toBeEnabled();
+    await expect(run).toHaveText('Run');
+    await run.click();
+    await expect(page.getByTestId('progress-step')).toHaveText(/^\d+ \/ 3$/, { timeout: 120_000 });
+    await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
+  });
 });
 
 test.describe('webgpu (--enable-unsafe-webgpu, SwiftShader adapter)', { tag: '@webgpu' }, () => {

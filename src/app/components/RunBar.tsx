@@ -1,6 +1,6 @@
 // Play, pause, step, stop, reset (space toggles play/pause) and the progress of the task and of the whole queue.
 import { useEffect, useMemo } from 'react';
-import { experimentProblems } from '../../engine/experiment/runner';
+import { experimentProblems } from '../../engine/experiment/specCheck';
 import { useExperimentStore } from '../experimentStore';
 import { fmtSeconds } from '../format';
 import { useRunStore } from '../runStore';
@@ -169,7 +169,7 @@ export function RunBar() {
         {!active ? (
           <button type="button" className="primary" onClick={toggle} disabled={!canStart} data-testid="run-button">
             <Icon name="play" />
-            {hasRun ? 'Run again' : 'Run'}
+            {!workerReady ? 'Waiting for the engine…' : hasRun ? 'Run again' : 'Run'}
           </button>
         ) : phase === 'paused' ? (
           <button type="button" className="primary" onClick={() => trainer.resume()}>

@@ -1,12 +1,12 @@
 // Strategies to compare on the same run: toggle several at once, each with a one-line explanation and its knobs
 // (checked where they are typed), and the "paper defaults" button (KIF.md §5 training settings, KIF constants).
 import { useState } from 'react';
-import { fusionDefaults } from '../../engine/kif/fusion';
-import { importanceDefaults } from '../../engine/kif/importanceMetrics';
+import { fusionDefaults } from '../../engine/kif/fusionDefaults';
+import { importanceDefaults } from '../../engine/kif/importanceDefaults';
 import { paperTrainingDefaults, PAPER_EPOCHS, PAPER_SEED, withPaperDefaults, type StrategySpec } from '../../engine/spec/experiment';
+import { strategyCatalog } from '../../engine/strategies/catalog';
 import { knobProblem, type KnobDef, type KnobValue } from '../../engine/strategies/knobs';
-import { listStrategies } from '../../engine/strategies/registry';
-import type { StrategyDef } from '../../engine/strategies/types';
+import type { StrategyInfo } from '../../engine/strategies/types';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { NumberField } from './NumberField';
 
@@ -59,7 +59,7 @@ function KnobInput({ strategy, name, def, value }: { strategy: string; name: str
   );
 }
 
-function StrategyRow({ def, chosen, onToggle }: { def: StrategyDef; chosen: StrategySpec | undefined; onToggle(on: boolean): void }) {
+function StrategyRow({ def, chosen, onToggle }: { def: StrategyInfo; chosen: StrategySpec | undefined; onToggle(on: boolean): void }) {
   const knobs = Object.entries(def.knobs);
   return (
     <li className={chosen ? 'strategy on' : 'strategy'} data-testid={`strategy-${def.name}`}>
@@ -87,8 +87,8 @@ function StrategyRow({ def, chosen, onToggle }: { def: StrategyDef; chosen: Stra
 export function StrategyPanel() {
   const chosen = useExperimentStore((s) => s.spec.strategies);
   const [note, setNote] = useState<string | null>(null);
-  const all = listStrategies();
-  const toggle = (def: StrategyDef, on: boolean) => {
+  const all = strategyCatalog;
+  const toggle = (def: StrategyInfo, on: boolean) => {
     if (!on && chosen.length === 1) {
       setNote('Keep at least one strategy: a run needs something to train.');
       return;

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { FusionCase, FusionRule } from '../../engine/kif/fusion';
 import { continualMetrics } from '../../engine/metrics/continual';
-import { hardRuleKnobs, importanceKnobs, softRuleKnobs } from '../../engine/strategies/kif';
+import { hardRuleKnobs, importanceKnobs, softRuleKnobs } from '../../engine/strategies/kifKnobs';
 import { knobProblem, type KnobDef } from '../../engine/strategies/knobs';
 import { useExperimentStore } from '../experimentStore';
 import { caseStyles } from '../heatmap/colors';

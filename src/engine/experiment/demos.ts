@@ -1,7 +1,7 @@
 // Built-in experiments, by name: each builds a spec (from a seed), so `demo NAME` and the app's demo buttons run the
 // same thing as `run` on that spec would.
 import { SPEC_VERSION, taskEntry, type ExperimentSpec, type TrainingSpec } from '../spec/experiment';
-import { listStrategies } from '../strategies/registry';
+import { strategyCatalog } from '../strategies/catalog';
 
 export interface DemoOptions {
   seed?: number;
@@ -97,7 +97,7 @@ registerDemo({
     ...base('KIF against every baseline', seed),
     init: 'pretrained',
     tasks: ['rvsh', 'shso', 'rv', 'rvup', 'unshift'].map((t) => taskEntry(t, compositionSize(200))),
-    strategies: listStrategies().filter((s) => s.family !== 'lora').map((s) => ({ name: s.name, knobs: {} })),
+    strategies: strategyCatalog.filter((s) => s.family !== 'lora').map((s) => ({ name: s.name, knobs: {} })),
     training: { ...compositionTraining },
     units: { granularity: 'head-neuron', blockSize: 16 },
   }),

@@ -17,6 +17,7 @@ import { encodeExamples, shapeFor } from '../train/batching';
 import type { RunEvent, StepEvent } from './events';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore, type RunCheckpoint } from './resume';
+import { experimentProblems, modelConfig } from './specCheck';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
 import { resolveTasks, truncationWarnings, type DatasetResolver, type EvalSplit } from './taskData';
 
@@ -74,23 +75,8 @@ export function strategyLabel(def: StrategyDef, knobs: Knobs): string {
   return changed.length ? `${def.name} (${changed.map(([k, v]) => `${k}=${v}`).join(', ')})` : def.name;
 }
 
-export function modelConfig(spec: ExperimentSpec): T5Config {
-  return 'preset' in spec.model ? presetConfig(spec.model.preset) : { ...spec.model.config };
-}
-
-/** Every problem that keeps the spec from running (strategy names and knobs, model against tokenizer), or none. */
-export function experimentProblems(spec: ExperimentSpec, tok: Tokenizer = createByteTokenizer()): string[] {
-  const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
-  const problems = spec.strategies.flatMap((s, i) => {
-    const r = resolveStrategy(s, `strategies[${i}]`, context);
-    return r.ok ? [] : r.problems;
-  });
-  const config = modelConfig(spec);
-  if (config.vocabSize < tok.vocabSize) {
-    problems.push(`model: vocabSize ${config.vocabSize} is smaller than the ${tok.name} tokenizer's ${tok.vocabSize} ids`);
-  }
-  return problems;
-}
+// Checked on the page too, before the worker (and TF.js) has loaded; re-exported for the engine's other hosts.
+export { experimentProblems, modelConfig };
 
 function resolveStrategies(spec: ExperimentSpec): ResolvedStrategy[] {
   const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };

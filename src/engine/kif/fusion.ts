@@ -1,5 +1,6 @@
 // Knowledge fusion (KIF.md §3): plan per-unit blend coefficients from importance scores, then blend θ̂_{k−1} and θ_k.
 import * as tf from '@tensorflow/tfjs';
+import { fusionDefaults } from './fusionDefaults';
 import { forEachElement, type SkillUnit } from './units';
 
 /** A fused unit is prev·θ̂_{k−1} + cur·θ_k. */
@@ -13,12 +14,8 @@ export type FusionCase = 'shared' | 'kept' | 'taken' | 'averaged';
 
 export type FusionRule = { kind: 'hard'; gamma: number; topPercent: number } | { kind: 'soft'; tau: number };
 
-export const fusionDefaults = {
-  hard: { kind: 'hard', gamma: 0.7, topPercent: 20 },
-  soft: { kind: 'soft', tau: 0.25 },
-  /** β of the accumulation A_k = minmax(β·Â + (1−β)·Ŝ). */
-  accumulateBeta: 0.7,
-} as const;
+// Re-exported: the CLI and tests take the constants from here with the rest of fusion.
+export { fusionDefaults };
 
 /** Min-max normalisation to [0, 1]; when all values are equal (no spread) every value maps to 0. */
 export function minmax(xs: readonly number[]): number[] {

@@ -1,5 +1,6 @@
 // Importance metrics (KIF.md §2), each with an on-device form for the tracker and a per-element form for the reference.
 import * as tf from '@tensorflow/tfjs';
+import { importanceDefaults, type ImportanceMetricName, type ImportanceOptions } from './importanceDefaults';
 
 /** Cached scalar constants owned by the tracker, so no scalar is uploaded per step. */
 export type Scalars = (value: number) => tf.Scalar;
@@ -83,7 +84,7 @@ export const importanceMetrics: Record<string, ImportanceMetric> = {
     sensitivityOf: (wg) => Math.abs(wg),
     smoothing: 'mean',
   },
-};
+} satisfies Record<ImportanceMetricName, ImportanceMetric>;
 
 export function importanceMetric(name: string): ImportanceMetric {
   const m = importanceMetrics[name];
@@ -91,15 +92,8 @@ export function importanceMetric(name: string): ImportanceMetric {
   return m;
 }
 
-export interface ImportanceOptions {
-  metric: string;
-  beta1: number;
-  beta2: number;
-  /** KIF skips the first optimizer step of each task. */
-  skipFirstStep: boolean;
-}
-
-export const importanceDefaults: ImportanceOptions = { metric: 'first-order', beta1: 0.85, beta2: 0.85, skipFirstStep: true };
+// Re-exported: the trackers and tests take the options with the metrics.
+export { importanceDefaults, type ImportanceOptions };
 
 /** Resolves options against the defaults and checks them; throws naming every bad knob. */
 export function resolveImportanceOptions<T extends ImportanceOptions>(defaults: T, options: Partial<T>): T {

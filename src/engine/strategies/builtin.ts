@@ -1,4 +1,5 @@
-// The built-in strategies, in the order tables list them. Adding one: a file in this folder and an entry here.
+// The built-in strategies' implementations, in the order tables list them (catalog.ts holds their metadata in the same
+// order). Adding one: its metadata in catalog.ts, a file in this folder and an entry here.
 import { ewc } from './ewc';
 import { kifHard } from './kifHard';
 import { kifLora } from './kifLora';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { T5Model } from '../model/t5';
 import { disposeBatch, packBatch, type BatchShape } from '../train/batching';
+import { ewcInfo } from './catalog';
 import { num } from './knobs';
 import type { BatchSampler, StrategyDef } from './types';
 import { disposeSnapshot, snapshot, snapshotFromHost, snapshotToHost, type Snapshot } from './weights';
@@ -38,17 +39,7 @@ export function diagonalFisher(model: T5Model, sample: BatchSampler, shape: Batc
 }
 
 export const ewc: StrategyDef = {
-  name: 'ewc',
-  title: 'Elastic weight consolidation (diagonal Fisher)',
-  description:
-    'After each task estimates how much every weight mattered to it, as the diagonal of the empirical Fisher information ' +
-    '(mean squared gradient of the task loss over a few batches), and while training later tasks adds the penalty ' +
-    '(λ/2)·Σ F·(θ − θ*)², pulling important weights back toward their values θ* after the previous task. Fishers of ' +
-    'successive tasks are summed and the anchor is the latest model (online EWC), so memory does not grow with tasks.',
-  knobs: {
-    lambda: { kind: 'number', default: 1000, min: 0, max: 1e9, help: 'strength λ of the quadratic penalty' },
-    fisherBatches: { kind: 'int', default: 8, min: 1, max: 10_000, help: 'batches of the task\'s train set used to estimate the Fisher' },
-  },
+  ...ewcInfo,
   create(env, knobs) {
     let fisher: Snapshot | null = null;
     let anchor: Snapshot | null = null;

@@ -1,40 +1,19 @@
 // The KIF strategies' shared machinery: importance tracked during every task (KIF.md §2), fusion after every task
 // k ≥ 1 (§3), and optionally the memory replay of §4 with the current-task-specific units frozen.
 import * as tf from '@tensorflow/tfjs';
-import { fusionDefaults, planFusion, type FusionPlan, type FusionRule } from '../kif/fusion';
+import { planFusion, type FusionPlan, type FusionRule } from '../kif/fusion';
 import { ImportanceTracker } from '../kif/importance';
-import { importanceDefaults, importanceMetrics } from '../kif/importanceMetrics';
 import { freezeMasks, maskGradients } from './freeze';
-import { num, str, type KnobDefs, type Knobs } from './knobs';
+import { num, str, type Knobs } from './knobs';
 import { memoryBefore } from './memory';
-import type { StrategyDef, StrategyEnv, StrategyRun } from './types';
+import type { StrategyEnv, StrategyRun } from './types';
 import { disposeSnapshot, fuseInto, snapshot, type Snapshot } from './weights';
-
-export const importanceKnobs: KnobDefs = {
-  metric: { kind: 'choice', default: importanceDefaults.metric, options: Object.keys(importanceMetrics), help: 'importance metric: first-order |w·g|, second-order, or plain (no EMA and uncertainty: the TaSL ablation)' },
-  beta1: { kind: 'number', default: importanceDefaults.beta1, min: 0, max: 1, help: 'β1 of the sensitivity EMA' },
-  beta2: { kind: 'number', default: importanceDefaults.beta2, min: 0, max: 1, help: 'β2 of the uncertainty EMA' },
-  beta: { kind: 'number', default: fusionDefaults.accumulateBeta, min: 0, max: 1, help: 'β of the accumulated scores A_k = minmax(β·Â + (1−β)·Ŝ)' },
-};
-
-export const hardRuleKnobs: KnobDefs = {
-  gamma: { kind: 'number', default: fusionDefaults.hard.gamma, min: 0, max: 1, help: 'γ: weight of the earlier model in task-shared units' },
-  topPercent: { kind: 'number', default: fusionDefaults.hard.topPercent, min: 0, max: 100, help: 'a unit is important when its score is in this top % (strictly above the percentile)' },
-};
-
-export const softRuleKnobs: KnobDefs = {
-  tau: { kind: 'number', default: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' },
-};
 
 /** Fusion rules by the knobs that configure them. */
 export const ruleFromKnobs: Record<FusionRule['kind'], (k: Knobs) => FusionRule> = {
   hard: (k) => ({ kind: 'hard', gamma: num(k, 'gamma'), topPercent: num(k, 'topPercent') }),
   soft: (k) => ({ kind: 'soft', tau: num(k, 'tau') }),
 };
-
-/** KIF scores whole tensors or heads and neuron blocks; LoRA rank units belong to the LoRA strategies. */
-export const kifProblems: StrategyDef['problems'] = (_k, { granularity }) =>
-  granularity === 'lora-rank' ? ['needs units.granularity "tensor" or "head-neuron" ("lora-rank" units exist only in LoRA adapters)'] : [];
 
 const record = (m: ReadonlyMap<string, number>) => Object.fromEntries(m);
 

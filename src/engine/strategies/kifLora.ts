@@ -5,9 +5,9 @@ import type { SkillUnit } from '../kif/units';
 import type { HostTensors } from '../model/init';
 import type { LoraAdapter } from '../model/lora';
 import { mm } from '../model/matmul';
-import { importanceKnobs, softRuleKnobs } from './kif';
-import { num, str, type KnobDef } from './knobs';
-import { adapterOnly, loraKnobs, loraTrainSettings, newAdapter } from './loraStrategy';
+import { kifLoraInfo } from './catalog';
+import { num, str } from './knobs';
+import { adapterOnly, loraTrainSettings, newAdapter } from './loraStrategy';
 import type { StrategyDef, UnitScores } from './types';
 
 /**
@@ -37,26 +37,7 @@ export function orthogonalityPenalty(adapter: LoraAdapter, lambda: number): tf.S
 const record = (m: ReadonlyMap<string, number>): UnitScores => Object.fromEntries(m);
 
 export const kifLora: StrategyDef = {
-  name: 'kif-lora',
-  title: 'KIF with LoRA (rank units, soft fusion)',
-  description:
-    'KIF\'s LoRA variant (KIF.md §4): the base stays frozen and one LoRA adapter carries across tasks. While a task trains, ' +
-    'the second-order importance |w·g − ½(w·g)²| is tracked per LoRA rank unit (row j of lora_A with column j of lora_B, ' +
-    'scored mean(s_B[:,j])·mean(s_A[j,:])), and an orthogonality penalty λ·mean ‖P − I‖_F (P = A·Aᵀ, Bᵀ·B) keeps rank ' +
-    'directions apart. After each task k ≥ 1 every rank unit of the adapter becomes the soft blend c_prev·old + c_cur·new ' +
-    'of the adapter before the task and after it, leaning toward whichever side found the unit more important. Needs ' +
-    'units.granularity "lora-rank".',
-  family: 'lora',
-  knobs: {
-    ...loraKnobs,
-    orthLambda: { kind: 'number', default: 0.1, min: 0, max: 1e6, help: 'λ of the orthogonality penalty λ·mean over LoRA matrices of ‖P − I‖_F (KIF: 0.1)' },
-    ...softRuleKnobs,
-    ...importanceKnobs,
-    metric: { ...importanceKnobs.metric, default: 'second-order' } as KnobDef,
-  },
-  problems: (_k, { granularity }) =>
-    granularity === 'lora-rank' ? [] : [`needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "${granularity}")`],
-  tracksImportance: true,
+  ...kifLoraInfo,
   create(env, knobs) {
     const adapter = newAdapter(env, knobs, 0);
     const units: SkillUnit[] = env.unitsFor(adapter.paramShapes());

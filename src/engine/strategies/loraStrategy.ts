@@ -1,17 +1,10 @@
-// What the LoRA strategies (seqlora, kif-lora, olora) share: the adapter knobs, a seeded adapter per task, the
+// What the LoRA strategies (seqlora, kif-lora, olora) share (their knobs are in loraKnobs.ts): a seeded adapter per task, the
 // trainer settings (only adapter parameters train, optionally at a larger learning rate).
-import { LoraAdapter, loraDefaults, loraTargetSets } from '../model/lora';
+import { LoraAdapter } from '../model/lora';
 import type { TrainingSpec } from '../spec/experiment';
 import type { TrainHooks, TrainSettings } from '../train/trainer';
-import { num, str, type KnobDefs, type Knobs } from './knobs';
+import { num, str, type Knobs } from './knobs';
 import type { StrategyEnv } from './types';
-
-export const loraKnobs: KnobDefs = {
-  rank: { kind: 'int', default: loraDefaults.rank, min: 1, max: 256, help: 'LoRA rank r: rows of lora_A, columns of lora_B' },
-  alpha: { kind: 'number', default: loraDefaults.alpha, min: 0, max: 4096, aboveMin: true, help: 'LoRA α: the adapter adds (α/r)·B·A to each target weight' },
-  targets: { kind: 'choice', default: loraDefaults.targets, options: Object.keys(loraTargetSets), help: 'which projections of every block get an adapter (ffn: wi and wo)' },
-  lrScale: { kind: 'number', default: 1, min: 0, max: 1000, aboveMin: true, help: 'multiplies the spec\'s learning rate while adapters train (LoRA usually wants a larger one)' },
-};
 
 /** The label of the seeded stream an adapter's initial lora_A is drawn from: the same for every LoRA strategy of a run. */
 export const adapterSeedLabel = (k: number) => `lora/${k}`;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../model/t5';
 import { T5Model } from '../model/t5';
+import { lwfInfo, type DistillLossName } from './catalog';
 import { num, str } from './knobs';
 import type { StrategyDef } from './types';
 
@@ -15,7 +16,9 @@ const maskedMean = (perPosition: tf.Tensor, labelMask: tf.Tensor2D) => {
  * kl  T²·KL(softmax(t/T) ‖ softmax(s/T)), Hinton's soft targets (T² keeps gradient sizes comparable across T);
  * ce  cross-entropy of the student on the teacher's most likely token at each position (hard pseudo-labels).
  */
-export const distillLosses: Record<string, (teacher: tf.Tensor2D, student: tf.Tensor2D, labelMask: tf.Tensor2D, temperature: number) => tf.Scalar> = {
+type DistillLoss = (teacher: tf.Tensor2D, student: tf.Tensor2D, labelMask: tf.Tensor2D, temperature: number) => tf.Scalar;
+
+export const distillLosses: Record<string, DistillLoss> = {
   kl: (t, s, mask, T) => {
     const pt = tf.softmax(tf.div(t, T));
     const perPos = tf.sum(tf.mul(pt, tf.sub(tf.logSoftmax(tf.div(t, T)), tf.logSoftmax(tf.div(s, T)))), 1);
@@ -25,21 +28,10 @@ export const distillLosses: Record<string, (teacher: tf.Tensor2D, student: tf.Te
     const target = tf.oneHot(tf.argMax(t, 1), t.shape[1]);
     return maskedMean(tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(s)), 1)), mask);
   },
-};
+} satisfies Record<DistillLossName, DistillLoss>;
 
 export const lwf: StrategyDef = {
-  name: 'lwf',
-  title: 'Learning without forgetting (distillation)',
-  description:
-    'Before each task k ≥ 1 freezes a copy of the current model as a teacher; while training the new task, the loss ' +
-    'gains λ times a distillation term that keeps the student\'s output distribution on the new inputs close to the ' +
-    'teacher\'s: "kl" matches the temperature-softened distributions (soft targets), "ce" trains on the teacher\'s own ' +
-    'most likely tokens. It stores no old data, only the previous model, and costs one extra forward pass per step.',
-  knobs: {
-    lambda: { kind: 'number', default: 1, min: 0, max: 1e6, help: 'weight λ of the distillation term' },
-    temperature: { kind: 'number', default: 2, min: 0, max: 100, aboveMin: true, help: 'softmax temperature T of the kl form' },
-    loss: { kind: 'choice', default: 'kl', options: Object.keys(distillLosses), help: 'kl: soft targets; ce: the teacher\'s argmax tokens' },
-  },
+  ...lwfInfo,
   create(env, knobs) {
     let teacher: T5Model | null = null;
     const lambda = num(knobs, 'lambda');

@@ -3,7 +3,8 @@ import type { HostTensors } from '../model/init';
 import type { LoraAdapter } from '../model/lora';
 import { mm } from '../model/matmul';
 import { num } from './knobs';
-import { adapterOnly, loraKnobs, loraTrainSettings, newAdapter } from './loraStrategy';
+import { oloraInfo } from './catalog';
+import { adapterOnly, loraTrainSettings, newAdapter } from './loraStrategy';
 import type { StrategyDef } from './types';
 
 /** lora_A of each module of one earlier task's adapter, by module. */
@@ -21,20 +22,7 @@ export function adapterNorm(adapter: LoraAdapter): tf.Scalar {
 }
 
 export const olora: StrategyDef = {
-  name: 'olora',
-  title: 'O-LoRA (orthogonal subspaces)',
-  description:
-    'Orthogonal subspace learning (Wang et al. 2023): each task trains a new LoRA adapter, the base and the earlier ' +
-    'adapters frozen, with the loss plus λ1·Σ|A_old·A_newᵀ|, which pushes the new adapter\'s input subspace (rows of ' +
-    'lora_A) away from every earlier task\'s, so the new task writes where earlier ones did not read; λ2 adds the ' +
-    'paper\'s L2 norm of the new adapter. After a task its adapter is merged into the frozen base (the same function as ' +
-    'keeping it beside the others) and its lora_A is kept for the penalty of later tasks.',
-  family: 'lora',
-  knobs: {
-    ...loraKnobs,
-    lambda1: { kind: 'number', default: 0.5, min: 0, max: 1e6, help: 'λ1: weight of the orthogonality loss Σ|A_old·A_newᵀ| (O-LoRA: 0.5)' },
-    lambda2: { kind: 'number', default: 0, min: 0, max: 1e6, help: 'λ2: weight of the L2 norm of the new adapter (O-LoRA: 0 on its standard orders)' },
-  },
+  ...oloraInfo,
   create(env, knobs) {
     const earlier: FrozenAs[] = [];
     let adapter: LoraAdapter | null = null;

@@ -1,8 +1,9 @@
-// The strategy registry: specs, the UI and the CLI look strategies up by name; adding one is one file and one line in
-// builtin.ts.
+// The strategy registry: specs and the CLI look strategy implementations up by name. Their metadata lives in
+// catalog.ts (what the page reads without TF.js); adding one is an entry there, one file and one line in builtin.ts.
 import type { StrategySpec } from '../spec/experiment';
 import { builtinStrategies } from './builtin';
-import { resolveKnobs, type Knobs } from './knobs';
+import { resolveStrategyIn } from './catalog';
+import type { Knobs } from './knobs';
 import type { StrategyDef } from './types';
 
 const NAME = /^[a-z][a-z0-9-]{0,63}$/;
@@ -29,12 +30,7 @@ export function resolveStrategy(
   at: string,
   context: { granularity: string; tasks: number },
 ): { ok: true; def: StrategyDef; knobs: Knobs } | { ok: false; problems: string[] } {
-  const def = strategies.get(s.name);
-  if (!def) return { ok: false, problems: [`${at}.name: unknown strategy "${s.name}"; known: ${strategyNames().join(', ')}`] };
-  const { knobs, problems } = resolveKnobs(def.knobs, s.knobs);
-  const all = problems.map((p) => `${at}.knobs.${p}`);
-  if (all.length === 0) all.push(...(def.problems?.(knobs, context) ?? []).map((p) => `${at}: ${p}`));
-  return all.length ? { ok: false, problems: all } : { ok: true, def, knobs };
+  return resolveStrategyIn(strategies, s, at, context);
 }
 
 for (const s of builtinStrategies) registerStrategy(s);

@@ -1,18 +1,10 @@
+import { replayInfo } from './catalog';
 import type { BatchSampler, StrategyDef } from './types';
 import { memoryBefore } from './memory';
 import { num } from './knobs';
 
 export const replay: StrategyDef = {
-  name: 'replay',
-  title: 'Experience replay',
-  description:
-    'Keeps a memory of M training examples from every earlier task and mixes them into each batch of the current task: ' +
-    'a fixed share of every batch comes from the memory, the rest from the current task. The classic rehearsal ' +
-    'baseline; it needs stored old data, which KIF avoids.',
-  knobs: {
-    memory: { kind: 'int', default: 50, min: 1, max: 100_000, help: 'examples kept per earlier task (M)' },
-    mix: { kind: 'number', default: 0.25, min: 0, max: 1, aboveMin: true, help: 'share of each batch drawn from the memory' },
-  },
+  ...replayInfo,
   create(env, knobs) {
     return {
       sampler(k): BatchSampler {

@@ -115,7 +115,8 @@ export interface StrategyState {
   scores?: Record<string, UnitScores>;
 }
 
-export interface StrategyDef {
+/** What the page needs of a strategy (catalog.ts): everything but its implementation. */
+export interface StrategyInfo {
   name: string;
   title: string;
   /** One paragraph: what it does and what it stands for in the comparison. */
@@ -127,5 +128,8 @@ export interface StrategyDef {
   tracksImportance?: boolean;
   /** 'lora': trains LoRA adapters on a frozen base (model/lora.ts); absent: trains the full model. Demos group by it. */
   family?: 'lora';
+}
+
+export interface StrategyDef extends StrategyInfo {
   create(env: StrategyEnv, knobs: Knobs): StrategyRun;
 }
