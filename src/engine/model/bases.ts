@@ -12,6 +12,7 @@ export interface BaseCheckpoint {
 
 const bases: readonly BaseCheckpoint[] = [
   { preset: 'nano', folder: 'models/nano-base' },
+  { preset: 'micro', folder: 'models/micro-base' },
 ];
 
 export const baseFor = (preset: string | undefined): BaseCheckpoint | undefined => bases.find((b) => b.preset === preset);
