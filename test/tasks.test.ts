@@ -24,6 +24,7 @@ const oracles: Record<string, (x: string) => string | null> = {
   swap: (x) => x.charAt(x.length - 1) + x.substring(1, x.length - 1) + x.charAt(0),
   rvsh: (x) => shiftBy(rev(x), 1),
   shso: (x) => srt(shiftBy(x, 1)),
+  rvup: (x) => rev(x).toUpperCase(),
   copy: (x) => x,
   span: () => null, // checked separately: the answer is whatever was hidden
   add: (x) => {
@@ -69,8 +70,8 @@ describe('task registry', () => {
     const names = (ts: TaskDef[]) => ts.map((t) => t.name).sort();
     const skills = names(listTasks({ tag: 'skill' }));
     expect(skills).toEqual(expect.arrayContaining(['reverse', 'shift', 'sort', 'upper', 'double', 'first3'])); // KIF.md §9 base
-    expect(names(listTasks({ tag: 'composition' }))).toEqual(['rv', 'rvsh', 'shso']);
-    expect(skills.filter((s) => ['rv', 'rvsh', 'shso', 'unshift'].includes(s))).toEqual([]);
+    expect(names(listTasks({ tag: 'composition' }))).toEqual(['rv', 'rvsh', 'rvup', 'shso']);
+    expect(skills.filter((s) => ['rv', 'rvsh', 'rvup', 'shso', 'unshift'].includes(s))).toEqual([]);
     expect(names(listTasks({ pretrainOnly: true }))).toEqual(['copy', 'span']);
     expect(names(listTasks({ pretrainOnly: false }))).not.toContain('copy');
     expect(names(listTasks({ tag: 'conflict' }))).toEqual(['unshift']);
