@@ -5,6 +5,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { SavedRun } from '../src/app/storage/savedRun';
 import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { specFragment } from '../src/engine/share/shareLink';
+import { savedRuns } from './helpers/savedRuns';
 
 async function snap(page: Page, info: TestInfo, name: string, locator = page.locator('.history')): Promise<void> {
   const path = info.outputPath(`${name}.png`);
@@ -31,22 +32,6 @@ function shortSpec(): ExperimentSpec {
   return r.spec;
 }
 
-/** Every saved run record, read straight from IndexedDB, newest first. */
-const savedRuns = (page: Page): Promise<SavedRun[]> =>
-  page.evaluate(
-    () =>
-      new Promise<SavedRun[]>((resolve, reject) => {
-        const open = indexedDB.open('kif-playground');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('runs')) return resolve([]);
-          const get = db.transaction('runs').objectStore('runs').getAll();
-          get.onsuccess = () => resolve((get.result as SavedRun[]).sort((a, b) => b.createdAt - a.createdAt));
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
 
 // Loss curves too: on a run this short the accuracies alone could agree by chance.
 const numbers = (run: SavedRun) => run.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, losses: s.losses }));

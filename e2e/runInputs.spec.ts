@@ -7,6 +7,7 @@ import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import type { SavedRun } from '../src/app/storage/savedRun';
 import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { specFragment } from '../src/engine/share/shareLink';
+import { savedRuns } from './helpers/savedRuns';
 
 async function snap(page: Page, info: TestInfo, name: string): Promise<void> {
   const path = info.outputPath(`${name}.png`);
@@ -33,21 +34,6 @@ function twoTasks(strategies: { name: string; knobs?: Record<string, number> }[]
   return r.spec;
 }
 
-const savedRuns = (page: Page): Promise<SavedRun[]> =>
-  page.evaluate(
-    () =>
-      new Promise<SavedRun[]>((resolve, reject) => {
-        const open = indexedDB.open('kif-playground');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('runs')) return resolve([]);
-          const get = db.transaction('runs').objectStore('runs').getAll();
-          get.onsuccess = () => resolve((get.result as SavedRun[]).sort((a, b) => b.createdAt - a.createdAt));
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
 
 test('sample predictions refresh at every evaluation of the strategy that trains', async ({ page }, info) => {
   test.setTimeout(300_000);

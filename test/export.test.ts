@@ -15,30 +15,9 @@ import { readCheckpointFiles, readSpecFile } from '../src/engine/share/importers
 import { createByteTokenizer } from '../src/engine/tokenizers/byteTokenizer';
 import { packBatch } from '../src/engine/train/batching';
 import { fakeResults, typicalSpec } from './helpers/shareFixtures';
+import { parseCsv } from './helpers/parseCsv';
 import { useBackend } from './helpers/tf';
 
-/** Minimal RFC 4180 reader for checking what toCsv wrote. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      (row = []), (field = ''), i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('results file', () => {
   it('results → file → results is deep-equal, and the spec importer takes the spec out of it', () => {

@@ -10,7 +10,6 @@ import { applyFusionHost, planFusion } from '../src/engine/kif/fusion';
 import { buildUnits } from '../src/engine/kif/units';
 import { initWeights, type HostTensor, type HostTensors } from '../src/engine/model/init';
 import { LoraAdapter } from '../src/engine/model/lora';
-import { parseSpec, type ExperimentSpec, type StrategySpec } from '../src/engine/spec/experiment';
 import { orthogonalityPenalty, kifLora } from '../src/engine/strategies/kifLora';
 import { oloraOverlap } from '../src/engine/strategies/olora';
 import { adapterSeedLabel } from '../src/engine/strategies/loraStrategy';
@@ -19,26 +18,13 @@ import type { StrategyEnv, StrategyEvent } from '../src/engine/strategies/types'
 import { deriveSeed, makeRng, randn } from '../src/engine/util/rng';
 import { hasShared, sharedPath } from './shared';
 import { makeModel, tinyConfig, useBackend } from './helpers/tf';
-import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
+import { runCapturing, strategySpec, tinyByteConfig } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
 const SEED = 3;
 
-function tinySpec(strategies: StrategySpec[], over: Partial<ExperimentSpec> = {}, steps = 8): ExperimentSpec {
-  const r = parseSpec({ ...tinySpecInput({ strategies, seed: SEED, steps, trainSize: 40, testSize: 6, warmupSteps: 2 }), ...over });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
-}
 
-/** Runs one strategy and keeps the model's weights (adapters included) at every stage the runner shows, as "task/stage". */
-async function runCapturing(spec: ExperimentSpec) {
-  const weights = new Map<string, HostTensors>();
-  const results = await runExperiment(spec, {
-    onModel: async ({ task, stage }, model) => void weights.set(`${task}/${stage}`, await model.exportWeights()),
-  });
-  return { weights, s: results.strategies[0] };
-}
 
 const isAdapter = (name: string) => /\.lora_[AB]$/.test(name);
 const base = (w: HostTensors) => new Map([...w].filter(([n]) => !isAdapter(n)));
@@ -62,7 +48,7 @@ const targetQV = (name: string) => /(SelfAttention|EncDecAttention)\.(q|v)\.weig
 
 describe('seqlora', () => {
   it('trains only the adapter (base frozen), then merges it: W_final = W + (α/r)·B·A, no adapter left', async () => {
-    const { weights, s } = await runCapturing(tinySpec([{ name: 'seqlora', knobs: { rank: 2, alpha: 6 } }]));
+    const { weights, s } = await runCapturing(strategySpec([{ name: 'seqlora', knobs: { rank: 2, alpha: 6 } }]));
     expect(s.error).toBeUndefined();
     const init = initWeights(tinyByteConfig, SEED);
     const trained0 = weights.get('0/trained')!;
@@ -138,7 +124,7 @@ describe('kif-lora', () => {
 
   it('keeps the base frozen, tracks rank units, and fuses the adapter softly: c_prev·old + c_cur·new per rank unit', async () => {
     const knobs = { rank: 2, alpha: 4, tau: 0.5, beta: 0.6 };
-    const spec = tinySpec([{ name: 'kif-lora', knobs }], { units: { granularity: 'lora-rank', blockSize: 16 } });
+    const spec = strategySpec([{ name: 'kif-lora', knobs }], { units: { granularity: 'lora-rank', blockSize: 16 } });
     const { weights, s } = await runCapturing(spec);
     expect(s.error).toBeUndefined();
     const init = initWeights(tinyByteConfig, SEED);
@@ -225,7 +211,7 @@ describe('olora', () => {
   }
 
   it('the penalty λ1·Σ|A_old·A_newᵀ| drives the overlap with the earlier adapter down over training; the base stays frozen', async () => {
-    const run = async (lambda1: number) => runCapturing(tinySpec([{ name: 'olora', knobs: { rank: 2, alpha: 4, lambda1 } }], {}, 30));
+    const run = async (lambda1: number) => runCapturing(strategySpec([{ name: 'olora', knobs: { rank: 2, alpha: 4, lambda1 } }], {}, 30));
     const [free, penalised] = [await run(0), await run(2)];
     // The initial lora_A of task 1, as the strategy draws it.
     const model = makeModel(tinyByteConfig, SEED);
@@ -294,7 +280,7 @@ describe('registry', () => {
 
 describe('resume', () => {
   it('kif-lora and olora resumed from a task boundary end with the numbers of the uninterrupted run', async () => {
-    const spec = tinySpec(
+    const spec = strategySpec(
       [{ name: 'kif-lora', knobs: { rank: 2 } }, { name: 'olora', knobs: { rank: 2, lambda1: 1 } }],
       { units: { granularity: 'lora-rank', blockSize: 16 }, tasks: ['length', 'compare', 'copy'].map((task) => ({ task, steps: 5, trainSize: 24, testSize: 5 })) },
     );

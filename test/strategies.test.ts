@@ -8,7 +8,7 @@ import { buildUnits, forEachElement } from '../src/engine/kif/units';
 import type { HostTensors } from '../src/engine/model/init';
 import { paramSpecs } from '../src/engine/model/paramSpec';
 import { T5Model } from '../src/engine/model/t5';
-import { parseSpec, type ExperimentSpec, type StrategySpec } from '../src/engine/spec/experiment';
+import type { StrategySpec } from '../src/engine/spec/experiment';
 import { diagonalFisher, ewcPenalty } from '../src/engine/strategies/ewc';
 import { distillLosses } from '../src/engine/strategies/lwf';
 import { getStrategy, resolveStrategy, strategyNames } from '../src/engine/strategies/registry';
@@ -19,27 +19,14 @@ import { encodeExamples, packBatch, shapeFor, type Encoded } from '../src/engine
 import { batchOrder } from '../src/engine/train/trainer';
 import { deriveSeed, makeRng } from '../src/engine/util/rng';
 import { makeModel, useBackend } from './helpers/tf';
-import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
+import { runCapturing, strategySpec, tinyByteConfig } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
 const tok = createByteTokenizer();
 const tinyConfig = tinyByteConfig;
 
-function tinySpec(strategies: StrategySpec[], over: Partial<ExperimentSpec> = {}): ExperimentSpec {
-  const r = parseSpec({ ...tinySpecInput({ strategies, seed: 3, steps: 8, trainSize: 40, testSize: 6, warmupSteps: 2 }), ...over });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
-}
 
-/** Runs one strategy and keeps the model's weights at every stage the runner shows, keyed "task/stage". */
-async function runCapturing(spec: ExperimentSpec) {
-  const weights = new Map<string, HostTensors>();
-  const results = await runExperiment(spec, {
-    onModel: async ({ task, stage }, model) => void weights.set(`${task}/${stage}`, await model.exportWeights()),
-  });
-  return { results, weights, s: results.strategies[0] };
-}
 
 function expectClose(got: HostTensors, want: HostTensors, tol = 1e-6) {
   for (const [name, w] of want) {
@@ -58,7 +45,7 @@ describe('kif-hard and kif-soft', () => {
     ['kif-hard', 'head-neuron', { gamma: 0.6, topPercent: 30 }, { kind: 'hard', gamma: 0.6, topPercent: 30 }],
     ['kif-soft', 'tensor', { tau: 0.5, beta: 0.5 }, { kind: 'soft', tau: 0.5 }],
   ] as const)('%s fuses exactly as planFusion + applyFusionHost on the stored models (%s units)', async (name, granularity, knobs, rule) => {
-    const spec = tinySpec([{ name, knobs }], { units: { granularity, blockSize: 8 } });
+    const spec = strategySpec([{ name, knobs }], { units: { granularity, blockSize: 8 } });
     const { weights, s } = await runCapturing(spec);
     const units = buildUnits(granularity, paramSpecs(tinyConfig), { numHeads: 2, neuronBlock: 8 });
     const imp = s.importance!;
@@ -78,7 +65,7 @@ describe('kif-hard and kif-soft', () => {
   });
 
   it('kif-replay trains on the memory after fusion with the current-task units frozen exactly', async () => {
-    const spec = tinySpec([{ name: 'kif-replay', knobs: { topPercent: 40, memory: 5, replaySteps: 6 } }], { units: { granularity: 'head-neuron', blockSize: 8 } });
+    const spec = strategySpec([{ name: 'kif-replay', knobs: { topPercent: 40, memory: 5, replaySteps: 6 } }], { units: { granularity: 'head-neuron', blockSize: 8 } });
     const { weights, s } = await runCapturing(spec);
     const frozen = new Set(s.fusions[0].frozen!);
     expect(frozen.size).toBeGreaterThan(0);
@@ -111,7 +98,7 @@ describe('weight-avg', () => {
     ['uniform', {}, 0.5],
     ['ema', { form: 'ema', beta: 0.8 }, 0.8],
   ] as const)('%s: θ̂_1 = w·θ̂_0 + (1−w)·θ_1 for every parameter', async (_, knobs, w) => {
-    const { weights, s } = await runCapturing(tinySpec([{ name: 'weight-avg', knobs }]));
+    const { weights, s } = await runCapturing(strategySpec([{ name: 'weight-avg', knobs }]));
     const prev = weights.get('0/final')!;
     const cur = weights.get('1/trained')!;
     const want: HostTensors = new Map([...cur].map(([n, t]) => [n, { shape: t.shape, data: t.data.map((x, i) => Math.fround(w * prev.get(n)!.data[i] + (1 - w) * x)) }]));
@@ -181,7 +168,7 @@ describe('lwf', () => {
   });
 
   it('keeps the new model closer to the previous one than sequential fine-tuning does', async () => {
-    const spec = tinySpec([{ name: 'seqft', knobs: {} }, { name: 'lwf', knobs: { lambda: 5 } }]);
+    const spec = strategySpec([{ name: 'seqft', knobs: {} }, { name: 'lwf', knobs: { lambda: 5 } }]);
     const weights = new Map<string, HostTensors>();
     await runExperiment(spec, { onModel: async ({ strategy, task, stage }, m) => void (stage === 'final' && weights.set(`${strategy}/${task}`, await m.exportWeights())) });
     const rows = encodeExamples(tok, makeTaskData('compare', { seed: 3, trainSize: 8, testSize: 0 }).train, 16, 4);
@@ -276,7 +263,7 @@ describe('registry and knobs', () => {
   });
 
   it('a knob changes the run: kif-hard with γ = 1 keeps the shared units of the earlier model', async () => {
-    const { weights, s } = await runCapturing(tinySpec([{ name: 'kif-hard', knobs: { gamma: 1 } }]));
+    const { weights, s } = await runCapturing(strategySpec([{ name: 'kif-hard', knobs: { gamma: 1 } }]));
     const shared = Object.entries(s.fusions[0].cases!).filter(([, c]) => c === 'shared').map(([u]) => u);
     const kept = (c: string) => Object.entries(s.fusions[0].cases!).filter(([, x]) => x === c).map(([u]) => u);
     for (const u of [...shared, ...kept('kept')]) expect(weights.get('1/final')!.get(u)!.data).toEqual(weights.get('0/final')!.get(u)!.data);

@@ -1,6 +1,10 @@
 // A tiny byte-level model and a two-task experiment spec (length, then compare) that runs in seconds: shared by the
 // runner, strategy and CLI tests, which differ only in seed, sizes and strategies.
+import { runExperiment } from '../../src/engine/experiment/runner';
 import type { T5Config } from '../../src/engine/model/config';
+import type { HostTensors } from '../../src/engine/model/init';
+import { parseSpec, type ExperimentSpec, type StrategySpec } from '../../src/engine/spec/experiment';
+
 
 export const tinyByteConfig: T5Config = {
   vocabSize: 259, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, ffn: 'relu',
@@ -26,3 +30,19 @@ export const tinySpecInput = (o: TinySpecOptions) => ({
   strategies: o.strategies,
   training: { lr: 1e-2, warmupSteps: o.warmupSteps, weightDecay: 0.01, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 4, evalEvery: 0 },
 });
+
+/** The strategy tests' spec: the tiny two-task spec (seed 3, 40 examples a task) with `steps` steps a task, validated. */
+export function strategySpec(strategies: StrategySpec[], over: Partial<ExperimentSpec> = {}, steps = 8): ExperimentSpec {
+  const r = parseSpec({ ...tinySpecInput({ strategies, seed: 3, steps, trainSize: 40, testSize: 6, warmupSteps: 2 }), ...over });
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+
+/** Runs a spec and keeps the model's weights (adapters included) at every stage the runner shows, keyed "task/stage". */
+export async function runCapturing(spec: ExperimentSpec) {
+  const weights = new Map<string, HostTensors>();
+  const results = await runExperiment(spec, {
+    onModel: async ({ task, stage }, model) => void weights.set(`${task}/${stage}`, await model.exportWeights()),
+  });
+  return { results, weights, s: results.strategies[0] };
+}

@@ -3,6 +3,7 @@
 // in a knob adds no history entries. A bad link opens the default experiment with a message; nothing saved is touched.
 import { specFragment, restoreFromFragment } from '../../engine/share/shareLink';
 import { notify } from '../components/share/shareStore';
+import { showResults } from '../components/share/showResults';
 import { demoSpec, useExperimentStore } from '../experimentStore';
 
 const WRITE_DELAY_MS = 400;
@@ -25,7 +26,7 @@ function openFragment(): void {
     history.replaceState(history.state, '', urlWith(specFragment(r.spec)));
   } else if (r.kind === 'restored') {
     store.setSpec(r.spec);
-    store.setResults(r.results ?? null);
+    showResults(r.results ?? null); // the heatmaps and fusion maps too, not only the matrices
     notify('info', `Opened ${describeSpec(r.spec)} from the link${r.results ? ', with its results' : ''}.`);
     r.notes.forEach((n) => notify('error', n));
   }

@@ -12,6 +12,7 @@ import { RunRecorder } from './runRecorder';
 import { memoryRunStore, type RunStore } from './runStore';
 import type { SavedRun } from './savedRun';
 import { storageProblem } from './storageProblem';
+import { showResults } from '../components/share/showResults';
 
 export interface HistoryState {
   /** Where runs are kept; null until storage has opened. */
@@ -110,7 +111,8 @@ export async function dismissOffer(): Promise<void> {
 export function reopenRun(run: SavedRun): void {
   takeInputs(run);
   useExperimentStore.getState().setSpec(run.spec);
-  useExperimentStore.getState().setResults(run.results);
+  // Every view (heatmaps, fusion maps, curves, samples), not only the matrices and metrics.
+  showResults(run.results);
 }
 
 export const renameRun = (id: string, name: string) => guarded(() => store.rename(id, name));

@@ -1,6 +1,7 @@
 // Export: the results document (JSON), the CSV tables of the registry, every chart and heatmap on the page (PNG), and
 // each strategy's trained model as a Hugging Face checkpoint (model.safetensors + config.json, from the worker).
 import { useState } from 'react';
+import type { ResultsDocument } from '../../../engine/experiment/results';
 import { resultTables } from '../../../engine/export/resultTables';
 import { resultsToJson } from '../../../engine/export/resultsFile';
 import { SUMMARY_NOTE } from '../../../engine/share/resultsSummary';
@@ -8,7 +9,7 @@ import { useExperimentStore } from '../../experimentStore';
 import { trainer } from '../../trainerClient';
 import { download, slug } from './download';
 import { figureToPng, findFigures, type Figure } from './figures';
-import { notify } from './shareStore';
+import { notify, useShareStore } from './shareStore';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -22,12 +23,23 @@ async function exportModel(strategy: number, label: string): Promise<void> {
   notify('info', `Saved the ${label} model after task ${r.task + 1}: model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB) and config.json. Put both in one folder to load it.`);
 }
 
+/** The results document as a file named after its experiment. */
+export const saveResultsFile = (doc: ResultsDocument) => download(`${slug(doc.spec.name)}-results.json`, resultsToJson(doc), 'application/json');
+
 export function ExportMenu() {
   const results = useExperimentStore((s) => s.results);
   const name = useExperimentStore((s) => s.spec.name);
   const [figures, setFigures] = useState<Figure[]>([]);
   const base = slug(results?.spec.name ?? name);
+  const trained = useShareStore((s) => s.trainedResults);
   const fromSummary = !!results?.warnings.includes(SUMMARY_NOTE);
+  const modelHint = !results
+    ? 'Run the experiment to train a model.'
+    : fromSummary
+      ? 'Results from a link carry no model: run the experiment to train one.'
+      : results !== trained
+        ? 'These results were not computed in this tab, so their models are not here: run the experiment to train them.'
+        : null;
 
   const savePng = (f: Figure) =>
     figureToPng(f)
@@ -40,7 +52,7 @@ export function ExportMenu() {
       <div className="share-menu-list" role="menu">
         <h3>Results</h3>
         {!results && <p className="hint">Run the experiment (or import results) to export them.</p>}
-        <button role="menuitem" disabled={!results} onClick={() => results && download(`${base}-results.json`, resultsToJson(results), 'application/json')}>
+        <button role="menuitem" disabled={!results} onClick={() => results && saveResultsFile(results)}>
           Results document (JSON)
         </button>
         {Object.entries(resultTables).map(([key, t]) => (
@@ -56,9 +68,9 @@ export function ExportMenu() {
           </button>
         ))}
         <h3>Trained model (Hugging Face)</h3>
-        {(!results || fromSummary) && <p className="hint">{fromSummary ? 'Results from a link carry no model: run the experiment to train one.' : 'Run the experiment to train a model.'}</p>}
+        {modelHint && <p className="hint">{modelHint}</p>}
         {results &&
-          !fromSummary &&
+          !modelHint &&
           results.strategies.map((s, i) => (
             <button key={i} role="menuitem" onClick={() => exportModel(i, s.label)}>
               {s.label}: model.safetensors + config.json

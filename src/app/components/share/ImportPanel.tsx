@@ -36,6 +36,8 @@ export default function ImportPanel() {
           onChange={(e) => {
             const files = [...(e.currentTarget.files ?? [])];
             e.currentTarget.value = '';
+            // The menu closes so the message about the files, below it, is not hidden behind it.
+            e.currentTarget.closest('details')?.removeAttribute('open');
             void importPicked(files);
           }}
         />

@@ -4,7 +4,8 @@ import { lazy, Suspense, useEffect } from 'react';
 import { shareWithResults, specFragment } from '../../../engine/share/shareLink';
 import { useExperimentStore } from '../../experimentStore';
 import { startLinkSync, urlWith } from '../../persist/linkSync';
-import { ExportMenu } from './ExportMenu';
+import { trainer } from '../../trainerClient';
+import { ExportMenu, saveResultsFile } from './ExportMenu';
 import { notify, useShareStore } from './shareStore';
 import './share.css';
 
@@ -26,11 +27,12 @@ function copyWithResults(): void {
   if (!results) return;
   const share = shareWithResults(spec, results);
   if (share.ok) return void copy(urlWith(share.fragment), 'this experiment with its results');
-  notify('error', `${share.message} Export menu → Results document (JSON).`);
+  notify('error', share.message, { label: 'Save the results file (JSON)', run: () => saveResultsFile(results) });
 }
 
 export function ShareBar() {
   useEffect(startLinkSync, []);
+  useEffect(() => trainer.listen((ev) => ev.type === 'done' && useShareStore.setState({ trainedResults: ev.results })), []);
   const hasResults = useExperimentStore((s) => s.results !== null);
   const notices = useShareStore((s) => s.notices);
   const lastLink = useShareStore((s) => s.lastLink);
@@ -60,6 +62,11 @@ export function ShareBar() {
           {notices.map((n, i) => (
             <li key={i} className={n.kind}>
               <span>{n.text}</span>
+              {n.action && (
+                <button className="notice-action" onClick={n.action.run} data-testid="notice-action">
+                  {n.action.label}
+                </button>
+              )}
               <button className="link" onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))} aria-label="Dismiss">
                 ×
               </button>

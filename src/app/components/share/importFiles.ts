@@ -10,6 +10,7 @@ import { RESULTS_FORMAT } from '../../../engine/experiment/results';
 import { useExperimentStore } from '../../experimentStore';
 import { addCheckpoint, addDataset, datasetFromImport } from '../../importedStore';
 import { notify } from './shareStore';
+import { showResults } from './showResults';
 
 /** Browser limits: a download this large is refused before it fills the tab's memory. */
 export const MAX_CHECKPOINT_BYTES = 1024 * 2 ** 20;
@@ -38,7 +39,7 @@ function applyText(kind: TextImportKind, text: string, fileName: string): void {
     const r = textImporters.results.read(text);
     if (!r.ok) return notify('error', `${fileName} is not a results document this app can show: ${r.errors.join('; ')}`);
     store.setSpec(r.value.spec);
-    store.setResults(r.value);
+    showResults(r.value);
     return notify('info', `Showing the results in ${fileName} (${r.value.strategies.length} strategies on ${r.value.backend}); the experiment is theirs, so Run reproduces it.`);
   }
   if (kind === 'spec') {
