@@ -3,22 +3,17 @@
 // file and the checkpoint import into a fresh page, which shows the same numbers and evaluates the checkpoint exactly
 // as the original scored its model; "Copy link with results" opens the results at once in a new page; results too large
 // for a link get a message saying why and a button that saves the results file instead.
-import { expect, test, type Download, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseResults, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument } from '../src/engine/experiment/results';
 import { RESULTS_LINK_BUDGET, restoreFromFragment, specFragment } from '../src/engine/share/shareLink';
-import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
+import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { parseCsv } from '../test/helpers/parseCsv';
-
-async function snap(page: Page, info: TestInfo, name: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: false });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
+import { snap, validSpec } from './helpers/page';
 
 /** Two tiny tasks, plain fine-tuning and KIF (so there are importance heatmaps and a fusion map), nano from scratch. */
 function exportSpec(): ExperimentSpec {
-  const r = parseSpec({
+  return validSpec({
     version: 1,
     name: 'Export test',
     model: { preset: 'nano' },
@@ -31,8 +26,6 @@ function exportSpec(): ExperimentSpec {
     strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
     training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
   });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
 }
 
 interface File {

@@ -1,15 +1,10 @@
 // The playground in Debian's Chromium: opens on the forgetting demo before TF.js is ready, edits the experiment with
 // checks at the input, runs it to the end on wasm with every comparison view, recomputes the last fusion (what-if),
 // pauses, steps, stops and resets, survives a broken worker and a broken backend, and trains on WebGPU.
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { snap } from './helpers/page';
 
 /** Saves a full-page screenshot into the test's output folder and attaches it to the report. */
-async function snap(page: Page, info: TestInfo, name: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
-
 const stepOf = async (page: Page) => Number((await page.getByTestId('progress-step').textContent())?.split(' ')[0]);
 
 /** Keeps only these strategies checked. */
@@ -50,9 +45,9 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(reason).toContainText(/\d+ threads?( for \d+ logical cores)? \(the page is cross-origin isolated/);
     await expect(reason).toContainText('Passed over webgpu');
     await expect(page.getByTestId('run-button')).toBeEnabled();
-    await snap(page, info, 'opened-laptop');
+    await snap(page, info, 'opened-laptop', { fullPage: true });
     await page.setViewportSize({ width: 768, height: 1024 });
-    await snap(page, info, 'opened-tablet');
+    await snap(page, info, 'opened-tablet', { fullPage: true });
   });
 
   test('edits the queue and strategies, refusing bad values at the input', async ({ page }, info) => {
@@ -95,7 +90,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(kif.getByRole('alert')).toHaveText('gamma must be a number from 0 to 1 (got 1.5).');
     await gamma.fill('abc');
     await expect(kif.getByRole('alert')).toHaveText('gamma must be a number (got "abc").');
-    await snap(page, info, 'bad-knob');
+    await snap(page, info, 'bad-knob', { fullPage: true });
     await gamma.fill('0.5');
     await expect(kif.getByRole('alert')).toHaveCount(0);
 
@@ -116,7 +111,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(page.getByTestId('progress-step')).toHaveText(/^\d+ \/ \d+$/, { timeout: 120_000 });
     // The live heatmap fills while a KIF strategy trains.
     await expect(page.getByTestId('importance-heatmap').getByTestId('heatmap-cell').first()).toBeVisible({ timeout: 600_000 });
-    await snap(page, info, 'demo-training');
+    await snap(page, info, 'demo-training', { fullPage: true });
     await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 840_000 });
 
     const rows = page.getByTestId('metrics-row');
@@ -137,7 +132,7 @@ test.describe('wasm (default Chromium flags)', () => {
     const runScore = await runRow.locator('td').first().textContent();
     await expect(page.getByTestId('whatif-score-0')).toHaveText(runScore ?? '');
     const before = await weight.textContent();
-    await snap(page, info, 'demo-finished');
+    await snap(page, info, 'demo-finished', { fullPage: true });
     for (const part of ['imp-title', 'compare-title']) {
       const path = info.outputPath(`${part}.png`);
       await page.locator(`section[aria-labelledby="${part}"]`).screenshot({ path });
@@ -146,9 +141,9 @@ test.describe('wasm (default Chromium flags)', () => {
     await page.getByTestId('whatif-gamma').fill('0');
     await expect(weight).not.toHaveText(before ?? '', { timeout: 120_000 });
     await expect(page.getByTestId('whatif-status')).toHaveText('Up to date.', { timeout: 120_000 });
-    await snap(page, info, 'whatif-gamma-0');
+    await snap(page, info, 'whatif-gamma-0', { fullPage: true });
     await page.setViewportSize({ width: 768, height: 1024 });
-    await snap(page, info, 'demo-finished-tablet');
+    await snap(page, info, 'demo-finished-tablet', { fullPage: true });
   });
 
   test('pause holds training, step advances one, resume continues, stop ends the run, reset clears it', async ({ page }, info) => {
@@ -169,7 +164,7 @@ test.describe('wasm (default Chromium flags)', () => {
     const n = Number((held ?? '').split(' ')[0]);
     await page.getByRole('button', { name: 'Step' }).click();
     await expect(step).toHaveText(`${n + 1} / 2000`);
-    await snap(page, info, 'paused');
+    await snap(page, info, 'paused', { fullPage: true });
     await page.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => stepOf(page)).toBeGreaterThan(n + 2);
     await page.getByRole('button', { name: 'Stop' }).click();
@@ -186,7 +181,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await page.goto('/');
     await expect(page.getByTestId('backend-name')).not.toHaveText('wasm');
     await expect(page.getByTestId('backend-fallbacks')).toContainText('wasm failed to start: its binary could not be loaded');
-    await snap(page, info, 'wasm-fallback');
+    await snap(page, info, 'wasm-fallback', { fullPage: true });
   });
 
   test('a worker that fails shows a message, the page keeps working, and a restart recovers', async ({ page }, info) => {
@@ -198,7 +193,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await page.getByTestId('task-steps-0').fill('-3');
     await expect(page.getByText('Steps must be a whole number from 1 to 100000 (got -3).')).toBeVisible();
     await page.getByTestId('task-steps-0').fill('5');
-    await snap(page, info, 'worker-failed');
+    await snap(page, info, 'worker-failed', { fullPage: true });
     await page.unroute('**/trainer.worker-*.js');
     await page.getByRole('button', { name: 'Restart the worker' }).click();
     await expect(page.getByTestId('backend-name')).toHaveText('wasm');
@@ -216,7 +211,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await page.getByTestId('run-button').click();
     await expect(page.getByTestId('run-warnings')).toContainText(/could not be loaded|no pretrained base|starts from scratch/, { timeout: 60_000 });
     await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
-    await snap(page, info, 'base-missing');
+    await snap(page, info, 'base-missing', { fullPage: true });
   });
 
   test('the page is usable while the worker and TF.js are still loading, and the run starts once they are in', async ({ page }, info) => {
@@ -265,7 +260,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await oneTask(page, 3, 32, 4);
     await onlyStrategies(page, ['seqft']);
     await expect(run).toHaveText('Waiting for the engine…');
-    await snap(page, info, 'engine-loading');
+    await snap(page, info, 'engine-loading', { fullPage: true });
 
     release();
     await expect(page.getByTestId('backend-name')).toHaveText('wasm');
@@ -295,6 +290,6 @@ test.describe('webgpu (--enable-unsafe-webgpu, SwiftShader adapter)', { tag: '@w
     // Cells take the scores of the task: not one colour for all.
     const values = new Set(await cells.evaluateAll((els) => els.map((e) => (e as HTMLElement).style.background)));
     expect(values.size).toBeGreaterThan(1);
-    await snap(page, info, 'webgpu-heatmap');
+    await snap(page, info, 'webgpu-heatmap', { fullPage: true });
   });
 });

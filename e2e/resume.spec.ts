@@ -1,21 +1,16 @@
 // Saved runs and resume in Chromium: a reload mid-run offers to resume from the last task boundary, and the resumed run
 // ends with the numbers of an uninterrupted run of the same spec; the history lists both, renames and deletes; a
 // browser that refuses storage gets a message and the run still completes, in memory.
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { SavedRun } from '../src/app/storage/savedRun';
-import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
+import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { specFragment } from '../src/engine/share/shareLink';
 import { savedRuns } from './helpers/savedRuns';
-
-async function snap(page: Page, info: TestInfo, name: string, locator = page.locator('.history')): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await locator.screenshot({ path });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
+import { snap, validSpec } from './helpers/page';
 
 /** Two short tasks, two strategies, nano from scratch; the second task is long enough to reload during it. */
 function shortSpec(): ExperimentSpec {
-  const r = parseSpec({
+  return validSpec({
     version: 1,
     name: 'Resume test',
     model: { preset: 'nano' },
@@ -28,10 +23,7 @@ function shortSpec(): ExperimentSpec {
     strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 100, fisherBatches: 2 } }],
     training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
   });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
 }
-
 
 // Loss curves too: on a run this short the accuracies alone could agree by chance.
 const numbers = (run: SavedRun) => run.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, losses: s.losses }));
@@ -48,7 +40,7 @@ test('a reload mid-run resumes from the last task boundary with the numbers of a
   await page.reload();
   const resume = page.getByRole('button', { name: 'Resume from task 2 (compare) of strategy 2 (ewc)' });
   await expect(resume).toBeVisible();
-  await snap(page, info, 'history-resume-offer');
+  await snap(page.locator('.history'), info, 'history-resume-offer');
   await resume.click();
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 300_000 });
   await expect.poll(async () => (await savedRuns(page))[0]?.status).toBe('done');
@@ -68,7 +60,7 @@ test('a reload mid-run resumes from the last task boundary with the numbers of a
   await expect(historyItems(page)).toHaveCount(2);
   for (const box of await page.getByRole('checkbox', { name: /^Compare / }).all()) await box.check();
   await expect(page.getByRole('table', { name: 'Compared runs' }).locator('tbody tr')).toHaveCount(4);
-  await snap(page, info, 'history-compare');
+  await snap(page.locator('.history'), info, 'history-compare');
   const first = historyItems(page).first();
   await first.getByRole('button', { name: 'Rename' }).click();
   await first.getByRole('textbox', { name: 'Run name' }).fill('Uninterrupted');
@@ -98,5 +90,5 @@ test('a browser that refuses storage gets a message and the run completes in mem
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });
   await expect(historyItems(page)).toHaveCount(1);
   await expect(historyItems(page).first().locator('.history-status')).toHaveText('done');
-  await snap(page, info, 'history-refused-storage');
+  await snap(page.locator('.history'), info, 'history-refused-storage');
 });

@@ -3,21 +3,16 @@
 // src/worker/faultSwitch.ts) handing over to the next backend from the last task boundary with the numbers of an
 // uninterrupted run; and an error inside a running experiment shown as a message with the page still working.
 import { writeFileSync } from 'node:fs';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { SavedRun } from '../src/app/storage/savedRun';
-import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
+import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { specFragment } from '../src/engine/share/shareLink';
 import { savedRuns } from './helpers/savedRuns';
-
-async function snap(page: Page, info: TestInfo, name: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
+import { snap, validSpec } from './helpers/page';
 
 /** Two short tasks; the fault tests break the run during the second task of the first strategy. */
 function twoTasks(strategies: { name: string; knobs?: Record<string, number> }[], steps = [20, 20]): ExperimentSpec {
-  const r = parseSpec({
+  return validSpec({
     version: 1,
     name: 'Run inputs test',
     model: { preset: 'nano' },
@@ -30,8 +25,6 @@ function twoTasks(strategies: { name: string; knobs?: Record<string, number> }[]
     strategies,
     training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
   });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
 }
 
 
@@ -50,7 +43,7 @@ test('sample predictions refresh at every evaluation of the strategy that trains
   const rows = page.getByTestId('samples').locator('tbody tr');
   await expect(rows.first().locator('td').first()).toHaveText('length');
   await expect(rows.last().locator('td').first()).toHaveText('compare');
-  await snap(page, info, 'samples-live');
+  await snap(page, info, 'samples-live', { fullPage: true });
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByTestId('run-result')).toContainText('Stopped');
 });
@@ -86,7 +79,7 @@ test('an imported JSON dataset joins the queue, trains, and gets its row in the 
   const [saved] = await savedRuns(page);
   expect(Object.keys(saved.inputs?.datasets ?? {})).toEqual(['parity']);
   expect(saved.inputs?.datasets.parity.train).toHaveLength(48);
-  await snap(page, info, 'imported-dataset-run');
+  await snap(page, info, 'imported-dataset-run', { fullPage: true });
 });
 
 // Loss curves too: accuracies of a run this short could agree by chance.
@@ -109,7 +102,7 @@ test('a backend that fails mid-run hands over to the next one from the last task
   expect(runs).toHaveLength(1); // the hand-over continues the same saved run
   const [faulted] = runs;
   expect(faulted.results?.warnings[0]).toContain(`Switched to ${fallback}`);
-  await snap(page, info, 'backend-fallback');
+  await snap(page, info, 'backend-fallback', { fullPage: true });
 
   // The same spec, uninterrupted, on wasm.
   await page.goto(`/#${specFragment(spec)}`);
@@ -138,7 +131,7 @@ test('an error inside a running experiment shows a message and leaves the page w
   await page.getByTestId('run-button').click();
   await expect(page.getByRole('alert').filter({ hasText: 'injected error at step 5' })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('run-result')).toHaveText('The run failed; the message above says why.');
-  await snap(page, info, 'run-error');
+  await snap(page, info, 'run-error', { fullPage: true });
   // The page still edits, checks input and runs (the switch fires once per worker).
   await page.getByTestId('task-steps-0').fill('0');
   await expect(page.getByText('Steps must be a whole number from 1 to 100000 (got 0).')).toBeVisible();

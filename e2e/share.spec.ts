@@ -1,17 +1,12 @@
 // Share links in Chromium: a link opens its experiment; a tampered link gives a message and the default experiment and
 // the page still works; edits rewrite the URL without history entries; "Copy link" round-trips through the clipboard.
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
+import { expect, test, type Page } from '@playwright/test';
+import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { restoreFromFragment, specFragment } from '../src/engine/share/shareLink';
-
-async function snap(page: Page, info: TestInfo, name: string): Promise<void> {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: false });
-  await info.attach(name, { path, contentType: 'image/png' });
-}
+import { snap, validSpec } from './helpers/page';
 
 function sharedSpec(): ExperimentSpec {
-  const r = parseSpec({
+  return validSpec({
     version: 1,
     name: 'Shared: upper, length, compare',
     model: { preset: 'nano' },
@@ -21,8 +16,6 @@ function sharedSpec(): ExperimentSpec {
     strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 250 } }],
     training: { lr: 2e-3, warmupSteps: 10, weightDecay: 0.01, batchSize: 16, clipNorm: 1, maxInputLen: 48, maxOutputLen: 12, evalEvery: 0 },
   });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
 }
 
 const queue = (page: Page) => page.getByTestId('queue-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-task')));

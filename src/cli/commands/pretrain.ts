@@ -40,8 +40,7 @@ interface SavedState {
 
 function saveResume(dir: string, preset: string, settings: PretrainSettings, st: PretrainState) {
   mkdirSync(dir, { recursive: true });
-  const tensors = new Map([...st.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data }]));
-  writeFileSync(join(dir, 'weights.safetensors'), serializeSafetensors(tensors));
+  writeFileSync(join(dir, 'weights.safetensors'), serializeSafetensors(st.weights));
   if (st.optimizer) {
     const n = st.optimizer.m.length;
     writeFileSync(join(dir, 'optimizer.safetensors'), serializeSafetensors(new Map([['m', { shape: [n], data: st.optimizer.m }], ['v', { shape: [n], data: st.optimizer.v }]])));
@@ -58,7 +57,7 @@ function loadResume(dir: string, preset: string, settings: PretrainSettings): Pr
   if (saved.preset !== preset || JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
     throw new UsageError(`${dir} holds an interrupted run with other settings (preset ${saved.preset}, ${JSON.stringify(saved.settings)}); use another --out, or delete ${dir} to start over`);
   }
-  const weights = new Map([...parseSafetensors(readFileSync(join(dir, 'weights.safetensors')))].map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));
+  const weights = parseSafetensors(readFileSync(join(dir, 'weights.safetensors')));
   let optimizer: PretrainState['optimizer'] = null;
   if (saved.optimizer) {
     const o = parseSafetensors(readFileSync(join(dir, 'optimizer.safetensors')));
@@ -126,7 +125,7 @@ registerCommand({
       checkpointEvery: intFlag(args, 'checkpoint-every', 500, 1),
       onCheckpoint: (s) => saveResume(resumeDir, preset, settings, s),
     }, from);
-    const { safetensors, configJson } = writeCheckpoint(config, new Map([...st.weights].map(([k, t]) => [k, { shape: t.shape, data: t.data }])));
+    const { safetensors, configJson } = writeCheckpoint(config, st.weights);
     writeFileSync(join(out, 'model.safetensors'), safetensors);
     writeFileSync(join(out, 'config.json'), configJson);
     writeFileSync(join(out, 'loss.csv'), 'step,loss\n' + st.losses.map(([s, l]) => `${s},${l.toFixed(5)}`).join('\n') + '\n');

@@ -20,8 +20,5 @@ export const listBases = () => [...bases];
 
 /** Reads a base from its two files (however they were fetched) into host tensors in parameter order. */
 export function baseWeightsFrom(safetensors: Uint8Array, configJson: string): HostTensors {
-  const { tensors } = readCheckpoint(safetensors, configJson);
-  const out: HostTensors = new Map();
-  for (const [name, t] of tensors) out.set(name, { shape: [...t.shape], data: t.data });
-  return out;
+  return readCheckpoint(safetensors, configJson).tensors;
 }

@@ -1,7 +1,6 @@
 // What the Import panel does with files and URLs: recognise the kind of a picked file, read it with the engine's
 // importers (every problem comes back as a message), and put the result where the page uses it.
 import type { DatasetData } from '../../../engine/experiment/taskData';
-import type { HostTensors } from '../../../engine/model/init';
 import { fetchBytes, FetchError } from '../../../engine/io/fetchBytes';
 import { loadHfModelFromUrl, type HfModel } from '../../../engine/io/loadHfModel';
 import { paramSpecs } from '../../../engine/model/paramSpec';
@@ -63,9 +62,7 @@ function applyText(kind: TextImportKind, text: string, fileName: string): void {
 }
 
 function keepCheckpoint(id: string, m: HfModel): void {
-  const weights: HostTensors = new Map();
-  for (const [name, t] of m.tensors) weights.set(name, { shape: [...t.shape], data: t.data });
-  addCheckpoint(id, { config: m.config, weights, hasTokenizer: m.tokenizer !== undefined });
+  addCheckpoint(id, { config: m.config, weights: m.tensors, hasTokenizer: m.tokenizer !== undefined });
 }
 
 function describeCheckpoint(name: string, m: HfModel): string {
