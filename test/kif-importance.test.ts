@@ -149,6 +149,32 @@ describe('tf tracker against the JS reference (random data, nano preset plus a L
     tf.dispose([...p.values(), ...g.values()]);
   });
 
+  it("the trainer's host arrays (updateHost): clip scale applied, untrained parameters as gradient zero, on host and device trackers", async () => {
+    const scale = 0.37;
+    const trained = params.filter((_, i) => i % 3 !== 1).map((p) => p.name);
+    const scaled = (m: HostMap) => new Map(trained.map((n) => [n, m.get(n)!.map((v) => v * scale)]));
+    const reference = new ImportanceReference(params, { metric: 'second-order' });
+    const trackers = (['host', 'device'] as const).map((placement) => new ImportanceTracker(params, { metric: 'second-order', placement, maxGroupElements: 40_000 }));
+    for (const s of steps) {
+      const hostGrads = { names: trained, grads: trained.map((n) => s.grads.get(n)!), scale, weights: trained.map((n) => s.params.get(n)!) };
+      for (const t of trackers) t.updateHost(hostGrads);
+      reference.update(s.params, scaled(s.grads));
+    }
+    const units = buildUnits('head-neuron', params, { numHeads: nano.numHeads });
+    const want = reference.unitScores(units);
+    for (const t of trackers) {
+      expect(t.steps).toBe(3);
+      const got = await t.unitScores(units);
+      for (const [name, w] of want) {
+        if (w === 0) expect(got.get(name), name).toBe(0);
+        else expect(Math.abs(got.get(name)! - w) / w, name).toBeLessThan(1e-4);
+      }
+      t.dispose();
+    }
+    expect([...want.values()].filter((v) => v === 0).length).toBeGreaterThan(0);
+    expect([...want.values()].filter((v) => v > 0).length).toBeGreaterThan(units.length / 2);
+  });
+
   it('bad knobs are named', () => {
     expect(() => new ImportanceTracker(params, { metric: 'fisher' })).toThrow(/unknown importance metric "fisher"; known: first-order, second-order, plain/);
     expect(() => new ImportanceReference(params, { beta1: 1.2, beta2: -1 })).toThrow(/beta1 must be in \[0, 1\] \(got 1.2\); beta2/);

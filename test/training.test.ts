@@ -8,6 +8,8 @@ import { encodeExamples, shapeFor, paddedLength } from '../src/engine/train/batc
 import { createByteTokenizer } from '../src/engine/tokenizers/byteTokenizer';
 import { makeTaskData } from '../src/engine/tasks/makeTaskData';
 import { presetConfig } from '../src/engine/model/config';
+import { ImportanceTracker, trackingHooks } from '../src/engine/kif/importance';
+import { buildUnits } from '../src/engine/kif/units';
 
 const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ steps: 12, lr: 1e-2, warmupSteps: 3, weightDecay: 0.01, batchSize: 4, clipNorm: 1, seed: 7, ...over });
 const tok = createByteTokenizer();
@@ -84,6 +86,35 @@ describe('training loop', () => {
       let worst = 0;
       t.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - u[i]))));
       expect(worst, name).toBeLessThan(1e-5);
+    }
+  });
+
+  it('importance fed by the host update (host arrays) equals importance fed by the device update (clipped gradient tensors)', async () => {
+    const scoresAfter = async (optimizerOn: 'host' | 'device') => {
+      await useBackend('wasm');
+      const c = byteConfig();
+      const model = makeModel(c, 6);
+      const enc = data();
+      const specs = [...model.params].map(([name, v]) => ({ name, shape: v.shape }));
+      const tracker = new ImportanceTracker(specs, { placement: optimizerOn });
+      // clipNorm 0.5 keeps every step clipped, so the scale the host hook applies is exercised.
+      const t = new Trainer(model, settings({ steps: 5, optimizerOn, clipNorm: 0.5 }));
+      const log = await t.train(enc, shapeFor(enc, 4, 32, 16), trackingHooks(tracker, model.params));
+      const scores = await tracker.unitScores(buildUnits('head-neuron', specs, { numHeads: c.numHeads }));
+      const steps = tracker.steps;
+      tracker.dispose();
+      t.dispose();
+      model.dispose();
+      return { scores, steps, clipped: log.every((s) => s.gradNorm > 0.5) };
+    };
+    const host = await scoresAfter('host');
+    const device = await scoresAfter('device');
+    expect([host.steps, device.steps, host.clipped]).toEqual([4, 4, true]);
+    expect(host.scores.size).toBe(device.scores.size);
+    expect(host.scores.size).toBeGreaterThanOrEqual(20);
+    for (const [name, w] of device.scores) {
+      expect(w, name).toBeGreaterThan(0);
+      expect(Math.abs(host.scores.get(name)! - w) / w, name).toBeLessThan(1e-3);
     }
   });
 

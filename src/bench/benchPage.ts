@@ -22,7 +22,7 @@ const request: BenchRequest = {
   backend: (q.get('backend') ?? 'auto') as BenchRequest['backend'],
   presets: (q.get('presets') ?? 'bench-ref').split(',').filter(Boolean),
   shape: { batch: num('batch', 16), inLen: num('inLen', 16), outLen: num('outLen', 16) },
-  repeats: num('repeats', 20),
+  repeats: num('repeats', 40),
   memorySteps: num('memorySteps', 500),
   wasmNoThreads: q.get('threads') === 'off',
   demo: q.get('demo') ?? undefined,

@@ -9,7 +9,7 @@ import { formatBenchTable, formatDemoLine } from './benchTable';
 
 const args = parseArgs(process.argv.slice(2));
 const shape = { batch: intFlag(args, 'batch', 16, 1, 1024), inLen: intFlag(args, 'in-len', 16, 1, 512), outLen: intFlag(args, 'out-len', 16, 1, 512) };
-const repeats = intFlag(args, 'repeats', 20, 3, 1000);
+const repeats = intFlag(args, 'repeats', 40, 3, 1000);
 const memorySteps = intFlag(args, 'memory-steps', 500, 0, 100_000);
 // The end-to-end target, timed in the browser (wasm, in the bench page's worker); --demo none skips it.
 const demo = stringFlag(args, 'demo', 'forgetting');

@@ -9,7 +9,7 @@ import { T5Model } from '../model/t5';
 import { greedyDecode } from '../model/greedy';
 import { Trainer } from '../train/trainer';
 import { packBatch, disposeBatch } from '../train/batching';
-import { ImportanceTracker } from '../kif/importance';
+import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import { buildUnits } from '../kif/units';
 import { applyFusion, planFusion } from '../kif/fusion';
 import { makeRng, randInt } from '../util/rng';
@@ -80,7 +80,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
   const trainer = new Trainer(model, { steps: 1_000_000, lr: 1e-4, warmupSteps: 0, weightDecay: 0.01, batchSize: shape.batch, clipNorm: 1, seed: 0 });
   const batch = packBatch(randomRows(c, shape, 1), { batchSize: shape.batch, inLen: shape.inLen, outLen: shape.outLen });
   const tracker = new ImportanceTracker(specs);
-  const withImportance = { onGrads: (g: Map<string, tf.Tensor>) => tracker.update(model.params, g) };
+  const withImportance = trackingHooks(tracker, model.params);
   let step = 0;
   let peakGpuBytes = gpuBytes();
   const plainCpu: number[] = [];
@@ -98,12 +98,18 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       await timeStep();
       await timeStep(withImportance);
     }
-    // Interleaved, so that machine noise falls on both alike and the ratio is taken within one run.
+    // Interleaved pairs, the order alternating, so that machine noise and any cost a step leaves to the next fall on
+    // both alike; the ratio is the median of the pairs' ratios, taken within one run.
     const plain: number[] = [];
     const tracked: number[] = [];
     for (let i = 0; i < opts.repeats; i++) {
-      plain.push(await timeStep({}, plainCpu));
-      tracked.push(await timeStep(withImportance));
+      if (i % 2 === 0) {
+        plain.push(await timeStep({}, plainCpu));
+        tracked.push(await timeStep(withImportance));
+      } else {
+        tracked.push(await timeStep(withImportance));
+        plain.push(await timeStep({}, plainCpu));
+      }
     }
     const profile = await tf.profile(async () => void (await trainer.step(batch, step++, 1_000_000)));
     const stepMedian = median(plain);
@@ -143,7 +149,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       stepMs: { median: round(stepMedian), p10: round(quantile(plain, 0.1)), p90: round(quantile(plain, 0.9)) },
       stepCpuMs: plainCpu.length ? round(median(plainCpu)) : undefined,
       stepMsWithImportance: round(median(tracked)),
-      importanceRatio: round(median(tracked) / stepMedian, 3),
+      importanceRatio: round(median(tracked.map((t, i) => t / plain[i])), 3),
       kernelsPerStep: profile.kernels.length,
       gflops: round(trainStepFlops(c, shape.batch, shape.inLen, shape.outLen) / (stepMedian / 1000) / 1e9, 3),
       decodeTokensPerSecCached: round(decodeCached, 1),

@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { flatten } from '../util/flatTensors';
 import { runsOnHost, type Placement } from '../util/placement';
-import { importanceDefaults, importanceMetric, resolveImportanceOptions, smoothings, type ImportanceMetric, type ImportanceOptions, type Smoothing } from './importanceMetrics';
+import { importanceDefaults, importanceMetric, resolveImportanceOptions, smoothings, type ImportanceMetric, type ImportanceOptions, type Smoothing, type SmoothingStep } from './importanceMetrics';
+import type { HostGrads, TrainHooks } from '../train/trainer';
 import { partSize, unitCombiners, type ParamShape, type PartStat, type SkillUnit } from './units';
 
 interface Member {
@@ -40,6 +41,9 @@ export interface TrackerOptions extends ImportanceOptions {
 
 export const trackerDefaults: TrackerOptions = { ...importanceDefaults, maxGroupElements: 1 << 22, placement: 'auto' };
 
+
+/** The weights of a parameter the trainer did not train: its gradient is zero, so they are never read. */
+const NO_VALUES = new Float32Array(0);
 
 // Inside tidy the initial zeros are released; the variable keeps its own reference to the data.
 const zerosVariable = (size: number) => tf.tidy(() => tf.variable(tf.zeros([size]), false));
@@ -90,10 +94,13 @@ export class ImportanceTracker {
 
   /** Folds one optimizer step in. A tracked parameter without a gradient counts as gradient zero. */
   update(params: ReadonlyMap<string, tf.Tensor>, grads: ReadonlyMap<string, tf.Tensor>): void {
-    this.calls++;
-    if (this.options.skipFirstStep && this.calls === 1) return;
-    const step = { beta1: this.options.beta1, beta2: this.options.beta2, n: ++this.counted };
-    if (this.onHost) return this.updateOnHost(params, grads, step);
+    const step = this.nextStep();
+    if (!step) return;
+    if (this.onHost) {
+      // Tensors handed to a host tracker (tests, tools): read each once, then the same loop as updateHost.
+      const read = (m: Member) => ({ w: this.param(params, m).dataSync() as Float32Array, g: (grads.get(m.name)?.dataSync() as Float32Array | undefined) ?? null });
+      return this.foldHost(read, 1, step);
+    }
     const k = (v: number) => this.scalar(v);
     for (const g of this.groups) {
       tf.tidy(() => {
@@ -106,19 +113,46 @@ export class ImportanceTracker {
     }
   }
 
-  private updateOnHost(params: ReadonlyMap<string, tf.Tensor>, grads: ReadonlyMap<string, tf.Tensor>, step: { beta1: number; beta2: number; n: number }) {
-    const { sensitivityOf } = this.metric;
-    const { stepOf } = this.smoothing;
+  /**
+   * The same step from the trainer's host arrays (its onHostGrads hook on cpu/wasm). A host tracker folds them in
+   * directly; a device tracker uploads them and takes the tensor path.
+   */
+  updateHost({ names, grads, scale, weights }: HostGrads): void {
+    const index = new Map(names.map((n, i) => [n, i]));
+    if (!this.onHost) {
+      // An untrained parameter's gradient is zero, so zeros stand in for its weights.
+      const upload = (xs: readonly Float32Array[], m: Member) => tf.tensor(xs[index.get(m.name)!], m.shape);
+      return tf.tidy(() => {
+        const members = this.groups.flatMap((g) => g.members);
+        const w = new Map(members.map((m) => [m.name, index.has(m.name) ? upload(weights, m) : tf.zeros(m.shape)]));
+        const g = new Map(members.filter((m) => index.has(m.name)).map((m) => [m.name, tf.mul(upload(grads, m), scale)]));
+        this.update(w, g);
+      });
+    }
+    const step = this.nextStep();
+    if (!step) return;
+    const read = (m: Member) => {
+      const i = index.get(m.name);
+      if (i === undefined) return { w: NO_VALUES, g: null };
+      if (weights[i].length !== m.size) throw new Error(`importance: ${m.name} has ${weights[i].length} values, tracked as [${m.shape.join(', ')}]`);
+      return { w: weights[i], g: grads[i] };
+    };
+    this.foldHost(read, scale, step);
+  }
+
+  private nextStep(): SmoothingStep | null {
+    this.calls++;
+    if (this.options.skipFirstStep && this.calls === 1) return null;
+    return { beta1: this.options.beta1, beta2: this.options.beta2, n: ++this.counted };
+  }
+
+  /** `read` gives a member's weights and gradient (null: gradient zero). */
+  private foldHost(read: (m: Member) => { w: Float32Array; g: Float32Array | null }, scale: number, step: SmoothingStep) {
+    const sens = this.metric.sensitivityOf;
     for (const g of this.groups) {
-      const { ibar, ubar } = g.host!;
       for (const m of g.members) {
-        const w = this.param(params, m).dataSync() as Float32Array;
-        const grad = grads.get(m.name)?.dataSync() as Float32Array | undefined;
-        for (let j = 0, o = m.offset; j < m.size; j++, o++) {
-          const next = stepOf(sensitivityOf(w[j] * (grad ? grad[j] : 0)), { ibar: ibar[o], ubar: ubar[o] }, step);
-          ibar[o] = next.ibar;
-          if (next.ubar !== undefined) ubar[o] = next.ubar;
-        }
+        const { w, g: grad } = read(m);
+        this.smoothing.fold(sens, w, grad, scale, g.host!, m.offset, m.size, step);
       }
     }
   }
@@ -245,4 +279,9 @@ export class ImportanceTracker {
 function alongAxis(region: tf.Tensor, axis: number): tf.Tensor {
   const others = region.shape.map((_, i) => i).filter((i) => i !== axis);
   return others.length === 0 ? region : tf.sum(region, others);
+}
+
+/** The trainer hooks that feed a tracker: the tensor form, and the host form the trainer prefers on cpu/wasm. */
+export function trackingHooks(tracker: ImportanceTracker, params: ReadonlyMap<string, tf.Tensor>): Pick<TrainHooks, 'onGrads' | 'onHostGrads'> {
+  return { onGrads: (grads) => tracker.update(params, grads), onHostGrads: (grads) => tracker.updateHost(grads) };
 }

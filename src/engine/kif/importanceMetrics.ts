@@ -28,6 +28,11 @@ export interface Smoothing {
   /** The same rule written literally, one element at a time (the reference). */
   stepOf(i: number, prev: SmoothingState<number>, s: SmoothingStep): SmoothingUpdate<number>;
   scoreOf(state: SmoothingState<number>): number;
+  /**
+   * The tracker's host loop: folds I = sens(w_j·g_j·scale) for j < size into the buffers from `offset` on, in place
+   * and without allocating (g null: gradient zero). Checked against stepOf by the tracker's tests.
+   */
+  fold(sens: (wg: number) => number, w: Float32Array, g: Float32Array | null, scale: number, state: SmoothingState<Float32Array>, offset: number, size: number, s: SmoothingStep): void;
 }
 
 export const smoothings: Record<'ema' | 'mean', Smoothing> = {
@@ -47,6 +52,15 @@ export const smoothings: Record<'ema' | 'mean', Smoothing> = {
       return { ibar: nextI, ubar: beta2 * ubar + (1 - beta2) * Math.abs(i - nextI) };
     },
     scoreOf: ({ ibar, ubar }) => ibar * ubar,
+    fold: (sens, w, g, scale, { ibar, ubar }, offset, size, { beta1, beta2 }) => {
+      const a = 1 - beta1;
+      const b = beta1 * (1 - beta2);
+      for (let j = 0, o = offset; j < size; j++, o++) {
+        const d = sens(g ? w[j] * g[j] * scale : 0) - ibar[o];
+        ibar[o] += a * d;
+        ubar[o] = beta2 * ubar[o] + b * Math.abs(d);
+      }
+    },
   },
   // TaSL's ablation without EMA smoothing and uncertainty: the score is the running mean of I over the task's steps.
   mean: {
@@ -54,6 +68,9 @@ export const smoothings: Record<'ema' | 'mean', Smoothing> = {
     score: ({ ibar }) => ibar,
     stepOf: (i, { ibar }, { n }) => ({ ibar: ibar + (i - ibar) / n }),
     scoreOf: ({ ibar }) => ibar,
+    fold: (sens, w, g, scale, { ibar }, offset, size, { n }) => {
+      for (let j = 0, o = offset; j < size; j++, o++) ibar[o] += (sens(g ? w[j] * g[j] * scale : 0) - ibar[o]) / n;
+    },
   },
 };
 

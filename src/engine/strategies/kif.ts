@@ -2,7 +2,7 @@
 // k ≥ 1 (§3), and optionally the memory replay of §4 with the current-task-specific units frozen.
 import * as tf from '@tensorflow/tfjs';
 import { planFusion, type FusionPlan, type FusionRule } from '../kif/fusion';
-import { ImportanceTracker } from '../kif/importance';
+import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import { freezeMasks, maskGradients } from './freeze';
 import { num, str, type Knobs } from './knobs';
 import { memoryBefore } from './memory';
@@ -57,7 +57,7 @@ export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): 
       if (k > 0) prev = snapshot(env.model);
     },
     hooks: (k) => ({
-      onGrads: (grads) => tracker.update(env.model.params, grads),
+      ...trackingHooks(tracker, env.model.params),
       onStep: async ({ step }) => {
         if (env.importanceEvery > 0 && (step + 1) % env.importanceEvery === 0 && tracker.steps > 0) {
           env.emit({ type: 'importance', task: k, step: step + 1, final: false, scores: record(await tracker.unitScores(env.units)) });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyFusion, planFusion } from '../kif/fusion';
-import { ImportanceTracker } from '../kif/importance';
+import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import type { SkillUnit } from '../kif/units';
 import type { HostTensors } from '../model/init';
 import type { LoraAdapter } from '../model/lora';
@@ -59,7 +59,7 @@ export const kifLora: StrategyDef = {
       hooks: (k) => ({
         ...adapterOnly(adapter),
         ...(lambda > 0 ? { extraLoss: () => orthogonalityPenalty(adapter, lambda) } : {}),
-        onGrads: (grads) => tracker.update(env.model.params, grads),
+        ...trackingHooks(tracker, env.model.params),
         onStep: async ({ step }) => {
           if (env.importanceEvery > 0 && (step + 1) % env.importanceEvery === 0 && tracker.steps > 0) {
             env.emit({ type: 'importance', task: k, step: step + 1, final: false, scores: record(await tracker.unitScores(units)) });

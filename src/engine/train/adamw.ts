@@ -87,9 +87,10 @@ export class AdamW {
 
   /**
    * The same update computed in JavaScript on host copies: for backends whose tensors live in CPU memory (cpu,
-   * wasm), a plain loop beats a chain of small kernels. grads are unclipped; scale is the clipping factor.
+   * wasm), a plain loop beats a chain of small kernels. weights are the parameters' current values (read, never
+   * written); grads are unclipped; scale is the clipping factor.
    */
-  applyHost(params: Map<string, tf.Variable>, names: string[], grads: Float32Array[], scale: number, lr: number) {
+  applyHost(params: Map<string, tf.Variable>, names: string[], weights: readonly Float32Array[], grads: readonly Float32Array[], scale: number, lr: number) {
     if (!this.hostM || names.join('\n') !== this.names.join('\n')) {
       this.reset();
       this.names = names;
@@ -102,7 +103,7 @@ export class AdamW {
     const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** this.t);
     names.forEach((name, i) => {
       const variable = params.get(name) as tf.Variable;
-      const w = new Float32Array(variable.dataSync()); // copy: the cpu backend hands out its own buffer
+      const w = new Float32Array(weights[i]);
       const g = grads[i];
       const m = (this.hostM as Float32Array[])[i];
       const v = (this.hostV as Float32Array[])[i];

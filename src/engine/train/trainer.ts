@@ -35,6 +35,14 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** A step's clipped gradients on the host: gradient i is grads[i]·scale; weights[i] is parameter names[i] before the update. */
+export interface HostGrads {
+  names: readonly string[];
+  grads: readonly Float32Array[];
+  scale: number;
+  weights: readonly Float32Array[];
+}
+
 export interface TrainHooks {
   /** Which parameters train (default: all). */
   trainable?: (name: string) => boolean;
@@ -42,6 +50,11 @@ export interface TrainHooks {
   extraLoss?: (batch: Batch) => tf.Scalar | null;
   /** Sees the clipped gradients before the update (importance tracking); runs inside a tidy. */
   onGrads?: (grads: Map<string, tf.Tensor>, step: number) => void;
+  /**
+   * onGrads' host form. Where the update runs on the host (cpu/wasm) and this is set, it is called instead of onGrads
+   * with the arrays the trainer has already read, so no kernel or copy per tensor is spent on it.
+   */
+  onHostGrads?: (grads: HostGrads, step: number) => void;
   /** Changes gradients before the update (freezing units); runs inside a tidy, returns the new map. */
   transformGrads?: (grads: Map<string, tf.Tensor>) => Map<string, tf.Tensor>;
   onStep?: (info: StepInfo) => void | Promise<void>;
@@ -114,13 +127,16 @@ export class Trainer {
     const gradNorm = Math.sqrt(sq);
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new NonFiniteLossError(stepIndex, loss, gradNorm);
     let scale = this.clipScale(gradNorm);
-    const changed = this.runHooks(names, raw, scale, stepIndex, hooks);
+    // Read-only views: the cpu backend hands out its own buffers, so AdamW copies before writing.
+    const weights = await Promise.all(names.map((n) => this.model.params.get(n)!.data() as Promise<Float32Array>));
+    hooks.onHostGrads?.({ names, grads: host, scale, weights }, stepIndex);
+    const changed = this.runHooks(names, raw, scale, stepIndex, hooks.onHostGrads ? { ...hooks, onGrads: undefined } : hooks);
     if (changed) {
       host = await Promise.all(changed.map((g) => g.data() as Promise<Float32Array>));
       tf.dispose(changed);
       scale = 1;
     }
-    this.optimizer.applyHost(this.model.params, names, host, scale, lr);
+    this.optimizer.applyHost(this.model.params, names, weights, host, scale, lr);
     return { loss, gradNorm };
   }
 
