@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activate } from './activate';
 import { registerBackend } from './registry';
+import { installWasmBatchMatMul } from './wasmKernels/batchMatMul';
 
 let pathsSet = false; // tfjs refuses new paths once an init has been attempted
 
@@ -30,6 +31,7 @@ registerBackend({
       wasm.setWasmPaths(env.wasmPaths);
       pathsSet = true;
     }
+    const batched = await installWasmBatchMatMul();
     try {
       await activate('wasm');
     } catch (e) {
@@ -39,6 +41,6 @@ registerBackend({
       tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
       tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
     ]);
-    return `${simd ? 'SIMD' : 'no SIMD'}, ${threadNote(threads === true, wasm.getThreadsCount())}`;
+    return `${simd ? 'SIMD' : 'no SIMD'}, ${threadNote(threads === true, wasm.getThreadsCount())}; ${batched}`;
   },
 });

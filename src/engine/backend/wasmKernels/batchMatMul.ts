@@ -1,0 +1,80 @@
+// The wasm backend's BatchMatMul for products whose both operands carry the same batch dimension: attention's q·kᵀ
+// and p·v and their gradients. tfjs-wasm hands a 2-D weight to XNNPACK but runs such a product as a scalar loop, the
+// largest cost of a small model's training step; kernels/batchMatMul.ts does it with 128-bit SIMD. Every other
+// product keeps tfjs's kernel, and so does everything where wasm SIMD is missing.
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMulWasm } from './batchMatMulBinary';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  reserve(bytes: number): number;
+  bmm(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, ta: number, tb: number): void;
+}
+
+/** The parts of tfjs-wasm's backend this kernel reads and writes: its heap and where each tensor lies in it. */
+interface WasmBackendView {
+  wasm: { HEAPF32: Float32Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+interface MatMulArgs {
+  inputs: { a: tf.TensorInfo; b: tf.TensorInfo };
+  attrs: { transposeA: boolean; transposeB: boolean };
+  backend: WasmBackendView;
+}
+
+let installing: Promise<string> | undefined;
+
+/**
+ * Puts the SIMD product in front of tfjs-wasm's BatchMatMul (once; @tensorflow/tfjs-backend-wasm must be imported).
+ * Resolves to a line saying which kernel runs batched products.
+ */
+export function installWasmBatchMatMul(): Promise<string> {
+  return (installing ??= install());
+}
+
+async function install(): Promise<string> {
+  const original = tf.getKernel('BatchMatMul', 'wasm');
+  if (!original) throw new Error('the wasm backend is not loaded, so its BatchMatMul cannot be extended');
+  let exports: KernelExports;
+  try {
+    const bytes = Uint8Array.from(atob(batchMatMulWasm), (c) => c.charCodeAt(0));
+    const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('batchMatMul kernel aborted'); } } });
+    exports = instance.exports as unknown as KernelExports;
+  } catch (e) {
+    return `batched products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
+  }
+  const kernelFunc = ((args: MatMulArgs) => simdProduct(exports, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ ...original, kernelFunc });
+  return 'batched products: SIMD kernel';
+}
+
+const product = (xs: number[]) => xs.reduce((x, y) => x * y, 1);
+
+/** The product on the SIMD kernel, or undefined where tfjs's own kernel should run it. */
+function simdProduct(k: KernelExports, { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs): tf.TensorInfo | undefined {
+  const r = a.shape.length;
+  if (r < 3 || b.shape.length !== r || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const outer = a.shape.slice(0, -2);
+  if (outer.some((d, i) => d !== b.shape[i])) return undefined; // broadcast batches: tfjs's kernel
+  const batch = product(outer);
+  const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
+  const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
+  if (batch < 2 || k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
+  const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
+  const out = backend.makeOutput([...outer, m, n], 'float32');
+  // Offsets in floats within this module's memory: A, B, C, then the K·N scratch (every block a multiple of 16 bytes).
+  const pad = (x: number) => (x + 3) & ~3;
+  const base = k.reserve(4 * (pad(sizeA) + pad(sizeB) + pad(sizeC) + pad(k1 * n))) / 4;
+  const [pa, pb, pc, ps] = [base, base + pad(sizeA), base + pad(sizeA) + pad(sizeB), base + pad(sizeA) + pad(sizeB) + pad(sizeC)];
+  const mem = new Float32Array(k.memory.buffer); // after reserve, which may grow the memory
+  const heap = backend.wasm.HEAPF32; // after makeOutput, likewise
+  const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
+  mem.set(heap.subarray(at(a), at(a) + sizeA), pa);
+  mem.set(heap.subarray(at(b), at(b) + sizeB), pb);
+  k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, transposeA ? 1 : 0, transposeB ? 1 : 0);
+  heap.set(mem.subarray(pc, pc + sizeC), at(out));
+  return out;
+}

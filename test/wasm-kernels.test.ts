@@ -1,0 +1,100 @@
+// The engine's own wasm kernel (kernels/batchMatMul.ts): the embedded binary is what its source compiles to, and the
+// wasm backend's batched products, with it installed, equal the cpu backend's, forward and backward, for every
+// transpose and for sizes that exercise each of its column loops (16 at a time, 4 at a time, one at a time).
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { installWasmBatchMatMul } from '../src/engine/backend/wasmKernels/batchMatMul';
+import { batchMatMulWasm } from '../src/engine/backend/wasmKernels/batchMatMulBinary';
+import { compileWasmKernel, embeddedModule, wasmKernelSources } from '../scripts/wasmKernels';
+import { makeRng, randn } from '../src/engine/util/rng';
+import { useBackend } from './helpers/tf';
+
+const rng = makeRng(11);
+const randomArray = (n: number) => Float32Array.from({ length: n }, () => randn(rng));
+
+/** Runs f on both backends with the same host inputs and returns both outputs as host arrays. */
+async function onBoth(inputs: { data: Float32Array; shape: number[] }[], f: (xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]) {
+  const run = async (backend: 'cpu' | 'wasm') => {
+    await useBackend(backend);
+    const xs = inputs.map((x) => tf.tensor(x.data, x.shape));
+    const out = f(xs);
+    const outs = Array.isArray(out) ? out : [out];
+    const data = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+    const shapes = outs.map((o) => o.shape);
+    tf.dispose([...xs, ...outs]);
+    return { data, shapes };
+  };
+  return { cpu: await run('cpu'), wasm: await run('wasm') };
+}
+
+function expectClose(got: Float32Array, want: Float32Array, label: string) {
+  expect(got.length, label).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
+  expect(worst, label).toBeLessThan(1e-5);
+}
+
+describe('wasm batched matrix product (SIMD kernel)', () => {
+  it('the embedded binary is what kernels/batchMatMul.ts compiles to', async () => {
+    const k = wasmKernelSources[0];
+    const binary = await compileWasmKernel(k.source);
+    expect(readFileSync(k.out, 'utf8')).toBe(embeddedModule(k, binary));
+    expect(Buffer.from(batchMatMulWasm, 'base64').equals(Buffer.from(binary))).toBe(true);
+  });
+
+  it('installs in front of tfjs-wasm and says so', async () => {
+    await useBackend('wasm');
+    expect(await installWasmBatchMatMul()).toBe('batched products: SIMD kernel');
+  });
+
+  // [batch dims, m, k, n]: attention's shape, every column loop, k = 1, odd sizes, a rank-5 batch.
+  const cases: [number[], number, number, number][] = [
+    [[16, 4], 16, 16, 16],
+    [[2], 3, 5, 7],
+    [[3], 5, 1, 33],
+    [[5], 17, 9, 20],
+    [[2, 2, 3], 4, 6, 19],
+  ];
+  for (const [outer, m, k, n] of cases)
+  for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+    it(`[${outer}] ${m}×${k}·${k}×${n}, transposeA ${ta}, transposeB ${tb}: equals cpu, and so do both gradients`, async () => {
+      const aShape = [...outer, ...(ta ? [k, m] : [m, k])];
+      const bShape = [...outer, ...(tb ? [n, k] : [k, n])];
+      const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+      const dy = { data: randomArray(size(outer) * m * n), shape: [...outer, m, n] };
+      const a = { data: randomArray(size(aShape)), shape: aShape };
+      const b = { data: randomArray(size(bShape)), shape: bShape };
+      const { cpu, wasm } = await onBoth([a, b, dy], ([x, y, g]) => {
+        const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q, ta, tb);
+        const grads = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), g)))([x, y]);
+        return [f(x, y), ...grads];
+      });
+      expect(wasm.shapes).toEqual(cpu.shapes);
+      ['product', 'grad a', 'grad b'].forEach((label, i) => expectClose(wasm.data[i], cpu.data[i], label));
+    });
+  }
+
+  it('leaves broadcast batches and plain 2-D products to tfjs, with the same answers and errors as before', async () => {
+    const a = { data: randomArray(1 * 4 * 6), shape: [1, 4, 6] };
+    const b = { data: randomArray(3 * 6 * 5), shape: [3, 6, 5] };
+    const c = { data: randomArray(7 * 6), shape: [7, 6] };
+    const { cpu, wasm } = await onBoth([a, b, c], ([x, y, z]) => [tf.matMul(x, y), tf.matMul(z, tf.reshape(x, [4, 6]), false, true)]);
+    expect(wasm.shapes).toEqual([[3, 4, 5], [7, 4]]);
+    wasm.data.forEach((d, i) => expectClose(d, cpu.data[i], `case ${i}`));
+    await useBackend('wasm');
+    expect(() => tf.tidy(() => tf.matMul(tf.zeros([2, 3, 4]), tf.zeros([2, 5, 6])))).toThrow(/inner shapes \(4\) and \(5\)/);
+  });
+
+  it('leaks no tensor or byte of the wasm heap over repeated products', async () => {
+    await useBackend('wasm');
+    const x = tf.randomNormal([8, 16, 16]);
+    const product = () => void tf.matMul(x, x, false, true);
+    tf.tidy(product);
+    const before = tf.memory();
+    for (let i = 0; i < 50; i++) tf.tidy(product);
+    const after = tf.memory();
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+    x.dispose();
+  });
+});
