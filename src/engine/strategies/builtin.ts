@@ -1,5 +1,6 @@
-// The built-in strategies' implementations, in the order tables list them (catalog.ts holds their metadata in the same
-// order). Adding one: its metadata in catalog.ts, a file in this folder and an entry here.
+// The built-in strategies' implementations, in the order of catalog.ts's strategyCatalog (the one place that order is
+// written). Adding one: its metadata in catalog.ts, a file in this folder and an entry here.
+import { strategyCatalog } from './catalog';
 import { ewc } from './ewc';
 import { kifHard } from './kifHard';
 import { kifLora } from './kifLora';
@@ -14,4 +15,11 @@ import { seqlora } from './seqlora';
 import type { StrategyDef } from './types';
 import { weightAvg } from './weightAvg';
 
-export const builtinStrategies: readonly StrategyDef[] = [seqft, mtl, ewc, replay, lwf, weightAvg, kifHard, kifSoft, kifReplay, seqlora, kifLora, olora];
+const implementations = new Map([ewc, kifHard, kifLora, kifReplay, kifSoft, lwf, mtl, olora, replay, seqft, seqlora, weightAvg].map((d) => [d.name, d]));
+
+export const builtinStrategies: readonly StrategyDef[] = strategyCatalog.map((info) => {
+  const def = implementations.get(info.name);
+  if (!def) throw new Error(`strategy "${info.name}" is in the catalog but has no implementation in builtin.ts`);
+  return def;
+});
+if (builtinStrategies.length !== implementations.size) throw new Error('builtin.ts implements a strategy the catalog does not list');
