@@ -1,6 +1,7 @@
-// AssemblyScript source of the wasm backend's batched matrix product (compiled by `npm run build:kernels` into
-// src/engine/backend/wasmKernels/batchMatMulBinary.ts). tfjs-wasm runs a product whose both operands carry a batch
-// dimension (attention's q·kᵀ and p·v, forward and backward) as a scalar loop; this one uses 128-bit SIMD.
+// AssemblyScript source of the wasm backend's batched and transposed matrix products (compiled by
+// `npm run build:kernels` into src/engine/backend/wasmKernels/batchMatMulBinary.ts). tfjs-wasm runs a product whose
+// both operands carry a batch dimension (attention's q·kᵀ and p·v, forward and backward) as a scalar loop, and one
+// with a transposed operand far slower than a plain one; this one uses 128-bit SIMD and transposes for free.
 //
 // C[p] = op(A[p]) · op(B[p]) for p < batch, float32, row-major; op transposes when ta / tb is 1. C[p] is M×N.
 // The caller copies A and B into this module's memory (see reserve) and the result out of it.

@@ -1,11 +1,12 @@
 // The engine's own wasm kernel (kernels/batchMatMul.ts): the embedded binary is what its source compiles to, and the
-// wasm backend's batched products, with it installed, equal the cpu backend's, forward and backward, for every
-// transpose and for sizes that exercise each of its column loops (16 at a time, 4 at a time, one at a time).
+// wasm backend's batched and transposed products, with it installed, equal the cpu backend's, forward and backward,
+// for every transpose and for sizes that exercise each of its column loops (16 at a time, 4 at a time, one at a time).
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { installWasmBatchMatMul } from '../src/engine/backend/wasmKernels/batchMatMul';
 import { batchMatMulWasm } from '../src/engine/backend/wasmKernels/batchMatMulBinary';
+import { explicitTransposeProduct } from '../src/engine/model/matmul';
 import { compileWasmKernel, embeddedModule, wasmKernelSources } from '../scripts/wasmKernels';
 import { makeRng, randn } from '../src/engine/util/rng';
 import { useBackend } from './helpers/tf';
@@ -28,11 +29,12 @@ async function onBoth(inputs: { data: Float32Array; shape: number[] }[], f: (xs:
   return { cpu: await run('cpu'), wasm: await run('wasm') };
 }
 
-function expectClose(got: Float32Array, want: Float32Array, label: string) {
+/** Float32 sums of `terms` products: the tolerance grows with the length of the longest sum. */
+function expectClose(got: Float32Array, want: Float32Array, label: string, terms = 16) {
   expect(got.length, label).toBe(want.length);
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
-  expect(worst, label).toBeLessThan(1e-5);
+  expect(worst, label).toBeLessThan(1e-6 * Math.max(terms, 10));
 }
 
 describe('wasm batched matrix product (SIMD kernel)', () => {
@@ -45,12 +47,14 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
 
   it('installs in front of tfjs-wasm and says so', async () => {
     await useBackend('wasm');
-    expect(await installWasmBatchMatMul()).toBe('batched products: SIMD kernel');
+    expect(await installWasmBatchMatMul()).toBe('batched and transposed products: SIMD kernel');
   });
 
-  // [batch dims, m, k, n]: attention's shape, every column loop, k = 1, odd sizes, a rank-5 batch.
+  // [batch dims, m, k, n]: attention's shape, a linear layer's (2-D), every column loop, k = 1, odd sizes, a rank-5 batch.
   const cases: [number[], number, number, number][] = [
     [[16, 4], 16, 16, 16],
+    [[], 256, 64, 192],
+    [[], 7, 3, 18],
     [[2], 3, 5, 7],
     [[3], 5, 1, 33],
     [[5], 17, 9, 20],
@@ -71,16 +75,16 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
         return [f(x, y), ...grads];
       });
       expect(wasm.shapes).toEqual(cpu.shapes);
-      ['product', 'grad a', 'grad b'].forEach((label, i) => expectClose(wasm.data[i], cpu.data[i], label));
+      ['product', 'grad a', 'grad b'].forEach((label, i) => expectClose(wasm.data[i], cpu.data[i], label, Math.max(m, k, n)));
     });
   }
 
   it('leaves broadcast batches and plain 2-D products to tfjs, with the same answers and errors as before', async () => {
     const a = { data: randomArray(1 * 4 * 6), shape: [1, 4, 6] };
     const b = { data: randomArray(3 * 6 * 5), shape: [3, 6, 5] };
-    const c = { data: randomArray(7 * 6), shape: [7, 6] };
-    const { cpu, wasm } = await onBoth([a, b, c], ([x, y, z]) => [tf.matMul(x, y), tf.matMul(z, tf.reshape(x, [4, 6]), false, true)]);
-    expect(wasm.shapes).toEqual([[3, 4, 5], [7, 4]]);
+    const c = { data: randomArray(7 * 4), shape: [7, 4] };
+    const { cpu, wasm } = await onBoth([a, b, c], ([x, y, z]) => [tf.matMul(x, y), tf.matMul(z, tf.reshape(x, [4, 6]))]);
+    expect(wasm.shapes).toEqual([[3, 4, 5], [7, 6]]);
     wasm.data.forEach((d, i) => expectClose(d, cpu.data[i], `case ${i}`));
     await useBackend('wasm');
     expect(() => tf.tidy(() => tf.matMul(tf.zeros([2, 3, 4]), tf.zeros([2, 5, 6])))).toThrow(/inner shapes \(4\) and \(5\)/);
@@ -96,5 +100,19 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
     const after = tf.memory();
     expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
     x.dispose();
+  });
+
+  it('the model\'s fallback where the kernel cannot load (explicit transposes, plain products) equals cpu, gradients too', async () => {
+    for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+      const a = { data: randomArray(6 * 5), shape: ta ? [5, 6] : [6, 5] };
+      const b = { data: randomArray(5 * 7), shape: tb ? [7, 5] : [5, 7] };
+      const dy = { data: randomArray(6 * 7), shape: [6, 7] };
+      const { cpu } = await onBoth([a, b, dy], ([x, y, g]) => [tf.matMul(x, y, ta, tb), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, ta, tb), g)))([x, y])]);
+      const { wasm } = await onBoth([a, b, dy], ([x, y, g]) => {
+        const f = (p: tf.Tensor, q: tf.Tensor) => explicitTransposeProduct(p, q, ta, tb);
+        return [f(x, y), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), g)))([x, y])];
+      });
+      ['product', 'grad a', 'grad b'].forEach((label, i) => expectClose(wasm.data[i], cpu.data[i], `${label} (${ta}, ${tb})`));
+    }
   });
 });

@@ -1,7 +1,8 @@
-// The wasm backend's BatchMatMul for products whose both operands carry the same batch dimension: attention's q·kᵀ
-// and p·v and their gradients. tfjs-wasm hands a 2-D weight to XNNPACK but runs such a product as a scalar loop, the
-// largest cost of a small model's training step; kernels/batchMatMul.ts does it with 128-bit SIMD. Every other
-// product keeps tfjs's kernel, and so does everything where wasm SIMD is missing.
+// The wasm backend's BatchMatMul for the products tfjs-wasm runs slowly: those whose both operands carry a batch
+// dimension (attention's q·kᵀ and p·v and their gradients), which it runs as a scalar loop, and those with a
+// transposed operand (a linear layer's x·Wᵀ and its weight gradient dyᵀ·x), which it runs about 7× slower than a
+// plain product. kernels/batchMatMul.ts does both with 128-bit SIMD and transposes for free. Plain 2-D products keep
+// tfjs's kernel (XNNPACK), and every product keeps it where wasm SIMD is missing.
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulWasm } from './batchMatMulBinary';
 
@@ -25,10 +26,14 @@ interface MatMulArgs {
 }
 
 let installing: Promise<string> | undefined;
+let installed = false;
+
+/** Whether the SIMD product runs the wasm backend's transposed and batched products (see installWasmBatchMatMul). */
+export const wasmProductsTransposeFree = () => installed;
 
 /**
  * Puts the SIMD product in front of tfjs-wasm's BatchMatMul (once; @tensorflow/tfjs-backend-wasm must be imported).
- * Resolves to a line saying which kernel runs batched products.
+ * Resolves to a line saying which kernel runs batched and transposed products.
  */
 export function installWasmBatchMatMul(): Promise<string> {
   return (installing ??= install());
@@ -43,12 +48,13 @@ async function install(): Promise<string> {
     const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('batchMatMul kernel aborted'); } } });
     exports = instance.exports as unknown as KernelExports;
   } catch (e) {
-    return `batched products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
+    return `batched and transposed products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
   }
   const kernelFunc = ((args: MatMulArgs) => simdProduct(exports, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
-  return 'batched products: SIMD kernel';
+  installed = true;
+  return 'batched and transposed products: SIMD kernel';
 }
 
 const product = (xs: number[]) => xs.reduce((x, y) => x * y, 1);
@@ -56,13 +62,14 @@ const product = (xs: number[]) => xs.reduce((x, y) => x * y, 1);
 /** The product on the SIMD kernel, or undefined where tfjs's own kernel should run it. */
 function simdProduct(k: KernelExports, { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs): tf.TensorInfo | undefined {
   const r = a.shape.length;
-  if (r < 3 || b.shape.length !== r || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if (r < 2 || b.shape.length !== r || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const outer = a.shape.slice(0, -2);
   if (outer.some((d, i) => d !== b.shape[i])) return undefined; // broadcast batches: tfjs's kernel
   const batch = product(outer);
   const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
-  if (batch < 2 || k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
+  if (batch < 2 && !transposeA && !transposeB) return undefined; // a plain 2-D product: XNNPACK
+  if (k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
   const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
   const out = backend.makeOutput([...outer, m, n], 'float32');
   // Offsets in floats within this module's memory: A, B, C, then the K·N scratch (every block a multiple of 16 bytes).
