@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ImportanceTracker, type TrackerOptions } from '../src/engine/kif/importance';
+import { ImportanceTracker, trackingHooks, type TrackerOptions } from '../src/engine/kif/importance';
 import { importanceMetrics, type ImportanceOptions } from '../src/engine/kif/importanceMetrics';
 import { ImportanceReference } from '../src/engine/kif/importanceReference';
 import { buildUnits, type ParamShape } from '../src/engine/kif/units';
@@ -149,30 +149,37 @@ describe('tf tracker against the JS reference (random data, nano preset plus a L
     tf.dispose([...p.values(), ...g.values()]);
   });
 
-  it("the trainer's host arrays (updateHost): clip scale applied, untrained parameters as gradient zero, on host and device trackers", async () => {
+  it("the trainer's host arrays (updateHost): clip scale applied, untrained parameters as gradient zero", async () => {
     const scale = 0.37;
     const trained = params.filter((_, i) => i % 3 !== 1).map((p) => p.name);
     const scaled = (m: HostMap) => new Map(trained.map((n) => [n, m.get(n)!.map((v) => v * scale)]));
     const reference = new ImportanceReference(params, { metric: 'second-order' });
-    const trackers = (['host', 'device'] as const).map((placement) => new ImportanceTracker(params, { metric: 'second-order', placement, maxGroupElements: 40_000 }));
+    const tracker = new ImportanceTracker(params, { metric: 'second-order', placement: 'host', maxGroupElements: 40_000 });
     for (const s of steps) {
-      const hostGrads = { names: trained, grads: trained.map((n) => s.grads.get(n)!), scale, weights: trained.map((n) => s.params.get(n)!) };
-      for (const t of trackers) t.updateHost(hostGrads);
+      tracker.updateHost({ names: trained, grads: trained.map((n) => s.grads.get(n)!), scale, weights: trained.map((n) => s.params.get(n)!) });
       reference.update(s.params, scaled(s.grads));
     }
     const units = buildUnits('head-neuron', params, { numHeads: nano.numHeads });
     const want = reference.unitScores(units);
-    for (const t of trackers) {
-      expect(t.steps).toBe(3);
-      const got = await t.unitScores(units);
-      for (const [name, w] of want) {
-        if (w === 0) expect(got.get(name), name).toBe(0);
-        else expect(Math.abs(got.get(name)! - w) / w, name).toBeLessThan(1e-4);
-      }
-      t.dispose();
+    expect(tracker.steps).toBe(3);
+    const got = await tracker.unitScores(units);
+    for (const [name, w] of want) {
+      if (w === 0) expect(got.get(name), name).toBe(0);
+      else expect(Math.abs(got.get(name)! - w) / w, name).toBeLessThan(1e-4);
     }
+    tracker.dispose();
     expect([...want.values()].filter((v) => v === 0).length).toBeGreaterThan(0);
     expect([...want.values()].filter((v) => v > 0).length).toBeGreaterThan(units.length / 2);
+  });
+
+  it('trackingHooks offers the host form only for a tracker on the host; a device tracker refuses host arrays', () => {
+    const host = new ImportanceTracker(params, { placement: 'host' });
+    const device = new ImportanceTracker(params, { placement: 'device' });
+    expect(Object.keys(trackingHooks(host, new Map())).sort()).toEqual(['onGrads', 'onHostGrads']);
+    expect(Object.keys(trackingHooks(device, new Map()))).toEqual(['onGrads']);
+    expect(() => device.updateHost({ names: [], grads: [], scale: 1, weights: [] })).toThrow(/host arrays given to a tracker whose buffers live on the device/);
+    host.dispose();
+    device.dispose();
   });
 
   it('bad knobs are named', () => {

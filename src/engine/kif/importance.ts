@@ -113,24 +113,12 @@ export class ImportanceTracker {
     }
   }
 
-  /**
-   * The same step from the trainer's host arrays (its onHostGrads hook on cpu/wasm). A host tracker folds them in
-   * directly; a device tracker uploads them and takes the tensor path.
-   */
+  /** The same step from the trainer's host arrays (its onHostGrads hook on cpu/wasm), for a tracker on the host. */
   updateHost({ names, grads, scale, weights }: HostGrads): void {
-    const index = new Map(names.map((n, i) => [n, i]));
-    if (!this.onHost) {
-      // An untrained parameter's gradient is zero, so zeros stand in for its weights.
-      const upload = (xs: readonly Float32Array[], m: Member) => tf.tensor(xs[index.get(m.name)!], m.shape);
-      return tf.tidy(() => {
-        const members = this.groups.flatMap((g) => g.members);
-        const w = new Map(members.map((m) => [m.name, index.has(m.name) ? upload(weights, m) : tf.zeros(m.shape)]));
-        const g = new Map(members.filter((m) => index.has(m.name)).map((m) => [m.name, tf.mul(upload(grads, m), scale)]));
-        this.update(w, g);
-      });
-    }
+    if (!this.onHost) throw new Error('importance: host arrays given to a tracker whose buffers live on the device');
     const step = this.nextStep();
     if (!step) return;
+    const index = new Map(names.map((n, i) => [n, i]));
     const read = (m: Member) => {
       const i = index.get(m.name);
       if (i === undefined) return { w: NO_VALUES, g: null };
@@ -281,7 +269,11 @@ function alongAxis(region: tf.Tensor, axis: number): tf.Tensor {
   return others.length === 0 ? region : tf.sum(region, others);
 }
 
-/** The trainer hooks that feed a tracker: the tensor form, and the host form the trainer prefers on cpu/wasm. */
+/**
+ * The trainer hooks that feed a tracker: the tensor form, and for a tracker on the host also the host form, which the
+ * trainer's host update (cpu/wasm) calls instead with the arrays it has already read.
+ */
 export function trackingHooks(tracker: ImportanceTracker, params: ReadonlyMap<string, tf.Tensor>): Pick<TrainHooks, 'onGrads' | 'onHostGrads'> {
-  return { onGrads: (grads) => tracker.update(params, grads), onHostGrads: (grads) => tracker.updateHost(grads) };
+  const onGrads = (grads: Map<string, tf.Tensor>) => tracker.update(params, grads);
+  return tracker.onHost ? { onGrads, onHostGrads: (grads) => tracker.updateHost(grads) } : { onGrads };
 }

@@ -57,15 +57,13 @@ async function install(): Promise<string> {
   return 'batched and transposed products: SIMD kernel';
 }
 
-const product = (xs: number[]) => xs.reduce((x, y) => x * y, 1);
-
 /** The product on the SIMD kernel, or undefined where tfjs's own kernel should run it. */
 function simdProduct(k: KernelExports, { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs): tf.TensorInfo | undefined {
   const r = a.shape.length;
   if (r < 2 || b.shape.length !== r || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const outer = a.shape.slice(0, -2);
   if (outer.some((d, i) => d !== b.shape[i])) return undefined; // broadcast batches: tfjs's kernel
-  const batch = product(outer);
+  const batch = tf.util.sizeFromShape(outer);
   const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
   if (batch < 2 && !transposeA && !transposeB) return undefined; // a plain 2-D product: XNNPACK
