@@ -9,23 +9,11 @@ import { parseResults, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument } f
 import { RESULTS_LINK_BUDGET, restoreFromFragment, specFragment } from '../src/engine/share/shareLink';
 import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { parseCsv } from '../test/helpers/parseCsv';
-import { snap, validSpec } from './helpers/page';
+import { snap, twoTaskSpec } from './helpers/page';
 
 /** Two tiny tasks, plain fine-tuning and KIF (so there are importance heatmaps and a fusion map), nano from scratch. */
 function exportSpec(): ExperimentSpec {
-  return validSpec({
-    version: 1,
-    name: 'Export test',
-    model: { preset: 'nano' },
-    init: 'scratch',
-    seed: 23,
-    tasks: [
-      { task: 'length', steps: 20, trainSize: 200, testSize: 20 },
-      { task: 'compare', steps: 20, trainSize: 200, testSize: 20 },
-    ],
-    strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
-    training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
-  });
+  return twoTaskSpec({ name: 'Export test', seed: 23, steps: [20, 20], testSize: 20, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
 }
 
 interface File {

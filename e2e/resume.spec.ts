@@ -6,23 +6,11 @@ import type { SavedRun } from '../src/app/storage/savedRun';
 import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { specFragment } from '../src/engine/share/shareLink';
 import { savedRuns } from './helpers/savedRuns';
-import { snap, validSpec } from './helpers/page';
+import { snap, twoTaskSpec } from './helpers/page';
 
 /** Two short tasks, two strategies, nano from scratch; the second task is long enough to reload during it. */
 function shortSpec(): ExperimentSpec {
-  return validSpec({
-    version: 1,
-    name: 'Resume test',
-    model: { preset: 'nano' },
-    init: 'scratch',
-    seed: 5,
-    tasks: [
-      { task: 'length', steps: 30, trainSize: 200, testSize: 20 },
-      { task: 'compare', steps: 120, trainSize: 200, testSize: 20 },
-    ],
-    strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 100, fisherBatches: 2 } }],
-    training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
-  });
+  return twoTaskSpec({ name: 'Resume test', seed: 5, steps: [30, 120], testSize: 20, strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 100, fisherBatches: 2 } }] });
 }
 
 // Loss curves too: on a run this short the accuracies alone could agree by chance.

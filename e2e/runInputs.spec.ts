@@ -8,23 +8,11 @@ import type { SavedRun } from '../src/app/storage/savedRun';
 import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { specFragment } from '../src/engine/share/shareLink';
 import { savedRuns } from './helpers/savedRuns';
-import { snap, validSpec } from './helpers/page';
+import { snap, twoTaskSpec, type TwoTaskOptions } from './helpers/page';
 
 /** Two short tasks; the fault tests break the run during the second task of the first strategy. */
-function twoTasks(strategies: { name: string; knobs?: Record<string, number> }[], steps = [20, 20]): ExperimentSpec {
-  return validSpec({
-    version: 1,
-    name: 'Run inputs test',
-    model: { preset: 'nano' },
-    init: 'scratch',
-    seed: 9,
-    tasks: [
-      { task: 'length', steps: steps[0], trainSize: 200, testSize: 12 },
-      { task: 'compare', steps: steps[1], trainSize: 200, testSize: 12 },
-    ],
-    strategies,
-    training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
-  });
+function twoTasks(strategies: TwoTaskOptions['strategies'], steps: [number, number] = [20, 20]): ExperimentSpec {
+  return twoTaskSpec({ name: 'Run inputs test', seed: 9, steps, testSize: 12, strategies });
 }
 
 
