@@ -1,9 +1,9 @@
 // Live skill-unit importance of the KIF strategies (tabs: the task in training, each finished task, the accumulated
 // scores) and, after each fusion, the fusion map coloured by case.
 import { useState } from 'react';
-import type { FusionCase } from '../../engine/kif/fusion';
 import type { UnitScores } from '../../engine/strategies/types';
 import { caseStyles, cividis, viridis } from '../heatmap/colors';
+import { FusionCaseLegend } from './FusionCaseLegend';
 import { unitNamesFor } from '../heatmap/unitLayout';
 import { useRunStore } from '../runStore';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
@@ -65,16 +65,7 @@ function FusionMap({ strategy }: { strategy: number }) {
       </div>
       <UnitHeatmap names={unitNamesFor(units, f.prevWeight)} look={look} label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`} testId="fusion-map" />
       {counts ? (
-        <ul className="case-legend" data-testid="fusion-legend">
-          {(Object.keys(caseStyles) as FusionCase[]).map((c) => (
-            <li key={c}>
-              <span className="swatch" style={{ background: caseStyles[c].color, color: caseStyles[c].text }}>
-                {caseStyles[c].mark}
-              </span>
-              {caseStyles[c].label}: <strong data-testid={`case-count-${c}`}>{counts[c] ?? 0}</strong>
-            </li>
-          ))}
-        </ul>
+        <FusionCaseLegend counts={counts} testId="fusion-legend" />
       ) : (
         <Legend from="all new model (0)" to="all earlier model (1)" ramp={cividis} />
       )}

@@ -1,12 +1,12 @@
 // What-if fusion: after a run, change γ, top %, τ, β or the rule of a KIF strategy's last fusion and see it recomputed
 // and re-evaluated in the worker within seconds, without retraining.
 import { useEffect, useMemo, useState } from 'react';
-import type { FusionCase, FusionRule } from '../../engine/kif/fusion';
+import type { FusionRule } from '../../engine/kif/fusion';
 import { continualMetrics } from '../../engine/metrics/continual';
 import { hardRuleKnobs, importanceKnobs, softRuleKnobs } from '../../engine/strategies/kifKnobs';
 import { knobProblem, type KnobDef } from '../../engine/strategies/knobs';
 import { useExperimentStore } from '../experimentStore';
-import { caseStyles } from '../heatmap/colors';
+import { FusionCaseLegend } from './FusionCaseLegend';
 import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
@@ -160,18 +160,7 @@ export function WhatIfPanel() {
           </tr>
         </tbody>
       </table>
-      {counts && (
-        <ul className="case-legend" data-testid="whatif-cases">
-          {(Object.keys(caseStyles) as FusionCase[]).map((c) => (
-            <li key={c}>
-              <span className="swatch" style={{ background: caseStyles[c].color, color: caseStyles[c].text }}>
-                {caseStyles[c].mark}
-              </span>
-              {c}: <strong>{counts[c]}</strong>
-            </li>
-          ))}
-        </ul>
-      )}
+      {counts && <FusionCaseLegend counts={counts} testId="whatif-cases" short />}
     </section>
   );
 }
