@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // Browser tests run in Debian's Chromium (never a downloaded one) against the production build served by
 // `vite preview`, which sends the cross-origin isolation headers. `npm run test:e2e` builds first.
-const port = 4183; // not the port `npm start` uses, so both can run at once
+// Not the port `npm start` uses, so both can run at once; PW_PORT lets two checkouts test side by side.
+const port = Number(process.env.PW_PORT ?? 4183);
 const baseArgs = [
   '--no-sandbox',
   '--headless=new',
