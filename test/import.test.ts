@@ -70,25 +70,15 @@ describe.skipIf(!hasShared)('the Long Sequence slices in ../shared', () => {
 describe('JSON', () => {
   it('reads an array of {input, output}; id is optional and a number id becomes a string', () => {
     const r = importDataset('[{"input":"a","output":"b"},{"id":7,"input":"c","output":"d"}]');
-    expect(r).toEqual({ examples: [{ input: 'a', output: 'b' }, { id: '7', input: 'c', output: 'd' }], warnings: [] });
+    expect(r.examples).toEqual([{ input: 'a', output: 'b' }, { id: '7', input: 'c', output: 'd' }]);
+    expect(r.warnings).toEqual([]);
+    expect(r.report).toEqual({ records: 2, skipped: 0, byReason: {}, first: [] });
   });
 
-  it('reads a SuperNI task object: Instances, lists of outputs (first kept), with warnings', () => {
-    const superNi = {
-      Definition: ['Answer yes or no.'],
-      Instances: [
-        { id: 'task1-1', input: 'Is it?', output: ['yes', 'Yes'] },
-        { id: 'task1-2', input: 'Is it not?', output: ['no'], extra: 1 },
-      ],
-    };
-    const r = importDataset(JSON.stringify(superNi));
-    expect(r.examples.map((e) => [e.id, e.input, e.output])).toEqual([['task1-1', 'Is it?', 'yes'], ['task1-2', 'Is it not?', 'no']]);
-    expect(r.warnings).toEqual([
-      'the file\'s "Definition" is not added to the inputs; each record\'s input is used as it is',
-      '1 records list several outputs; the first of each is used',
-      'ignored fields: extra',
-    ]);
+  it('reads records wrapped in a "data" object, and lists of outputs as accepted answers (the first trains)', () => {
     expect(importDataset('{"data":[{"input":"a","output":"b"}]}').examples).toEqual([{ input: 'a', output: 'b' }]);
+    const r = importDataset('[{"input":"a","output":["yes","Yes","yes"," "]},{"input":"b","output":["no"]}]');
+    expect(r.examples).toEqual([{ input: 'a', output: 'yes', accepted: ['yes', 'Yes'] }, { input: 'b', output: 'no' }]);
   });
 
   it('maps other field names and reads a split field', () => {
@@ -96,10 +86,13 @@ describe('JSON', () => {
     expect(r.examples).toEqual([{ input: 'a', output: 'b', split: 'val' }, { input: 'c', output: 'd', split: 'train' }]);
   });
 
-  it('warns about repeated inputs, with the same or a different output', () => {
+  it('skips an exact repeat and warns about the same input with a different output', () => {
     const r = importDataset('[{"input":"a","output":"b"},{"input":"a","output":"b"},{"input":"a","output":"c"}]');
-    expect(r.examples).toHaveLength(3);
-    expect(r.warnings).toEqual(["1 records repeat an earlier record's input and output", '1 records repeat an earlier input with a different output']);
+    expect(r.examples).toEqual([{ input: 'a', output: 'b' }, { input: 'a', output: 'c' }]);
+    expect(r.warnings).toEqual([
+      "skipped 1 of 3 records cannot be used (1 repeating an earlier record): record at index 1: repeats an earlier record's input and output",
+      '1 records repeat an earlier input with a different output',
+    ]);
   });
 
   it.each([
@@ -114,22 +107,22 @@ describe('JSON', () => {
     ['[{"input":"a"}]', 'record at index 0: missing field "output"'],
     ['[{"id":"x9","output":"a"}]', 'record at index 0 (id "x9"): missing field "input"'],
     ['[{"input":"a","output":3}]', 'record at index 0: "output" must be a string (got 3)'],
-    ['[{"input":null,"output":"b"}]', 'record at index 0: "input" must be a string (got null)'],
+    ['[{"input":null,"output":"b"}]', 'record at index 0: missing field "input"'],
     ['[{"input":"a","output":"b"},{"id":"r2","input":"  ","output":"b"}]', 'record at index 1 (id "r2"): "input" is empty'],
     ['[{"input":"a","output":""}]', 'record at index 0: "output" is empty'],
     ['[{"input":"a","output":[]}]', 'record at index 0: "output" is an empty list'],
     ['[{"input":"a","output":[1]}]', 'record at index 0: "output" must be a string (got 1)'],
     ['[{"id":{},"input":"a","output":"b"}]', 'record at index 0: "id" must be a string or a number (got an object)'],
     ['[{"input":"a","output":"b","split":"holdout"}]', 'record at index 0: "split" must be train, val or test (got "holdout")'],
-  ])('refuses %j: %s', (text, message) => {
-    expect(failure(text, { format: 'json' })).toContain(message);
+  ])('refuses %j (bad records: refuse): %s', (text, message) => {
+    expect(failure(text, { format: 'json', onBadRecord: 'refuse' })).toContain(message);
   });
 
   it('enforces the size limits', () => {
     const three = '[{"input":"a","output":"b"},{"input":"c","output":"d"},{"input":"e","output":"f"}]';
     expect(failure(three, { maxRecords: 2 })).toBe('file has more than 2 records (the maxRecords limit)');
     expect(failure('[{"input":"abcdef","output":"b"}]', { maxFieldLength: 5 })).toBe(
-      'record at index 0: "input" has 6 characters, more than the limit of 5 (maxFieldLength)',
+      'no usable records: all 1 cannot be used (1 with a field over the length limit): record at index 0: "input" has 6 characters, more than the limit of 5 (maxFieldLength)',
     );
     expect(failure(three, { maxChars: 10 })).toBe(`file has ${three.length} characters, more than the limit of 10`);
   });
@@ -146,8 +139,8 @@ describe('JSONL', () => {
     ['{"input":"a","output":"b"}\n\n[1,2]\n', 'line 3: expected an object with "input" and "output" (got a list)'],
     ['{"input":"a","output":"b"}\n{"input":"c"}\n', 'line 2: missing field "output"'],
     ['{"input":"a","output":"b"}\n{"input":"c","output":false}\n', 'line 2: "output" must be a string (got false)'],
-  ])('refuses %j: %s', (text, message) => {
-    expect(failure(text, { format: 'jsonl' })).toContain(message);
+  ])('refuses %j (bad records: refuse): %s', (text, message) => {
+    expect(failure(text, { format: 'jsonl', onBadRecord: 'refuse' })).toContain(message);
   });
 
   it('stops at maxRecords', () => {
@@ -167,7 +160,7 @@ describe('CSV', () => {
     ]);
     expect(r.warnings).toEqual(['ignored fields: note']);
     // Row 3 starts on line 5: the quoted field of row 2 spans lines 3 and 4.
-    expect(() => importDataset(`${csv}3,plain,"",y\r\n`, { fileName: 'data.csv', inputField: 'text', outputField: 'label' })).toThrow(
+    expect(() => importDataset(`${csv}3,plain,"",y\r\n`, { fileName: 'data.csv', inputField: 'text', outputField: 'label', onBadRecord: 'refuse' })).toThrow(
       'line 5: "label" is empty',
     );
   });
@@ -190,15 +183,27 @@ describe('CSV', () => {
     ['input,output\na,b\nc,d,e\n', {}, 'line 3: has 3 fields, the header has 2'],
     ['input,output\na,b\nc\n', {}, 'line 3: has 1 fields, the header has 2'],
     ['input,output\na,"b\nc,d\n', {}, 'line 2: a quoted field is never closed'],
-    ['input,output\n"a"x,b\n', {}, 'line 2: unexpected "x" after a closing quote (a quote inside a quoted field is written "")'],
+    ['input,output\na,b\n"a"x,b\n', {}, 'line 3: a quoted field is malformed (a quote inside a quoted field is written "")'],
     ['input,output\n"two\nlines",b\n"x",\n', {}, 'line 4: "output" is empty'],
     ['input,output\na,b\n', { delimiter: '"' }, 'CSV delimiter must be one character other than a quote or a line break (got "\\"")'],
     ['input,output,split\na,b,later\n', {}, 'line 2: "split" must be train, val or test (got "later")'],
     ['input,output\n\n\n', {}, 'file holds no records'],
-    ['input,output\nabcdefg,b\n', { maxFieldLength: 6 }, 'line 2: field 1 has 7 characters, more than the limit of 6 (maxFieldLength)'],
+    ['input,output\nabcdefg,b\n', { maxFieldLength: 6 }, 'line 2: "input" has 7 characters, more than the limit of 6 (maxFieldLength)'],
     ['input,output\na,b\nc,d\ne,f\n', { maxRecords: 2 }, 'file has more than 2 records (the maxRecords limit)'],
-  ] as const)('refuses %j: %s', (text, opts, message) => {
-    expect(failure(text, { format: 'csv', ...opts })).toBe(message);
+  ] as const)('refuses %j (bad records: refuse): %s', (text, opts, message) => {
+    expect(failure(text, { format: 'csv', onBadRecord: 'refuse', ...opts })).toContain(message);
+  });
+
+  it('refuses a 20-million-character field with a clear message in well under a second', () => {
+    const huge = 'x'.repeat(20_000_000);
+    const t0 = performance.now();
+    const r = importDataset(`input,output\n"${huge}",b\nc,d\n`, { format: 'csv' });
+    const alone = failure(`input,output\n"${huge}",b\n`, { format: 'csv' });
+    const ms = performance.now() - t0;
+    expect(r.examples).toEqual([{ input: 'c', output: 'd' }]);
+    expect(r.warnings[0]).toBe('skipped 1 of 2 records cannot be used (1 with a field over the length limit): line 2: "input" has 20000000 characters, more than the limit of 100000 (maxFieldLength)');
+    expect(alone).toBe('no usable records: all 1 cannot be used (1 with a field over the length limit): line 2: "input" has 20000000 characters, more than the limit of 100000 (maxFieldLength)');
+    expect(ms).toBeLessThan(500);
   });
 });
 

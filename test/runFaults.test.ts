@@ -81,13 +81,13 @@ describe('imported datasets and saved run inputs', () => {
   const rows = Array.from({ length: 50 }, (_, i) => ({ input: `x${i}`, output: String(i % 2) }));
 
   it('splits a file without splits 80/20 by input, and keeps a file its own split', () => {
-    const d = datasetFromImport({ examples: rows, warnings: [] });
+    const d = datasetFromImport({ examples: rows });
     expect([d.train.length, d.test.length]).toEqual([40, 10]);
     const trainInputs = new Set(d.train.map((e) => e.input));
     expect(d.test.some((e) => trainInputs.has(e.input))).toBe(false);
-    const own = datasetFromImport({ examples: rows.map((r, i) => ({ ...r, split: i < 45 ? ('train' as const) : ('test' as const) })), warnings: [] });
+    const own = datasetFromImport({ examples: rows.map((r, i) => ({ ...r, split: i < 45 ? ('train' as const) : ('test' as const) })) });
     expect([own.train.length, own.test.length]).toEqual([45, 5]);
-    expect(() => datasetFromImport({ examples: [{ input: 'a', output: 'b' }], warnings: [] })).toThrow('two distinct inputs');
+    expect(() => datasetFromImport({ examples: [{ input: 'a', output: 'b' }] })).toThrow('two distinct inputs');
   });
 
   it('keeps small inputs and names the ones too large to save', () => {

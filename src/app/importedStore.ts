@@ -2,7 +2,10 @@
 // queue adds a dataset as {dataset: id}; a checkpoint becomes the model (its config in the spec, its weights the run's
 // pretrained base). Runs look them up here when they start (runInputs.ts).
 import { create } from 'zustand';
-import { splitDataset, type ImportResult } from '../engine/data/importDataset';
+import { provenanceOf } from '../engine/data/datasetCard';
+import type { SkipReport } from '../engine/data/records';
+import { splitDataset } from '../engine/data/split';
+import type { ImportedExample } from '../engine/data/types';
 import type { DatasetData } from '../engine/experiment/taskData';
 import type { T5Config } from '../engine/model/config';
 import type { HostTensors } from '../engine/model/init';
@@ -26,12 +29,13 @@ const TEST_FRACTION = 0.2;
 
 /**
  * Train and test sets of an imported file: the file's own split where every record names one (and both train and test
- * occur), else a seeded 80/20 split by input. Throws with a message when the file cannot be split.
+ * occur), else a seeded 80/20 split by input. With a source and the import's report, it carries its provenance (the
+ * dataset card and the results document show the records skipped). Throws with a message when it cannot be split.
  */
-export function datasetFromImport(r: ImportResult): DatasetData {
+export function datasetFromImport(r: { examples: readonly ImportedExample[]; report?: SkipReport }, source?: string): DatasetData {
   const own = r.examples.every((e) => e.split) && r.examples.some((e) => e.split === 'train') && r.examples.some((e) => e.split === 'test');
   const s = splitDataset(r.examples, own ? { kind: 'file' } : { kind: 'fraction', seed: 0, testFraction: TEST_FRACTION });
-  return { train: s.train, test: s.test };
+  return { train: s.train, test: s.test, ...(source && r.report ? { provenance: provenanceOf(source, r.report) } : {}) };
 }
 
 export const addDataset = (id: string, data: DatasetData) => useImportedStore.setState((s) => ({ datasets: { ...s.datasets, [id]: data } }));

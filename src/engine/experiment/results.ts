@@ -1,6 +1,7 @@
 // The results document: what a run computed, the spec that produced it, versioned and validated on import, so the UI
 // draws it, export writes it and the CLI prints and merges it.
 import { z } from 'zod';
+import type { DatasetProvenance } from '../data/datasetCard';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
@@ -53,6 +54,8 @@ export interface ResultsDocument {
   stopped: boolean;
   tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number }[];
   units: { granularity: string; names: string[] };
+  /** Imported datasets of the queue: where each came from and how many of its records were skipped. */
+  datasets?: Record<string, DatasetProvenance>;
   strategies: StrategyResult[];
   timings: { totalSeconds: number };
 }
@@ -102,6 +105,9 @@ const documentSchema = z.strictObject({
   stopped: z.boolean(),
   tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
   units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),
+  datasets: z
+    .record(z.string(), z.strictObject({ source: z.string(), records: z.int().min(0), skipped: z.int().min(0), skippedWhy: z.string().optional() }))
+    .optional(),
   strategies: z.array(strategySchema),
   timings: z.strictObject({ totalSeconds: finite }),
 });

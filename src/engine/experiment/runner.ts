@@ -98,6 +98,15 @@ function baseMismatch(config: T5Config, base: HostTensors): string | undefined {
   return base.size === specs.length ? undefined : `it has ${base.size} tensors, the model ${specs.length}`;
 }
 
+/** The provenance of the queue's imported datasets that carry one, as the results document's `datasets` field. */
+function datasetProvenance(spec: ExperimentSpec, datasets: RunOptions['datasets']): Pick<ResultsDocument, 'datasets'> {
+  const entries = spec.tasks.flatMap((t) => {
+    const about = typeof t.task === 'string' ? undefined : datasets?.(t.task.dataset)?.provenance;
+    return about && typeof t.task !== 'string' ? [[t.task.dataset, about] as const] : [];
+  });
+  return entries.length ? { datasets: Object.fromEntries(entries) } : {};
+}
+
 /** Runs every strategy of the spec on its task queue and returns the results document. */
 export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<ResultsDocument> {
   const t0 = performance.now();
@@ -168,6 +177,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     stopped: shared.stopped,
     tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
+    ...datasetProvenance(spec, options.datasets),
     strategies: results,
     timings: { totalSeconds },
   };

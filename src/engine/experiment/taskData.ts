@@ -1,5 +1,6 @@
 // Resolves the spec's task queue to data: built-in tasks are generated from the seed, imported datasets are looked up
 // by id (the host reads the files) and cut to the sizes the spec asks for with a seeded shuffle.
+import type { DatasetProvenance } from '../data/datasetCard';
 import { textScorers } from '../metrics/text';
 import type { ExperimentSpec, TrainingSpec } from '../spec/experiment';
 import type { TaskRun } from '../strategies/types';
@@ -14,6 +15,8 @@ export interface DatasetData {
   train: Example[];
   test: Example[];
   scorer?: string;
+  /** Where it came from and what the import skipped (the dataset card and the results document show it). */
+  provenance?: DatasetProvenance;
 }
 
 export type DatasetResolver = (id: string) => DatasetData | undefined;

@@ -47,6 +47,15 @@ export function textScorer(name: string): TextScorer {
   return s;
 }
 
+/**
+ * The score of a prediction against an example with several acceptable outputs: the best over them (so exact match is
+ * 1 when any one matches, ROUGE-L the highest F1), as SuperNI scores its reference lists.
+ */
+export function bestScore(score: TextScorer['score'], prediction: string, ex: { output: string; accepted?: readonly string[] }): number {
+  const refs = ex.accepted?.length ? ex.accepted : [ex.output];
+  return refs.reduce((best, r) => Math.max(best, score(prediction, r)), 0);
+}
+
 /** A task's score in percent: the mean per-example score over (prediction, reference) pairs. */
 export function taskScorePercent(scorer: string, pairs: ReadonlyArray<{ prediction: string; reference: string }>): number {
   if (pairs.length === 0) throw new Error('a task score needs at least one example');

@@ -5,6 +5,8 @@ import type { Rng } from '../util/rng';
 export interface Example {
   input: string;
   output: string;
+  /** Every acceptable output when a dataset gives several (SuperNI); `output`, the first, is the training target. */
+  accepted?: readonly string[];
 }
 
 export type TaskMetric = 'exact' | 'rougeL';

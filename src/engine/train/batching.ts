@@ -2,12 +2,10 @@
 // shapes step after step (the GPU buffer pool stops growing, compiled kernels are reused).
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../model/t5';
+import type { Example } from '../tasks/types';
 import type { Tokenizer } from '../tokenizers/tokenizer';
 
-export interface Example {
-  input: string;
-  output: string;
-}
+export type { Example };
 
 export interface Encoded {
   input: number[];

@@ -1,6 +1,7 @@
 // Generation-based evaluation: greedy decode (with the cache) in fixed-shape batches, score each prediction.
 import type { T5Model } from '../model/t5';
 import { greedyDecode } from '../model/greedy';
+import { bestScore } from '../metrics/text';
 import type { Tokenizer } from '../tokenizers/tokenizer';
 import { disposeBatch, encodeExamples, packBatch, shapeFor, type Example } from './batching';
 
@@ -31,7 +32,7 @@ export async function evaluate(model: T5Model, tok: Tokenizer, examples: Example
       rows.forEach((_, r) => {
         const ex = examples[i + r];
         const output = tok.decode(ids[r]);
-        predictions.push({ input: ex.input, expected: ex.output, output, score: opts.score(output, ex.output) });
+        predictions.push({ input: ex.input, expected: ex.output, output, score: bestScore(opts.score, output, ex) });
       });
     } finally {
       disposeBatch(batch);
