@@ -140,7 +140,11 @@ export async function readParquetRecords(parts: readonly Uint8Array[], name: str
   if (info.rows > maxRecords) throw new DatasetImportError('', `${name} has ${info.rows} rows, more than ${maxRecords} (the maxRecords limit)`);
   const labelMap = cols.labelMap ?? (out.labelNames ? Object.fromEntries(out.labelNames.map((w, i) => [String(i), w])) : undefined);
   let row = 0;
-  for (const part of parts) {
+  for (const [i, part] of parts.entries()) {
+    const partName = parts.length > 1 ? `${name} (file ${i + 1} of ${parts.length})` : name;
+    const names = parquetSchema(metadataOf(part, partName)).children.map((c) => c.element.name);
+    const lacking = [cols.inputColumn, cols.outputColumn].find((c) => !names.includes(c));
+    if (lacking) throw new DatasetImportError('', `${partName} has no column "${lacking}"; its columns are ${names.join(', ')}`);
     const file = part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer;
     let rows: Record<string, unknown>[];
     try {
