@@ -7,7 +7,7 @@ import { runToFile } from './run';
 registerCommand({
   name: 'demo',
   summary: 'run a built-in experiment (--list names them; --print-spec prints its spec to edit and `run`)',
-  usage: 'demo NAME --out RESULTS.json [--seed S] [--data DIR] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] | demo --list | demo NAME --print-spec',
+  usage: 'demo NAME --out RESULTS.json [--seed S] [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] | demo --list | demo NAME --print-spec',
   async run(args) {
     if (args.flags.has('list')) {
       for (const d of listDemos()) console.log(`${d.name.padEnd(14)} ${d.title}\n${' '.repeat(15)}${d.description}${d.datasets ? ` Needs --data DIR with ${d.datasets.join(', ')}.` : ''}`);

@@ -2,10 +2,14 @@
 // other experiment commands share (reading JSON and datasets, running with progress on stderr).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { stringFlag, UsageError, type Args } from '../args';
+import { intFlag, stringFlag, UsageError, type Args } from '../args';
 import { baseWeightsFor } from '../baseWeights';
 import { startBackend } from '../nodeBackend';
-import { importDataset } from '../../engine/data/importDataset';
+import { provenanceOf } from '../../engine/data/datasetCard';
+import { importDataset, importParquet, type ImportOptions, type ImportResult } from '../../engine/data/importDataset';
+import { inspectParquet } from '../../engine/data/parquet';
+import type { BadRecordPolicy } from '../../engine/data/records';
+import { MAX_FEW_SHOT } from '../../engine/data/superNi';
 import { runExperiment, type RunHooks } from '../../engine/experiment/runner';
 import type { ResultsDocument } from '../../engine/experiment/results';
 import { resultsTable } from '../../engine/experiment/table';
@@ -35,23 +39,57 @@ export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value) + '\n');
 }
 
-/** Datasets of the spec's tasks from DIR/ID.train.json and DIR/ID.test.json (the Long Sequence layout). */
-export function datasetsFor(spec: ExperimentSpec, dir: string | undefined): DatasetResolver | undefined {
+/** File endings tried for DIR/ID.SPLIT, in this order. */
+const DATASET_EXTENSIONS = ['json', 'jsonl', 'csv', 'tsv', 'parquet'];
+
+/** --on-bad-record: skip records that cannot be used (default; a warning names them) or refuse the file. */
+export function badRecordPolicy(args: Args): BadRecordPolicy {
+  const v = stringFlag(args, 'on-bad-record', 'skip');
+  if (v !== 'skip' && v !== 'refuse') throw new UsageError(`--on-bad-record must be skip or refuse (got ${v})`);
+  return v;
+}
+
+async function readDatasetFile(file: string, opts: ImportOptions): Promise<ImportResult> {
+  if (!file.endsWith('.parquet')) return importDataset(readFileSync(file, 'utf8'), opts);
+  const part = new Uint8Array(readFileSync(file));
+  // Columns as the import preview guesses them (input / text / sentence ..., output / label ...), with ClassLabel names.
+  const { guess } = inspectParquet([part], file);
+  return importParquet([part], { inputColumn: guess.input, outputColumn: guess.output }, opts);
+}
+
+/**
+ * Datasets of the spec's tasks from DIR/ID.train.EXT and DIR/ID.test.EXT (the Long Sequence layout; JSON, SuperNI task
+ * files, JSONL, CSV, TSV or parquet). Skipped records are a warning on stderr and in the dataset's provenance.
+ */
+export async function datasetsFor(spec: ExperimentSpec, dir: string | undefined, args: Args): Promise<DatasetResolver | undefined> {
   const ids = [...new Set(spec.tasks.flatMap((t) => (typeof t.task === 'string' ? [] : [t.task.dataset])))];
   if (ids.length === 0) return undefined;
   if (!dir) throw new UsageError(`the spec uses imported datasets (${ids.join(', ')}): give their folder with --data DIR (files ID.train.json and ID.test.json)`);
+  const onBadRecord = badRecordPolicy(args);
+  const fewShot = intFlag(args, 'few-shot', 0, 0, MAX_FEW_SHOT);
   const loaded = new Map<string, DatasetData>();
   for (const id of ids) {
-    const read = (split: 'train' | 'test') => {
-      const file = join(dir, `${id}.${split}.json`);
-      if (!existsSync(file)) throw new UsageError(`dataset "${id}": no file ${file}`);
+    let records = 0;
+    let skipped = 0;
+    const why: string[] = [];
+    const read = async (split: 'train' | 'test') => {
+      const file = DATASET_EXTENSIONS.map((ext) => join(dir, `${id}.${split}.${ext}`)).find(existsSync);
+      if (!file) throw new UsageError(`dataset "${id}": no file ${join(dir, `${id}.${split}.json`)} (nor .${DATASET_EXTENSIONS.slice(1).join(', .')})`);
       try {
-        return importDataset(readFileSync(file, 'utf8'), { fileName: file }).examples.map(({ input, output }) => ({ input, output }));
+        const r = await readDatasetFile(file, { fileName: file, onBadRecord, fewShot });
+        for (const w of r.warnings) console.error(`warning: ${file}: ${w}`);
+        records += r.report.records;
+        skipped += r.report.skipped;
+        if (r.report.skipped) why.push(`${split}: ${provenanceOf(file, r.report).skippedWhy}`);
+        return r.examples.map(({ input, output, accepted }) => (accepted ? { input, output, accepted } : { input, output }));
       } catch (e) {
         throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
       }
     };
-    loaded.set(id, { train: read('train'), test: read('test') });
+    const train = await read('train');
+    const test = await read('test');
+    const provenance = { source: join(dir, id), records, skipped, ...(why.length ? { skippedWhy: why.join('; ') } : {}) };
+    loaded.set(id, { train, test, provenance });
   }
   return (id) => loaded.get(id);
 }
@@ -81,7 +119,7 @@ let backendStarted = false;
 export async function runToFile(spec: ExperimentSpec, args: Args, out: string, quiet = false): Promise<ResultsDocument> {
   if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
   backendStarted = true;
-  const datasets = datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined);
+  const datasets = await datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined, args);
   const split = stringFlag(args, 'split', 'test');
   if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val (got ${split})`);
   const baseWeights = baseWeightsFor(spec, args);
@@ -95,7 +133,7 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
 registerCommand({
   name: 'run',
   summary: 'run an experiment spec; writes the results document and prints AP / BWT / FWT / forgetting per strategy',
-  usage: 'run SPEC.json --out RESULTS.json [--data DIR] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
+  usage: 'run SPEC.json --out RESULTS.json [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
   async run(args) {
     const [path] = args.positionals;
     if (!path) throw new UsageError('run needs a spec file: run SPEC.json --out RESULTS.json');
