@@ -44,6 +44,8 @@ test('an imported JSON dataset joins the queue, trains, and gets its row in the 
   const records = Array.from({ length: 60 }, (_, i) => ({ input: `is ${i} even?`, output: i % 2 === 0 ? 'yes' : 'no' }));
   await page.getByTestId('import-menu').click();
   await page.getByTestId('import-files').setInputFiles({ name: 'parity.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
+  await expect(page.getByTestId('import-preview-summary')).toHaveText('60 records: 60 usable.');
+  await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('share-notices')).toContainText('Read dataset "parity": 60 examples (48 train, 12 test)');
   await page.getByLabel('Add an imported dataset').selectOption('parity');
   await page.getByTestId('add-dataset').click();

@@ -6,6 +6,7 @@ import { makeTaskData } from '../../engine/tasks/makeTaskData';
 import { getTask, listTasks } from '../../engine/tasks/registry';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { useImportedStore } from '../importedStore';
+import { DatasetCardView } from './DatasetCardView';
 import { NumberField, rangeCheck } from './NumberField';
 
 const MAX_TASKS = 50;
@@ -67,19 +68,25 @@ function AddDataset({ disabled }: { disabled: boolean }) {
     setTasks((ts) => [...ts, { task: { dataset: id }, steps: 80, trainSize: Math.min(1000, d.train.length), testSize: Math.min(50, d.test.length) }]);
   };
   return (
-    <div className="field inline">
-      <label htmlFor="add-dataset">Add an imported dataset</label>
-      <select id="add-dataset" value={id} onChange={(e) => setPicked(e.target.value)}>
-        {ids.map((d) => (
-          <option key={d} value={d}>
-            {d} ({datasets[d].train.length} train, {datasets[d].test.length} test)
-          </option>
-        ))}
-      </select>
-      <button type="button" disabled={disabled} onClick={add} data-testid="add-dataset">
-        Add
-      </button>
-    </div>
+    <>
+      <div className="field inline">
+        <label htmlFor="add-dataset">Add an imported dataset</label>
+        <select id="add-dataset" value={id} onChange={(e) => setPicked(e.target.value)}>
+          {ids.map((d) => (
+            <option key={d} value={d}>
+              {d} ({datasets[d].train.length} train, {datasets[d].test.length} test)
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={disabled} onClick={add} data-testid="add-dataset">
+          Add
+        </button>
+      </div>
+      <details className="dataset-card-box">
+        <summary>Dataset card of “{id}”</summary>
+        <DatasetCardView data={datasets[id]} />
+      </details>
+    </>
   );
 }
 

@@ -6,11 +6,13 @@ import { useExperimentStore } from '../../experimentStore';
 import { startLinkSync, urlWith } from '../../persist/linkSync';
 import { trainer } from '../../trainerClient';
 import { ExportMenu, saveResultsFile } from './ExportMenu';
+import { usePendingImports } from './pendingImports';
 import { notify, useShareStore } from './shareStore';
 import './share.css';
 
 // The readers of checkpoints and datasets load only when the Import menu is opened.
 const ImportPanel = lazy(() => import('./ImportPanel'));
+const ImportPreview = lazy(() => import('./ImportPreview'));
 
 async function copy(link: string, what: string): Promise<void> {
   useShareStore.setState({ lastLink: link });
@@ -36,6 +38,7 @@ export function ShareBar() {
   const hasResults = useExperimentStore((s) => s.results !== null);
   const notices = useShareStore((s) => s.notices);
   const lastLink = useShareStore((s) => s.lastLink);
+  const pendingImport = usePendingImports((s) => s.queue.length > 0);
 
   return (
     <div className="share-bar" data-testid="share-bar">
@@ -57,6 +60,11 @@ export function ShareBar() {
         </details>
       </div>
       {lastLink && <input className="share-link" readOnly value={lastLink} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} data-testid="share-link" />}
+      {pendingImport && (
+        <Suspense fallback={<p className="hint">Loading…</p>}>
+          <ImportPreview />
+        </Suspense>
+      )}
       {notices.length > 0 && (
         <ul className="share-notices" data-testid="share-notices" aria-live="polite">
           {notices.map((n, i) => (

@@ -1,5 +1,7 @@
 // What the Import panel does with files and URLs: recognise the kind of a picked file, read it with the engine's
-// importers (every problem comes back as a message), and put the result where the page uses it.
+// importers (every problem comes back as a message), and put the result where the page uses it. Datasets go through
+// the import preview first (importPreview.ts): only its Import button adds them.
+import { fetchHubSplit } from '../../../engine/data/hub';
 import type { DatasetData } from '../../../engine/experiment/taskData';
 import { fetchBytes, FetchError } from '../../../engine/io/fetchBytes';
 import { loadHfModelFromUrl, type HfModel } from '../../../engine/io/loadHfModel';
@@ -8,6 +10,8 @@ import { readCheckpointFiles, textImporters, type TextImportKind } from '../../.
 import { RESULTS_FORMAT } from '../../../engine/experiment/results';
 import { useExperimentStore } from '../../experimentStore';
 import { addCheckpoint, addDataset, datasetFromImport } from '../../importedStore';
+import { isParquet, queueParquet, readPending } from './importPreview';
+import { dropFirst, queueImport, type PendingImport } from './pendingImports';
 import { notify } from './shareStore';
 import { showResults } from './showResults';
 
@@ -30,9 +34,9 @@ function sniff(text: string): TextImportKind {
   return 'dataset';
 }
 
-const datasetId = (fileName: string) => fileName.replace(/\.(json|jsonl|ndjson|csv|tsv)$/i, '');
+const datasetId = (fileName: string) => fileName.replace(/\.(json|jsonl|ndjson|csv|tsv|parquet)$/i, '');
 
-function applyText(kind: TextImportKind, text: string, fileName: string): void {
+function applyText(kind: TextImportKind, text: string, fileName: string, source = fileName): void {
   const store = useExperimentStore.getState();
   if (kind === 'results') {
     const r = textImporters.results.read(text);
@@ -47,18 +51,36 @@ function applyText(kind: TextImportKind, text: string, fileName: string): void {
     store.setSpec(r.value);
     return notify('info', `Opened the experiment in ${fileName}.`);
   }
-  const r = textImporters.dataset.read(text, fileName);
+  queueImport({ kind: 'text', id: datasetId(fileName), source, fileName, text });
+}
+
+function startParquet(id: string, source: string, fileName: string, parts: Uint8Array[]): void {
+  const r = queueParquet(id, source, fileName, parts);
+  if (!r.ok) notify('error', r.errors.join('; '));
+}
+
+/** Adds the first pending dataset as read with its choices (bad records skipped and counted); drops it from the queue. */
+export async function confirmImport(p: PendingImport): Promise<void> {
+  const r = await readPending(p, 'skip');
   if (!r.ok) return notify('error', r.errors.join('; '));
-  const id = datasetId(fileName);
+  const { id, source } = p.source;
   let data: DatasetData;
   try {
-    data = datasetFromImport(r.value);
+    data = datasetFromImport(r.value, source);
   } catch (e) {
-    return notify('error', `${fileName} cannot be split into train and test: ${e instanceof Error ? e.message : String(e)}`);
+    return notify('error', `${p.source.fileName} cannot be split into train and test: ${e instanceof Error ? e.message : String(e)}`);
   }
+  dropFirst();
   addDataset(id, data);
   const warn = r.warnings.length ? ` Note: ${r.warnings.join('; ')}.` : '';
   notify('info', `Read dataset "${id}": ${r.value.examples.length} examples (${data.train.length} train, ${data.test.length} test). Add it to the task queue under "Add an imported dataset".${warn}`);
+}
+
+/** Refuses the first pending dataset because of its bad records: the message says which; nothing is added. */
+export async function refuseImport(p: PendingImport): Promise<void> {
+  const r = await readPending(p, 'refuse');
+  dropFirst();
+  notify('error', r.ok ? `${p.source.fileName} was not imported.` : r.errors.join('; '));
 }
 
 function keepCheckpoint(id: string, m: HfModel): void {
@@ -94,16 +116,28 @@ export async function importPicked(files: File[]): Promise<void> {
       notify('error', `${f.name} is ${mib(f.size)}, more than the ${mib(MAX_DATASET_BYTES)} this page reads.`);
       continue;
     }
-    const text = await f.text();
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    if (/\.parquet$/i.test(f.name) || isParquet(bytes)) {
+      startParquet(datasetId(f.name), f.name, f.name, [bytes]);
+      continue;
+    }
+    const text = new TextDecoder().decode(bytes);
     applyText(sniff(text), text, f.name);
   }
 }
 
-export type UrlKind = 'checkpoint' | 'dataset';
+export type UrlKind = 'checkpoint' | 'dataset' | 'hub';
+
+/** Where a Hub dataset's parquet files are listed (the tests point it at 127.0.0.1). */
+export interface HubTarget {
+  split: string;
+  server: string;
+}
 export type Progress = (loaded: number, total: number | undefined) => void;
 
 /** Loads a checkpoint folder or a dataset file by URL, with progress and cancel; every failure is a message. */
-export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal, onProgress: Progress): Promise<void> {
+export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal, onProgress: Progress, hub?: HubTarget): Promise<void> {
+  if (kind === 'hub') return importHub(url, hub ?? { split: 'train', server: '' }, signal, onProgress);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -120,13 +154,28 @@ export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal,
       signal,
       onProgress,
       maxBytes: MAX_DATASET_BYTES,
-      accept: ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream'],
+      accept: ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream', 'application/vnd.apache.parquet', 'application/x-parquet'],
     });
     const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'dataset.json');
-    applyText('dataset', new TextDecoder().decode(bytes), name);
+    if (/\.parquet$/i.test(name) || isParquet(bytes)) startParquet(datasetId(name), parsed.href, name, [bytes]);
+    else applyText('dataset', new TextDecoder().decode(bytes), name, parsed.href);
   } catch (e) {
-    if (e instanceof FetchError && e.kind === 'aborted') return notify('info', 'Download cancelled.');
-    const hint = e instanceof FetchError && e.kind === 'network' ? ' (is the address right, and does the server allow this page to read it? Hugging Face "resolve/main/" URLs do.)' : '';
-    notify('error', `${e instanceof Error ? e.message : String(e)}${hint}`);
+    failed(e);
   }
+}
+
+async function importHub(name: string, target: HubTarget, signal: AbortSignal, onProgress: Progress): Promise<void> {
+  const split = target.split.trim() || 'train';
+  try {
+    const { parts } = await fetchHubSplit(name, split, { base: target.server.trim() || undefined, signal, onProgress, maxBytes: MAX_DATASET_BYTES });
+    startParquet(`${name.split('/').pop()}-${split}`, `Hugging Face Hub: ${name}, split ${split}`, `${name} (${split})`, parts);
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function failed(e: unknown): void {
+  if (e instanceof FetchError && e.kind === 'aborted') return notify('info', 'Download cancelled.');
+  const hint = e instanceof FetchError && e.kind === 'network' ? ' (is the address right, and does the server allow this page to read it? Hugging Face "resolve/main/" URLs do.)' : '';
+  notify('error', `${e instanceof Error ? e.message : String(e)}${hint}`);
 }

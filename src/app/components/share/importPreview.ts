@@ -1,0 +1,41 @@
+// Reading the pending imports of pendingImports.ts with the engine's readers; every problem comes back as a message.
+import { importDataset, importParquet, type ImportResult } from '../../../engine/data/importDataset';
+import { inspectParquet, parseLabelMap } from '../../../engine/data/parquet';
+import type { BadRecordPolicy } from '../../../engine/data/records';
+import type { ReadOutcome } from '../../../engine/export/resultsFile';
+import { guarded } from '../../../engine/share/importers';
+import { queueImport, type PendingImport } from './pendingImports';
+
+/** Reads a pending source with the current choices under a policy; every problem is a message. */
+export async function readPending(p: PendingImport, onBadRecord: BadRecordPolicy): Promise<ReadOutcome<ImportResult>> {
+  const what = `dataset ${p.source.fileName}`;
+  if (p.source.kind === 'text') {
+    const { text, fileName } = p.source;
+    return guarded(what, () => {
+      const r = importDataset(text, { fileName, onBadRecord, fewShot: p.choices.fewShot });
+      return { ok: true, value: r, warnings: r.warnings };
+    });
+  }
+  const { parts, fileName } = p.source;
+  const labelMap = guarded(what, () => ({ ok: true, value: parseLabelMap(p.choices.labelMap), warnings: [] }));
+  if (!labelMap.ok) return labelMap;
+  try {
+    const r = await importParquet(parts, { inputColumn: p.choices.inputColumn, outputColumn: p.choices.outputColumn, labelMap: labelMap.value }, { fileName, onBadRecord });
+    return { ok: true, value: r, warnings: r.warnings };
+  } catch (e) {
+    return guarded(what, () => {
+      throw e;
+    });
+  }
+}
+
+/** Starts the preview of parquet bytes; a file that is not parquet, or has no usable column, is a message instead. */
+export function queueParquet(id: string, source: string, fileName: string, parts: Uint8Array[]): ReadOutcome<null> {
+  return guarded(`dataset ${fileName}`, () => {
+    queueImport({ kind: 'parquet', id, source, fileName, parts, info: inspectParquet(parts, fileName) });
+    return { ok: true, value: null, warnings: [] };
+  });
+}
+
+/** Parquet files start (and end) with the magic bytes "PAR1". */
+export const isParquet = (bytes: Uint8Array) => bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
