@@ -81,7 +81,7 @@ test('a parquet file served locally: column choice, label map, three examples pr
   await expect(page.getByTestId('import-preview-card').getByTestId('card-labels')).toHaveText('2 distinct: positive 75.0%, negative 25.0%');
   await snap(page, info, 'import-preview-parquet-1280');
   await page.setViewportSize({ width: 390, height: 900 });
-  await snap(page, info, 'import-preview-parquet-390', { fullPage: true });
+  await snap(page, info, 'import-preview-parquet-390');
   await page.setViewportSize({ width: 1280, height: 900 });
   // A class id missing from the map is a bad record, named.
   await page.getByTestId('import-label-map').fill('1: positive');
@@ -133,7 +133,7 @@ test('a SuperNI task with 6 empty outputs: previewed with its bad records, refus
   await expect(page.getByTestId('import-preview-examples').locator('li').first()).toContainText('(or “tl;dr 0”)');
   await page.getByTestId('import-few-shot').fill('1');
   await expect(page.getByTestId('import-preview-examples').locator('li').first()).toContainText('Positive Example 1 -');
-  await snap(page, info, 'import-preview-superni', { fullPage: true });
+  await snap(page, info, 'import-preview-superni');
   await page.getByTestId('import-refuse').click();
   await expect(page.getByTestId('share-notices')).toContainText('6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;');
   await expect(page.getByTestId('import-preview')).toHaveCount(0);
