@@ -222,3 +222,28 @@ describe('every format through one options type', () => {
     expect(await failure(() => importDataset('PAR1', opts))).toBe('a parquet file is read from its bytes (importParquet), not as text');
   });
 });
+
+describe('damaged parquet files', () => {
+  it('come back as a dataset or as a DatasetImportError, never another exception', async () => {
+    const { text, label } = sentiment(50);
+    const good = parquetFile([{ name: 'text', data: text, type: 'STRING' }, { name: 'label', data: label, type: 'INT32' }], { label: ['a', 'b'] });
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const outcomes = { read: 0, refused: 0 };
+    for (let i = 0; i < 150; i++) {
+      const bytes = good.slice();
+      if (i % 3 === 0) bytes.fill(rand(256), rand(bytes.length), rand(bytes.length));
+      else for (let k = 0; k < 1 + rand(8); k++) bytes[rand(bytes.length)] = rand(256);
+      const part = i % 5 === 0 ? bytes.slice(0, rand(bytes.length)) : bytes;
+      try {
+        await importParquet([part], { inputColumn: 'text', outputColumn: 'label' });
+        outcomes.read++;
+      } catch (e) {
+        if (!(e instanceof DatasetImportError)) throw new Error(`case ${i}: ${String(e)}`);
+        outcomes.refused++;
+      }
+    }
+    expect(outcomes.read + outcomes.refused).toBe(150);
+    expect(outcomes.refused).toBeGreaterThan(0);
+  });
+});
