@@ -36,7 +36,8 @@ function useRead(p: PendingImport | undefined): Read | null {
   return read;
 }
 
-const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n)}…` : s);
+// Head and tail of a long text: a SuperNI prompt starts with the definition, and the instance is at its end.
+const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n / 2)} … ${s.slice(-n / 2)}` : s);
 
 export default function ImportPreview() {
   const queue = usePendingImports((s) => s.queue);
@@ -87,7 +88,7 @@ export default function ImportPreview() {
         </div>
       )}
       {read?.ok && read.result.format === 'superni' && (
-        <label className="import-row">
+        <label className="import-few-shot">
           Few-shot demonstrations (SuperNI positive examples before each input, 0–{MAX_FEW_SHOT})
           <input
             type="number"
