@@ -69,6 +69,8 @@ test('an imported JSON dataset joins the queue, trains, and gets its row in the 
   const [saved] = await savedRuns(page);
   expect(Object.keys(saved.inputs?.datasets ?? {})).toEqual(['parity']);
   expect(saved.inputs?.datasets.parity.train).toHaveLength(48);
+  // The results document says where the dataset came from and that nothing was skipped.
+  expect(saved.results?.datasets).toEqual({ parity: { source: 'parity.json', records: 60, skipped: 0 } });
   await snap(page, info, 'imported-dataset-run', { fullPage: true });
 });
 
