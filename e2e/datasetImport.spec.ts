@@ -144,3 +144,20 @@ test('a SuperNI task with 6 empty outputs: previewed with its bad records, refus
   await page.getByText('Dataset card of “task511”').click();
   await expect(page.getByTestId('dataset-card').getByTestId('card-records')).toHaveText('994 used of 1000, 6 skipped (6 with an empty field)');
 });
+
+test('a CSV with its own column names: fields guessed and chosen in the preview', async ({ page }) => {
+  await page.goto('/');
+  const csv = ['id,headline,topic,note', ...Array.from({ length: 30 }, (_, i) => `${i},"story ${i}, told",${i % 2 ? 'Sports' : 'World'},x`), '31,"",World,x'].join('\n');
+  await page.getByTestId('import-menu').click();
+  await page.getByTestId('import-files').setInputFiles({ name: 'news.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByTestId('import-input-column')).toHaveValue('headline');
+  await expect(page.getByTestId('import-output-column')).toHaveValue('topic');
+  await expect(page.getByTestId('import-preview-examples').locator('li').first()).toHaveText('story 0, told → World');
+  await expect(page.getByTestId('import-preview-summary')).toHaveText('31 records: 30 usable, 1 cannot be used (1 with an empty field) and will be skipped.');
+  await expect(page.getByTestId('import-bad-records')).toHaveText('line 32: "headline" is empty');
+  await page.getByTestId('import-output-column').selectOption('note');
+  await expect(page.getByTestId('import-preview-examples').locator('li').first()).toHaveText('story 0, told → x');
+  await page.getByTestId('import-output-column').selectOption('topic');
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('share-notices')).toContainText('Read dataset "news": 30 examples (24 train, 6 test)');
+});

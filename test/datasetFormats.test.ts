@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guessColumns, textFields } from '../src/engine/data/columns';
 import { fetchHubSplit } from '../src/engine/data/hub';
 import { DatasetImportError, importDataset, importParquet, type ImportOptions } from '../src/engine/data/importDataset';
 import { inspectParquet, parseLabelMap } from '../src/engine/data/parquet';
@@ -245,5 +246,24 @@ describe('damaged parquet files', () => {
     }
     expect(outcomes.read + outcomes.refused).toBe(150);
     expect(outcomes.refused).toBeGreaterThan(0);
+  });
+});
+
+describe('field choice for text datasets', () => {
+  it('lists the fields of a CSV header or JSON records, and guesses input and output past bookkeeping columns', () => {
+    expect(textFields('\uFEFFid,headline,topic\n1,a,b\n', 'csv')).toEqual(['id', 'headline', 'topic']);
+    expect(textFields('q\ta\nx\ty\n', 'csv', '\t')).toEqual(['q', 'a']);
+    expect(textFields('[{"id":1,"question":"a","answer":"b"},{"extra":2}]', 'json')).toEqual(['id', 'question', 'answer', 'extra']);
+    expect(textFields('{"a":1}\n{"b":2}\n', 'jsonl')).toEqual(['a', 'b']);
+    expect(textFields('[1', 'json')).toEqual([]);
+    expect(guessColumns(['id', 'headline', 'topic'], ['id', 'headline', 'topic'])).toEqual({ input: 'headline', output: 'topic' });
+    expect(guessColumns(['id', 'question', 'answer'], ['id', 'question', 'answer'])).toEqual({ input: 'question', output: 'answer' });
+    expect(guessColumns(['Text'], ['Text', 'Label'])).toEqual({ input: 'Text', output: 'Label' });
+    expect(guessColumns(['only'], ['only'])).toBeUndefined();
+  });
+
+  it('reads the chosen fields', () => {
+    const r = importDataset('id,headline,topic\n1,"a, b",World\n', { fileName: 'n.csv', inputField: 'headline', outputField: 'topic' });
+    expect(r.examples).toEqual([{ id: '1', input: 'a, b', output: 'World' }]);
   });
 });

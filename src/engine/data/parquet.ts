@@ -2,6 +2,7 @@
 // that runs in the browser, the worker and Node. This file lists the columns a user can choose from, reads the chosen
 // ones, applies an optional label map (class ids → words) and hands records to the collector.
 import { parquetMetadata, parquetReadObjects, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
+import { guessColumns } from './columns';
 import type { RecordCollector } from './records';
 import { RecordProblem } from './records';
 import { DatasetImportError } from './types';
@@ -32,8 +33,6 @@ export interface ParquetColumns {
   labelMap?: Record<string, string>;
 }
 
-const INPUT_NAMES = ['input', 'inputs', 'text', 'sentence', 'question', 'content', 'document', 'prompt', 'source'];
-const OUTPUT_NAMES = ['output', 'outputs', 'label', 'target', 'targets', 'answer', 'answers', 'summary', 'completion', 'label_text'];
 
 function metadataOf(part: Uint8Array, name: string): FileMetaData {
   const buf = part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer;
@@ -92,11 +91,8 @@ export function inspectParquet(parts: readonly Uint8Array[], name: string): Parq
     const list = columns.map((c) => `${c.name} (${c.type})`).join(', ') || 'none';
     throw new DatasetImportError('', `${name} has no usable columns: a dataset needs a text column for the input and another text, class-id or list-of-texts column for the output; its columns are ${list}`);
   }
-  const pick = (names: string[], from: ParquetColumn[], not?: string) =>
-    names.map((n) => from.find((c) => c.name.toLowerCase() === n && c.name !== not)).find(Boolean)?.name;
-  const input = pick(INPUT_NAMES, texts) ?? texts[0].name;
-  const output = pick(OUTPUT_NAMES, outputs, input) ?? outputs.find((c) => c.name !== input)!.name;
-  return { columns, rows: metas.reduce((n, m) => n + Number(m.num_rows), 0), guess: { input, output } };
+  const guess = guessColumns(texts.map((c) => c.name), outputs.map((c) => c.name))!;
+  return { columns, rows: metas.reduce((n, m) => n + Number(m.num_rows), 0), guess };
 }
 
 /** Parses "negative, positive" (ids 0, 1, …), "0: negative, 1: positive" or a JSON list / object into id → word. */

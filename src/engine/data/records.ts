@@ -169,8 +169,7 @@ export class RecordCollector {
   }
 
   /** The output, or a list of acceptable outputs (SuperNI): the first trains, every one counts as correct. */
-  outputs(record: Record<string, unknown>): Pick<ImportedExample, 'output' | 'accepted'> {
-    const field = this.s.outputField;
+  outputs(record: Record<string, unknown>, field = this.s.outputField): Pick<ImportedExample, 'output' | 'accepted'> {
     const v = record[field];
     if (!Array.isArray(v)) return { output: this.text(record, field) };
     if (!v.length) throw new RecordProblem('empty', `"${field}" is an empty list`);

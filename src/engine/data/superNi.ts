@@ -46,7 +46,7 @@ export function readSuperNiTask(data: Record<string, unknown>, opts: SuperNiOpti
   const shots = demonstrations(data, opts.fewShot, warnings);
   const build = (record: Record<string, unknown>): ImportedExample => {
     const input = acc.text(record, 'input');
-    const ex: ImportedExample = { input: superNiPrompt(definition, shots, input), ...acc.outputs(record) };
+    const ex: ImportedExample = { input: superNiPrompt(definition, shots, input), ...acc.outputs(record, 'output') };
     if (ex.input.length > acc.maxFieldLength) throw new RecordProblem('too-long', `the prompt has ${ex.input.length} characters, more than the limit of ${acc.maxFieldLength} (maxFieldLength)`);
     return ex;
   };

@@ -39,6 +39,29 @@ function useRead(p: PendingImport | undefined): Read | null {
 // Head and tail of a long text: a SuperNI prompt starts with the definition, and the instance is at its end.
 const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n / 2)} … ${s.slice(-n / 2)}` : s);
 
+/** Input and output among a text dataset's fields (a CSV's header, JSON records' keys). */
+function FieldChoice({ fields, choices }: { fields: string[]; choices: PendingImport['choices'] }) {
+  const select = (role: 'inputColumn' | 'outputColumn', label: string, testId: string) => (
+    <label>
+      {label}
+      <select value={choices[role]} onChange={(e) => setChoices({ [role]: e.currentTarget.value })} data-testid={testId}>
+        {!fields.includes(choices[role]) && <option value={choices[role]}>{choices[role]} (not in the file)</option>}
+        {fields.map((f) => (
+          <option key={f} value={f}>
+            {f}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <div className="import-row import-columns">
+      {select('inputColumn', 'Input field', 'import-input-column')}
+      {select('outputColumn', 'Output field', 'import-output-column')}
+    </div>
+  );
+}
+
 export default function ImportPreview() {
   const queue = usePendingImports((s) => s.queue);
   const p = queue[0];
@@ -87,6 +110,7 @@ export default function ImportPreview() {
           </label>
         </div>
       )}
+      {source.kind === 'text' && source.fields.length >= 2 && !(read?.ok && read.result.format === 'superni') && <FieldChoice fields={source.fields} choices={choices} />}
       {read?.ok && read.result.format === 'superni' && (
         <label className="import-few-shot">
           Few-shot demonstrations (SuperNI positive examples before each input, 0–{MAX_FEW_SHOT})

@@ -10,8 +10,8 @@ import { readCheckpointFiles, textImporters, type TextImportKind } from '../../.
 import { RESULTS_FORMAT } from '../../../engine/experiment/results';
 import { useExperimentStore } from '../../experimentStore';
 import { addCheckpoint, addDataset, datasetFromImport } from '../../importedStore';
-import { isParquet, queueParquet, readPending } from './importPreview';
-import { dropFirst, queueImport, type PendingImport } from './pendingImports';
+import { isParquet, queueParquet, queueText, readPending } from './importPreview';
+import { dropFirst, type PendingImport } from './pendingImports';
 import { notify } from './shareStore';
 import { showResults } from './showResults';
 
@@ -51,7 +51,7 @@ function applyText(kind: TextImportKind, text: string, fileName: string, source 
     store.setSpec(r.value);
     return notify('info', `Opened the experiment in ${fileName}.`);
   }
-  queueImport({ kind: 'text', id: datasetId(fileName), source, fileName, text });
+  queueText(datasetId(fileName), source, fileName, text);
 }
 
 function startParquet(id: string, source: string, fileName: string, parts: Uint8Array[]): void {

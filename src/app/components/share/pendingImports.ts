@@ -5,7 +5,8 @@ import { create } from 'zustand';
 import type { ParquetInfo } from '../../../engine/data/parquet';
 
 export type PendingSource =
-  | { kind: 'text'; id: string; source: string; fileName: string; text: string }
+  /** `fields`: the records' field names (a CSV's header), offered as the input and output choice; [] for none. */
+  | { kind: 'text'; id: string; source: string; fileName: string; text: string; fields: string[] }
   | { kind: 'parquet'; id: string; source: string; fileName: string; parts: Uint8Array[]; info: ParquetInfo };
 
 export interface PendingChoices {
@@ -23,9 +24,8 @@ export interface PendingImport {
 
 export const usePendingImports = create<{ queue: PendingImport[] }>()(() => ({ queue: [] }));
 
-/** Queues a source for the preview; a parquet source must have been inspected (its columns known). */
-export function queueImport(source: PendingSource): void {
-  const guess = source.kind === 'parquet' ? source.info.guess : { input: 'input', output: 'output' };
+/** Queues a source for the preview with the guessed input and output columns. */
+export function queueImport(source: PendingSource, guess: { input: string; output: string }): void {
   const pending: PendingImport = { source, choices: { inputColumn: guess.input, outputColumn: guess.output, labelMap: '', fewShot: 0 } };
   usePendingImports.setState((s) => ({ queue: [...s.queue, pending] }));
 }
