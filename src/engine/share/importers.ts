@@ -63,6 +63,6 @@ export interface TextImporter<T> {
 export const textImporters = {
   results: { label: 'Results document (JSON)', accept: '.json,application/json', read: (t) => guarded('the results file', () => readResultsFile(t)) } satisfies TextImporter<ResultsDocument>,
   spec: { label: 'Experiment (JSON)', accept: '.json,application/json', read: readSpecFile } satisfies TextImporter<ExperimentSpec>,
-  dataset: { label: 'Dataset (JSON, JSONL, CSV)', accept: '.json,.jsonl,.ndjson,.csv,.tsv', read: readDatasetFile } satisfies TextImporter<ImportResult>,
+  dataset: { label: 'Dataset (JSON, SuperNI task, JSONL, CSV, TSV)', accept: '.json,.jsonl,.ndjson,.csv,.tsv', read: readDatasetFile } satisfies TextImporter<ImportResult>,
 };
 export type TextImportKind = keyof typeof textImporters;
