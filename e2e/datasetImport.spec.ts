@@ -106,7 +106,7 @@ test('a Hub dataset by name and split; a name that does not exist and a truncate
     `Hub dataset "nobody/nothing" was not found or is not public: HTTP 404 from ${base}/parquet?dataset=nobody%2Fnothing (the server says: The dataset does not exist, or is not accessible without authentication.)`,
   );
   await load(page, 'hub', 'someone/reviews', 'train');
-  await expect(page.getByTestId('import-preview')).toContainText('Hugging Face Hub: someone/reviews, split train');
+  await expect(page.getByTestId('import-preview')).toContainText('Hugging Face Hub: someone/reviews, config default, split train');
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('share-notices')).toContainText('Read dataset "reviews-train": 40 examples');
   await load(page, 'dataset', `${base}/cut.parquet`);

@@ -204,6 +204,7 @@ describe('Hub datasets by name and split, from a datasets server on 127.0.0.1', 
     );
     expect(await failure(() => fetchHubSplit('someone/reviews', 'validation', { base }))).toBe('Hub dataset "someone/reviews" (config default) has no split "validation"; its splits are train, test');
     expect(await failure(() => fetchHubSplit('someone/reviews', 'train', { base, maxBytes: 100 }))).toMatch(/^Hub dataset "someone\/reviews" split train is 0\.0 MiB in 2 parquet files, more than the 0\.0 MiB this page reads$/);
+    expect(await failure(() => fetchHubSplit('someone/reviews', 'train', { base, config: 'other' }))).toBe('Hub dataset "someone/reviews" has no config "other"; its configs are default');
     expect(await failure(() => fetchHubSplit('not a name!', 'train', { base }))).toBe('"not a name!" is not a Hub dataset name (like "stanfordnlp/sst2" or "ag_news")');
     expect(await failure(() => fetchHubSplit('someone/reviews', 'test', { base }))).toBe(`could not download ${base}/files/missing.parquet: HTTP 404 Not Found`);
   });

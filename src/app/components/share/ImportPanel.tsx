@@ -11,6 +11,7 @@ export default function ImportPanel() {
   const [kind, setKind] = useState<UrlKind>('checkpoint');
   const [url, setUrl] = useState('');
   const [split, setSplit] = useState('train');
+  const [config, setConfig] = useState('');
   const [server, setServer] = useState(HUB_DATASETS_SERVER);
   const [progress, setProgress] = useState<{ loaded: number; total?: number } | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -21,7 +22,7 @@ export default function ImportPanel() {
     abort.current = ctl;
     setProgress({ loaded: 0 });
     try {
-      await importUrl(kind, url.trim(), ctl.signal, (loaded, total) => setProgress({ loaded, total }), { split, server });
+      await importUrl(kind, url.trim(), ctl.signal, (loaded, total) => setProgress({ loaded, total }), { split, config, server });
     } finally {
       abort.current = null;
       setProgress(null);
@@ -75,6 +76,10 @@ export default function ImportPanel() {
           <label>
             Split
             <input value={split} onChange={(e) => setSplit(e.currentTarget.value)} data-testid="hub-split" />
+          </label>
+          <label>
+            Config
+            <input value={config} onChange={(e) => setConfig(e.currentTarget.value)} placeholder="default" data-testid="hub-config" />
           </label>
           <label style={{ flex: 1 }}>
             Datasets server

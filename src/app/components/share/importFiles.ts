@@ -131,13 +131,15 @@ export type UrlKind = 'checkpoint' | 'dataset' | 'hub';
 /** Where a Hub dataset's parquet files are listed (the tests point it at 127.0.0.1). */
 export interface HubTarget {
   split: string;
+  /** The dataset's config (subset); empty: "default" or the first listed. */
+  config: string;
   server: string;
 }
 export type Progress = (loaded: number, total: number | undefined) => void;
 
 /** Loads a checkpoint folder or a dataset file by URL, with progress and cancel; every failure is a message. */
 export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal, onProgress: Progress, hub?: HubTarget): Promise<void> {
-  if (kind === 'hub') return importHub(url, hub ?? { split: 'train', server: '' }, signal, onProgress);
+  if (kind === 'hub') return importHub(url, hub ?? { split: 'train', config: '', server: '' }, signal, onProgress);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -167,8 +169,9 @@ export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal,
 async function importHub(name: string, target: HubTarget, signal: AbortSignal, onProgress: Progress): Promise<void> {
   const split = target.split.trim() || 'train';
   try {
-    const { parts } = await fetchHubSplit(name, split, { base: target.server.trim() || undefined, signal, onProgress, maxBytes: MAX_DATASET_BYTES });
-    startParquet(`${name.split('/').pop()}-${split}`, `Hugging Face Hub: ${name}, split ${split}`, `${name} (${split})`, parts);
+    const config = target.config.trim() || undefined;
+    const { parts, files } = await fetchHubSplit(name, split, { base: target.server.trim() || undefined, config, signal, onProgress, maxBytes: MAX_DATASET_BYTES });
+    startParquet(`${name.split('/').pop()}-${split}`, `Hugging Face Hub: ${name}, config ${files[0].config}, split ${split}`, `${name} (${split})`, parts);
   } catch (e) {
     failed(e);
   }
