@@ -83,7 +83,7 @@ describe('hand-checked examples', () => {
 });
 
 // ---- an independent reference, written from the papers' equations on plain number arrays ----
-const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
 function refTrim(tau: number[], k: number): number[] {
   const byMag = [...tau].map(Math.abs).sort((a, b) => b - a);
   const kth = byMag[Math.max(1, Math.ceil((k / 100) * tau.length - 1e-9)) - 1];
