@@ -78,7 +78,7 @@ function FusionMap({ strategy }: { strategy: number }) {
   };
   return (
     <div>
-      <div className="field-row">
+      <div className="fusion-pickers">
         <div className="field inline">
           <label htmlFor="fusion-pick">Fusion</label>
           <select id="fusion-pick" value={index} onChange={(e) => setPick(Number(e.target.value))}>
