@@ -24,11 +24,16 @@ const maxDiff = (a: HostTensors, b: HostTensors) =>
 describe('what-if fusion', () => {
   it('reproduces the run\'s last fusion, and the soft rule reproduces kif-soft', async () => {
     const recorder = new FusionInputsRecorder();
+    const tight = new FusionInputsRecorder(1); // a memory budget no task model fits
     const finals = new Map<number, HostTensors>();
     const results = await runExperiment(spec, {
-      onEvent: recorder.onEvent,
+      onEvent: (e) => {
+        recorder.onEvent(e);
+        tight.onEvent(e);
+      },
       onModel: async (at, model) => {
         await recorder.onModel(at, model);
+        await tight.onModel(at, model);
         if (at.stage === 'final' && at.task === 1) finals.set(at.strategy, await model.exportWeights());
       },
     });
@@ -55,6 +60,12 @@ describe('what-if fusion', () => {
     const softWhatIf = await whatIfFusion(spec, run, { kind: 'soft', tau: fusionDefaults.soft.tau }, fusionDefaults.accumulateBeta);
     expect(softWhatIf.scores).toEqual(results.strategies[1].matrix.at(-1));
     expect(softWhatIf.caseCounts).toBeNull();
+
+    // Over the memory budget only KIF's latest fusion inputs are kept: KIF's rules still work, the merging rules do not.
+    expect(tight.strategies()).toEqual([0, 1]);
+    expect(tight.run(2)).toBeUndefined();
+    expect((await whatIfFusion(spec, tight.run(0)!, { kind: 'hard', gamma: 0.6, topPercent: 20 }, fusionDefaults.accumulateBeta)).scores).toEqual(hard.matrix.at(-1));
+    await expect(whatIfFusion(spec, tight.run(0)!, { kind: 'average' }, 0.7)).rejects.toThrow(/over the memory budget of what-if/);
 
     // Another γ moves the shared units' weight by exactly the change in γ.
     const g = await whatIfFusion(spec, run, { kind: 'hard', gamma: 0.1, topPercent: 20 }, fusionDefaults.accumulateBeta);

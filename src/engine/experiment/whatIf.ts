@@ -65,6 +65,8 @@ interface StrategyLog {
   /** LoRA strategies train adapters, not the model's weights: their task vectors are not recorded. */
   lora: boolean;
   models: HostTensors[];
+  /** Its task models would pass the recorder's memory budget: only KIF's latest fusion inputs are kept. */
+  overBudget: boolean;
   /** Weights at stage 'final' of the latest task. */
   final?: { task: number; weights: HostTensors };
   scores: Map<number, UnitScores>;
@@ -78,13 +80,18 @@ interface StrategyLog {
  */
 export class FusionInputsRecorder {
   private readonly logs = new Map<number, StrategyLog>();
+  /** Bytes of task models kept, against `maxBytes`. */
+  private bytes = 0;
+
+  /** Task models (one weight copy per strategy and task) are kept up to `maxBytes`: a large model in a page must not run out of memory. */
+  constructor(private readonly maxBytes = 1024 * 2 ** 20) {}
   /** θ₀, the same for every strategy (they all start from the run's initial weights). */
   private base: HostTensors | null = null;
   private tasks = 0;
 
   private log(strategy: number): StrategyLog {
     let l = this.logs.get(strategy);
-    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, lora: false, models: [], scores: new Map(), accumulated: new Map() }));
+    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, lora: false, models: [], overBudget: false, scores: new Map(), accumulated: new Map() }));
     return l;
   }
 
@@ -118,7 +125,20 @@ export class FusionInputsRecorder {
     if (l.lora) return;
     this.runs.delete(at.strategy);
     if (at.stage === 'start' && !this.base) this.base = await model.exportWeights();
-    else if (at.stage === 'trained') l.models[at.task] = await model.exportWeights();
+    else if (at.stage === 'trained') {
+      const weights = await model.exportWeights();
+      const size = [...weights.values()].reduce((a, t) => a + t.data.byteLength, 0);
+      if (!l.overBudget && this.bytes + size > this.maxBytes) {
+        l.overBudget = true;
+        this.bytes -= l.models.reduce((a, m) => a + [...m.values()].reduce((b, t) => b + t.data.byteLength, 0), 0);
+        l.models = [];
+      }
+      if (l.overBudget) l.models = l.tracksImportance ? Object.assign([], { [at.task]: weights }) : [];
+      else {
+        l.models[at.task] = weights;
+        this.bytes += size;
+      }
+    }
     // Task 0's final importance comes before its stage 'final', so only KIF strategies pay for this copy.
     else if (at.stage === 'final' && l.tracksImportance) l.final = { task: at.task, weights: await model.exportWeights() };
   };
@@ -132,7 +152,7 @@ export class FusionInputsRecorder {
   /** What strategy `strategy` left for what-if: every task model (two or more tasks), and KIF's last fusion inputs. */
   run(strategy: number): RecordedRun | undefined {
     const l = this.logs.get(strategy);
-    const complete = this.base && this.tasks >= 2 && l && l.models.length === this.tasks && l.models.every(Boolean);
+    const complete = this.base && this.tasks >= 2 && l && !l.overBudget && l.models.length === this.tasks && Array.from(l.models).every(Boolean);
     if (!complete && !l?.last) return undefined;
     let r = this.runs.get(strategy);
     if (!r) this.runs.set(strategy, (r = { strategy, base: this.base!, models: complete ? l!.models : [], kif: l!.last }));
@@ -154,6 +174,7 @@ export class FusionInputsRecorder {
     this.runs.clear();
     this.base = null;
     this.tasks = 0;
+    this.bytes = 0;
   }
 }
 
@@ -208,7 +229,7 @@ export async function mergeRecorded(
   rule: TaskVectorRule,
   options: Pick<WhatIfOptions, 'datasets'> = {},
 ): Promise<{ weights: HostTensors; fusion: FusionReport; warnings: string[] }> {
-  if (run.models.length < 2) throw new Error('this strategy did not record a model for every task: nothing to merge');
+  if (run.models.length < 2) throw new Error('no task models were kept for this strategy (fewer than two tasks, or over the memory budget of what-if): nothing to merge');
   const batches = Number(spec.strategies[run.strategy]?.knobs?.fisherBatches ?? FISHER_BATCHES);
   const fishers = rule.kind === 'fisher' ? await fishersOf(spec, run, batches, options.datasets) : undefined;
   const merged = mergeWithRule({ base: run.base, models: run.models, fishers, names: spec.tasks.map((_, t) => `the task-${t + 1} model`) }, rule);
