@@ -218,25 +218,21 @@ function fisherAverage(taus: readonly Float32Array[], fishers: readonly Float32A
   return { delta, contributions };
 }
 
-function mergeFlat(rule: TaskVectorRule, taus: readonly Float32Array[], fishers: readonly Float32Array[] | undefined): Merged {
-  switch (rule.kind) {
-    case 'average':
-      return linear(taus, 1 / taus.length);
-    case 'task-arithmetic':
-      return linear(taus, rule.lambda);
-    case 'ties':
-      return ties(taus, rule.topPercent, rule.lambda);
-    case 'dare': {
-      const dropped = taus.map((tau, t) => dareDrop(tau, rule.drop, rule.seed, t));
-      if (rule.inner === 'ties') return ties(dropped, rule.topPercent, rule.lambda);
-      return linear(dropped, rule.inner === 'average' ? 1 / taus.length : rule.lambda);
-    }
-    case 'magmax':
-      return magmax(taus, rule.lambda);
-    case 'fisher':
-      return fisherAverage(taus, fishers!, rule.floor);
-  }
-}
+type FlatMerge<R extends TaskVectorRule> = (taus: readonly Float32Array[], rule: R, fishers: readonly Float32Array[] | undefined) => Merged;
+
+/** Each rule's merge of the flat task vectors, by name. */
+const flatMerges: { [K in TaskVectorRule['kind']]: FlatMerge<Extract<TaskVectorRule, { kind: K }>> } = {
+  average: (taus) => linear(taus, 1 / taus.length),
+  'task-arithmetic': (taus, r) => linear(taus, r.lambda),
+  ties: (taus, r) => ties(taus, r.topPercent, r.lambda),
+  dare: (taus, r) => {
+    const dropped = taus.map((tau, t) => dareDrop(tau, r.drop, r.seed, t));
+    if (r.inner === 'ties') return ties(dropped, r.topPercent, r.lambda);
+    return linear(dropped, r.inner === 'average' ? 1 / taus.length : r.lambda);
+  },
+  magmax: (taus, r) => magmax(taus, r.lambda),
+  fisher: (taus, r, fishers) => fisherAverage(taus, fishers!, r.floor),
+};
 
 /** Merges the task vectors of `models` against `base` with `rule`. Throws MergeInputError on inputs that cannot merge. */
 export function mergeTaskVectors(inputs: MergeInputs, rule: TaskVectorRule): MergeOutput {
@@ -262,7 +258,7 @@ export function mergeTaskVectors(inputs: MergeInputs, rule: TaskVectorRule): Mer
       return v;
     });
   }
-  const { delta, contributions } = mergeFlat(rule, taus, fishers);
+  const { delta, contributions } = (flatMerges[rule.kind] as FlatMerge<TaskVectorRule>)(taus, rule, fishers);
   for (let i = 0; i < delta.length; i++) delta[i] += b[i];
   return { weights: unflatten(delta, layout), contributions, layout, warnings: baseWarnings(b, taus, names) };
 }
