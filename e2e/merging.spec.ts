@@ -1,19 +1,21 @@
-// The model-merging rules in the page: a short run of seqft and TIES, then the fusion map of TIES by each task's share,
-// and the what-if panel merging seqft's task models with every rule (KIF's disabled there), with a bad knob refused.
+// The model-merging rules in the page: a short run of seqft, TIES and kif-hard, then the fusion map of TIES by each
+// task's share, and the what-if panel: KIF's own fusion first, then every rule over TIES's and seqft's task models (KIF's rules
+// disabled there), with bad knobs refused.
 import { expect, test } from '@playwright/test';
 import { specFragment } from '../src/engine/share/shareLink';
 import { snap, twoTaskSpec } from './helpers/page';
 
 test('merging strategies run, their fusion map shows each task\'s share, and what-if merges with any rule', async ({ page }, info) => {
   test.setTimeout(600_000);
-  const spec = twoTaskSpec({ name: 'Merging test', seed: 3, steps: [20, 20], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'ties' }] });
+  const spec = twoTaskSpec({ name: 'Merging test', seed: 3, steps: [20, 20], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'ties' }, { name: 'kif-hard' }] });
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 480_000 });
 
-  // The fusion map of TIES (the one strategy that fused): coloured by the largest share, one legend entry per task.
+  // The fusion map of TIES (kif-hard's is shown first): coloured by the largest share, one legend entry per task.
   const map = page.getByTestId('fusion-map');
+  await page.getByTestId('fusion-strategy').selectOption({ label: 'ties' });
   await expect(map.getByTestId('heatmap-cell').first()).toBeVisible();
   await page.getByTestId('fusion-view').selectOption('dominant');
   await expect(page.getByTestId('fusion-legend')).toContainText('1: length');
@@ -27,8 +29,15 @@ test('merging strategies run, their fusion map shows each task\'s share, and wha
   }
   await snap(page.locator('section[aria-labelledby="imp-title"]'), info, 'merging-fusion-map');
 
-  // What-if on TIES with its own knobs gives its own last row.
+  // What-if opens on the KIF strategy's own fusion (hard rule, its γ), which gives the run's numbers.
   const whatIf = page.getByTestId('whatif');
+  await expect(page.getByTestId('whatif-rule')).toHaveValue('hard');
+  await expect(page.getByTestId('whatif-gamma')).toHaveValue('0.7');
+  await expect(page.getByTestId('whatif-status')).toHaveText('Up to date.', { timeout: 120_000 });
+  await expect(page.getByTestId('whatif-score-0')).toHaveText((await whatIf.locator('tbody tr').first().locator('td').first().textContent()) ?? '');
+  await expect(page.getByTestId('whatif-cases')).toBeVisible();
+
+  // What-if on TIES with its own knobs gives its own last row.
   await page.locator('#whatif-strategy').selectOption({ label: 'ties' });
   await expect(page.getByTestId('whatif-rule')).toHaveValue('ties');
   await expect(page.getByTestId('whatif-merge-hint')).toContainText('Exact: this strategy\'s own last merge');
