@@ -219,7 +219,7 @@ describe('merge', () => {
 
 describe('demos', () => {
   it('each builds a valid spec that can run, with the strategies it promises', () => {
-    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'long-sequence', 'lora']);
+    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'long-sequence', 'lora']);
     for (const d of listDemos()) {
       const spec = d.spec({ seed: 4 });
       expect(parseSpec(JSON.parse(JSON.stringify(spec)))).toEqual({ ok: true, spec });
@@ -232,10 +232,13 @@ describe('demos', () => {
     const fullModel = strategyNames().filter((n) => getStrategy(n).family !== 'lora');
     expect([baselines.tasks.length, baselines.strategies.map((s) => s.name)]).toEqual([5, fullModel]);
     expect(getDemo('lora').spec({}).strategies.map((s) => s.name)).toEqual(['seqft', 'seqlora', 'olora', 'kif-lora']);
+    const merging = getDemo('merging').spec({});
+    expect(merging.strategies.map((s) => s.name)).toEqual(['seqft', 'weight-avg', 'task-arithmetic', 'ties', 'dare', 'magmax', 'fisher-merge', 'kif-hard', 'kif-soft', 'mtl']);
+    expect({ ...merging, strategies: [], name: '' }).toEqual({ ...forgetting, strategies: [], name: '' }); // same tasks, base and training
     expect(getDemo('forgetting-scratch').spec({}).init).toBe('scratch');
     expect({ ...getDemo('forgetting-scratch').spec({}), init: 'pretrained', name: '' }).toEqual({ ...forgetting, name: '' });
     expect(getDemo('long-sequence').datasets).toEqual(['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews']);
-    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, long-sequence, lora');
+    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, long-sequence, lora');
   });
 
   it('the results table lists every strategy with its metrics', async () => {

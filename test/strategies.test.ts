@@ -235,7 +235,10 @@ describe('replay and mtl build their batches from the right tasks', () => {
 describe('registry and knobs', () => {
   const context = { granularity: 'tensor', tasks: 3 };
   it('lists every strategy, each with a description and defaults that pass its own checks on the units it needs', () => {
-    expect(strategyNames()).toEqual(['seqft', 'mtl', 'ewc', 'replay', 'lwf', 'weight-avg', 'kif-hard', 'kif-soft', 'kif-replay', 'seqlora', 'kif-lora', 'olora']);
+    expect(strategyNames()).toEqual([
+      'seqft', 'mtl', 'ewc', 'replay', 'lwf', 'weight-avg', 'task-arithmetic', 'ties', 'dare', 'magmax', 'fisher-merge',
+      'kif-hard', 'kif-soft', 'kif-replay', 'seqlora', 'kif-lora', 'olora',
+    ]);
     for (const name of strategyNames()) {
       const def = getStrategy(name);
       expect(def.description.length).toBeGreaterThan(100);
@@ -258,6 +261,12 @@ describe('registry and knobs', () => {
     expect(problems({ name: 'replay', knobs: { memory: 2.5 } })).toEqual(['strategies[1].knobs.memory: must be an integer from 1 to 100000 (got 2.5)']);
     expect(problems({ name: 'kif-soft', knobs: { tau: 0 } })).toEqual(['strategies[1].knobs.tau: must be a number above 0 and at most 100 (got 0)']);
     expect(problems({ name: 'lwf', knobs: { loss: true } })).toEqual(['strategies[1].knobs.loss: must be one of "kl", "ce" (got true)']);
+    expect(problems({ name: 'ties', knobs: { topPercent: 0 } })).toEqual(['strategies[1].knobs.topPercent: must be a number above 0 and at most 100 (got 0)']);
+    expect(problems({ name: 'dare', knobs: { drop: 1, inner: 'max' } })).toEqual([
+      'strategies[1].knobs.drop: must be a number from 0 and below 1 (got 1)',
+      'strategies[1].knobs.inner: must be one of "ties", "task-arithmetic", "average" (got "max")',
+    ]);
+    expect(problems({ name: 'magmax', knobs: { start: 'middle' } })).toEqual(['strategies[1].knobs.start: must be one of "base", "previous", "merged" (got "middle")']);
     expect(problems({ name: 'seqft', knobs: { lr: 1 } })).toEqual(['strategies[1].knobs.lr: unknown knob (this strategy has none)']);
     expect(problems({ name: 'kif-hard', knobs: {} }, 'lora-rank')[0]).toMatch(/^strategies\[1\]: needs units.granularity "tensor" or "head-neuron"/);
   });

@@ -24,16 +24,23 @@ const maxDiff = (a: HostTensors, b: HostTensors) =>
 describe('what-if fusion', () => {
   it('reproduces the run\'s last fusion, and the soft rule reproduces kif-soft', async () => {
     const recorder = new FusionInputsRecorder();
+    const tight = new FusionInputsRecorder(1); // a memory budget no task model fits
     const finals = new Map<number, HostTensors>();
     const results = await runExperiment(spec, {
-      onEvent: recorder.onEvent,
+      onEvent: (e) => {
+        recorder.onEvent(e);
+        tight.onEvent(e);
+      },
       onModel: async (at, model) => {
         await recorder.onModel(at, model);
+        await tight.onModel(at, model);
         if (at.stage === 'final' && at.task === 1) finals.set(at.strategy, await model.exportWeights());
       },
     });
-    expect(recorder.strategies()).toEqual([0, 1]); // seqft does not fuse
-    const inputs = recorder.latest(0)!;
+    expect(recorder.kifStrategies()).toEqual([0, 1]); // seqft does not fuse with KIF's rules
+    expect(recorder.strategies()).toEqual([0, 1, 2]); // but every strategy's task models merge
+    const run = recorder.run(0)!;
+    const inputs = run.kif!;
     expect(inputs.task).toBe(1);
     const hard = results.strategies[0];
 
@@ -41,7 +48,7 @@ describe('what-if fusion', () => {
     const same = fuseInputs(spec, inputs, { kind: 'hard', gamma: 0.6, topPercent: 20 }, fusionDefaults.accumulateBeta);
     expect(maxDiff(same.weights, finals.get(0)!)).toBeLessThanOrEqual(1e-6);
     expect(Object.fromEntries(same.plan.cases)).toEqual(hard.fusions[0].cases);
-    const again = await whatIfFusion(spec, inputs, { kind: 'hard', gamma: 0.6, topPercent: 20 }, fusionDefaults.accumulateBeta);
+    const again = await whatIfFusion(spec, run, { kind: 'hard', gamma: 0.6, topPercent: 20 }, fusionDefaults.accumulateBeta);
     expect(again.scores).toEqual(hard.matrix.at(-1));
     expect(again.fusion.thresholds).toEqual(hard.fusions[0].thresholds);
     const counts = again.caseCounts!;
@@ -50,12 +57,18 @@ describe('what-if fusion', () => {
     // The soft rule on kif-hard's inputs is what kif-soft computed on its own run.
     const soft = fuseInputs(spec, inputs, { kind: 'soft', tau: fusionDefaults.soft.tau }, fusionDefaults.accumulateBeta);
     expect(maxDiff(soft.weights, finals.get(1)!)).toBeLessThanOrEqual(1e-6);
-    const softWhatIf = await whatIfFusion(spec, inputs, { kind: 'soft', tau: fusionDefaults.soft.tau }, fusionDefaults.accumulateBeta);
+    const softWhatIf = await whatIfFusion(spec, run, { kind: 'soft', tau: fusionDefaults.soft.tau }, fusionDefaults.accumulateBeta);
     expect(softWhatIf.scores).toEqual(results.strategies[1].matrix.at(-1));
     expect(softWhatIf.caseCounts).toBeNull();
 
+    // Over the memory budget only KIF's latest fusion inputs are kept: KIF's rules still work, the merging rules do not.
+    expect(tight.strategies()).toEqual([0, 1]);
+    expect(tight.run(2)).toBeUndefined();
+    expect((await whatIfFusion(spec, tight.run(0)!, { kind: 'hard', gamma: 0.6, topPercent: 20 }, fusionDefaults.accumulateBeta)).scores).toEqual(hard.matrix.at(-1));
+    await expect(whatIfFusion(spec, tight.run(0)!, { kind: 'average' }, 0.7)).rejects.toThrow(/over the memory budget of what-if/);
+
     // Another γ moves the shared units' weight by exactly the change in γ.
-    const g = await whatIfFusion(spec, inputs, { kind: 'hard', gamma: 0.1, topPercent: 20 }, fusionDefaults.accumulateBeta);
+    const g = await whatIfFusion(spec, run, { kind: 'hard', gamma: 0.1, topPercent: 20 }, fusionDefaults.accumulateBeta);
     const shared = Object.entries(g.fusion.cases!).filter(([, c]) => c === 'shared').map(([u]) => u);
     expect(shared.length).toBeGreaterThan(0);
     for (const u of shared) {

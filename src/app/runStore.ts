@@ -63,8 +63,10 @@ export interface RunState {
   startedAt: number | null;
   warnings: string[];
   outcome: RunOutcome | null;
-  /** Strategies whose last fusion the worker can recompute. */
+  /** Strategies whose task models the worker can merge with any merging rule (what-if). */
   refusable: number[];
+  /** Those of them whose last KIF fusion it can recompute (KIF's rules need importance scores). */
+  refusableKif: number[];
   whatIf: WhatIfState;
 }
 
@@ -80,6 +82,7 @@ export const initialRunState: RunState = {
   warnings: [],
   outcome: null,
   refusable: [],
+  refusableKif: [],
   whatIf: { pending: null, result: null, error: null },
 };
 

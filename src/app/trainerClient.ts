@@ -102,7 +102,7 @@ class TrainerClient {
       useExperimentStore.getState().setResults(ev.results);
     },
     'model-export': onModelExport,
-    refusable: (ev) => !this.ignoreRun && useRunStore.setState({ refusable: ev.strategies }),
+    refusable: (ev) => !this.ignoreRun && useRunStore.setState({ refusable: ev.strategies, refusableKif: ev.kif }),
     refused: (ev) => {
       if (ev.id !== useRunStore.getState().whatIf.pending) return; // a newer request replaced it
       useRunStore.setState({ whatIf: { pending: null, result: ev.result, error: null } });
@@ -139,7 +139,7 @@ class TrainerClient {
     const { preference, errors } = useTrainerStore.getState();
     useTrainerStore.setState({ ...initialTrainerState, preference, errors });
     if (useRunStore.getState().active) this.runEnded({ kind: 'failed', seconds: null });
-    useRunStore.setState({ refusable: [] });
+    useRunStore.setState({ refusable: [], refusableKif: [] });
     this.connect();
   }
 
@@ -183,7 +183,7 @@ class TrainerClient {
     useExperimentStore.getState().setResults(null);
   }
 
-  /** Asks the worker to recompute strategy `strategy`'s last fusion with these knobs. */
+  /** Asks the worker to fuse strategy `strategy`'s recorded models with this rule and knobs (what-if). */
   refuse(strategy: number, rule: FusionRule, beta: number): void {
     const id = this.nextRefuseId++;
     useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: id, error: null } }));

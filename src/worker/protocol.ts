@@ -69,8 +69,8 @@ export type TrainerEvent =
   | { type: 'done'; results: ResultsDocument }
   /** At each task boundary: what resuming the run from here needs (the page saves it). */
   | { type: 'checkpoint'; checkpoint: RunCheckpoint }
-  /** Strategies of the last run whose last fusion can be recomputed. */
-  | { type: 'refusable'; strategies: number[] }
+  /** Strategies of the last run whose task models any merging rule can merge; `kif`: those whose KIF fusion can be recomputed. */
+  | { type: 'refusable'; strategies: number[]; kif: number[] }
   | { type: 'refused'; id: number; result: WhatIfResult }
   | { type: 'model-export'; id: number; result: ModelExport }
   /** `endedRun`: the error stopped the run (other errors leave a run going); `refuseId`: a what-if request failed. */

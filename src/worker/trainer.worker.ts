@@ -1,6 +1,6 @@
 // The training worker: hosts the engine off the page's thread, runs one experiment at a time and reports what happens
-// as typed events. It keeps the inputs of each KIF strategy's last fusion, so the page can ask what other knobs would
-// have fused (what-if) without retraining.
+// as typed events. It keeps every strategy's task models (and the inputs of each KIF strategy's last fusion), so the
+// page can ask what any fusion rule with any knobs would have merged (what-if) without retraining.
 import { chooseBackend, fallBackFrom, isBackendFailure, type BackendName, type BackendPreference } from '../engine/backend';
 import type { ResultsDocument } from '../engine/experiment/results';
 import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
@@ -27,8 +27,9 @@ const recorder = new FusionInputsRecorder();
 const finalModels = new FinalModels();
 let training = false;
 let stopRequested = false;
-/** The spec of the last run, for what-if. */
+/** The spec of the last run and its imported datasets, for what-if. */
 let lastSpec: ExperimentSpec | null = null;
+let lastDatasets: StartCommand['datasets'] = undefined;
 // Backend switches and run starts wait for the switch before them, so a run never starts mid-switch.
 let backendSwitch: Promise<unknown> = Promise.resolve();
 let activeBackend: BackendName | null = null;
@@ -119,8 +120,9 @@ async function start({ spec, resume, datasets, baseWeights, fault }: StartComman
     steps.flush();
     results.warnings.unshift(...notices);
     lastSpec = spec;
+    lastDatasets = datasets;
     post({ type: 'done', results });
-    post({ type: 'refusable', strategies: recorder.strategies() });
+    post({ type: 'refusable', strategies: recorder.strategies(), kif: recorder.kifStrategies() });
   } catch (e) {
     steps.flush();
     post({ type: 'error', message: message(e), endedRun: true });
@@ -144,13 +146,13 @@ async function refuse(request: RefuseRequest): Promise<void> {
     while (nextRefuse) {
       const r = nextRefuse;
       nextRefuse = null;
-      const inputs = recorder.latest(r.strategy);
-      if (!lastSpec || !inputs) {
-        post({ type: 'error', message: 'there is no fusion to recompute: run an experiment with a KIF strategy over at least two tasks first', refuseId: r.id });
+      const recorded = recorder.run(r.strategy);
+      if (!lastSpec || !recorded) {
+        post({ type: 'error', message: 'there is nothing to merge: run an experiment over at least two tasks first', refuseId: r.id });
         continue;
       }
       try {
-        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, inputs, r.rule, r.beta) });
+        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, recorded, r.rule, r.beta, { datasets: (id) => lastDatasets?.[id] }) });
       } catch (e) {
         post({ type: 'error', message: `what-if fusion failed: ${message(e)}`, refuseId: r.id });
       }

@@ -1,8 +1,9 @@
 // Live skill-unit importance of the KIF strategies (tabs: the task in training, each finished task, the accumulated
-// scores) and, after each fusion, the fusion map coloured by case.
+// scores) and, after each fusion of any strategy that fuses, the fusion map: coloured by case (KIF hard), by the
+// earlier model's weight, or, for the merging rules, by each task's share of every unit.
 import { useState } from 'react';
 import type { UnitScores } from '../../engine/strategies/types';
-import { caseStyles, cividis, viridis } from '../heatmap/colors';
+import { caseStyles, cividis, seriesColor, textOn, viridis } from '../heatmap/colors';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { unitNamesFor } from '../heatmap/unitLayout';
 import { useRunStore } from '../runStore';
@@ -34,42 +35,121 @@ function Legend({ from, to, ramp }: { from: string; to: string; ramp: (t: number
   );
 }
 
+/** What the fusion map colours by: the earlier tasks' weight (every rule), one task's share, or the largest share. */
+type MapView = 'earlier' | 'dominant' | `task-${number}`;
+
+// Units a merge left at the base (e.g. TIES trimmed all their entries) have no share to show.
+const AT_BASE: CellLook = { color: '#d9d9d9', mark: '·', markColor: '#333', describe: 'unchanged: the merge left this unit at the base', value: 'base' };
+
 function FusionMap({ strategy }: { strategy: number }) {
   const s = useRunStore((st) => st.strategies[strategy]);
   const tasks = useRunStore((st) => st.tasks);
   const units = useRunStore((st) => st.units);
   const [pick, setPick] = useState<number | null>(null);
+  const [view, setView] = useState<MapView>('earlier');
   if (!s || s.fusions.length === 0) return <p className="muted">The fusion map appears after the first fusion (the end of the second task).</p>;
   const index = pick !== null && pick < s.fusions.length ? pick : s.fusions.length - 1;
   const f = s.fusions[index];
   const cases = f.cases;
+  const shares = f.shares;
+  const shown: MapView = shares && (view === 'dominant' || Number(view.slice(5)) <= f.afterTask) ? view : 'earlier';
   const counts = cases ? Object.values(cases).reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {}) : null;
+  const shareText = (sh: number[]) => sh.map((x, t) => `${tasks[t] ?? `task ${t + 1}`} ${(x * 100).toFixed(0)}%`).join(', ');
   const look = (unit: string): CellLook | null => {
     const w = f.prevWeight[unit];
     if (w === undefined) return null;
     const c = cases?.[unit];
     if (c) return { color: caseStyles[c].color, mark: caseStyles[c].mark, markColor: caseStyles[c].text, describe: `${c}: ${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`, value: c };
-    return { color: cividis(w), describe: `weight of the earlier model ${w.toFixed(3)}, of the new one ${(1 - w).toFixed(3)}`, value: w.toFixed(3) };
+    const sh = shares?.[unit];
+    if (sh && sh.every((x) => x === 0)) return AT_BASE;
+    if (sh && shown === 'dominant') {
+      const t = sh.indexOf(Math.max(...sh));
+      return { color: seriesColor(t), mark: String(t + 1), markColor: textOn(0), describe: `largest share: task ${t + 1}; ${shareText(sh)}`, value: `task-${t}` };
+    }
+    if (sh && shown.startsWith('task-')) {
+      const x = sh[Number(shown.slice(5))];
+      return { color: cividis(x), describe: `share of task ${Number(shown.slice(5)) + 1}: ${(x * 100).toFixed(1)}%; ${shareText(sh)}`, value: x.toFixed(3) };
+    }
+    return {
+      color: cividis(w),
+      describe: sh ? `earlier tasks' share ${w.toFixed(3)}; ${shareText(sh)}` : `weight of the earlier model ${w.toFixed(3)}, of the new one ${(1 - w).toFixed(3)}`,
+      value: w.toFixed(3),
+    };
   };
   return (
     <div>
-      <div className="field inline">
-        <label htmlFor="fusion-pick">Fusion</label>
-        <select id="fusion-pick" value={index} onChange={(e) => setPick(Number(e.target.value))}>
-          {s.fusions.map((x, i) => (
-            <option key={i} value={i}>
-              after task {x.afterTask + 1} ({tasks[x.afterTask]}), {x.rule} rule
-            </option>
-          ))}
-        </select>
+      <div className="fusion-pickers">
+        <div className="field inline">
+          <label htmlFor="fusion-pick">Fusion</label>
+          <select id="fusion-pick" value={index} onChange={(e) => setPick(Number(e.target.value))}>
+            {s.fusions.map((x, i) => (
+              <option key={i} value={i}>
+                after task {x.afterTask + 1} ({tasks[x.afterTask]}), {x.rule} rule
+              </option>
+            ))}
+          </select>
+        </div>
+        {shares && (
+          <div className="field inline">
+            <label htmlFor="fusion-view">Colour by</label>
+            <select id="fusion-view" data-testid="fusion-view" value={shown} onChange={(e) => setView(e.target.value as MapView)}>
+              <option value="earlier">earlier tasks' share</option>
+              <option value="dominant">task with the largest share</option>
+              {Array.from({ length: f.afterTask + 1 }, (_, t) => (
+                <option key={t} value={`task-${t}`}>
+                  share of task {t + 1} ({tasks[t]})
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
       </div>
       <UnitHeatmap names={unitNamesFor(units, f.prevWeight)} look={look} label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`} testId="fusion-map" />
       {counts ? (
         <FusionCaseLegend counts={counts} testId="fusion-legend" />
+      ) : shown === 'dominant' ? (
+        <p className="ramp-legend" data-testid="fusion-legend">
+          {Array.from({ length: f.afterTask + 1 }, (_, t) => (
+            <span key={t}>
+              <span className="swatch" style={{ background: seriesColor(t) }} aria-hidden="true" /> {t + 1}: {tasks[t]}
+            </span>
+          ))}
+          <span>
+            <span className="swatch" style={{ background: AT_BASE.color }} aria-hidden="true" /> at the base
+          </span>
+        </p>
+      ) : shares ? (
+        <Legend from={shown === 'earlier' ? 'all from the last task (0)' : 'none of it (0)'} to={shown === 'earlier' ? 'all from earlier tasks (1)' : 'all of the change (1)'} ramp={cividis} />
       ) : (
         <Legend from="all new model (0)" to="all earlier model (1)" ramp={cividis} />
       )}
     </div>
+  );
+}
+
+/** The fusion map of any strategy that fuses (KIF, weight averaging, the merging rules), `preferred` first. */
+function FusionMapSection({ preferred }: { preferred: number | undefined }) {
+  const strategies = useRunStore((s) => s.strategies);
+  const fusing = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.fusions.length > 0);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const current = fusing.find(({ i }) => i === chosen) ?? fusing.find(({ i }) => i === preferred) ?? fusing[0];
+  return (
+    <>
+      <h3>Fusion map</h3>
+      {fusing.length > 1 && current && (
+        <div className="field inline">
+          <label htmlFor="fusion-strategy">Strategy</label>
+          <select id="fusion-strategy" data-testid="fusion-strategy" value={current.i} onChange={(e) => setChosen(Number(e.target.value))}>
+            {fusing.map(({ s: x, i }) => (
+              <option key={i} value={i}>
+                {x.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <FusionMap strategy={current?.i ?? preferred ?? -1} />
+    </>
   );
 }
 
@@ -78,6 +158,7 @@ export function ImportancePanel() {
   const tasks = useRunStore((s) => s.tasks);
   const units = useRunStore((s) => s.units);
   const kif = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.live || s.taskScores.length > 0);
+  const fuses = strategies.some((s) => s.fusions.length > 0);
   const [chosen, setChosen] = useState<number | null>(null);
   const [tab, setTab] = useState<string>('current');
   if (kif.length === 0) {
@@ -85,6 +166,7 @@ export function ImportancePanel() {
       <section className="panel" aria-labelledby="imp-title">
         <h2 id="imp-title">Skill-unit importance</h2>
         <p className="muted">When a KIF strategy trains, the importance of every skill unit lights up here, layer by layer.</p>
+        {fuses && <FusionMapSection preferred={undefined} />}
       </section>
     );
   }
@@ -126,8 +208,7 @@ export function ImportancePanel() {
           <p className="muted">No scores yet: the first arrive after a few training steps.</p>
         )}
       </div>
-      <h3>Fusion map</h3>
-      <FusionMap strategy={current.i} />
+      <FusionMapSection preferred={current.i} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
-// What-if fusion: after a run, change γ, top %, τ, β or the rule of a KIF strategy's last fusion and see it recomputed
-// and re-evaluated in the worker within seconds, without retraining.
+// What-if fusion: after a run, pick any strategy, any fusion rule of the registry and its knobs, and see the result
+// recomputed over the models that strategy trained and re-evaluated in the worker within seconds, without retraining.
 import { useEffect, useMemo, useState } from 'react';
-import type { FusionRule } from '../../engine/kif/fusion';
+import { fusionRuleInfo, fusionRuleNames, ruleFromKnobs, type FusionRuleName } from '../../engine/kif/fusionRuleKnobs';
 import { continualMetrics } from '../../engine/metrics/continual';
-import { hardRuleKnobs, importanceKnobs, softRuleKnobs } from '../../engine/strategies/kifKnobs';
-import { knobProblem, type KnobDef } from '../../engine/strategies/knobs';
+import { importanceKnobs } from '../../engine/strategies/kifKnobs';
+import { knobProblem, type KnobDef, type KnobValue } from '../../engine/strategies/knobs';
+import { mergeRuleOf } from '../../engine/strategies/mergingCatalog';
 import { useExperimentStore } from '../experimentStore';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { useRunStore } from '../runStore';
@@ -12,62 +13,85 @@ import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 import { NumberField } from './NumberField';
 
-interface Knobs {
-  rule: FusionRule['kind'];
-  gamma: number;
-  topPercent: number;
-  tau: number;
+interface Choice {
+  rule: FusionRuleName;
+  /** Knob values of every rule, so switching rules keeps what was typed. */
+  values: Record<FusionRuleName, Record<string, KnobValue>>;
   beta: number;
 }
 
 const DEBOUNCE_MS = 250;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-const knobDefs: Record<Exclude<keyof Knobs, 'rule'>, { def: KnobDef; label: string; rule: FusionRule['kind'] | null }> = {
-  gamma: { def: hardRuleKnobs.gamma, label: 'γ (gamma)', rule: 'hard' },
-  topPercent: { def: hardRuleKnobs.topPercent, label: 'top %', rule: 'hard' },
-  tau: { def: softRuleKnobs.tau, label: 'τ (tau)', rule: 'soft' },
-  beta: { def: importanceKnobs.beta, label: 'β (beta)', rule: null },
-};
+const kifRuleOf: Record<string, FusionRuleName> = { 'kif-hard': 'hard', 'kif-replay': 'hard', 'kif-soft': 'soft' };
+const shortLabel = (r: FusionRuleName) => fusionRuleInfo[r].label.split(':')[0];
+const knobLabels: Record<string, string> = { gamma: 'γ (gamma)', topPercent: 'top %', tau: 'τ (tau)', lambda: 'λ (lambda)', drop: 'drop p', floor: 'ε (floor)' };
 
-const ruleOf = (k: Knobs): FusionRule => (k.rule === 'hard' ? { kind: 'hard', gamma: k.gamma, topPercent: k.topPercent } : { kind: 'soft', tau: k.tau });
+/** The rule a strategy's own run used (its knobs as the run had them), or averaging for strategies without one. */
+function initialChoice(name: string, knobs: Record<string, KnobValue>): Choice {
+  const rule = kifRuleOf[name] ?? mergeRuleOf[name] ?? 'average';
+  const values = Object.fromEntries(
+    fusionRuleNames.map((r) => [r, Object.fromEntries(Object.entries(fusionRuleInfo[r].knobs).map(([k, d]) => [k, r === rule && k in knobs ? knobs[k] : d.default]))]),
+  ) as Choice['values'];
+  const beta = typeof knobs.beta === 'number' ? knobs.beta : (importanceKnobs.beta.default as number);
+  return { rule, values, beta };
+}
+
+function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef; value: KnobValue; onCommit(v: KnobValue): void }) {
+  if (def.kind === 'choice') {
+    return (
+      <div className="field compact">
+        <label htmlFor={`whatif-${name}`}>{name}</label>
+        <select id={`whatif-${name}`} data-testid={`whatif-${name}`} value={String(value)} onChange={(e) => onCommit(e.target.value)} title={def.help}>
+          {def.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </div>
+    );
+  }
+  if (def.kind === 'boolean') return null;
+  return <NumberField label={knobLabels[name] ?? name} value={value as number} check={(v) => knobProblem(def, v)} onCommit={onCommit} testId={`whatif-${name}`} className="compact" />;
+}
 
 export function WhatIfPanel() {
   const results = useExperimentStore((s) => s.results);
   const refusable = useRunStore((s) => s.refusable);
+  const refusableKif = useRunStore((s) => s.refusableKif);
   const whatIf = useRunStore((s) => s.whatIf);
   const phase = useTrainerStore((s) => s.phase);
   const [strategy, setStrategy] = useState<number | null>(null);
-  const chosen = strategy !== null && refusable.includes(strategy) ? strategy : refusable[0];
+  // A KIF strategy first (its own fusion is the classic what-if), else the first strategy with task models.
+  const chosen = strategy !== null && refusable.includes(strategy) ? strategy : (refusableKif[0] ?? refusable[0]);
   const run = chosen !== undefined ? results?.strategies[chosen] : undefined;
-  const initial = useMemo((): Knobs | null => {
-    if (!run) return null;
-    const n = (k: string, d: number) => (typeof run.knobs[k] === 'number' ? (run.knobs[k] as number) : d);
-    return {
-      rule: run.fusions.at(-1)?.rule === 'soft' ? 'soft' : 'hard',
-      gamma: n('gamma', hardRuleKnobs.gamma.default as number),
-      topPercent: n('topPercent', hardRuleKnobs.topPercent.default as number),
-      tau: n('tau', softRuleKnobs.tau.default as number),
-      beta: n('beta', importanceKnobs.beta.default as number),
-    };
-  }, [run]);
-  const [knobs, setKnobs] = useState<Knobs | null>(null);
-  useEffect(() => setKnobs(initial), [initial]);
+  const hasKif = chosen !== undefined && refusableKif.includes(chosen);
+  const initial = useMemo((): Choice | null => (run ? initialChoice(run.name, run.knobs) : null), [run]);
+  const [choice, setChoice] = useState<Choice | null>(null);
+  useEffect(() => setChoice(initial), [initial]);
 
   // Recompute shortly after the last change (the first time with the run's own knobs: it must give the run's numbers).
   useEffect(() => {
-    if (!knobs || chosen === undefined) return;
-    const t = setTimeout(() => trainer.refuse(chosen, ruleOf(knobs), knobs.beta), DEBOUNCE_MS);
+    if (!choice || chosen === undefined) return;
+    const r = ruleFromKnobs(choice.rule, choice.values[choice.rule]);
+    if (!r.ok) return;
+    const t = setTimeout(() => trainer.refuse(chosen, r.rule, choice.beta), DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [knobs, chosen]);
+  }, [choice, chosen]);
 
-  if (!results || !run || !knobs || chosen === undefined) {
+  if (!results || !run || !choice || chosen === undefined) {
     return (
       <section className="panel" aria-labelledby="whatif-title">
         <h2 id="whatif-title">What-if fusion</h2>
-        <p className="muted">After a run with a KIF strategy over two or more tasks, change its fusion knobs here and see the last fusion recomputed without retraining.</p>
+        <p className="muted">
+          After a run over two or more tasks, merge any strategy's task models here with any fusion rule (averaging, task arithmetic, TIES, DARE, MagMax,
+          Fisher, or KIF's rules for a KIF strategy) and see the result without retraining.
+        </p>
       </section>
     );
   }
+  const info = fusionRuleInfo[choice.rule];
+  const isKifRule = info.input === 'scores';
   const lastRow = run.matrix.at(-1) ?? [];
   const result = whatIf.result && whatIf.result.strategy === chosen ? whatIf.result : null;
   const newMatrix = result ? [...run.matrix.slice(0, -1), result.scores] : null;
@@ -76,17 +100,29 @@ export function WhatIfPanel() {
   const runWeight = mean(Object.values(run.fusions.at(-1)?.prevWeight ?? {}));
   const counts = result?.caseCounts;
   const tasks = results.tasks.map((t) => t.name);
-  const set = (p: Partial<Knobs>) => setKnobs({ ...knobs, ...p });
+  const set = (p: Partial<Choice>) => setChoice({ ...choice, ...p });
+  const setKnob = (k: string, v: KnobValue) => set({ values: { ...choice.values, [choice.rule]: { ...choice.values[choice.rule], [k]: v } } });
   const busy = whatIf.pending !== null || phase === 'refusing';
+  const shares = result?.fusion.shares;
+  const meanShares = shares ? tasks.map((_, t) => mean(Object.values(shares).map((s) => s[t] ?? 0))) : null;
+  const ownMerge = mergeRuleOf[run.name] === choice.rule;
 
   return (
     <section className="panel" aria-labelledby="whatif-title" data-testid="whatif">
       <h2 id="whatif-title">What-if fusion</h2>
-      <p className="hint">
-        <strong>Exact:</strong> the last fusion (after task {(result?.task ?? tasks.length - 1) + 1}) recomputed from the same two models and
-        importance scores, then evaluated on every test set. <strong>Not redone:</strong> earlier fusions and the training after them
-        {run.name === 'kif-replay' ? ', and the replay phase after this fusion' : ''} stay as the run made them.
-      </p>
+      {isKifRule ? (
+        <p className="hint">
+          <strong>Exact:</strong> the last fusion (after task {(result?.task ?? tasks.length - 1) + 1}) recomputed from the same two models and importance
+          scores, then evaluated on every test set. <strong>Not redone:</strong> earlier fusions and the training after them
+          {run.name === 'kif-replay' ? ', and the replay phase after this fusion' : ''} stay as the run made them.
+        </p>
+      ) : (
+        <p className="hint" data-testid="whatif-merge-hint">
+          Merges the task vectors θ<sub>t</sub> − θ<sub>0</sub> of the {tasks.length} models {run.label} trained (one after each task) against the model
+          before the first task, then evaluates the merge on every test set. {ownMerge ? <strong>Exact: this strategy's own last merge. </strong> : null}
+          <strong>Not redone:</strong> the training, which stays as {run.label} did it (a merging strategy that starts each task elsewhere trains other models).
+        </p>
+      )}
       <div className="field-row">
         <div className="field compact">
           <label htmlFor="whatif-strategy">Strategy</label>
@@ -98,29 +134,26 @@ export function WhatIfPanel() {
             ))}
           </select>
         </div>
-        <fieldset className="compact rule">
-          <legend>Rule</legend>
-          <label>
-            <input type="radio" name="whatif-rule" checked={knobs.rule === 'hard'} onChange={() => set({ rule: 'hard' })} /> hard (four cases)
-          </label>
-          <label>
-            <input type="radio" name="whatif-rule" checked={knobs.rule === 'soft'} onChange={() => set({ rule: 'soft' })} /> soft (softmax)
-          </label>
-        </fieldset>
+        <div className="field compact">
+          <label htmlFor="whatif-rule">Rule</label>
+          <select id="whatif-rule" data-testid="whatif-rule" value={choice.rule} onChange={(e) => set({ rule: e.target.value as FusionRuleName })} title={info.label}>
+            {fusionRuleNames.map((r) => (
+              <option key={r} value={r} disabled={fusionRuleInfo[r].input === 'scores' && !hasKif}>
+                {fusionRuleInfo[r].input === 'scores' ? `KIF ${r}` : shortLabel(r)}
+                {fusionRuleInfo[r].input === 'scores' && !hasKif ? ' (needs a KIF strategy)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
+      <p className="knob-help">{info.label}</p>
       <div className="field-row">
-        {(Object.keys(knobDefs) as (keyof typeof knobDefs)[]).map((k) => (
-          <NumberField
-            key={k}
-            label={knobDefs[k].label}
-            value={knobs[k]}
-            check={(v) => knobProblem(knobDefs[k].def, v)}
-            onCommit={(v) => set({ [k]: v })}
-            disabled={knobDefs[k].rule !== null && knobDefs[k].rule !== knobs.rule}
-            testId={`whatif-${k}`}
-            className="compact"
-          />
+        {Object.entries(info.knobs).map(([k, def]) => (
+          <KnobField key={`${choice.rule}-${k}`} name={k} def={def} value={choice.values[choice.rule][k]} onCommit={(v) => setKnob(k, v)} />
         ))}
+        {isKifRule && (
+          <NumberField label="β (beta)" value={choice.beta} check={(v) => knobProblem(importanceKnobs.beta, v)} onCommit={(v) => set({ beta: v })} testId="whatif-beta" className="compact" />
+        )}
       </div>
       <p className="muted" aria-live="polite" data-testid="whatif-status">
         {busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
@@ -130,12 +163,22 @@ export function WhatIfPanel() {
           {whatIf.error}
         </p>
       )}
+      {result?.warnings.map((w) => (
+        <p key={w} className="field-error" data-testid="whatif-warning">
+          {w}
+        </p>
+      ))}
       <table className="metrics whatif-table">
         <thead>
           <tr>
             <th scope="col">After the last task</th>
             <th scope="col">In the run</th>
             <th scope="col">What-if</th>
+            {meanShares && (
+              <th scope="col" title="mean over skill units of the task's share of the merged change">
+                Share of the merge
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -144,19 +187,22 @@ export function WhatIfPanel() {
               <th scope="row">{t}</th>
               <td>{lastRow[j]?.toFixed(1) ?? '–'}</td>
               <td data-testid={`whatif-score-${j}`}>{result ? result.scores[j].toFixed(1) : '…'}</td>
+              {meanShares && <td data-testid={`whatif-share-${j}`}>{(meanShares[j] * 100).toFixed(0)}%</td>}
             </tr>
           ))}
           <tr>
             <th scope="row">AP</th>
             <td>{runAp.toFixed(1)}</td>
             <td data-testid="whatif-ap">{Number.isFinite(newAp) ? newAp.toFixed(1) : '…'}</td>
+            {meanShares && <td />}
           </tr>
           <tr>
-            <th scope="row" title="mean over units of the weight the fused unit gives the model before this task">
+            <th scope="row" title="mean over units of the weight the fused unit gives the model before this task (merging rules: the earlier tasks' share)">
               Earlier model's weight
             </th>
-            <td>{runWeight.toFixed(3)}</td>
+            <td>{Number.isFinite(runWeight) ? runWeight.toFixed(3) : '–'}</td>
             <td data-testid="whatif-weight">{result ? result.meanPrevWeight.toFixed(3) : '…'}</td>
+            {meanShares && <td />}
           </tr>
         </tbody>
       </table>

@@ -1,8 +1,11 @@
-// `fuse`: KIF fusion of two Hugging Face checkpoints offline (KIF.md §3), from two unit-score files.
+// `fuse`: fusion of Hugging Face checkpoints offline: KIF's rules merge two checkpoints from their unit-score files
+// (KIF.md §3); the model-merging rules merge N checkpoints' task vectors against a base (taskVectors.ts).
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { numberFlag, stringFlag, UsageError, type Args } from '../args';
-import { fusionDefaults, fusionRules, planFusion, applyFusionHost, type FusionRule } from '../../engine/kif/fusion';
+import { fusionDefaults, planFusion, applyFusionHost, mergeWithRule, type ScoreRule } from '../../engine/kif/fusion';
+import { fusionRuleInfo, fusionRuleNames, isTaskVectorRule, ruleFromKnobs, type TaskVectorRuleName } from '../../engine/kif/fusionRuleKnobs';
+import { MergeInputError, unitShares, type TaskVectorRule } from '../../engine/kif/taskVectors';
 import { buildUnits, defaultNeuronBlock, granularities } from '../../engine/kif/units';
 import { paramSpecs } from '../../engine/model/paramSpec';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
@@ -37,21 +40,102 @@ function loadScores(path: string): Map<string, number> {
   return out;
 }
 
-const ruleFlags: Record<FusionRule['kind'], (args: Args) => FusionRule> = {
+const ruleFlags: Record<ScoreRule['kind'], (args: Args) => ScoreRule> = {
   hard: (a) => ({ kind: 'hard', gamma: numberFlag(a, 'gamma', fusionDefaults.hard.gamma, 0, 1), topPercent: numberFlag(a, 'top', fusionDefaults.hard.topPercent, 0, 100) }),
   soft: (a) => ({ kind: 'soft', tau: numberFlag(a, 'tau', fusionDefaults.soft.tau, Number.MIN_VALUE, 1e6) }),
 };
 
+/** The merging rules' flags, by knob: --lambda, --top, --drop, --inner, --seed, --floor. */
+const knobFlags: Record<string, string> = { lambda: 'lambda', topPercent: 'top', drop: 'drop', inner: 'inner', seed: 'seed', floor: 'floor' };
+
+function mergeRuleFromFlags(kind: TaskVectorRuleName, args: Args): TaskVectorRule {
+  const knobs = Object.keys(fusionRuleInfo[kind].knobs);
+  const given: Record<string, string | number> = {};
+  for (const [knob, flag] of Object.entries(knobFlags)) {
+    if (!args.flags.has(flag)) continue;
+    if (!knobs.includes(knob)) {
+      throw new UsageError(`--${flag} does not apply to --rule ${kind} (${knobs.length ? `its flags: ${knobs.map((k) => `--${knobFlags[k]}`).join(', ')}` : 'it has no knobs'})`);
+    }
+    const raw = stringFlag(args, flag);
+    const def = fusionRuleInfo[kind].knobs[knob];
+    given[knob] = def.kind === 'choice' ? raw : raw.trim() === '' ? NaN : Number(raw);
+  }
+  const r = ruleFromKnobs(kind, given);
+  if (!r.ok) throw new UsageError(r.problems.map((p) => p.replace(/^(\S+): (\w+): /, (_m, rule, knob) => `--${knobFlags[knob] ?? knob} (${rule} ${knob}) `)).join('; '));
+  return r.rule as TaskVectorRule;
+}
+
+const list = (args: Args, flag: string) => stringFlag(args, flag).split(',').map((x) => x.trim()).filter(Boolean);
+
+/** The new form: N checkpoints' task vectors against a base, merged with a model-merging rule. */
+function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
+  for (const flag of ['prev', 'cur', 'prev-scores', 'cur-scores']) {
+    if (args.flags.has(flag)) throw new UsageError(`--${flag} belongs to the KIF rules (hard, soft); --rule ${kind} takes --base BASE.safetensors --models A.safetensors,B.safetensors`);
+  }
+  const rule = mergeRuleFromFlags(kind, args);
+  const out = stringFlag(args, 'out');
+  const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
+  const basePath = stringFlag(args, 'base');
+  const modelPaths = list(args, 'models');
+  if (modelPaths.length === 0) throw new UsageError('--models needs at least one checkpoint (comma-separated)');
+  const base = loadCheckpoint(basePath, configPath);
+  const models = modelPaths.map((p) => loadCheckpoint(p, configPath));
+  models.forEach((m, i) => {
+    if (JSON.stringify(m.config) !== JSON.stringify(base.config)) {
+      const diff = (Object.keys(base.config) as (keyof typeof base.config)[]).filter((k) => base.config[k] !== m.config[k]);
+      throw new UsageError(`${modelPaths[i]} is another model than the base ${basePath}: ${diff.map((k) => `${k} ${m.config[k]} vs ${base.config[k]}`).join(', ')}`);
+    }
+  });
+  let fishers;
+  if (kind === 'fisher') {
+    if (!args.flags.has('fisher')) throw new UsageError('--rule fisher needs --fisher A.fisher.safetensors,… (one diagonal Fisher per model, in the order of --models)');
+    const paths = list(args, 'fisher');
+    if (paths.length !== modelPaths.length) throw new UsageError(`--fisher lists ${paths.length} file(s) for ${modelPaths.length} model(s): give one per model, in the same order`);
+    // A Fisher file's config.json: --config, else the one beside it, else the one beside its model.
+    const configFor = (p: string, i: number) => configPath ?? (existsSync(join(dirname(p), 'config.json')) ? undefined : join(dirname(modelPaths[i]), 'config.json'));
+    fishers = paths.map((p, i) => loadCheckpoint(p, configFor(p, i)).tensors);
+  } else if (args.flags.has('fisher')) {
+    throw new UsageError(`--fisher belongs to --rule fisher (got --rule ${kind})`);
+  }
+  let merged;
+  try {
+    merged = mergeWithRule({ base: base.tensors, models: models.map((m) => m.tensors), fishers, names: modelPaths }, rule);
+  } catch (e) {
+    if (e instanceof MergeInputError) throw new UsageError(e.message);
+    throw e;
+  }
+  for (const w of merged.warnings) console.error(`warning: ${w}`);
+  const written = writeCheckpoint(base.config, merged.weights);
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(out, written.safetensors);
+  writeFileSync(join(dirname(out), 'config.json'), written.configJson);
+  const granularity = stringFlag(args, 'units', 'tensor');
+  if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
+  const units = buildUnits(granularity, paramSpecs(base.config), { numHeads: base.config.numHeads, neuronBlock: Math.round(numberFlag(args, 'block', defaultNeuronBlock, 1, 1e6)) });
+  const shares = unitShares(units, merged);
+  if (args.flags.has('out-shares')) writeJson(stringFlag(args, 'out-shares'), Object.fromEntries(shares));
+  const mean = modelPaths.map((_, t) => [...shares.values()].reduce((a, s) => a + s[t], 0) / shares.size);
+  const knobs = Object.entries(rule).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`merged ${modelPaths.length} model(s) against the base (${kind} rule${knobs ? `: ${knobs}` : ''}); mean share of each model over ${units.length} units: ${mean.map((m) => m.toFixed(3)).join(' / ')}`);
+  console.error(`wrote ${out} (+ config.json beside it)${args.flags.has('out-shares') ? ` and ${stringFlag(args, 'out-shares')}` : ''}`);
+}
+
 registerCommand({
   name: 'fuse',
-  summary: 'fuse two checkpoints unit by unit from their importance scores (KIF hard or soft rule); writes the fused checkpoint and the accumulated scores',
+  summary:
+    'fuse two checkpoints unit by unit from their importance scores (KIF hard or soft rule; writes the accumulated scores too), ' +
+    'or merge N checkpoints\' task vectors against their base (average, task arithmetic, TIES, DARE, MagMax, Fisher averaging)',
   usage:
     'fuse --prev A.safetensors --cur B.safetensors --prev-scores A.json --cur-scores B.json --rule hard|soft [--gamma 0.7 --top 20 | --tau 0.25] ' +
-    '[--beta 0.7] [--units tensor|head-neuron] [--block 16] [--config CONFIG.json] --out FUSED.safetensors --out-scores ACC.json',
+    '[--beta 0.7] [--units tensor|head-neuron] [--block 16] [--config CONFIG.json] --out FUSED.safetensors --out-scores ACC.json\n' +
+    '  fuse --rule ties|dare|task-arithmetic|magmax|fisher|average --base BASE.safetensors --models A.safetensors,B.safetensors ' +
+    '[--lambda L --top K --drop P --inner ties|task-arithmetic|average --seed S --floor EPS] [--fisher A.fisher.safetensors,…] ' +
+    '[--units tensor|head-neuron --out-shares SHARES.json] [--config CONFIG.json] --out FUSED.safetensors',
   async run(args) {
     const ruleName = stringFlag(args, 'rule');
-    if (!Object.hasOwn(ruleFlags, ruleName)) throw new UsageError(`--rule must be ${Object.keys(fusionRules).join(' or ')} (got ${ruleName})`);
-    const rule = ruleFlags[ruleName as FusionRule['kind']](args);
+    if (isTaskVectorRule(ruleName)) return mergeCheckpoints(ruleName, args);
+    if (!Object.hasOwn(ruleFlags, ruleName)) throw new UsageError(`--rule must be one of ${fusionRuleNames.join(', ')} (got ${ruleName})`);
+    const rule = ruleFlags[ruleName as ScoreRule['kind']](args);
     const beta = numberFlag(args, 'beta', fusionDefaults.accumulateBeta, 0, 1);
     const granularity = stringFlag(args, 'units', 'tensor');
     if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);

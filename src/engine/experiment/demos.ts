@@ -103,6 +103,21 @@ registerDemo({
   }),
 });
 
+registerDemo({
+  name: 'merging',
+  title: 'Model merging beside KIF',
+  description:
+    'The forgetting demo\'s three commands on the pretrained nano base, with the model-merging family a researcher ' +
+    'expects in 2026 beside KIF: sequential fine-tuning, plain weight averaging, task arithmetic, TIES, DARE-TIES, ' +
+    'MagMax, Fisher-weighted averaging, KIF hard and soft, and joint training, each with its paper\'s defaults. MagMax\'s ' +
+    'authors found plain averaging surprisingly strong: this table answers that question for these tasks.',
+  spec: ({ seed = 0 }) => ({
+    ...forgettingSpec(seed, 'pretrained'),
+    name: 'Model merging beside KIF',
+    strategies: ['seqft', 'weight-avg', 'task-arithmetic', 'ties', 'dare', 'magmax', 'fisher-merge', 'kif-hard', 'kif-soft', 'mtl'].map((name) => ({ name, knobs: {} })),
+  }),
+});
+
 export const longSequenceTasks = ['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews'] as const;
 
 registerDemo({

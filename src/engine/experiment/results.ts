@@ -80,6 +80,7 @@ const strategySchema = z.strictObject({
       cases: z.record(z.string(), z.enum(['shared', 'kept', 'taken', 'averaged'])).optional(),
       thresholds: z.strictObject({ prev: finite, cur: finite }).nullable().optional(),
       frozen: z.array(z.string()).optional(),
+      shares: z.record(z.string(), z.array(finite.min(0).max(1))).optional(),
     }),
   ),
   losses: z.array(z.strictObject({ task: z.int().min(0), phase: z.string(), steps: z.array(z.int().min(1)), losses: z.array(finite) })),

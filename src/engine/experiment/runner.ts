@@ -30,8 +30,9 @@ export interface RunHooks {
   /** Awaited before every training step: a host's pause gate (the app's worker holds the run here while paused). */
   beforeStep?(): Promise<void>;
   /**
-   * Sees strategy `strategy`'s model after task `task` at a stage: 'trained' (before the strategy's after-task work),
-   * 'fused' (KIF strategies, right after fusion), 'final' (as evaluated for the matrix row).
+   * Sees strategy `strategy`'s model at a stage: 'start' (task 0, before any training: θ₀), after task `task`'s training
+   * 'trained' (before the strategy's after-task work), 'fused' (KIF strategies, right after fusion), 'final' (as
+   * evaluated for the matrix row).
    */
   onModel?(at: { strategy: number; task: number; stage: string }, model: T5Model): void | Promise<void>;
   /**

@@ -204,6 +204,7 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
       // A checkpoint keeps the predictions of its last evaluation only.
       result.matrix.forEach((scores, row) => emit({ type: 'eval-row', strategy: index, row, scores, samples: result.samples }));
     } else {
+      await env.inspect(0, 'start');
       await evalRow(sh.untrained);
       sh.untrained ??= { scores: result.matrix[0], predictions: result.samples.map((x) => x.predictions) };
     }

@@ -1,26 +1,39 @@
-// What-if fusion: a KIF strategy's last fusion recomputed from the same inputs with other knobs (γ, top %, τ, β, the
-// rule), and the fused model re-evaluated on every task's test set, without retraining. Exact for that fusion; the
-// earlier fusions and the training after them are as the run made them.
+// What-if fusion: after a run, any fusion rule with any knobs over the models the run recorded, re-evaluated on every
+// task's test set, without retraining.
+// - KIF's rules (hard, soft) recompute a KIF strategy's last fusion from the same inputs with other knobs (γ, top %, τ,
+//   β). Exact for that fusion; the earlier fusions and the training after them are as the run made them.
+// - The model-merging rules (average, task arithmetic, TIES, DARE, MagMax, Fisher) merge the task vectors of every
+//   task model the strategy trained, τ_t = θ_t − θ₀, t = 0..T−1. For a merging strategy with its own rule and knobs this
+//   is exactly its last merge; over seqft's run it is what MagMax (which trains the same chain) merges.
 //
 // The inputs come from a finished run through hooks it already has (no strategy change): the model the runner shows at
-// stage 'final' of task k−1 is θ̂_{k−1} (KIF takes its snapshot right after), the one at stage 'trained' of task k is θ_k,
-// and the 'importance' (final) and 'accumulated' events carry S_k and A_{k−1}.
-import { applyFusionHost, planFusion, type FusionCase, type FusionPlan, type FusionRule } from '../kif/fusion';
-import { buildUnits } from '../kif/units';
+// stage 'start' is θ₀, at stage 'trained' of task k is θ_k, at stage 'final' of task k−1 is θ̂_{k−1} (KIF takes its
+// snapshot right after), and the 'importance' (final) and 'accumulated' events carry S_k and A_{k−1}.
+import { applyFusionHost, mergeWithRule, planFusion, type FusionCase, type FusionPlan, type FusionRule, type ScoreRule } from '../kif/fusion';
+import { isTaskVectorRule } from '../kif/fusionRuleKnobs';
+import { unitShares, type TaskVectorRule } from '../kif/taskVectors';
+import { buildUnits, type SkillUnit } from '../kif/units';
 import { textScorer } from '../metrics/text';
 import type { HostTensors } from '../model/init';
 import { paramSpecs } from '../model/paramSpec';
 import { T5Model } from '../model/t5';
 import type { ExperimentSpec } from '../spec/experiment';
+import { strategyCatalog } from '../strategies/catalog';
+import { diagonalFisher } from '../strategies/ewc';
+import { sharesReport } from '../strategies/taskVectorMerge';
 import type { FusionReport, UnitScores } from '../strategies/types';
+import { snapshotToHost, disposeSnapshot } from '../strategies/weights';
 import { createByteTokenizer } from '../tokenizers/byteTokenizer';
+import { encodeExamples, shapeFor } from '../train/batching';
 import type { Prediction } from '../train/evaluate';
 import { evaluate } from '../train/evaluate';
+import { batchOrder } from '../train/trainer';
+import { deriveSeed, makeRng } from '../util/rng';
 import type { RunEvent } from './events';
 import { modelConfig, runDefaults, type RunHooks } from './runner';
 import { resolveTasks, type DatasetResolver } from './taskData';
 
-/** Everything the fusion after task `task` used, on the host. */
+/** Everything a KIF strategy's fusion after task `task` used, on the host. */
 export interface FusionInputs {
   strategy: number;
   /** k ≥ 1: the fusion merged θ̂_{k−1} and θ_k. */
@@ -35,28 +48,59 @@ export interface FusionInputs {
   scores: UnitScores;
 }
 
+/** What one strategy's run left for what-if: its base, every task model, and KIF's last fusion inputs if it fused. */
+export interface RecordedRun {
+  strategy: number;
+  /** θ₀: the model before the first task. */
+  base: HostTensors;
+  /** θ_t right after task t's training, t = 0..T−1. */
+  models: HostTensors[];
+  kif?: FusionInputs;
+  /** Diagonal Fishers of the task models, by the number of batches they were estimated on (computed on first use). */
+  fishers?: Map<number, HostTensors[]>;
+}
+
 interface StrategyLog {
   tracksImportance: boolean;
+  /** LoRA strategies train adapters, not the model's weights: their task vectors are not recorded. */
+  lora: boolean;
+  models: HostTensors[];
+  /** Its task models would pass the recorder's memory budget: only KIF's latest fusion inputs are kept. */
+  overBudget: boolean;
   /** Weights at stage 'final' of the latest task. */
   final?: { task: number; weights: HostTensors };
-  trained?: { task: number; weights: HostTensors };
   scores: Map<number, UnitScores>;
   accumulated: Map<number, UnitScores>;
   last?: FusionInputs;
 }
 
-/** Keeps, per KIF strategy of a run, the inputs of its latest fusion. Give `hooks` to runExperiment (merged with yours). */
+/**
+ * Keeps, per strategy of a run, its base and task models, and for KIF strategies the inputs of their latest fusion. Give
+ * `hooks` to runExperiment (merged with yours).
+ */
 export class FusionInputsRecorder {
   private readonly logs = new Map<number, StrategyLog>();
+  /** Bytes of task models kept, against `maxBytes`. */
+  private bytes = 0;
+
+  /** Task models (one weight copy per strategy and task) are kept up to `maxBytes`: a large model in a page must not run out of memory. */
+  constructor(private readonly maxBytes = 1024 * 2 ** 20) {}
+  /** θ₀, the same for every strategy (they all start from the run's initial weights). */
+  private base: HostTensors | null = null;
+  private tasks = 0;
 
   private log(strategy: number): StrategyLog {
     let l = this.logs.get(strategy);
-    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, scores: new Map(), accumulated: new Map() }));
+    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, lora: false, models: [], overBudget: false, scores: new Map(), accumulated: new Map() }));
     return l;
   }
 
   readonly onEvent = (e: RunEvent): void => {
-    if (e.type === 'importance') {
+    if (e.type === 'run-start') {
+      this.tasks = e.tasks.length;
+    } else if (e.type === 'strategy-start') {
+      this.log(e.strategy).lora = strategyCatalog.find((s) => s.name === e.name)?.family === 'lora';
+    } else if (e.type === 'importance') {
       const l = this.log(e.strategy);
       l.tracksImportance = true;
       if (e.final) l.scores.set(e.task, e.scores);
@@ -67,8 +111,8 @@ export class FusionInputsRecorder {
       const k = e.task;
       const prevAccumulated = l.accumulated.get(k - 1);
       const scores = l.scores.get(k);
-      if (l.final?.task === k - 1 && l.trained?.task === k && prevAccumulated && scores) {
-        l.last = { strategy: e.strategy, task: k, prev: l.final.weights, cur: l.trained.weights, prevAccumulated, scores };
+      if (l.final?.task === k - 1 && l.models[k] && prevAccumulated && scores) {
+        l.last = { strategy: e.strategy, task: k, prev: l.final.weights, cur: l.models[k], prevAccumulated, scores };
       }
       // Only the latest fusion is kept: older tables are no longer needed.
       for (const t of [...l.scores.keys()]) if (t < k) l.scores.delete(t);
@@ -78,39 +122,118 @@ export class FusionInputsRecorder {
 
   readonly onModel = async (at: { strategy: number; task: number; stage: string }, model: T5Model): Promise<void> => {
     const l = this.log(at.strategy);
-    // Task 0's final importance comes before its stage 'final', so only KIF strategies pay for these copies.
-    if (!l.tracksImportance) return;
-    if (at.stage === 'final') l.final = { task: at.task, weights: await model.exportWeights() };
-    else if (at.stage === 'trained' && at.task > 0) l.trained = { task: at.task, weights: await model.exportWeights() };
+    if (l.lora) return;
+    this.runs.delete(at.strategy);
+    if (at.stage === 'start' && !this.base) this.base = await model.exportWeights();
+    else if (at.stage === 'trained') {
+      const weights = await model.exportWeights();
+      const size = [...weights.values()].reduce((a, t) => a + t.data.byteLength, 0);
+      if (!l.overBudget && this.bytes + size > this.maxBytes) {
+        l.overBudget = true;
+        this.bytes -= l.models.reduce((a, m) => a + [...m.values()].reduce((b, t) => b + t.data.byteLength, 0), 0);
+        l.models = [];
+      }
+      if (l.overBudget) l.models = l.tracksImportance ? Object.assign([], { [at.task]: weights }) : [];
+      else {
+        l.models[at.task] = weights;
+        this.bytes += size;
+      }
+    }
+    // Task 0's final importance comes before its stage 'final', so only KIF strategies pay for this copy.
+    else if (at.stage === 'final' && l.tracksImportance) l.final = { task: at.task, weights: await model.exportWeights() };
   };
 
   get hooks(): Pick<RunHooks, 'onEvent' | 'onModel'> {
     return { onEvent: this.onEvent, onModel: this.onModel };
   }
 
-  /** The inputs of strategy `strategy`'s latest fusion, if it fused. */
-  latest(strategy: number): FusionInputs | undefined {
-    return this.logs.get(strategy)?.last;
+  private readonly runs = new Map<number, RecordedRun>();
+
+  /** What strategy `strategy` left for what-if: every task model (two or more tasks), and KIF's last fusion inputs. */
+  run(strategy: number): RecordedRun | undefined {
+    const l = this.logs.get(strategy);
+    const complete = this.base && this.tasks >= 2 && l && !l.overBudget && l.models.length === this.tasks && Array.from(l.models).every(Boolean);
+    if (!complete && !l?.last) return undefined;
+    let r = this.runs.get(strategy);
+    if (!r) this.runs.set(strategy, (r = { strategy, base: this.base!, models: complete ? l!.models : [], kif: l!.last }));
+    return r;
   }
 
-  /** Strategies that have a fusion to recompute. */
+  /** Strategies whose task models can be merged with any rule (or, for KIF, whose last fusion can be recomputed). */
   strategies(): number[] {
+    return [...this.logs.keys()].filter((i) => this.run(i));
+  }
+
+  /** Strategies with a KIF fusion to recompute (the hard and soft rules need its importance scores). */
+  kifStrategies(): number[] {
     return [...this.logs].filter(([, l]) => l.last).map(([i]) => i);
   }
 
   clear(): void {
     this.logs.clear();
+    this.runs.clear();
+    this.base = null;
+    this.tasks = 0;
+    this.bytes = 0;
   }
 }
 
 const toMap = (s: UnitScores) => new Map(Object.entries(s));
 
-/** The fusion plan and the fused weights for `rule` and accumulation β on the recorded inputs. */
-export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number): { plan: FusionPlan; weights: HostTensors } {
+function unitsOf(spec: ExperimentSpec): SkillUnit[] {
   const config = modelConfig(spec);
-  const units = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
+  return buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
+}
+
+/** The fusion plan and the fused weights for a KIF rule and accumulation β on the recorded inputs. */
+export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: ScoreRule, beta: number): { plan: FusionPlan; weights: HostTensors } {
   const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta);
-  return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, units, plan.coeffs) };
+  return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, unitsOf(spec), plan.coeffs) };
+}
+
+/** EWC's and fisher-merge's default number of batches for a diagonal Fisher. */
+const FISHER_BATCHES = 8;
+
+/**
+ * The diagonal Fisher of every task model on its own train set, from the batches the fisher-merge strategy draws (same
+ * seed labels and batch shapes), so a what-if Fisher merge equals that strategy's. Cached on the recorded run.
+ */
+async function fishersOf(spec: ExperimentSpec, run: RecordedRun, batches: number, datasets?: DatasetResolver): Promise<HostTensors[]> {
+  const cached = run.fishers?.get(batches);
+  if (cached) return cached;
+  const tok = createByteTokenizer();
+  const { tasks } = resolveTasks(spec, datasets);
+  const { maxInputLen, maxOutputLen, batchSize } = spec.training;
+  const encoded = tasks.map((t) => encodeExamples(tok, t.train, maxInputLen, maxOutputLen));
+  const out: HostTensors[] = [];
+  for (const [k, weights] of run.models.entries()) {
+    const shape = shapeFor(encoded.slice(0, k + 1).flat(), batchSize, maxInputLen, maxOutputLen);
+    const order = batchOrder(encoded[k].length, batchSize, makeRng(deriveSeed(spec.seed, `fisher/${k}`)));
+    const model = new T5Model(modelConfig(spec), weights);
+    try {
+      const f = diagonalFisher(model, () => (order.next().value as number[]).map((r) => encoded[k][r]), shape, batches);
+      out.push(await snapshotToHost(f));
+      disposeSnapshot(f);
+    } finally {
+      model.dispose();
+    }
+  }
+  (run.fishers ??= new Map()).set(batches, out);
+  return out;
+}
+
+/** The merged weights and fusion report of a task-vector rule over the run's task models. */
+export async function mergeRecorded(
+  spec: ExperimentSpec,
+  run: RecordedRun,
+  rule: TaskVectorRule,
+  options: Pick<WhatIfOptions, 'datasets'> = {},
+): Promise<{ weights: HostTensors; fusion: FusionReport; warnings: string[] }> {
+  if (run.models.length < 2) throw new Error('no task models were kept for this strategy (fewer than two tasks, or over the memory budget of what-if): nothing to merge');
+  const batches = Number(spec.strategies[run.strategy]?.knobs?.fisherBatches ?? FISHER_BATCHES);
+  const fishers = rule.kind === 'fisher' ? await fishersOf(spec, run, batches, options.datasets) : undefined;
+  const merged = mergeWithRule({ base: run.base, models: run.models, fishers, names: spec.tasks.map((_, t) => `the task-${t + 1} model`) }, rule);
+  return { weights: merged.weights, fusion: sharesReport(run.models.length - 1, rule.kind, unitShares(unitsOf(spec), merged)), warnings: merged.warnings };
 }
 
 export interface WhatIfResult {
@@ -119,8 +242,10 @@ export interface WhatIfResult {
   /** The fused model's score on every task's test set, in percent (the matrix's last row, recomputed). */
   scores: number[];
   fusion: FusionReport;
-  /** Hard rule: how many units fell in each case; null for the soft rule. */
+  /** Hard rule: how many units fell in each case; null for the other rules. */
   caseCounts: Record<FusionCase, number> | null;
+  /** Signs that the merge's inputs do not fit the rule (e.g. a model equal to the base). */
+  warnings: string[];
   /** Mean over units of the weight of θ̂_{k−1}. */
   meanPrevWeight: number;
   samples: { task: number; predictions: Prediction[] }[];
@@ -132,9 +257,24 @@ export interface WhatIfOptions {
   samplesPerTask?: number;
 }
 
-/** Re-fuses the recorded inputs with `rule` and β and evaluates the result on every task of the spec. */
-export async function whatIfFusion(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
-  const { plan, weights } = fuseInputs(spec, inputs, rule, beta);
+/** The fused weights and report of `rule` (β: KIF's accumulation) over a recorded run. */
+async function fuseRecorded(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions) {
+  if (isTaskVectorRule(rule.kind)) return { ...(await mergeRecorded(spec, run, rule as TaskVectorRule, options)), task: run.models.length - 1, plan: null };
+  if (!run.kif) throw new Error(`the ${rule.kind} rule needs importance scores, which only KIF strategies record; pick a merging rule`);
+  const { plan, weights } = fuseInputs(spec, run.kif, rule as ScoreRule, beta);
+  const fusion: FusionReport = {
+    afterTask: run.kif.task,
+    rule: rule.kind,
+    prevWeight: Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])),
+    ...(plan.cases.size ? { cases: Object.fromEntries(plan.cases) } : {}),
+    thresholds: plan.thresholds,
+  };
+  return { weights, fusion, warnings: [], task: run.kif.task, plan };
+}
+
+/** Fuses the recorded run with `rule` (and β for KIF's rules) and evaluates the result on every task of the spec. */
+export async function whatIfFusion(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
+  const { weights, fusion, warnings, task, plan } = await fuseRecorded(spec, run, rule, beta, options);
   const tok = createByteTokenizer();
   const { tasks } = resolveTasks(spec, options.datasets);
   const model = new T5Model(modelConfig(spec), weights);
@@ -154,25 +294,19 @@ export async function whatIfFusion(spec: ExperimentSpec, inputs: FusionInputs, r
   } finally {
     model.dispose();
   }
-  const prevWeight = Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev]));
-  const weightsList = Object.values(prevWeight);
+  const weightsList = Object.values(fusion.prevWeight);
   let caseCounts: Record<FusionCase, number> | null = null;
-  if (plan.cases.size) {
+  if (plan?.cases.size) {
     caseCounts = { shared: 0, kept: 0, taken: 0, averaged: 0 };
     for (const c of plan.cases.values()) caseCounts[c]++;
   }
   return {
-    strategy: inputs.strategy,
-    task: inputs.task,
+    strategy: run.strategy,
+    task,
     scores,
-    fusion: {
-      afterTask: inputs.task,
-      rule: rule.kind,
-      prevWeight,
-      ...(plan.cases.size ? { cases: Object.fromEntries(plan.cases) } : {}),
-      thresholds: plan.thresholds,
-    },
+    fusion,
     caseCounts,
+    warnings,
     meanPrevWeight: weightsList.length ? weightsList.reduce((a, b) => a + b, 0) / weightsList.length : 0,
     samples,
   };

@@ -1,7 +1,12 @@
 // Knowledge fusion (KIF.md §3): plan per-unit blend coefficients from importance scores, then blend θ̂_{k−1} and θ_k.
+// The registry `fusionRules` holds every fusion rule: KIF's (from importance scores) and the model-merging rules over
+// task vectors (taskVectors.ts), each with the knobs fusionRuleKnobs.ts declares.
 import * as tf from '@tensorflow/tfjs';
 import { fusionDefaults } from './fusionDefaults';
+import { fusionRuleInfo, knobsOfRule, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
+import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
 import { forEachElement, type SkillUnit } from './units';
+import { knobProblem } from '../strategies/knobs';
 
 /** A fused unit is prev·θ̂_{k−1} + cur·θ_k. */
 export interface Coeff {
@@ -12,7 +17,7 @@ export interface Coeff {
 /** Hard-rule cases: shared (important before and now), kept (before only), taken (now only), averaged (neither). */
 export type FusionCase = 'shared' | 'kept' | 'taken' | 'averaged';
 
-export type FusionRule = { kind: 'hard'; gamma: number; topPercent: number } | { kind: 'soft'; tau: number };
+export type { FusionRule, ScoreRule, TaskVectorRule };
 
 // Re-exported: the CLI and tests take the constants from here with the rest of fusion.
 export { fusionDefaults };
@@ -58,18 +63,44 @@ interface RuleDecision {
   thresholds: { prev: number; cur: number } | null;
 }
 
-interface FusionRuleImpl<R extends FusionRule> {
+interface ScoreRuleImpl<R extends ScoreRule> {
+  input: 'scores';
   label: string;
   problems(rule: R): string[];
   decide(prev: number[], cur: number[], rule: R): RuleDecision;
 }
 
+interface TaskVectorRuleImpl<R extends TaskVectorRule> {
+  input: 'task-vectors';
+  label: string;
+  problems(rule: R): string[];
+  merge(inputs: MergeInputs, rule: R): MergeOutput;
+}
+
 const inUnit = (name: string, v: number, lo: number, hi: number) =>
   Number.isFinite(v) && v >= lo && v <= hi ? [] : [`${name} must be in [${lo}, ${hi}] (got ${v})`];
 
-export const fusionRules: { [K in FusionRule['kind']]: FusionRuleImpl<Extract<FusionRule, { kind: K }>> } = {
+/** Problems of a task-vector rule's knob values against the bounds fusionRuleKnobs.ts declares, naming rule and knob. */
+function knobProblems(rule: TaskVectorRule): string[] {
+  const defs = fusionRuleInfo[rule.kind].knobs;
+  const given = knobsOfRule(rule);
+  return Object.entries(defs).flatMap(([name, def]) => {
+    const p = knobProblem(def, given[name]);
+    return p ? [`${rule.kind}: ${name} ${p}`] : [];
+  });
+}
+
+const taskVectorRule = <K extends TaskVectorRuleName>(kind: K): TaskVectorRuleImpl<Extract<TaskVectorRule, { kind: K }>> => ({
+  input: 'task-vectors',
+  label: fusionRuleInfo[kind].label,
+  problems: knobProblems,
+  merge: mergeTaskVectors,
+});
+
+export const scoreRules: { [K in ScoreRuleName]: ScoreRuleImpl<Extract<ScoreRule, { kind: K }>> } = {
   hard: {
-    label: 'static fusion: four cases by top-% importance before and now (TaSL / KIF)',
+    input: 'scores',
+    label: fusionRuleInfo.hard.label,
     problems: (r) => [...inUnit('gamma', r.gamma, 0, 1), ...inUnit('topPercent', r.topPercent, 0, 100)],
     decide: (prev, cur, r) => {
       const thresholds = { prev: percentile(prev, 100 - r.topPercent), cur: percentile(cur, 100 - r.topPercent) };
@@ -78,7 +109,8 @@ export const fusionRules: { [K in FusionRule['kind']]: FusionRuleImpl<Extract<Fu
     },
   },
   soft: {
-    label: 'adaptive fusion: softmax over (Â, Ŝ) with temperature τ (KIF with LoRA)',
+    input: 'scores',
+    label: fusionRuleInfo.soft.label,
     problems: (r) => (Number.isFinite(r.tau) && r.tau > 0 ? [] : [`tau must be > 0 (got ${r.tau})`]),
     decide: (prev, cur, r) => ({
       // e^{Â/τ} / (e^{Â/τ} + e^{Ŝ/τ}) written as a logistic, which cannot overflow.
@@ -91,6 +123,27 @@ export const fusionRules: { [K in FusionRule['kind']]: FusionRuleImpl<Extract<Fu
     }),
   },
 };
+
+/** Every fusion rule, by name. */
+export const fusionRules = {
+  ...scoreRules,
+  average: taskVectorRule('average'),
+  'task-arithmetic': taskVectorRule('task-arithmetic'),
+  ties: taskVectorRule('ties'),
+  dare: taskVectorRule('dare'),
+  magmax: taskVectorRule('magmax'),
+  fisher: taskVectorRule('fisher'),
+} as const;
+
+/** Problems of a rule's knob values (empty when it can run). */
+export const ruleProblems = (rule: FusionRule): string[] => (fusionRules[rule.kind].problems as (r: FusionRule) => string[])(rule);
+
+/** Merges task vectors with a task-vector rule after checking its knobs (MergeInputError names bad inputs). */
+export function mergeWithRule(inputs: MergeInputs, rule: TaskVectorRule): MergeOutput {
+  const problems = ruleProblems(rule);
+  if (problems.length) throw new Error(`fusion: ${problems.join('; ')}`);
+  return (fusionRules[rule.kind].merge as (i: MergeInputs, r: TaskVectorRule) => MergeOutput)(inputs, rule);
+}
 
 export interface FusionPlan {
   coeffs: Map<string, Coeff>;
@@ -108,10 +161,10 @@ export interface FusionPlan {
 export function planFusion(
   prevAcc: ReadonlyMap<string, number>,
   cur: ReadonlyMap<string, number>,
-  rule: FusionRule,
+  rule: ScoreRule,
   accumulateBeta: number = fusionDefaults.accumulateBeta,
 ): FusionPlan {
-  const impl = fusionRules[rule.kind] as FusionRuleImpl<typeof rule>;
+  const impl = scoreRules[rule.kind] as ScoreRuleImpl<typeof rule>;
   const problems = [...impl.problems(rule), ...inUnit('accumulation beta', accumulateBeta, 0, 1)];
   const names = [...cur.keys()];
   const missing = names.filter((n) => !prevAcc.has(n)).concat([...prevAcc.keys()].filter((n) => !cur.has(n)));

@@ -6,6 +6,7 @@ import type { StrategySpec } from '../spec/experiment';
 import { hardRuleKnobs, importanceKnobs, kifProblems, softRuleKnobs } from './kifKnobs';
 import { resolveKnobs, type KnobDef, type Knobs } from './knobs';
 import { loraKnobs } from './loraKnobs';
+import { mergingCatalog } from './mergingCatalog';
 import type { StrategyInfo } from './types';
 
 /** lwf's distillation terms (lwf.ts implements each). */
@@ -191,7 +192,9 @@ export const oloraInfo: StrategyInfo = {
 };
 
 /** Every built-in strategy, in the order tables list them (builtin.ts lists the implementations in the same order). */
-export const strategyCatalog: readonly StrategyInfo[] = [seqftInfo, mtlInfo, ewcInfo, replayInfo, lwfInfo, weightAvgInfo, kifHardInfo, kifSoftInfo, kifReplayInfo, seqloraInfo, kifLoraInfo, oloraInfo];
+export const strategyCatalog: readonly StrategyInfo[] = [
+  seqftInfo, mtlInfo, ewcInfo, replayInfo, lwfInfo, weightAvgInfo, ...mergingCatalog, kifHardInfo, kifSoftInfo, kifReplayInfo, seqloraInfo, kifLoraInfo, oloraInfo,
+];
 
 /** A spec's strategy checked against `known` by name, its knobs resolved; problems are prefixed with the spec path `at`. */
 export function resolveStrategyIn<T extends StrategyInfo>(

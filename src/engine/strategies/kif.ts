@@ -1,7 +1,7 @@
 // The KIF strategies' shared machinery: importance tracked during every task (KIF.md §2), fusion after every task
 // k ≥ 1 (§3), and optionally the memory replay of §4 with the current-task-specific units frozen.
 import * as tf from '@tensorflow/tfjs';
-import { planFusion, type FusionPlan, type FusionRule } from '../kif/fusion';
+import { planFusion, type FusionPlan, type ScoreRule } from '../kif/fusion';
 import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import { freezeMasks, maskGradients } from './freeze';
 import { num, str, type Knobs } from './knobs';
@@ -10,7 +10,7 @@ import type { StrategyEnv, StrategyRun } from './types';
 import { disposeSnapshot, fuseInto, snapshot, type Snapshot } from './weights';
 
 /** Fusion rules by the knobs that configure them. */
-export const ruleFromKnobs: Record<FusionRule['kind'], (k: Knobs) => FusionRule> = {
+export const ruleFromKnobs: Record<ScoreRule['kind'], (k: Knobs) => ScoreRule> = {
   hard: (k) => ({ kind: 'hard', gamma: num(k, 'gamma'), topPercent: num(k, 'topPercent') }),
   soft: (k) => ({ kind: 'soft', tau: num(k, 'tau') }),
 };
@@ -18,7 +18,7 @@ export const ruleFromKnobs: Record<FusionRule['kind'], (k: Knobs) => FusionRule>
 const record = (m: ReadonlyMap<string, number>) => Object.fromEntries(m);
 
 export interface KifOptions {
-  rule: FusionRule['kind'];
+  rule: ScoreRule['kind'];
   /** KIF.md §4: after fusion, train on a memory of earlier tasks with the current-task-specific units frozen. */
   replay?: { memory: (k: Knobs) => number; steps: (k: Knobs) => number };
 }

@@ -1,6 +1,7 @@
 // The KIF strategies' knobs (importance, hard and soft fusion rules) and their shared check, without TF.js: the
 // catalog and the what-if panel read them; kif.ts turns them into a tracker and a fusion rule.
 import { fusionDefaults } from '../kif/fusionDefaults';
+import { fusionRuleInfo } from '../kif/fusionRuleKnobs';
 import { importanceDefaults, importanceMetricNames } from '../kif/importanceDefaults';
 import type { KnobDefs } from './knobs';
 import type { StrategyInfo } from './types';
@@ -12,14 +13,8 @@ export const importanceKnobs: KnobDefs = {
   beta: { kind: 'number', default: fusionDefaults.accumulateBeta, min: 0, max: 1, help: 'β of the accumulated scores A_k = minmax(β·Â + (1−β)·Ŝ)' },
 };
 
-export const hardRuleKnobs: KnobDefs = {
-  gamma: { kind: 'number', default: fusionDefaults.hard.gamma, min: 0, max: 1, help: 'γ: weight of the earlier model in task-shared units' },
-  topPercent: { kind: 'number', default: fusionDefaults.hard.topPercent, min: 0, max: 100, help: 'a unit is important when its score is in this top % (strictly above the percentile)' },
-};
-
-export const softRuleKnobs: KnobDefs = {
-  tau: { kind: 'number', default: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' },
-};
+export const hardRuleKnobs: KnobDefs = fusionRuleInfo.hard.knobs;
+export const softRuleKnobs: KnobDefs = fusionRuleInfo.soft.knobs;
 
 /** KIF scores whole tensors or heads and neuron blocks; LoRA rank units belong to the LoRA strategies. */
 export const kifProblems: StrategyInfo['problems'] = (_k, { granularity }) =>

@@ -9,7 +9,16 @@ interface KnobBase {
 }
 
 export type KnobDef =
-  | (KnobBase & { kind: 'number'; default: number; min: number; max: number; /** true: min itself is refused. */ aboveMin?: boolean })
+  | (KnobBase & {
+      kind: 'number';
+      default: number;
+      min: number;
+      max: number;
+      /** true: min itself is refused. */
+      aboveMin?: boolean;
+      /** true: max itself is refused. */
+      belowMax?: boolean;
+    })
   | (KnobBase & { kind: 'int'; default: number; min: number; max: number })
   | (KnobBase & { kind: 'choice'; default: string; options: readonly string[] })
   | (KnobBase & { kind: 'boolean'; default: boolean });
@@ -25,9 +34,9 @@ type KnobCheck<K extends KnobDef['kind']> = (def: Extract<KnobDef, { kind: K }>,
 
 const knobChecks: { [K in KnobDef['kind']]: KnobCheck<K> } = {
   number: (d, v) =>
-    typeof v === 'number' && Number.isFinite(v) && (d.aboveMin ? v > d.min : v >= d.min) && v <= d.max
+    typeof v === 'number' && Number.isFinite(v) && (d.aboveMin ? v > d.min : v >= d.min) && (d.belowMax ? v < d.max : v <= d.max)
       ? null
-      : `must be a number ${d.aboveMin ? 'above' : 'from'} ${d.min} ${d.aboveMin ? 'and at most' : 'to'} ${d.max} (got ${shown(v)})`,
+      : `must be a number ${d.aboveMin ? 'above' : 'from'} ${d.min} ${d.belowMax ? 'and below' : d.aboveMin ? 'and at most' : 'to'} ${d.max} (got ${shown(v)})`,
   int: (d, v) => (typeof v === 'number' && Number.isInteger(v) && v >= d.min && v <= d.max ? null : `must be an integer from ${d.min} to ${d.max} (got ${shown(v)})`),
   choice: (d, v) => (typeof v === 'string' && d.options.includes(v) ? null : `must be one of ${d.options.map((o) => `"${o}"`).join(', ')} (got ${shown(v)})`),
   boolean: (_d, v) => (typeof v === 'boolean' ? null : `must be true or false (got ${shown(v)})`),

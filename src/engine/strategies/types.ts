@@ -53,6 +53,11 @@ export interface FusionReport {
   thresholds?: { prev: number; cur: number } | null;
   /** Units that later phases kept frozen (kif-replay). */
   frozen?: string[];
+  /**
+   * Merging rules over task vectors: per unit, each task's share (tasks 0..afterTask) of the merged change in that unit;
+   * all zeros where the merge left the unit at the base.
+   */
+  shares?: Record<string, number[]>;
 }
 
 export type StrategyEvent =

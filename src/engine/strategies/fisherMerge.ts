@@ -1,0 +1,4 @@
+import { fisherMergeInfo } from './mergingCatalog';
+import { mergingStrategy } from './taskVectorMerge';
+
+export const fisherMerge = mergingStrategy(fisherMergeInfo);

@@ -1,0 +1,4 @@
+import { magmaxInfo } from './mergingCatalog';
+import { mergingStrategy } from './taskVectorMerge';
+
+export const magmax = mergingStrategy(magmaxInfo);

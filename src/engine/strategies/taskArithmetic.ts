@@ -1,0 +1,4 @@
+import { taskArithmeticInfo } from './mergingCatalog';
+import { mergingStrategy } from './taskVectorMerge';
+
+export const taskArithmetic = mergingStrategy(taskArithmeticInfo);
