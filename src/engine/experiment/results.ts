@@ -1,6 +1,7 @@
 // The results document: what a run computed, the spec that produced it, versioned and validated on import, so the UI
 // draws it, export writes it and the CLI prints and merges it.
 import { z } from 'zod';
+import { limits } from '../limits';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
@@ -58,15 +59,29 @@ export interface ResultsDocument {
 }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const nullable = finite.nullable();
+/** A number in [lo, hi]: every number a results document stores has the range its meaning gives it. */
+const within = (lo: number, hi: number, what: string) =>
+  z.number({ error: `must be ${what}, a number from ${lo} to ${hi}` }).refine((v) => v >= lo && v <= hi, { error: (iss) => `must be ${what}, a number from ${lo} to ${hi} (got ${String(iss.input)})` });
+/** Test scores are percent. */
+export const percentSchema = within(0, 100, 'a score in percent');
+/** A difference of two percent scores (BWT, FWT, forgetting). */
+const percentDiff = within(-100, 100, 'a difference of scores in percent');
+const seconds = within(0, limits.seconds.value, 'a duration in seconds');
 const scores = z.record(z.string(), finite);
-const metricsSchema = z.strictObject({ tasks: z.int().min(1), ap: finite, bwt: nullable, fwt: nullable, fwtZeroShot: nullable, forgetting: nullable });
+const metricsSchema = z.strictObject({
+  tasks: z.int().min(1),
+  ap: percentSchema,
+  bwt: percentDiff.nullable(),
+  fwt: percentDiff.nullable(),
+  fwtZeroShot: percentSchema.nullable(),
+  forgetting: percentDiff.nullable(),
+});
 
 const strategySchema = z.strictObject({
   name: z.string().min(1),
   label: z.string().min(1),
   knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-  matrix: z.array(z.array(finite)),
+  matrix: z.array(z.array(percentSchema)),
   metrics: metricsSchema.nullable(),
   importance: z.strictObject({ tasks: z.array(scores), accumulated: z.array(scores) }).optional(),
   fusions: z.array(
@@ -79,15 +94,16 @@ const strategySchema = z.strictObject({
       frozen: z.array(z.string()).optional(),
     }),
   ),
-  losses: z.array(z.strictObject({ task: z.int().min(0), phase: z.string(), steps: z.array(z.int().min(1)), losses: z.array(finite) })),
-  curves: z.array(z.strictObject({ task: z.int().min(0), step: z.int().min(1), scores: z.array(finite) })),
+  // Cross-entropy is never negative.
+  losses: z.array(z.strictObject({ task: z.int().min(0), phase: z.string(), steps: z.array(z.int().min(1)), losses: z.array(within(0, 1e6, 'a loss')) })),
+  curves: z.array(z.strictObject({ task: z.int().min(0), step: z.int().min(1), scores: z.array(percentSchema) })),
   samples: z.array(
     z.strictObject({
       task: z.int().min(0),
-      predictions: z.array(z.strictObject({ input: z.string(), expected: z.string(), output: z.string(), score: finite })),
+      predictions: z.array(z.strictObject({ input: z.string(), expected: z.string(), output: z.string(), score: within(0, 1, 'a per-example score') })),
     }),
   ),
-  timings: z.strictObject({ trainSeconds: finite, afterTaskSeconds: finite, evalSeconds: finite, totalSeconds: finite }),
+  timings: z.strictObject({ trainSeconds: seconds, afterTaskSeconds: seconds, evalSeconds: seconds, totalSeconds: seconds }),
   error: z.string().optional(),
 });
 
@@ -103,7 +119,7 @@ const documentSchema = z.strictObject({
   tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
   units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),
   strategies: z.array(strategySchema),
-  timings: z.strictObject({ totalSeconds: finite }),
+  timings: z.strictObject({ totalSeconds: seconds }),
 });
 
 const pathOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(results)';

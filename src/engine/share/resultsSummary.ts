@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
 import { continualMetrics } from '../metrics/continual';
-import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
+import { percentSchema, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
 
@@ -126,7 +126,7 @@ const summarySchema = z.strictObject({
       z.strictObject({
         name: text(64).min(1),
         label: text(300).min(1),
-        matrix: z.array(z.array(finite).max(50)).max(51),
+        matrix: z.array(z.array(percentSchema).max(50)).max(51),
         importance: z.strictObject({ task: z.int().min(0).max(49), scores: scaledMapSchema, accumulated: scaledMapSchema.nullable() }).optional(),
         fusion: z
           .strictObject({
