@@ -122,6 +122,17 @@ const documentSchema = z.strictObject({
   timings: z.strictObject({ totalSeconds: seconds }),
 });
 
+/**
+ * A zod issue in words a user reads: zod's own "Invalid input: expected object, received undefined" names neither what
+ * is missing nor what was found.
+ */
+export function issueText(iss: z.core.$ZodIssue): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(iss.message);
+  if (!m) return iss.message;
+  const a = (t: string) => (t === 'array' ? 'a list' : t === 'object' ? 'an object' : `a ${t}`);
+  return m[2] === 'undefined' ? `is required (${a(m[1])})` : `must be ${a(m[1])} (got ${m[2] === 'null' ? 'null' : a(m[2])})`;
+}
+
 const pathOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(results)';
 
 /** Checks the shape a matrix must have for the document's task count; returns problems. */
@@ -134,6 +145,12 @@ function matrixProblems(doc: z.output<typeof documentSchema>): string[] {
   });
 }
 
+/** Problems of one strategy's results as a saved run or checkpoint keeps them, each starting with `at`; none when valid. */
+export function strategyResultProblems(json: unknown, at: string): string[] {
+  const r = strategySchema.safeParse(json);
+  return r.success ? [] : r.error.issues.slice(0, 3).map((iss) => `${at}${pathOf(iss.path) === '(results)' ? '' : `.${pathOf(iss.path)}`}: ${issueText(iss)}`);
+}
+
 /** Validates a results document (e.g. an imported file); errors name the field. */
 export function parseResults(json: unknown): { ok: true; results: ResultsDocument } | { ok: false; errors: string[] } {
   const isObj = typeof json === 'object' && json !== null && !Array.isArray(json);
@@ -144,7 +161,7 @@ export function parseResults(json: unknown): { ok: true; results: ResultsDocumen
     return { ok: false, errors: [`version: ${(json as Record<string, unknown>).version} is newer than this app reads (${RESULTS_VERSION})`] };
   }
   const r = documentSchema.safeParse(json);
-  if (!r.success) return { ok: false, errors: r.error.issues.map((iss) => `${pathOf(iss.path)}: ${iss.message}`) };
+  if (!r.success) return { ok: false, errors: r.error.issues.map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };
   const spec = parseSpec(r.data.spec);
   if (!spec.ok) return { ok: false, errors: spec.errors.map((e) => `spec.${e}`) };
   const problems = matrixProblems(r.data);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
 import { continualMetrics } from '../metrics/continual';
-import { percentSchema, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
+import { issueText, percentSchema, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
 
@@ -173,7 +173,7 @@ export function parseSummary(json: unknown): { ok: true; summary: ResultsSummary
     return { ok: false, errors: [`version: ${version} is newer than this app reads (${SUMMARY_VERSION}); update the app to see these results`] };
   }
   const r = summarySchema.safeParse(json);
-  if (!r.success) return { ok: false, errors: r.error.issues.slice(0, 5).map((iss) => `${pathOf(iss.path)}: ${iss.message}`) };
+  if (!r.success) return { ok: false, errors: r.error.issues.slice(0, 5).map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };
   const summary = r.data as ResultsSummary;
   const problems = alignmentProblems(summary);
   return problems.length ? { ok: false, errors: problems.slice(0, 5) } : { ok: true, summary };

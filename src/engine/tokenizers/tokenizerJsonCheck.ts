@@ -1,7 +1,7 @@
 // Checks a parsed tokenizer.json against its schema (the Hugging Face tokenizers library's serialization) before the
 // library sees it: the library indexes whatever it is given, so a bad id becomes a wrong id at encode time, a huge id
 // a minute of work, and a catastrophic regular expression a hang. Everything here is linear in the document's size.
-import { fmtCount, limits, overLimit } from '../limits';
+import { fmtCount, jsonDepthOver, limits, overLimit } from '../limits';
 import { TokenizerError } from './tokenizer';
 
 type Json = Record<string, unknown>;
@@ -167,6 +167,7 @@ function checkAddedTokens(added: unknown, vocabSize: number): void {
 /** Throws a TokenizerError naming the first problem of a parsed tokenizer.json. */
 export function checkTokenizerJson(raw: unknown): void {
   if (!isObject(raw)) return fail('not a JSON object');
+  if (jsonDepthOver(raw)) fail(`it nests deeper than the ${limits.depth.value} ${limits.depth.what} this app reads`);
   const model = raw.model;
   if (!isObject(model)) return fail('it has no "model" object');
   const kinds = Object.keys(modelVocab);
