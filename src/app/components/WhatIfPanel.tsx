@@ -11,6 +11,8 @@ import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 import { NumberField } from './NumberField';
+import { FieldBlockers } from './FieldBlockers';
+import { problemsOf, useFieldProblems } from '../fieldProblems';
 
 interface Knobs {
   rule: FusionRule['kind'];
@@ -52,13 +54,15 @@ export function WhatIfPanel() {
   }, [run]);
   const [knobs, setKnobs] = useState<Knobs | null>(null);
   useEffect(() => setKnobs(initial), [initial]);
+  // A knob showing a bad value holds no recompute back silently: none runs, and the panel says which knob.
+  const blocked = useFieldProblems((s) => problemsOf(s, 'whatif').length > 0);
 
   // Recompute shortly after the last change (the first time with the run's own knobs: it must give the run's numbers).
   useEffect(() => {
-    if (!knobs || chosen === undefined) return;
+    if (!knobs || chosen === undefined || blocked) return;
     const t = setTimeout(() => trainer.refuse(chosen, ruleOf(knobs), knobs.beta), DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [knobs, chosen]);
+  }, [knobs, chosen, blocked]);
 
   if (!results || !run || !knobs || chosen === undefined) {
     return (
@@ -119,11 +123,13 @@ export function WhatIfPanel() {
             disabled={knobDefs[k].rule !== null && knobDefs[k].rule !== knobs.rule}
             testId={`whatif-${k}`}
             className="compact"
+            scope="whatif"
           />
         ))}
       </div>
+      <FieldBlockers scope="whatif" action="Recompute" testId="whatif-blocked" />
       <p className="muted" aria-live="polite" data-testid="whatif-status">
-        {busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
+        {blocked ? 'Not recomputed: the numbers below are for the last valid knobs.' : busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
       </p>
       {whatIf.error && (
         <p className="field-error" role="alert">
