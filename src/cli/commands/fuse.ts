@@ -1,7 +1,7 @@
 // `fuse`: KIF fusion of two Hugging Face checkpoints offline (KIF.md §3), from two unit-score files.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { numberFlag, stringFlag, UsageError, type Args } from '../args';
+import { numberFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { fusionDefaults, fusionRules, planFusion, applyFusionHost, type FusionRule } from '../../engine/kif/fusion';
 import { buildUnits, defaultNeuronBlock, granularities } from '../../engine/kif/units';
 import { paramSpecs } from '../../engine/model/paramSpec';
@@ -55,8 +55,8 @@ registerCommand({
     const beta = numberFlag(args, 'beta', fusionDefaults.accumulateBeta, 0, 1);
     const granularity = stringFlag(args, 'units', 'tensor');
     if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
-    const out = stringFlag(args, 'out');
-    const outScores = stringFlag(args, 'out-scores');
+    const out = outFileFlag(args, 'out', 'fused.safetensors');
+    const outScores = outFileFlag(args, 'out-scores', 'scores.json');
     const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
     const prevPath = stringFlag(args, 'prev');
     const curPath = stringFlag(args, 'cur');

@@ -97,7 +97,7 @@ ${rows}
 registerCommand({
   name: 'pretrain',
   summary: 'pretrain a base model (span corruption + an instruction mixture); resumable; writes a HF checkpoint and a model card',
-  usage: 'pretrain --preset nano --steps 6000 --out DIR [--seed 0] [--batch 32] [--lr 0.002] [--warmup 200] [--span-share 0.3] [--backend wasm]',
+  usage: 'pretrain --preset nano --steps 6000 --out DIR [--seed 0] [--batch 32] [--lr 0.002] [--warmup 200] [--weight-decay 0.01] [--clip 1] [--span-share 0.3] [--checkpoint-every 500] [--backend wasm]',
   async run(args) {
     const preset = stringFlag(args, 'preset', 'nano');
     let config;
@@ -108,6 +108,7 @@ registerCommand({
     }
     const out = stringFlag(args, 'out');
     const settings = settingsFrom(args);
+    const checkpointEvery = intFlag(args, 'checkpoint-every', 500, 1);
     const backend = await startBackend(stringFlag(args, 'backend', 'wasm'));
     const tok = createByteTokenizer();
     if (config.vocabSize < tok.vocabSize) throw new UsageError(`preset ${preset} has ${config.vocabSize} ids, fewer than the byte tokenizer's ${tok.vocabSize}`);
@@ -122,7 +123,7 @@ registerCommand({
         console.error(`step ${step}/${settings.steps}  loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s  ~${Math.round((settings.steps - step) / rate)} s left`);
       },
       logEvery: 50,
-      checkpointEvery: intFlag(args, 'checkpoint-every', 500, 1),
+      checkpointEvery,
       onCheckpoint: (s) => saveResume(resumeDir, preset, settings, s),
     }, from);
     const { safetensors, configJson } = writeCheckpoint(config, st.weights);

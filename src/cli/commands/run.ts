@@ -2,7 +2,7 @@
 // other experiment commands share (reading JSON and datasets, running with progress on stderr).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { stringFlag, UsageError, type Args } from '../args';
+import { outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { baseWeightsFor } from '../baseWeights';
 import { startBackend } from '../nodeBackend';
 import { importDataset } from '../../engine/data/importDataset';
@@ -99,6 +99,7 @@ registerCommand({
   async run(args) {
     const [path] = args.positionals;
     if (!path) throw new UsageError('run needs a spec file: run SPEC.json --out RESULTS.json');
-    await runToFile(readSpecFile(path), args, stringFlag(args, 'out'));
+    const out = outFileFlag(args, 'out');
+    await runToFile(readSpecFile(path), args, out);
   },
 });
