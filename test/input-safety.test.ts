@@ -198,6 +198,33 @@ describe('results documents and result links: every number in its range', () => 
   });
 });
 
+describe('defects the fuzz suite found (test/fuzz-inputs.test.ts), each with its minimal input', () => {
+  it('a Sequence stage with a null step: a TypeError from the library before, a message now', () => {
+    expect(thrown(() => loadHfTokenizer(tokenizerJson({ post_processor: { type: 'Sequence', processors: [null] } })))).toBe(
+      'invalid tokenizer.json: post_processor.processors[0] must be an object with a "type" (got null)',
+    );
+    expect(thrown(() => loadHfTokenizer(tokenizerJson({ decoder: { type: 'Sequence', decoders: [null] } })))).toMatch(/^invalid tokenizer.json: decoder.decoders\[0\] must be an object/);
+  });
+
+  it('a results document of version -1 said "Invalid input: expected 1"', () => {
+    const bad = { ...JSON.parse(resultsToJson(fakeResults(typicalSpec()))), version: -1 };
+    const out = textImporters.results.read(JSON.stringify(bad));
+    expect(out.ok ? [] : out.errors).toEqual(['version: must be 1']);
+  });
+
+  it('a knob of null in a results document said "Invalid input"', () => {
+    const bad = JSON.parse(resultsToJson(fakeResults(typicalSpec())));
+    bad.strategies[0].knobs.gamma = null;
+    const out = textImporters.results.read(JSON.stringify(bad));
+    expect(out.ok ? [] : out.errors).toEqual(['strategies[0].knobs.gamma: must be a number, a string or true/false']);
+  });
+
+  it('a checkpoint without "done" or "current" said "(got undefined)"', () => {
+    expect(checkpointShapeProblems({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, current: null })).toEqual(["checkpoint.done: must be the list of finished strategies' results (got nothing)"]);
+    expect(checkpointShapeProblems({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: [] })).toEqual(['checkpoint.current: must be the strategy under way or null (got nothing)']);
+  });
+});
+
 describe('damaged saved data is reported, never thrown', () => {
   const good = newRun(typicalSpec(), 1000);
   const result = fakeResults(typicalSpec()).strategies[0];

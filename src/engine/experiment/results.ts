@@ -80,7 +80,7 @@ const metricsSchema = z.strictObject({
 const strategySchema = z.strictObject({
   name: z.string().min(1),
   label: z.string().min(1),
-  knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()], { error: 'must be a number, a string or true/false' })),
   matrix: z.array(z.array(percentSchema)),
   metrics: metricsSchema.nullable(),
   importance: z.strictObject({ tasks: z.array(scores), accumulated: z.array(scores) }).optional(),
@@ -127,10 +127,12 @@ const documentSchema = z.strictObject({
  * is missing nor what was found.
  */
 export function issueText(iss: z.core.$ZodIssue): string {
-  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(iss.message);
-  if (!m) return iss.message;
   const a = (t: string) => (t === 'array' ? 'a list' : t === 'object' ? 'an object' : `a ${t}`);
-  return m[2] === 'undefined' ? `is required (${a(m[1])})` : `must be ${a(m[1])} (got ${m[2] === 'null' ? 'null' : a(m[2])})`;
+  const typed = /^Invalid input: expected (\w+), received (\w+)$/.exec(iss.message);
+  if (typed) return typed[2] === 'undefined' ? `is required (${a(typed[1])})` : `must be ${a(typed[1])} (got ${typed[2] === 'null' ? 'null' : a(typed[2])})`;
+  if (iss.code === 'invalid_value') return `must be ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+  if (iss.message === 'Invalid input') return 'is not a value this field takes';
+  return iss.message;
 }
 
 const pathOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(results)';

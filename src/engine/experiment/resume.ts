@@ -46,6 +46,7 @@ export function stepsBefore(cp: RunCheckpoint, taskSteps: readonly number[]): nu
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const kindOf = (v: unknown) => (v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'a list' : typeof v);
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Problems of weights kept in a checkpoint: a Map of name → { shape, data: Float32Array } whose sizes agree. */
@@ -67,11 +68,11 @@ function weightsProblems(w: unknown, at: string): string[] {
 export function checkpointShapeProblems(cp: unknown): string[] {
   if (!isObject(cp)) return ['checkpoint: not an object'];
   if (cp.format !== CHECKPOINT_FORMAT || cp.version !== CHECKPOINT_VERSION) return [`checkpoint: not a version ${CHECKPOINT_VERSION} run checkpoint`];
-  if (!Array.isArray(cp.done)) return [`checkpoint.done: must be the list of finished strategies' results (got ${cp.done === null ? 'null' : typeof cp.done})`];
+  if (!Array.isArray(cp.done)) return [`checkpoint.done: must be the list of finished strategies' results (got ${kindOf(cp.done)})`];
   const problems = cp.done.flatMap((r, i) => strategyResultProblems(r, `checkpoint.done[${i}]`)).slice(0, 3);
   const c = cp.current;
   if (c === null) return problems;
-  if (!isObject(c)) return [...problems, `checkpoint.current: must be the strategy under way or null (got ${typeof c})`];
+  if (!isObject(c)) return [...problems, `checkpoint.current: must be the strategy under way or null (got ${kindOf(c)})`];
   if (!isIndex(c.strategy)) problems.push('checkpoint.current.strategy: must be a strategy index');
   if (!isIndex(c.nextTask)) problems.push('checkpoint.current.nextTask: must be a task index');
   if (c.state !== undefined && !isObject(c.state)) problems.push('checkpoint.current.state: must be an object');

@@ -89,7 +89,8 @@ function checkPattern(where: string, pattern: unknown): void {
 }
 
 function checkStage(stage: Stage, where: string, value: unknown, depth: number): void {
-  if (value === null || value === undefined) return;
+  // A stage may be absent (null); a step inside a Sequence may not (the library dereferences each one).
+  if ((value === null || value === undefined) && depth === 1) return;
   if (depth > limits.tokenizerStages.value) fail(`${where} nests more than ${limits.tokenizerStages.value} stages deep`);
   if (!isObject(value)) return fail(`${where} must be an object with a "type" (got ${shown(value)})`);
   const types: readonly string[] = stageTypes[stage];
