@@ -247,7 +247,7 @@ describe('damaged saved data is reported, never thrown', () => {
     expect(runs.map((r) => r.id)).toEqual([good.id]);
     expect(damaged.map((d) => [d.id, d.reason])).toEqual([
       ['run-b', 'spec.tasks: is required'],
-      ['run-c', expect.stringMatching(/^name: missing; createdAt \/ updatedAt: not times; status: missing is not running, done or stopped; spec\.\(spec\): must be a JSON object/)],
+      ['run-c', 'name: missing; createdAt / updatedAt: not times; status: missing is not running, done or stopped; spec: missing; strategies: not a list; results: missing; resumeAt: missing'],
       ['run-d', 'status: "weird" is not running, done or stopped'],
       ['run-e', 'resumeAt: strategy 9, task 0 is outside the spec'],
     ]);

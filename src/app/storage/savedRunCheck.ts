@@ -27,15 +27,18 @@ export function savedRunProblems(raw: unknown): string[] {
   if (!isTime(raw.createdAt) || !isTime(raw.updatedAt)) out.push('createdAt / updatedAt: not times');
   if (raw.status !== 'running' && raw.status !== 'done' && raw.status !== 'stopped') out.push(`status: ${JSON.stringify(raw.status) ?? 'missing'} is not running, done or stopped`);
   const spec = parseSpec(raw.spec);
-  if (!spec.ok) out.push(...spec.errors.slice(0, 3).map((e) => `spec.${e}`));
+  if (raw.spec === undefined) out.push('spec: missing');
+  else if (!spec.ok) out.push(...spec.errors.slice(0, 3).map((e) => `spec.${e.replace(/^\(spec\): /, '')}`));
   if (!Array.isArray(raw.strategies)) out.push('strategies: not a list');
   else out.push(...raw.strategies.flatMap((s, i) => strategyResultProblems(s, `strategies[${i}]`)).slice(0, 3));
-  if (raw.results !== null) {
+  if (raw.results === undefined) out.push('results: missing');
+  else if (raw.results !== null) {
     const r = parseResults(raw.results);
-    if (!r.ok) out.push(...r.errors.slice(0, 3).map((e) => `results.${e}`));
+    if (!r.ok) out.push(...r.errors.slice(0, 3).map((e) => `results.${e.replace(/^\(results\): /, '')}`));
   }
   const at = raw.resumeAt;
-  if (at !== null && !(isObject(at) && Number.isInteger(at.strategy) && Number.isInteger(at.task))) out.push('resumeAt: not a { strategy, task } position');
+  if (at === undefined) out.push('resumeAt: missing');
+  else if (at !== null && !(isObject(at) && Number.isInteger(at.strategy) && Number.isInteger(at.task))) out.push('resumeAt: not a { strategy, task } position');
   else if (at && spec.ok && ((at.strategy as number) >= spec.spec.strategies.length || (at.task as number) >= spec.spec.tasks.length)) {
     out.push(`resumeAt: strategy ${at.strategy}, task ${at.task} is outside the spec`);
   }

@@ -67,7 +67,9 @@ export const percentSchema = within(0, 100, 'a score in percent');
 /** A difference of two percent scores (BWT, FWT, forgetting). */
 const percentDiff = within(-100, 100, 'a difference of scores in percent');
 const seconds = within(0, limits.seconds.value, 'a duration in seconds');
-const scores = z.record(z.string(), finite);
+/** Every string of a results document: a name, a label, a prediction (as long as a dataset field may be). */
+const text = z.string().max(limits.fieldChars.value, `must be at most ${limits.fieldChars.value.toLocaleString('en-US')} characters`);
+const scores = z.record(text, finite);
 const metricsSchema = z.strictObject({
   tasks: z.int().min(1),
   ap: percentSchema,
@@ -78,46 +80,46 @@ const metricsSchema = z.strictObject({
 });
 
 const strategySchema = z.strictObject({
-  name: z.string().min(1),
-  label: z.string().min(1),
-  knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()], { error: 'must be a number, a string or true/false' })),
+  name: text.min(1),
+  label: text.min(1),
+  knobs: z.record(text, z.union([z.number(), text, z.boolean()], { error: 'must be a number, a string or true/false' })),
   matrix: z.array(z.array(percentSchema)),
   metrics: metricsSchema.nullable(),
   importance: z.strictObject({ tasks: z.array(scores), accumulated: z.array(scores) }).optional(),
   fusions: z.array(
     z.strictObject({
       afterTask: z.int().min(1),
-      rule: z.string(),
+      rule: text,
       prevWeight: scores,
-      cases: z.record(z.string(), z.enum(['shared', 'kept', 'taken', 'averaged'])).optional(),
+      cases: z.record(text, z.enum(['shared', 'kept', 'taken', 'averaged'])).optional(),
       thresholds: z.strictObject({ prev: finite, cur: finite }).nullable().optional(),
-      frozen: z.array(z.string()).optional(),
+      frozen: z.array(text).optional(),
     }),
   ),
   // Cross-entropy is never negative.
-  losses: z.array(z.strictObject({ task: z.int().min(0), phase: z.string(), steps: z.array(z.int().min(1)), losses: z.array(within(0, 1e6, 'a loss')) })),
+  losses: z.array(z.strictObject({ task: z.int().min(0), phase: text, steps: z.array(z.int().min(1)), losses: z.array(within(0, 1e6, 'a loss')) })),
   curves: z.array(z.strictObject({ task: z.int().min(0), step: z.int().min(1), scores: z.array(percentSchema) })),
   samples: z.array(
     z.strictObject({
       task: z.int().min(0),
-      predictions: z.array(z.strictObject({ input: z.string(), expected: z.string(), output: z.string(), score: within(0, 1, 'a per-example score') })),
+      predictions: z.array(z.strictObject({ input: text, expected: text, output: text, score: within(0, 1, 'a per-example score') })),
     }),
   ),
   timings: z.strictObject({ trainSeconds: seconds, afterTaskSeconds: seconds, evalSeconds: seconds, totalSeconds: seconds }),
-  error: z.string().optional(),
+  error: text.optional(),
 });
 
 const documentSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   version: z.literal(RESULTS_VERSION),
   spec: z.unknown(),
-  backend: z.string(),
-  warnings: z.array(z.string()),
+  backend: text,
+  warnings: z.array(text),
   /** Present when the matrix scores the validation split (settings being chosen), not the test split. */
   evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
-  tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
-  units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),
+  tasks: z.array(z.strictObject({ name: text, scorer: text, steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
+  units: z.strictObject({ granularity: text, names: z.array(text) }),
   strategies: z.array(strategySchema),
   timings: z.strictObject({ totalSeconds: seconds }),
 });

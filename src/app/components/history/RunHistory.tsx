@@ -74,7 +74,7 @@ export function RunHistory() {
         </div>
       )}
       {damaged.length > 0 && (
-        <ul className="history-list" aria-label="Damaged saved runs">
+        <ul className="history-list" aria-label="Damaged runs">
           {damaged.map((d) => (
             <DamagedRow key={d.id} run={d} />
           ))}
