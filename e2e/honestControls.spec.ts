@@ -1,7 +1,8 @@
 // Nothing runs that the screen does not show: a numeric field holding a bad value turns Run off, the run bar names
 // the field and why beside the button with a link that focuses it, and no run starts (by button or by Space).
 import { expect, test } from '@playwright/test';
-import { snap } from './helpers/page';
+import { specFragment } from '../src/engine/share/shareLink';
+import { snap, twoTaskSpec } from './helpers/page';
 
 // Each numeric field of the experiment with values it must refuse, and the words of its label in the run bar.
 const fields: { testId: string; label: string; bad: string[] }[] = [
@@ -66,4 +67,26 @@ test('every numeric field with a bad value turns Run off, says which field and w
   await expect(run).toBeDisabled();
   await page.getByTestId('batch').fill('8');
   await expect(run).toBeEnabled();
+});
+
+test('a what-if knob holding a bad value stops the recompute and names the knob; the run bar is not blocked by it', async ({ page }) => {
+  const spec = twoTaskSpec({ name: 'What-if check', seed: 2, steps: [10, 10], testSize: 8, strategies: [{ name: 'kif-hard' }] });
+  await page.goto(`/#${specFragment(spec)}`);
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 150_000 });
+  const status = page.getByTestId('whatif-status');
+  await expect(status).toHaveText('Up to date.');
+  const gamma = page.getByTestId('whatif-gamma');
+  for (const bad of ['5', '-5', 'NaN', '']) {
+    await gamma.fill(bad);
+    await expect(page.getByTestId('whatif-blocked')).toContainText('Recompute is off');
+    await expect(page.getByTestId('whatif-blocked').getByRole('link', { name: 'γ (gamma)', exact: true })).toBeVisible();
+    await expect(status).toHaveText('Not recomputed: the numbers below are for the last valid knobs.');
+  }
+  await expect(page.getByTestId('run-blocked')).toHaveCount(0);
+  await expect(page.getByTestId('run-button')).toBeEnabled();
+  await gamma.fill('0.5');
+  await expect(page.getByTestId('whatif-blocked')).toHaveCount(0);
+  await expect(status).toHaveText('Up to date.');
 });

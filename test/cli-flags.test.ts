@@ -1,7 +1,7 @@
 // The CLI refuses what it would otherwise ignore or crash on, before any work: unknown flags (naming the closest known
 // one), values out of range, and an --out that names a folder.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,4 +82,12 @@ describe('the CLI as a user runs it', () => {
     const folder = await cli('demo', 'forgetting', '--out', dir);
     expect([folder.code, folder.stderr]).toEqual([2, `error: --out ${dir} is a folder; give a file to write, e.g. --out ${join(dir, 'results.json')}`]);
   }, 120_000);
+
+  it('a damaged pretrain resume state is named, not a TypeError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kif-pre-'));
+    mkdirSync(join(dir, 'resume'));
+    writeFileSync(join(dir, 'resume', 'state.json'), '{"preset": "nano", "step": null');
+    const r = await cli('pretrain', '--preset', 'nano', '--steps', '2', '--out', dir);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(new RegExp(`^error: ${join(dir, 'resume', 'state.json')} is damaged \\(not valid JSON: .*\\); delete ${join(dir, 'resume')} to start over$`))]);
+  }, 60_000);
 });

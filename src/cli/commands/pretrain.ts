@@ -53,7 +53,16 @@ function saveResume(dir: string, preset: string, settings: PretrainSettings, st:
 function loadResume(dir: string, preset: string, settings: PretrainSettings): PretrainState | undefined {
   const file = join(dir, 'state.json');
   if (!existsSync(file)) return undefined;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+  const damaged = (why: string) => new UsageError(`${file} is damaged (${why}); delete ${dir} to start over`);
+  let saved: SavedState;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+  } catch (e) {
+    throw damaged(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof saved !== 'object' || saved === null) throw damaged('not an object');
+  if (!Number.isInteger(saved.step) || saved.step < 0) throw damaged(`"step" is ${JSON.stringify(saved.step)}`);
+  if (!Array.isArray(saved.losses) || typeof saved.seconds !== 'number') throw damaged('"losses" or "seconds" missing');
   if (saved.preset !== preset || JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
     throw new UsageError(`${dir} holds an interrupted run with other settings (preset ${saved.preset}, ${JSON.stringify(saved.settings)}); use another --out, or delete ${dir} to start over`);
   }
@@ -61,7 +70,9 @@ function loadResume(dir: string, preset: string, settings: PretrainSettings): Pr
   let optimizer: PretrainState['optimizer'] = null;
   if (saved.optimizer) {
     const o = parseSafetensors(readFileSync(join(dir, 'optimizer.safetensors')));
-    optimizer = { ...saved.optimizer, m: o.get('m')!.data, v: o.get('v')!.data };
+    const [m, v] = [o.get('m'), o.get('v')];
+    if (!m || !v) throw damaged('optimizer.safetensors lacks "m" or "v"');
+    optimizer = { ...saved.optimizer, m: m.data, v: v.data };
   }
   return { step: saved.step, weights, optimizer, losses: saved.losses, seconds: saved.seconds };
 }
