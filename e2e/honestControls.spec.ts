@@ -90,3 +90,13 @@ test('a what-if knob holding a bad value stops the recompute and names the knob;
   await expect(page.getByTestId('whatif-blocked')).toHaveCount(0);
   await expect(status).toHaveText('Up to date.');
 });
+
+test('a model too big for the backend is refused before Run, with the numbers', async ({ page }, info) => {
+  const base = twoTaskSpec({ name: 'Too big', seed: 1, steps: [5, 5], testSize: 4, strategies: [{ name: 'kif-hard' }] });
+  const config = { vocabSize: 32128, dModel: 1024, dKv: 64, numHeads: 16, dFf: 4096, numLayers: 24, numDecoderLayers: 24, ffn: 'relu', tieEmbeddings: true, relBuckets: 32, relMaxDistance: 128, layerNormEps: 1e-6, dropout: 0 } as const;
+  await page.goto(`/#${specFragment({ ...base, model: { config } })}`);
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm');
+  await expect(page.getByTestId('spec-problems')).toContainText(/model: this run needs about \d+\.\d GiB of memory, more than the 4\.0 GiB the wasm backend can hold: weights and gradients/);
+  await expect(page.getByTestId('run-button')).toBeDisabled();
+  await snap(page.getByTestId('spec-problems').locator('xpath=ancestor::section[1]'), info, 'memory-refused');
+});
