@@ -79,12 +79,13 @@ let backendStarted = false;
 
 /** Runs a spec on the backend of --backend (default: the spec's), writes the results to `out`, prints the table. */
 export async function runToFile(spec: ExperimentSpec, args: Args, out: string, quiet = false): Promise<ResultsDocument> {
-  if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
-  backendStarted = true;
-  const datasets = datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined);
+  // Every flag and input file is checked before the backend starts.
   const split = stringFlag(args, 'split', 'test');
   if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val (got ${split})`);
+  const datasets = datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined);
   const baseWeights = baseWeightsFor(spec, args);
+  if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
+  backendStarted = true;
   const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split });
   writeJson(out, results);
   console.log(resultsTable(results));
