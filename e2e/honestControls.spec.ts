@@ -58,6 +58,24 @@ test('every numeric field with a bad value turns Run off, says which field and w
     await expect(run).toBeEnabled();
   }
 
+  // Every other numeric field on the page (each task's, every knob of every chosen strategy): NaN and empty turn Run off.
+  const summaries = page.locator('details.knobs > summary');
+  for (let i = 0; i < (await summaries.count()); i++) if (!(await summaries.nth(i).evaluate((el) => (el.parentElement as HTMLDetailsElement).open))) await summaries.nth(i).click();
+  const numeric = page.locator('input[type="text"][inputmode]:not([disabled])');
+  const count = await numeric.count();
+  expect(count).toBeGreaterThan(fields.length + 6);
+  for (let i = 0; i < count; i++) {
+    const input = numeric.nth(i);
+    const good = await input.inputValue();
+    for (const bad of ['NaN', '']) {
+      await input.fill(bad);
+      await expect(run, `field ${await input.getAttribute('data-testid')} = ${JSON.stringify(bad)}`).toBeDisabled();
+      await expect(blocked).toContainText('Run is off');
+    }
+    await input.fill(good);
+    await expect(run).toBeEnabled();
+  }
+
   // Two bad fields: both named; fixing one leaves Run off until the other is fixed.
   await page.getByTestId('lr').fill('5');
   await page.getByTestId('batch').fill('0');
