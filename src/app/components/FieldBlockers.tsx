@@ -24,8 +24,8 @@ export function FieldBlockers({ scope, action, testId }: { scope: FieldScope; ac
               }}
             >
               {p.label}
-            </a>{' '}
-            {p.problem}.
+            </a>
+            : {p.problem}.
           </li>
         ))}
       </ul>
