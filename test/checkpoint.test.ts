@@ -201,7 +201,7 @@ describe('Hugging Face config.json', () => {
     const { d_model: _drop, ...noDModel } = minimal;
     expect(msg(noDModel)).toBe('config.json: "d_model" must be a positive integer (got nothing)');
     expect(msg({ ...minimal, num_heads: 2.5 })).toBe('config.json: "num_heads" must be a positive integer (got 2.5)');
-    expect(msg({ ...minimal, vocab_size: '100' })).toBe('config.json: "vocab_size" must be a positive integer (got "100")');
+    expect(msg({ ...minimal, vocab_size: '100' })).toBe('config.json: "vocab_size" must be a positive integer up to 300,000 (got "100")');
     expect(msg({ ...minimal, feed_forward_proj: 'gated-silu' })).toBe(
       'config.json: "feed_forward_proj" "gated-silu" is not supported (supported: "relu", "gated-gelu")',
     );

@@ -134,9 +134,46 @@ describe('malformed files give named CheckpointErrors', () => {
   });
 
   it('broken header entries', () => {
-    expectError(rawFile({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, data8), /tensor "w": shape \[-1\] is not a list of sizes/);
+    expectError(rawFile({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, data8), /tensor "w": shape dimension 0 is -1, not a whole number of 0 or more/);
+    expectError(rawFile({ w: { dtype: 'F32', data_offsets: [0, 4] } }, data8), /tensor "w": "shape" must be a list of sizes \(got nothing\)/);
     expectError(rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }, data8), /tensor "w": data_offsets \[8,4\] are not a \[begin, end\] byte range/);
     expectError(rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, data8), /tensor "w": the header gives no dtype/);
+  });
+});
+
+describe('byte ranges tile the data exactly (as the reference implementation requires)', () => {
+  const refused = (header: object, data: Uint8Array) => {
+    const t0 = performance.now();
+    let err: unknown;
+    try {
+      parseSafetensors(rawFile(header, data));
+    } catch (e) {
+      err = e;
+    }
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(err).toBeInstanceOf(CheckpointError);
+    return (err as Error).message;
+  };
+  const f32 = (begin: number, n: number) => ({ dtype: 'F32', shape: [n], data_offsets: [begin, begin + 4 * n] });
+
+  it('overlapping ranges', () => expect(refused({ a: f32(0, 2), b: f32(4, 2) }, new Uint8Array(12))).toBe('tensor "b": data bytes 4..12 overlap the tensor before it, which ends at 8'));
+  it('a hole between ranges', () => expect(refused({ a: f32(0, 1), b: f32(8, 1) }, new Uint8Array(12))).toBe('tensor "b": data bytes 4..8 before it belong to no tensor (a hole in the data)'));
+  it('data that does not start at 0', () => expect(refused({ a: f32(4, 1) }, new Uint8Array(8))).toMatch(/data bytes 0..4 before it belong to no tensor/));
+  it('trailing bytes', () => expect(refused({ a: f32(0, 1) }, new Uint8Array(9))).toBe("the file has 5 trailing bytes after the last tensor's data (data ends at 4 of 9)"));
+  it('the same range twice', () => expect(refused({ a: f32(0, 1), b: f32(0, 1) }, new Uint8Array(4))).toMatch(/overlap/));
+  it('dtypes named like Object properties', () => {
+    for (const dtype of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(refused({ w: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4))).toBe(`tensor "w": unknown dtype "${dtype}" (supported: F32, F16, BF16)`);
+    }
+  });
+  it('a shape too large for any tensor is refused before its size overflows', () => {
+    expect(refused({ w: { dtype: 'F32', shape: [1e9, 1e9, 1e9], data_offsets: [0, 4] } }, new Uint8Array(4))).toMatch(/tensor "w": shape \[1000000000, 1000000000, 1000000000\] of F32 needs .* more than the 2,147,483,647 bytes in one tensor/);
+  });
+  it('metadata that is not strings', () => expect(refused({ __metadata__: { format: 1 }, a: f32(0, 1) }, new Uint8Array(4))).toBe('"__metadata__" entry "format" must be a string (got 1)'));
+  it('an entry that is not an object', () => expect(refused({ w: 5 }, new Uint8Array(0))).toBe('tensor "w": the header entry is 5, not an object'));
+  it('zero-size tensors tile too', () => {
+    const t = parseSafetensors(rawFile({ e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] }, a: f32(0, 1) }, new Uint8Array(4)));
+    expect(t.get('e')!.data.length).toBe(0);
   });
 });
 

@@ -148,8 +148,10 @@ describe('tokenizer.json (Unigram) tokenizer', () => {
     expect(msg({ ...json, model: { ...json.model, unk_id: 500 } })).toBe(
       'invalid tokenizer.json: "model.unk_id" 500 is not an index into the 40-piece vocabulary',
     );
-    expect(msg({ ...json, model: { type: 'Mystery' } })).toBe('invalid tokenizer.json: Unknown TokenizerModel type: Mystery');
-    expect(msg({ ...json, decoder: { type: 'Nope' } })).toBe('invalid tokenizer.json: Unknown Decoder type: Nope');
+    expect(msg({ ...json, model: { type: 'Mystery' } })).toBe('invalid tokenizer.json: "model.type" "Mystery" is not one of Unigram, BPE, WordPiece');
+    expect(msg({ ...json, decoder: { type: 'Nope' } })).toBe(
+      'invalid tokenizer.json: decoder.type "Nope" is not one of ByteLevel, WordPiece, Metaspace, BPEDecoder, CTC, Sequence, Replace, Fuse, Strip, ByteFallback',
+    );
     const noEos = { ...json, added_tokens: json.added_tokens.slice(0, 1), model: { ...json.model, vocab: json.model.vocab.map(([p, s]) => [p === '</s>' ? '<eos>' : p, s]) } };
     expect(msg(noEos)).toBe('invalid tokenizer.json: its vocabulary has no eos token "</s>"');
   });

@@ -1,5 +1,5 @@
 // Headless runner: `npm run cli -- <command> [flags]`.
-import { parseArgs, UsageError } from './args';
+import { checkFlags, flagsOfUsage, parseArgs, UsageError } from './args';
 import { commands } from './commands/registry';
 import './commands/train';
 import './commands/run';
@@ -29,7 +29,9 @@ async function main() {
   }
   const cmd = commands.get(name);
   if (!cmd) throw new UsageError(`unknown command "${name}"\n\n${help()}`);
-  await cmd.run(parseArgs(rest));
+  const args = parseArgs(rest);
+  checkFlags(args, name, flagsOfUsage(cmd.usage));
+  await cmd.run(args);
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,7 @@
 // A number input that refuses a bad value where it is typed: the message says what is allowed, and nothing is written
 // to the spec until the value is acceptable.
 import { useEffect, useId, useState } from 'react';
+import { setFieldProblem, type FieldScope } from '../fieldProblems';
 
 export interface NumberFieldProps {
   label: string;
@@ -12,10 +13,16 @@ export interface NumberFieldProps {
   step?: number | 'any';
   disabled?: boolean;
   className?: string;
+  /** What a bad value here keeps from starting (fieldProblems.ts); default 'run'. */
+  scope?: FieldScope;
+  /** The field's name where the label alone is ambiguous (the run bar lists it): "Task 2 steps". */
+  fullLabel?: string;
 }
 
-export function NumberField({ label, value, check, onCommit, testId, step = 'any', disabled, className }: NumberFieldProps) {
-  const id = useId();
+export function NumberField({ label, value, check, onCommit, testId, step = 'any', disabled, className, scope = 'run', fullLabel = label }: NumberFieldProps) {
+  const reactId = useId();
+  // A readable id: the run bar links to it (useId's own contains colons, awkward in a URL fragment).
+  const id = `field-${testId ?? reactId.replace(/[^A-Za-z0-9_-]/g, '')}`;
   const [text, setText] = useState(String(value));
   const [problem, setProblem] = useState<string | null>(null);
   // A new value from outside (paper defaults, a loaded spec) replaces the draft.
@@ -24,6 +31,11 @@ export function NumberField({ label, value, check, onCommit, testId, step = 'any
     setText(String(value));
     setProblem(null);
   }, [value]); // only a new value from outside resets the draft
+  // A disabled field does not take part (the what-if knobs of the other rule); a field that goes away takes its problem.
+  useEffect(() => {
+    setFieldProblem(id, problem && !disabled ? { inputId: id, label: fullLabel, problem, scope } : null);
+  }, [id, problem, disabled, fullLabel, scope]);
+  useEffect(() => () => setFieldProblem(id, null), [id]);
   const onChange = (t: string) => {
     setText(t);
     const trimmed = t.trim();

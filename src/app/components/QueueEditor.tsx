@@ -162,9 +162,9 @@ export function QueueEditor() {
               </span>
             </div>
             <div className="field-row">
-              <NumberField label="Steps" value={t.steps} check={rangeCheck(1, 100_000, true)} onCommit={(steps) => patch(i, { steps })} step={1} testId={`task-steps-${i}`} className="compact" />
-              <NumberField label="Train examples" value={t.trainSize} check={rangeCheck(1, 100_000, true)} onCommit={(trainSize) => patch(i, { trainSize })} step={1} testId={`task-train-${i}`} className="compact" />
-              <NumberField label="Test examples" value={t.testSize} check={rangeCheck(1, 10_000, true)} onCommit={(testSize) => patch(i, { testSize })} step={1} testId={`task-test-${i}`} className="compact" />
+              <NumberField label="Steps" value={t.steps} check={rangeCheck(1, 100_000, true)} onCommit={(steps) => patch(i, { steps })} step={1} testId={`task-steps-${i}`} fullLabel={`Task ${i + 1} steps`} className="compact" />
+              <NumberField label="Train examples" value={t.trainSize} check={rangeCheck(1, 100_000, true)} onCommit={(trainSize) => patch(i, { trainSize })} step={1} testId={`task-train-${i}`} fullLabel={`Task ${i + 1} train examples`} className="compact" />
+              <NumberField label="Test examples" value={t.testSize} check={rangeCheck(1, 10_000, true)} onCommit={(testSize) => patch(i, { testSize })} step={1} testId={`task-test-${i}`} fullLabel={`Task ${i + 1} test examples`} className="compact" />
             </div>
           </li>
         ))}

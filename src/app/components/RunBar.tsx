@@ -1,11 +1,14 @@
 // Play, pause, step, stop, reset (space toggles play/pause) and the progress of the task and of the whole queue.
 import { useEffect, useMemo } from 'react';
+import { memoryVerdict } from '../../engine/experiment/memoryBudget';
 import { experimentProblems } from '../../engine/experiment/specCheck';
 import { useExperimentStore } from '../experimentStore';
 import { fmtSeconds } from '../format';
 import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
+import { problemsOf, useFieldProblems } from '../fieldProblems';
+import { FieldBlockers } from './FieldBlockers';
 import { Icon } from './Icon';
 
 // SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
@@ -16,15 +19,21 @@ function usePlayPause() {
   const workerReady = useTrainerStore((s) => s.worker === 'ready');
   const active = useRunStore((s) => s.active);
   const spec = useExperimentStore((s) => s.spec);
-  const problems = useMemo(() => experimentProblems(spec), [spec]);
-  const canStart = workerReady && !active && phase === 'idle' && problems.length === 0;
+  // The backend the run will use: the active one once the worker is up, else what the spec asks for (auto: wasm first).
+  const backend = useTrainerStore((s) => s.backend?.name) ?? (spec.backend === 'auto' ? 'wasm' : spec.backend);
+  const memory = useMemo(() => memoryVerdict(spec, backend), [spec, backend]);
+  const problems = useMemo(() => [...experimentProblems(spec), ...(memory.refusal ? [memory.refusal] : [])], [spec, memory]);
+  // A field showing a bad value: the spec still holds the last valid one, which the screen no longer shows.
+  const fieldsBad = useFieldProblems((s) => problemsOf(s, 'run').length > 0);
+  const canStart = workerReady && !active && phase === 'idle' && problems.length === 0 && !fieldsBad;
   const toggle = () => {
     if (!active) {
       if (canStart) trainer.start(spec);
-    } else if (phase === 'paused') trainer.resume();
-    else if (phase === 'training') trainer.pause();
+    } else if (phase === 'paused') {
+      if (!fieldsBad) trainer.resume();
+    } else if (phase === 'training') trainer.pause();
   };
-  return { phase, active, canStart, problems, toggle, spec };
+  return { phase, active, canStart, problems, toggle, spec, fieldsBad, memoryWarning: memory.warning };
 }
 
 function Bar({ label, value, testId }: { label: string; value: number; testId: string }) {
@@ -138,7 +147,7 @@ function Progress() {
 }
 
 export function RunBar() {
-  const { phase, active, canStart, problems, toggle, spec } = usePlayPause();
+  const { phase, active, canStart, problems, toggle, spec, fieldsBad, memoryWarning } = usePlayPause();
   const hasRun = useRunStore((s) => s.active || s.outcome !== null);
   const workerReady = useTrainerStore((s) => s.worker === 'ready');
 
@@ -172,7 +181,7 @@ export function RunBar() {
             {!workerReady ? 'Waiting for the engine…' : hasRun ? 'Run again' : 'Run'}
           </button>
         ) : phase === 'paused' ? (
-          <button type="button" className="primary" onClick={() => trainer.resume()}>
+          <button type="button" className="primary" onClick={() => trainer.resume()} disabled={fieldsBad}>
             <Icon name="play" />
             Resume
           </button>
@@ -182,7 +191,7 @@ export function RunBar() {
             Pause
           </button>
         )}
-        <button type="button" onClick={() => trainer.step()} disabled={phase !== 'paused'}>
+        <button type="button" onClick={() => trainer.step()} disabled={phase !== 'paused' || fieldsBad} data-testid="step-button">
           <Icon name="step" />
           Step
         </button>
@@ -194,7 +203,14 @@ export function RunBar() {
           Reset
         </button>
       </div>
+      <FieldBlockers scope="run" action={active ? 'Resume and Step' : 'Run'} testId="run-blocked" />
       {!workerReady && !active && <p className="hint">TensorFlow.js is loading in the background; you can edit the experiment meanwhile.</p>}
+      {memoryWarning && !active && (
+        <p className="hint" data-testid="memory-warning">
+          <span aria-hidden="true">⚠ </span>
+          {memoryWarning}
+        </p>
+      )}
       {problems.length > 0 && (
         <ul className="warnings" data-testid="spec-problems">
           {problems.map((p) => (

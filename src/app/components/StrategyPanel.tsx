@@ -30,6 +30,7 @@ function KnobInput({ strategy, name, def, value }: { strategy: string; name: str
           check={(v) => knobProblem(def, v)}
           onCommit={(v) => setKnob(strategy, name, v)}
           testId={id}
+          fullLabel={`${strategy} ${name}`}
           className="compact"
         />
         <p className="knob-help">{def.help}</p>

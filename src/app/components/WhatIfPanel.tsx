@@ -12,6 +12,8 @@ import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 import { NumberField } from './NumberField';
+import { FieldBlockers } from './FieldBlockers';
+import { problemsOf, useFieldProblems } from '../fieldProblems';
 
 interface Choice {
   rule: FusionRuleName;
@@ -52,7 +54,7 @@ function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef;
     );
   }
   if (def.kind === 'boolean') return null;
-  return <NumberField label={knobLabels[name] ?? name} value={value as number} check={(v) => knobProblem(def, v)} onCommit={onCommit} testId={`whatif-${name}`} className="compact" />;
+  return <NumberField label={knobLabels[name] ?? name} value={value as number} check={(v) => knobProblem(def, v)} onCommit={onCommit} testId={`whatif-${name}`} className="compact" scope="whatif" />;
 }
 
 export function WhatIfPanel() {
@@ -69,15 +71,17 @@ export function WhatIfPanel() {
   const initial = useMemo((): Choice | null => (run ? initialChoice(run.name, run.knobs) : null), [run]);
   const [choice, setChoice] = useState<Choice | null>(null);
   useEffect(() => setChoice(initial), [initial]);
+  // A knob showing a bad value holds no recompute back silently: none runs, and the panel says which knob.
+  const blocked = useFieldProblems((s) => problemsOf(s, 'whatif').length > 0);
 
   // Recompute shortly after the last change (the first time with the run's own knobs: it must give the run's numbers).
   useEffect(() => {
-    if (!choice || chosen === undefined) return;
+    if (!choice || chosen === undefined || blocked) return;
     const r = ruleFromKnobs(choice.rule, choice.values[choice.rule]);
     if (!r.ok) return;
     const t = setTimeout(() => trainer.refuse(chosen, r.rule, choice.beta), DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [choice, chosen]);
+  }, [choice, chosen, blocked]);
 
   if (!results || !run || !choice || chosen === undefined) {
     return (
@@ -152,11 +156,12 @@ export function WhatIfPanel() {
           <KnobField key={`${choice.rule}-${k}`} name={k} def={def} value={choice.values[choice.rule][k]} onCommit={(v) => setKnob(k, v)} />
         ))}
         {isKifRule && (
-          <NumberField label="β (beta)" value={choice.beta} check={(v) => knobProblem(importanceKnobs.beta, v)} onCommit={(v) => set({ beta: v })} testId="whatif-beta" className="compact" />
+          <NumberField label="β (beta)" value={choice.beta} check={(v) => knobProblem(importanceKnobs.beta, v)} onCommit={(v) => set({ beta: v })} testId="whatif-beta" className="compact" scope="whatif" />
         )}
       </div>
+      <FieldBlockers scope="whatif" action="Recompute" testId="whatif-blocked" />
       <p className="muted" aria-live="polite" data-testid="whatif-status">
-        {busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
+        {blocked ? 'Not recomputed: the numbers below are for the last valid knobs.' : busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
       </p>
       {whatIf.error && (
         <p className="field-error" role="alert">

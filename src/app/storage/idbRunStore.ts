@@ -33,6 +33,9 @@ export async function openIdbRunStore(name = DB_NAME): Promise<RunStore> {
   return idbRunStore(db);
 }
 
+const createdAt = (r: unknown) => (typeof (r as SavedRun | null)?.createdAt === 'number' ? (r as SavedRun).createdAt : 0);
+const byNewest = (a: unknown, b: unknown) => createdAt(b) - createdAt(a) || 0;
+
 type Tx = IDBPTransaction<RunsDb, ('runs' | 'checkpoints')[], 'readwrite'>;
 
 function idbRunStore(db: IDBPDatabase<RunsDb>): RunStore {
@@ -45,7 +48,8 @@ function idbRunStore(db: IDBPDatabase<RunsDb>): RunStore {
 
   return {
     kind: 'indexeddb',
-    list: async () => (await db.getAllFromIndex('runs', 'createdAt')).reverse(),
+    // Not through the createdAt index: a damaged record without a createdAt is in no index, and must still be listed.
+    list: async () => (await db.getAll('runs')).sort((a, b) => byNewest(a, b)),
     get: (id) => db.get('runs', id),
     put: async (run) => void (await db.put('runs', run)),
     saveBoundary: (run, checkpoint) =>

@@ -11,6 +11,8 @@ import { openIdbRunStore } from './idbRunStore';
 import { RunRecorder } from './runRecorder';
 import { memoryRunStore, type RunStore } from './runStore';
 import type { SavedRun } from './savedRun';
+import { rawRecordJson, sortRecords, type DamagedRun } from './savedRunCheck';
+import { checkpointShapeProblems } from '../../engine/experiment/resume';
 import { storageProblem } from './storageProblem';
 import { showResults } from '../components/share/showResults';
 
@@ -23,9 +25,11 @@ export interface HistoryState {
   message: string | null;
   /** A run an earlier page left running, to offer resuming. */
   offer: SavedRun | null;
+  /** Records that did not validate: listed with their reason, to export raw or delete; they block nothing else. */
+  damaged: DamagedRun[];
 }
 
-export const useHistoryStore = create<HistoryState>()(() => ({ kind: null, runs: [], message: null, offer: null }));
+export const useHistoryStore = create<HistoryState>()(() => ({ kind: null, runs: [], message: null, offer: null, damaged: [] }));
 
 let connecting: Promise<void> | null = null;
 let store: RunStore = memoryRunStore();
@@ -33,7 +37,7 @@ let recorder: RunRecorder | null = null;
 
 const refresh = async () => {
   try {
-    useHistoryStore.setState({ runs: await store.list() });
+    useHistoryStore.setState(sortRecords(await store.list()));
   } catch (e) {
     useHistoryStore.setState({ message: `Saved runs could not be read: ${storageProblem(e)}.` });
   }
@@ -86,6 +90,12 @@ export async function resumeOffered(): Promise<void> {
   } catch (e) {
     useHistoryStore.setState({ message: `The checkpoint could not be read (${storageProblem(e)}): the run starts again from the beginning.` });
   }
+  const damage = checkpoint === undefined ? [] : checkpointShapeProblems(checkpoint);
+  if (damage.length) {
+    // Set aside, never used: the run starts over, and the damaged checkpoint is replaced at the first task boundary.
+    useHistoryStore.setState({ message: `The saved checkpoint of "${run.name}" is damaged (${damage.slice(0, 2).join('; ')}): the run starts again from the beginning.` });
+    checkpoint = undefined;
+  }
   useExperimentStore.getState().setSpec(run.spec);
   takeInputs(run);
   recorder.willResume(run);
@@ -116,6 +126,8 @@ export function reopenRun(run: SavedRun): void {
 }
 
 export const renameRun = (id: string, name: string) => guarded(() => store.rename(id, name));
+/** A damaged record as the JSON text of its raw content, for its export. */
+export const damagedRunJson = (d: DamagedRun) => rawRecordJson(d.raw);
 export const deleteRun = (id: string) => guarded(() => store.remove(id));
 export const dismissMessage = () => useHistoryStore.setState({ message: null });
 

@@ -6,7 +6,7 @@ import type { SavedRun } from './savedRun';
 export interface RunStore {
   /** 'indexeddb', or 'memory' when runs last only as long as the page. */
   readonly kind: 'indexeddb' | 'memory';
-  /** Every run, newest first. */
+  /** Every record as stored, newest first; unchecked (savedRunCheck.ts sorts out damaged ones). */
   list(): Promise<SavedRun[]>;
   get(id: string): Promise<SavedRun | undefined>;
   /** Creates or replaces the run record. */

@@ -1,5 +1,5 @@
 // `demo`: runs a built-in experiment (see src/engine/experiment/demos.ts), or lists them.
-import { intFlag, stringFlag, UsageError } from '../args';
+import { intFlag, outFileFlag, UsageError } from '../args';
 import { getDemo, listDemos } from '../../engine/experiment/demos';
 import { registerCommand } from './registry';
 import { runToFile } from './run';
@@ -26,6 +26,6 @@ registerCommand({
       console.log(JSON.stringify(spec, null, 2));
       return;
     }
-    await runToFile(spec, args, stringFlag(args, 'out'));
+    await runToFile(spec, args, outFileFlag(args, 'out'));
   },
 });

@@ -2,7 +2,7 @@
 // (KIF.md §3); the model-merging rules merge N checkpoints' task vectors against a base (taskVectors.ts).
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { numberFlag, stringFlag, UsageError, type Args } from '../args';
+import { numberFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { fusionDefaults, planFusion, applyFusionHost, mergeWithRule, type ScoreRule } from '../../engine/kif/fusion';
 import { fusionRuleInfo, fusionRuleNames, isTaskVectorRule, ruleFromKnobs, type TaskVectorRuleName } from '../../engine/kif/fusionRuleKnobs';
 import { MergeInputError, unitShares, type TaskVectorRule } from '../../engine/kif/taskVectors';
@@ -73,7 +73,7 @@ function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
     if (args.flags.has(flag)) throw new UsageError(`--${flag} belongs to the KIF rules (hard, soft); --rule ${kind} takes --base BASE.safetensors --models A.safetensors,B.safetensors`);
   }
   const rule = mergeRuleFromFlags(kind, args);
-  const out = stringFlag(args, 'out');
+  const out = outFileFlag(args, 'out', 'fused.safetensors');
   const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
   const basePath = stringFlag(args, 'base');
   const modelPaths = list(args, 'models');
@@ -139,8 +139,8 @@ registerCommand({
     const beta = numberFlag(args, 'beta', fusionDefaults.accumulateBeta, 0, 1);
     const granularity = stringFlag(args, 'units', 'tensor');
     if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
-    const out = stringFlag(args, 'out');
-    const outScores = stringFlag(args, 'out-scores');
+    const out = outFileFlag(args, 'out', 'fused.safetensors');
+    const outScores = outFileFlag(args, 'out-scores', 'scores.json');
     const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
     const prevPath = stringFlag(args, 'prev');
     const curPath = stringFlag(args, 'cur');

@@ -1,7 +1,7 @@
 // `merge`: joins the results documents of a sweep (one folder) into one table, mean ± sd over seeds per strategy.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../args';
+import { outFileFlag, UsageError } from '../args';
 import { mergedTable, mergeResults } from '../../engine/experiment/merge';
 import { parseResults, type ResultsDocument } from '../../engine/experiment/results';
 import { registerCommand } from './registry';
@@ -14,6 +14,7 @@ registerCommand({
   async run(args) {
     const [dir] = args.positionals;
     if (!dir) throw new UsageError('merge needs a folder of results documents: merge DIR');
+    const out = args.flags.has('out') ? outFileFlag(args, 'out', 'merged.json') : undefined;
     let names: string[];
     try {
       if (!statSync(dir).isDirectory()) throw new Error('not a folder');
@@ -31,6 +32,6 @@ registerCommand({
     const rows = mergeResults(docs);
     console.log(mergedTable(rows));
     console.error(`${docs.length} results documents from ${dir}`);
-    if (args.flags.has('out')) writeJson(String(args.flags.get('out')), { files: names, rows });
+    if (args.flags.has('out')) writeJson(out!, { files: names, rows });
   },
 });

@@ -53,7 +53,16 @@ function saveResume(dir: string, preset: string, settings: PretrainSettings, st:
 function loadResume(dir: string, preset: string, settings: PretrainSettings): PretrainState | undefined {
   const file = join(dir, 'state.json');
   if (!existsSync(file)) return undefined;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+  const damaged = (why: string) => new UsageError(`${file} is damaged (${why}); delete ${dir} to start over`);
+  let saved: SavedState;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState;
+  } catch (e) {
+    throw damaged(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof saved !== 'object' || saved === null) throw damaged('not an object');
+  if (!Number.isInteger(saved.step) || saved.step < 0) throw damaged(`"step" is ${JSON.stringify(saved.step)}`);
+  if (!Array.isArray(saved.losses) || typeof saved.seconds !== 'number') throw damaged('"losses" or "seconds" missing');
   if (saved.preset !== preset || JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
     throw new UsageError(`${dir} holds an interrupted run with other settings (preset ${saved.preset}, ${JSON.stringify(saved.settings)}); use another --out, or delete ${dir} to start over`);
   }
@@ -61,7 +70,9 @@ function loadResume(dir: string, preset: string, settings: PretrainSettings): Pr
   let optimizer: PretrainState['optimizer'] = null;
   if (saved.optimizer) {
     const o = parseSafetensors(readFileSync(join(dir, 'optimizer.safetensors')));
-    optimizer = { ...saved.optimizer, m: o.get('m')!.data, v: o.get('v')!.data };
+    const [m, v] = [o.get('m'), o.get('v')];
+    if (!m || !v) throw damaged('optimizer.safetensors lacks "m" or "v"');
+    optimizer = { ...saved.optimizer, m: m.data, v: v.data };
   }
   return { step: saved.step, weights, optimizer, losses: saved.losses, seconds: saved.seconds };
 }
@@ -97,7 +108,7 @@ ${rows}
 registerCommand({
   name: 'pretrain',
   summary: 'pretrain a base model (span corruption + an instruction mixture); resumable; writes a HF checkpoint and a model card',
-  usage: 'pretrain --preset nano --steps 6000 --out DIR [--seed 0] [--batch 32] [--lr 0.002] [--warmup 200] [--span-share 0.3] [--backend wasm]',
+  usage: 'pretrain --preset nano --steps 6000 --out DIR [--seed 0] [--batch 32] [--lr 0.002] [--warmup 200] [--weight-decay 0.01] [--clip 1] [--span-share 0.3] [--checkpoint-every 500] [--backend wasm]',
   async run(args) {
     const preset = stringFlag(args, 'preset', 'nano');
     let config;
@@ -108,6 +119,7 @@ registerCommand({
     }
     const out = stringFlag(args, 'out');
     const settings = settingsFrom(args);
+    const checkpointEvery = intFlag(args, 'checkpoint-every', 500, 1);
     const backend = await startBackend(stringFlag(args, 'backend', 'wasm'));
     const tok = createByteTokenizer();
     if (config.vocabSize < tok.vocabSize) throw new UsageError(`preset ${preset} has ${config.vocabSize} ids, fewer than the byte tokenizer's ${tok.vocabSize}`);
@@ -122,7 +134,7 @@ registerCommand({
         console.error(`step ${step}/${settings.steps}  loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s  ~${Math.round((settings.steps - step) / rate)} s left`);
       },
       logEvery: 50,
-      checkpointEvery: intFlag(args, 'checkpoint-every', 500, 1),
+      checkpointEvery,
       onCheckpoint: (s) => saveResume(resumeDir, preset, settings, s),
     }, from);
     const { safetensors, configJson } = writeCheckpoint(config, st.weights);

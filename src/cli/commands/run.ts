@@ -2,7 +2,7 @@
 // other experiment commands share (reading JSON and datasets, running with progress on stderr).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { intFlag, stringFlag, UsageError, type Args } from '../args';
+import { intFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { baseWeightsFor } from '../baseWeights';
 import { startBackend } from '../nodeBackend';
 import { provenanceOf } from '../../engine/data/datasetCard';
@@ -117,12 +117,13 @@ let backendStarted = false;
 
 /** Runs a spec on the backend of --backend (default: the spec's), writes the results to `out`, prints the table. */
 export async function runToFile(spec: ExperimentSpec, args: Args, out: string, quiet = false): Promise<ResultsDocument> {
-  if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
-  backendStarted = true;
-  const datasets = await datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined, args);
+  // Every flag and input file is checked before the backend starts.
   const split = stringFlag(args, 'split', 'test');
   if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val (got ${split})`);
+  const datasets = await datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined, args);
   const baseWeights = baseWeightsFor(spec, args);
+  if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
+  backendStarted = true;
   const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split });
   writeJson(out, results);
   console.log(resultsTable(results));
@@ -137,6 +138,7 @@ registerCommand({
   async run(args) {
     const [path] = args.positionals;
     if (!path) throw new UsageError('run needs a spec file: run SPEC.json --out RESULTS.json');
-    await runToFile(readSpecFile(path), args, stringFlag(args, 'out'));
+    const out = outFileFlag(args, 'out');
+    await runToFile(readSpecFile(path), args, out);
   },
 });

@@ -2,6 +2,7 @@
 // draws it, export writes it and the CLI prints and merges it.
 import { z } from 'zod';
 import type { DatasetProvenance } from '../data/datasetCard';
+import { limits } from '../limits';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
@@ -61,57 +62,87 @@ export interface ResultsDocument {
 }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const nullable = finite.nullable();
-const scores = z.record(z.string(), finite);
-const metricsSchema = z.strictObject({ tasks: z.int().min(1), ap: finite, bwt: nullable, fwt: nullable, fwtZeroShot: nullable, forgetting: nullable });
+/** A number in [lo, hi]: every number a results document stores has the range its meaning gives it. */
+const within = (lo: number, hi: number, what: string) =>
+  z.number({ error: `must be ${what}, a number from ${lo} to ${hi}` }).refine((v) => v >= lo && v <= hi, { error: (iss) => `must be ${what}, a number from ${lo} to ${hi} (got ${String(iss.input)})` });
+/** Test scores are percent. */
+export const percentSchema = within(0, 100, 'a score in percent');
+/** A difference of two percent scores (BWT, FWT, forgetting). */
+const percentDiff = within(-100, 100, 'a difference of scores in percent');
+const seconds = within(0, limits.seconds.value, 'a duration in seconds');
+/** Every string of a results document: a name, a label, a prediction (as long as a dataset field may be). */
+const text = z.string().max(limits.fieldChars.value, `must be at most ${limits.fieldChars.value.toLocaleString('en-US')} characters`);
+const scores = z.record(text, finite);
+const metricsSchema = z.strictObject({
+  tasks: z.int().min(1),
+  ap: percentSchema,
+  bwt: percentDiff.nullable(),
+  fwt: percentDiff.nullable(),
+  fwtZeroShot: percentSchema.nullable(),
+  forgetting: percentDiff.nullable(),
+});
 
 const strategySchema = z.strictObject({
-  name: z.string().min(1),
-  label: z.string().min(1),
-  knobs: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
-  matrix: z.array(z.array(finite)),
+  name: text.min(1),
+  label: text.min(1),
+  knobs: z.record(text, z.union([z.number(), text, z.boolean()], { error: 'must be a number, a string or true/false' })),
+  matrix: z.array(z.array(percentSchema)),
   metrics: metricsSchema.nullable(),
   importance: z.strictObject({ tasks: z.array(scores), accumulated: z.array(scores) }).optional(),
   fusions: z.array(
     z.strictObject({
       afterTask: z.int().min(1),
-      rule: z.string(),
+      rule: text,
       prevWeight: scores,
-      cases: z.record(z.string(), z.enum(['shared', 'kept', 'taken', 'averaged'])).optional(),
+      cases: z.record(text, z.enum(['shared', 'kept', 'taken', 'averaged'])).optional(),
       thresholds: z.strictObject({ prev: finite, cur: finite }).nullable().optional(),
-      frozen: z.array(z.string()).optional(),
-      shares: z.record(z.string(), z.array(finite.min(0).max(1))).optional(),
+      frozen: z.array(text).optional(),
+      shares: z.record(text, z.array(finite.min(0).max(1))).optional(),
     }),
   ),
-  losses: z.array(z.strictObject({ task: z.int().min(0), phase: z.string(), steps: z.array(z.int().min(1)), losses: z.array(finite) })),
-  curves: z.array(z.strictObject({ task: z.int().min(0), step: z.int().min(1), scores: z.array(finite) })),
+  // Cross-entropy is never negative.
+  losses: z.array(z.strictObject({ task: z.int().min(0), phase: text, steps: z.array(z.int().min(1)), losses: z.array(within(0, 1e6, 'a loss')) })),
+  curves: z.array(z.strictObject({ task: z.int().min(0), step: z.int().min(1), scores: z.array(percentSchema) })),
   samples: z.array(
     z.strictObject({
       task: z.int().min(0),
-      predictions: z.array(z.strictObject({ input: z.string(), expected: z.string(), output: z.string(), score: finite })),
+      predictions: z.array(z.strictObject({ input: text, expected: text, output: text, score: within(0, 1, 'a per-example score') })),
     }),
   ),
-  timings: z.strictObject({ trainSeconds: finite, afterTaskSeconds: finite, evalSeconds: finite, totalSeconds: finite }),
-  error: z.string().optional(),
+  timings: z.strictObject({ trainSeconds: seconds, afterTaskSeconds: seconds, evalSeconds: seconds, totalSeconds: seconds }),
+  error: text.optional(),
 });
 
 const documentSchema = z.strictObject({
   format: z.literal(RESULTS_FORMAT),
   version: z.literal(RESULTS_VERSION),
   spec: z.unknown(),
-  backend: z.string(),
-  warnings: z.array(z.string()),
+  backend: text,
+  warnings: z.array(text),
   /** Present when the matrix scores the validation split (settings being chosen), not the test split. */
   evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
-  tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
-  units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),
+  tasks: z.array(z.strictObject({ name: text, scorer: text, steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
+  units: z.strictObject({ granularity: text, names: z.array(text) }),
   datasets: z
-    .record(z.string(), z.strictObject({ source: z.string(), records: z.int().min(0), skipped: z.int().min(0), skippedWhy: z.string().optional() }))
+    .record(text, z.strictObject({ source: text, records: z.int().min(0), skipped: z.int().min(0), skippedWhy: text.optional() }))
     .optional(),
   strategies: z.array(strategySchema),
-  timings: z.strictObject({ totalSeconds: finite }),
+  timings: z.strictObject({ totalSeconds: seconds }),
 });
+
+/**
+ * A zod issue in words a user reads: zod's own "Invalid input: expected object, received undefined" names neither what
+ * is missing nor what was found.
+ */
+export function issueText(iss: z.core.$ZodIssue): string {
+  const a = (t: string) => (t === 'array' ? 'a list' : t === 'object' ? 'an object' : `a ${t}`);
+  const typed = /^Invalid input: expected (\w+), received (\w+)$/.exec(iss.message);
+  if (typed) return typed[2] === 'undefined' ? `is required (${a(typed[1])})` : `must be ${a(typed[1])} (got ${typed[2] === 'null' ? 'null' : a(typed[2])})`;
+  if (iss.code === 'invalid_value') return `must be ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+  if (iss.message === 'Invalid input') return 'is not a value this field takes';
+  return iss.message;
+}
 
 const pathOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(results)';
 
@@ -125,6 +156,12 @@ function matrixProblems(doc: z.output<typeof documentSchema>): string[] {
   });
 }
 
+/** Problems of one strategy's results as a saved run or checkpoint keeps them, each starting with `at`; none when valid. */
+export function strategyResultProblems(json: unknown, at: string): string[] {
+  const r = strategySchema.safeParse(json);
+  return r.success ? [] : r.error.issues.slice(0, 3).map((iss) => `${at}${pathOf(iss.path) === '(results)' ? '' : `.${pathOf(iss.path)}`}: ${issueText(iss)}`);
+}
+
 /** Validates a results document (e.g. an imported file); errors name the field. */
 export function parseResults(json: unknown): { ok: true; results: ResultsDocument } | { ok: false; errors: string[] } {
   const isObj = typeof json === 'object' && json !== null && !Array.isArray(json);
@@ -135,7 +172,7 @@ export function parseResults(json: unknown): { ok: true; results: ResultsDocumen
     return { ok: false, errors: [`version: ${(json as Record<string, unknown>).version} is newer than this app reads (${RESULTS_VERSION})`] };
   }
   const r = documentSchema.safeParse(json);
-  if (!r.success) return { ok: false, errors: r.error.issues.map((iss) => `${pathOf(iss.path)}: ${iss.message}`) };
+  if (!r.success) return { ok: false, errors: r.error.issues.map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };
   const spec = parseSpec(r.data.spec);
   if (!spec.ok) return { ok: false, errors: spec.errors.map((e) => `spec.${e}`) };
   const problems = matrixProblems(r.data);

@@ -5,7 +5,7 @@
 // gives.
 import type { HostTensors } from '../model/init';
 import type { StrategyState } from '../strategies/types';
-import type { StrategyResult } from './results';
+import { strategyResultProblems, type StrategyResult } from './results';
 
 export const CHECKPOINT_FORMAT = 'kif-playground-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -45,9 +45,45 @@ export function stepsBefore(cp: RunCheckpoint, taskSteps: readonly number[]): nu
   return cp.done.length * sum(taskSteps) + (cp.current ? sum(taskSteps.slice(0, cp.current.nextTask)) : 0);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const kindOf = (v: unknown) => (v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'a list' : typeof v);
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** Problems of weights kept in a checkpoint: a Map of name → { shape, data: Float32Array } whose sizes agree. */
+function weightsProblems(w: unknown, at: string): string[] {
+  if (!(w instanceof Map)) return [`${at}: must be a map of tensors`];
+  for (const [name, t] of w) {
+    const shape = isObject(t) ? t.shape : undefined;
+    if (!isObject(t) || !(t.data instanceof Float32Array) || !Array.isArray(shape) || !shape.every(isIndex)) return [`${at}: tensor "${String(name)}" is not { shape, data: Float32Array }`];
+    const n = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (n !== t.data.length) return [`${at}: tensor "${String(name)}" has ${t.data.length} values for shape [${(shape as number[]).join(', ')}]`];
+  }
+  return [];
+}
+
+/**
+ * Problems of a checkpoint as it came back from storage (any value): the right format, results that validate, the
+ * strategy under way with its weights. A damaged record is reported with these, never used.
+ */
+export function checkpointShapeProblems(cp: unknown): string[] {
+  if (!isObject(cp)) return ['checkpoint: not an object'];
+  if (cp.format !== CHECKPOINT_FORMAT || cp.version !== CHECKPOINT_VERSION) return [`checkpoint: not a version ${CHECKPOINT_VERSION} run checkpoint`];
+  if (!Array.isArray(cp.done)) return [`checkpoint.done: must be the list of finished strategies' results (got ${kindOf(cp.done)})`];
+  const problems = cp.done.flatMap((r, i) => strategyResultProblems(r, `checkpoint.done[${i}]`)).slice(0, 3);
+  const c = cp.current;
+  if (c === null) return problems;
+  if (!isObject(c)) return [...problems, `checkpoint.current: must be the strategy under way or null (got ${kindOf(c)})`];
+  if (!isIndex(c.strategy)) problems.push('checkpoint.current.strategy: must be a strategy index');
+  if (!isIndex(c.nextTask)) problems.push('checkpoint.current.nextTask: must be a task index');
+  if (c.state !== undefined && !isObject(c.state)) problems.push('checkpoint.current.state: must be an object');
+  problems.push(...weightsProblems(c.weights, 'checkpoint.current.weights'), ...strategyResultProblems(c.result, 'checkpoint.current.result'));
+  return problems;
+}
+
 /** Why a checkpoint cannot resume a run of these strategies (labels, in order) over `tasks` tasks; none when it can. */
 export function resumeProblems(cp: RunCheckpoint, labels: readonly string[], tasks: number): string[] {
-  if (cp.format !== CHECKPOINT_FORMAT || cp.version !== CHECKPOINT_VERSION) return [`resume: not a version ${CHECKPOINT_VERSION} run checkpoint`];
+  const damaged = checkpointShapeProblems(cp);
+  if (damaged.length) return damaged.map((p) => `resume: ${p}`);
   const problems: string[] = [];
   if (cp.done.length > labels.length) problems.push(`resume: ${cp.done.length} finished strategies, but the spec has ${labels.length}`);
   cp.done.forEach((r, i) => {

@@ -17,6 +17,7 @@ import { encodeExamples, shapeFor } from '../train/batching';
 import type { RunEvent, StepEvent } from './events';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore, type RunCheckpoint } from './resume';
+import { memoryVerdict } from './memoryBudget';
 import { experimentProblems, modelConfig } from './specCheck';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
 import { resolveTasks, truncationWarnings, type DatasetResolver, type EvalSplit } from './taskData';
@@ -114,6 +115,8 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const opts = { ...runDefaults, ...options };
   const tok = createByteTokenizer();
   const problems = experimentProblems(spec, tok);
+  const memory = memoryVerdict(spec, tf.getBackend());
+  if (memory.refusal) problems.push(memory.refusal);
   if (problems.length) throw new ExperimentError(problems);
   const strategies = resolveStrategies(spec);
   const config = modelConfig(spec);
@@ -132,6 +135,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     warnings.push(message);
     emit({ type: 'warning', message });
   };
+  if (memory.warning) warn(memory.warning);
 
   let init: HostTensors;
   if (spec.init === 'pretrained' && options.baseWeights) init = options.baseWeights;

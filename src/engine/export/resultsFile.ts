@@ -1,4 +1,5 @@
 // The results document as a file: JSON out, and JSON in through the one validation the app uses (parseResults).
+import { jsonDepthOver, limits } from '../limits';
 import { parseResults, type ResultsDocument } from '../experiment/results';
 
 /** Largest results file read (a t5-small run with importance per task stays well below). */
@@ -14,11 +15,13 @@ const jsonError = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export function readJson(text: string, what: string, maxChars: number): { ok: true; json: unknown } | { ok: false; errors: string[] } {
   if (text.length > maxChars) return { ok: false, errors: [`${what} has ${text.length} characters, more than the ${maxChars} this app reads`] };
   if (!text.trim()) return { ok: false, errors: [`${what} is empty`] };
+  let json: unknown;
   try {
-    return { ok: true, json: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return { ok: false, errors: [`${what} is not valid JSON (${jsonError(e)})`] };
   }
+  return jsonDepthOver(json) ? { ok: false, errors: [`${what} nests deeper than the ${limits.depth.value} ${limits.depth.what} this app reads`] } : { ok: true, json };
 }
 
 export function readResultsFile(text: string): ReadOutcome<ResultsDocument> {

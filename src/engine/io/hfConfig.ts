@@ -1,5 +1,7 @@
 // Converts between Hugging Face T5 config.json objects and the engine's T5Config.
+import { fmtCount, limits, overLimit } from '../limits';
 import type { FfnKind, T5Config } from '../model/config';
+import { paramCount } from '../model/paramSpec';
 import { CheckpointError } from './checkpointError';
 
 type Json = Record<string, unknown>;
@@ -11,7 +13,10 @@ function field(raw: Json, key: string, check: (v: number) => boolean, rule: stri
   }
   return v;
 }
-const positiveInt = (v: number) => Number.isInteger(v) && v >= 1 && v <= 1_000_000;
+const upTo = (max: number) => (v: number) => Number.isInteger(v) && v >= 1 && v <= max;
+const positiveInt = upTo(1_000_000);
+const layerCount = upTo(limits.layers.value);
+const layerRule = `a positive integer up to ${limits.layers.value} (${limits.layers.what})`;
 
 // Hugging Face derives the activation from feed_forward_proj ("relu", "gated-gelu"); older or hand-written configs may
 // only carry is_gated_act / dense_act_fn, which is what it derives them into.
@@ -47,15 +52,15 @@ export function fromHfConfig(json: string | object): T5Config {
   }
   const tie = c.tie_word_embeddings ?? true;
   if (typeof tie !== 'boolean') throw new CheckpointError(`config.json: "tie_word_embeddings" must be true or false (got ${JSON.stringify(tie)})`);
-  const numLayers = field(c, 'num_layers', positiveInt, 'a positive integer');
-  return {
-    vocabSize: field(c, 'vocab_size', positiveInt, 'a positive integer'),
+  const numLayers = field(c, 'num_layers', layerCount, layerRule);
+  const config: T5Config = {
+    vocabSize: field(c, 'vocab_size', upTo(limits.vocab.value), `a positive integer up to ${fmtCount(limits.vocab.value)}`),
     dModel: field(c, 'd_model', positiveInt, 'a positive integer'),
     dKv: field(c, 'd_kv', positiveInt, 'a positive integer'),
     numHeads: field(c, 'num_heads', positiveInt, 'a positive integer'),
     dFf: field(c, 'd_ff', positiveInt, 'a positive integer'),
     numLayers,
-    numDecoderLayers: field(c, 'num_decoder_layers', positiveInt, 'a positive integer', numLayers),
+    numDecoderLayers: field(c, 'num_decoder_layers', layerCount, layerRule, numLayers),
     ffn: ffnKind(c),
     tieEmbeddings: tie,
     relBuckets: field(c, 'relative_attention_num_buckets', positiveInt, 'a positive integer', 32),
@@ -63,6 +68,10 @@ export function fromHfConfig(json: string | object): T5Config {
     layerNormEps: field(c, 'layer_norm_epsilon', (v) => v > 0 && v < 1, 'a number in (0, 1)', 1e-6),
     dropout: field(c, 'dropout_rate', (v) => v >= 0 && v < 1, 'a number in [0, 1)', 0.1),
   };
+  // Checked before any tensor list or buffer is made for it.
+  const params = paramCount(config);
+  if (params > limits.params.value) throw new CheckpointError(`config.json describes a model with ${overLimit('params', params)}`);
+  return config;
 }
 
 /** The config.json Hugging Face transformers loads as T5ForConditionalGeneration (keys sorted, as save_pretrained writes). */

@@ -1,5 +1,6 @@
 // Reads and writes the safetensors format (https://github.com/huggingface/safetensors):
 // an 8-byte little-endian header length, a JSON header, then the raw little-endian tensor bytes.
+import { limits, overLimit } from '../limits';
 import { CheckpointError } from './checkpointError';
 
 export { CheckpointError };
@@ -78,35 +79,81 @@ function toFloat32(dtype: string, raw: Uint8Array): Float32Array {
   return out;
 }
 
+interface Entry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+const shown = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v)?.slice(0, 80) ?? String(v));
+
+/** One header entry checked on its own: a known dtype, a shape, a byte range its shape fills exactly, within budget. */
+function checkEntry(name: string, entry: unknown): Entry {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new CheckpointError(`tensor "${name}": the header entry is ${shown(entry)}, not an object`);
+  const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
+  if (typeof dtype !== 'string') throw new CheckpointError(`tensor "${name}": the header gives no dtype (got ${shown(dtype)})`);
+  // hasOwn: a dtype named "constructor" or "__proto__" is not a key of the table's prototype.
+  if (!Object.hasOwn(bytesPerElement, dtype)) {
+    const what = otherKnownDtypes.includes(dtype) ? 'unsupported' : 'unknown';
+    throw new CheckpointError(`tensor "${name}": ${what} dtype ${shown(dtype)} (supported: ${Object.keys(bytesPerElement).join(', ')})`);
+  }
+  if (!Array.isArray(shape)) throw new CheckpointError(`tensor "${name}": "shape" must be a list of sizes (got ${shown(shape)})`);
+  const badDim = shape.findIndex((d) => !isCount(d));
+  if (badDim >= 0) throw new CheckpointError(`tensor "${name}": shape dimension ${badDim} is ${shown(shape[badDim])}, not a whole number of 0 or more`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+    throw new CheckpointError(`tensor "${name}": data_offsets ${shown(offsets)} are not a [begin, end] byte range`);
+  }
+  // The size is built up dimension by dimension so that a huge shape is refused before it overflows.
+  let bytes = bytesPerElement[dtype];
+  for (const d of shape) {
+    bytes *= d;
+    if (bytes > limits.tensorBytes.value) throw new CheckpointError(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${overLimit('tensorBytes', elementCount(shape) * bytesPerElement[dtype])}`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (end - begin !== bytes) {
+    throw new CheckpointError(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+  }
+  return { name, dtype, shape: [...shape], begin, end };
+}
+
+/**
+ * The byte ranges must tile the data exactly, as the reference implementation requires: sorted by offset, each tensor
+ * begins where the one before ends, the first at 0, and the last ends at the end of the file (no overlap, hole or
+ * trailing bytes).
+ */
+function checkTiling(entries: Entry[], dataLen: number): void {
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const e of sorted) {
+    if (e.begin > dataLen || e.end > dataLen) {
+      throw new CheckpointError(`truncated file: tensor "${e.name}" needs data bytes ${e.begin}..${e.end} but the file holds only ${dataLen} data bytes`);
+    }
+    if (e.begin < at) throw new CheckpointError(`tensor "${e.name}": data bytes ${e.begin}..${e.end} overlap the tensor before it, which ends at ${at}`);
+    if (e.begin > at) throw new CheckpointError(`tensor "${e.name}": data bytes ${at}..${e.begin} before it belong to no tensor (a hole in the data)`);
+    at = e.end;
+  }
+  if (at !== dataLen) throw new CheckpointError(`the file has ${dataLen - at} trailing bytes after the last tensor's data (data ends at ${at} of ${dataLen})`);
+}
+
+function checkMetadata(meta: unknown): void {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new CheckpointError(`"__metadata__" must be an object of strings (got ${shown(meta)})`);
+  for (const [k, v] of Object.entries(meta)) if (typeof v !== 'string') throw new CheckpointError(`"__metadata__" entry "${k}" must be a string (got ${shown(v)})`);
+}
+
 /** Parses a safetensors file; F32, F16 and BF16 tensors come back as float32. Throws CheckpointError on a bad file. */
 export function parseSafetensors(bytes: Uint8Array): Map<string, LoadedTensor> {
   const { header, dataStart } = readHeader(bytes);
   const dataLen = bytes.length - dataStart;
+  const names = Object.keys(header).filter((n) => n !== '__metadata__');
+  if (names.length > limits.tensors.value) throw new CheckpointError(`the header lists ${overLimit('tensors', names.length)}`);
+  if (Object.hasOwn(header, '__metadata__')) checkMetadata(header.__metadata__);
+  // Every entry and the tiling are checked before any tensor is copied.
+  const entries = names.map((name) => checkEntry(name, header[name]));
+  checkTiling(entries, dataLen);
   const out = new Map<string, LoadedTensor>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof dtype !== 'string') throw new CheckpointError(`tensor "${name}": the header gives no dtype`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) throw new CheckpointError(`tensor "${name}": shape ${JSON.stringify(shape)} is not a list of sizes`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-      throw new CheckpointError(`tensor "${name}": data_offsets ${JSON.stringify(offsets)} are not a [begin, end] byte range`);
-    }
-    const elemBytes = bytesPerElement[dtype];
-    if (elemBytes === undefined) {
-      const what = otherKnownDtypes.includes(dtype) ? 'unsupported' : 'unknown';
-      throw new CheckpointError(`tensor "${name}": ${what} dtype "${dtype}" (supported: ${Object.keys(bytesPerElement).join(', ')})`);
-    }
-    const [begin, end] = offsets as [number, number];
-    if (end > dataLen) {
-      throw new CheckpointError(`truncated file: tensor "${name}" needs data bytes ${begin}..${end} but the file holds only ${dataLen} data bytes`);
-    }
-    const need = elementCount(shape) * elemBytes;
-    if (end - begin !== need) {
-      throw new CheckpointError(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${need} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
-    }
-    const data = toFloat32(dtype, bytes.subarray(dataStart + begin, dataStart + end));
-    out.set(name, { dtype, shape: [...shape], data });
-  }
+  for (const e of entries) out.set(e.name, { dtype: e.dtype, shape: e.shape, data: toFloat32(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end)) });
   return out;
 }
 

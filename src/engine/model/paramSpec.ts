@@ -51,3 +51,17 @@ export function paramSpecs(c: T5Config): ParamSpec[] {
 }
 
 export const numParams = (c: T5Config) => paramSpecs(c).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+
+/**
+ * numParams in closed form, without building the list: what a config from outside is checked with before anything is
+ * allocated for it (a config.json with num_layers 1e6 would otherwise build millions of entries first).
+ */
+export function paramCount(c: T5Config): number {
+  const d = c.dModel;
+  const attn = 4 * c.numHeads * c.dKv * d;
+  const ffn = (c.ffn === 'relu' ? 2 : 3) * c.dFf * d;
+  const relBias = c.relBuckets * c.numHeads;
+  const encoder = c.numLayers * (attn + ffn + 2 * d) + Math.min(1, c.numLayers) * relBias + d;
+  const decoder = c.numDecoderLayers * (2 * attn + ffn + 3 * d) + Math.min(1, c.numDecoderLayers) * relBias + d;
+  return c.vocabSize * d * (c.tieEmbeddings ? 1 : 2) + encoder + decoder;
+}

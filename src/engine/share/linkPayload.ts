@@ -2,6 +2,7 @@
 // checksum of the JSON text, written `<version>.<checksum>.<data>`. The checksum tells a truncated or hand-edited link
 // apart from a valid one, so the message can say so instead of showing whatever a damaged stream decompresses to.
 import LZString from 'lz-string';
+import { jsonDepthOver, limits } from '../limits';
 
 /** Version of the `<version>.<checksum>.<data>` layout (not of the documents inside, which carry their own). */
 export const LINK_FORMAT_VERSION = 1;
@@ -52,9 +53,11 @@ export function unpackPayload(token: string): PayloadResult {
   if (!text) return fail('is truncated or damaged: its data cannot be decompressed');
   if (text.length > MAX_JSON_CHARS) return fail(`decompresses to ${text.length} characters, more than the ${MAX_JSON_CHARS} this app reads`);
   if (checksum(text) !== m[2]) return fail('is truncated or was altered: its checksum does not match its data');
+  let json: unknown;
   try {
-    return { ok: true, json: JSON.parse(text) };
+    json = JSON.parse(text);
   } catch (e) {
     return fail(`holds data that is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
+  return jsonDepthOver(json) ? fail(`nests deeper than the ${limits.depth.value} ${limits.depth.what} this app reads`) : { ok: true, json };
 }

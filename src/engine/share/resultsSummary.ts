@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
 import { continualMetrics } from '../metrics/continual';
-import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
+import { issueText, percentSchema, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
 
@@ -126,7 +126,7 @@ const summarySchema = z.strictObject({
       z.strictObject({
         name: text(64).min(1),
         label: text(300).min(1),
-        matrix: z.array(z.array(finite).max(50)).max(51),
+        matrix: z.array(z.array(percentSchema).max(50)).max(51),
         importance: z.strictObject({ task: z.int().min(0).max(49), scores: scaledMapSchema, accumulated: scaledMapSchema.nullable() }).optional(),
         fusion: z
           .strictObject({
@@ -173,7 +173,7 @@ export function parseSummary(json: unknown): { ok: true; summary: ResultsSummary
     return { ok: false, errors: [`version: ${version} is newer than this app reads (${SUMMARY_VERSION}); update the app to see these results`] };
   }
   const r = summarySchema.safeParse(json);
-  if (!r.success) return { ok: false, errors: r.error.issues.slice(0, 5).map((iss) => `${pathOf(iss.path)}: ${iss.message}`) };
+  if (!r.success) return { ok: false, errors: r.error.issues.slice(0, 5).map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };
   const summary = r.data as ResultsSummary;
   const problems = alignmentProblems(summary);
   return problems.length ? { ok: false, errors: problems.slice(0, 5) } : { ok: true, summary };

@@ -1,7 +1,9 @@
 // The experiment spec: one versioned, validated JSON document that the UI edits, share links carry, the CLI runs
 // and results embed. Every problem is reported with the path of its field, e.g. `tasks[2].steps: ...`.
 import { z } from 'zod';
+import { limits, overLimit } from '../limits';
 import { presets, type T5Config } from '../model/config';
+import { paramCount } from '../model/paramSpec';
 import { hasTask, taskNames } from '../tasks/registry';
 
 export const SPEC_VERSION = 1;
@@ -61,13 +63,13 @@ const presetName = z
 
 // Bounds keep a shared link from asking a browser for an absurd model; t5-small is well inside them.
 const configSchema = object({
-  vocabSize: int(1, 300_000),
+  vocabSize: int(1, limits.vocab.value),
   dModel: int(1, 4096),
   dKv: int(1, 1024),
   numHeads: int(1, 128),
   dFf: int(1, 32_768),
-  numLayers: int(1, 48),
-  numDecoderLayers: int(1, 48),
+  numLayers: int(1, limits.layers.value),
+  numDecoderLayers: int(1, limits.layers.value),
   ffn: oneOf(['relu', 'gated-gelu']),
   tieEmbeddings: z.boolean({ error: typeError('true or false') }),
   relBuckets: int(1, 1024),
@@ -138,6 +140,18 @@ export const specSchema = object({
   strategies: list(strategySchema, 'strategy', 16),
   training: trainingSchema,
   units: unitsSchema.default({ granularity: 'tensor', blockSize: 16 }),
+}).superRefine((spec, ctx) => {
+  // Each field is bounded, but not their products: a model or a batch no tab could hold is refused here. Zod runs this
+  // even when a field failed, so only parts that parsed on their own are multiplied.
+  const model = spec.model as { preset?: unknown; config?: unknown } | undefined;
+  const config = configSchema.safeParse(model?.config).data ?? (typeof model?.preset === 'string' && Object.hasOwn(presets, model.preset) ? presets[model.preset] : undefined);
+  const params = config ? paramCount(config) : 0;
+  if (params > limits.params.value) ctx.addIssue({ code: 'custom', path: ['model', 'config'], message: `the model has ${overLimit('params', params)}` });
+  const t = trainingSchema.safeParse(spec.training).data;
+  const tokens = t ? t.batchSize * (t.maxInputLen + t.maxOutputLen) : 0;
+  if (t && tokens > limits.batchTokens.value) {
+    ctx.addIssue({ code: 'custom', path: ['training'], message: `batch ${t.batchSize} × (${t.maxInputLen} + ${t.maxOutputLen}) tokens = ${overLimit('batchTokens', tokens)}` });
+  }
 });
 
 export type ExperimentSpec = z.output<typeof specSchema>;

@@ -2,26 +2,12 @@
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import type { Tokenizer } from './tokenizer';
 import { TokenizerError } from './tokenizer';
+import { checkTokenizerJson } from './tokenizerJsonCheck';
 
 export interface HfTokenizerOptions {
   name?: string;
   eosToken?: string;
   padToken?: string;
-}
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-// The library indexes a Unigram vocabulary without checking it; a broken one would give wrong ids, not an error.
-function checkUnigram(model: Json): void {
-  const vocab = model.vocab;
-  if (!Array.isArray(vocab) || vocab.length === 0) throw new TokenizerError('invalid tokenizer.json: "model.vocab" must be a non-empty list of [piece, score] pairs');
-  const bad = vocab.findIndex((e) => !Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number');
-  if (bad >= 0) throw new TokenizerError(`invalid tokenizer.json: "model.vocab" entry ${bad} is ${JSON.stringify(vocab[bad])}, not a [piece, score] pair`);
-  const unk = model.unk_id;
-  if (!Number.isInteger(unk) || (unk as number) < 0 || (unk as number) >= vocab.length) {
-    throw new TokenizerError(`invalid tokenizer.json: "model.unk_id" ${JSON.stringify(unk)} is not an index into the ${vocab.length}-piece vocabulary`);
-  }
 }
 
 /** Loads a tokenizer.json (its text or the parsed object). Throws TokenizerError for files it cannot use. */
@@ -35,11 +21,10 @@ export function loadHfTokenizer(tokenizerJson: string | object, opts: HfTokenize
       throw new TokenizerError('invalid tokenizer.json: not valid JSON');
     }
   }
-  if (!isObject(raw)) throw new TokenizerError('invalid tokenizer.json: not a JSON object');
-  if (!isObject(raw.model)) throw new TokenizerError('invalid tokenizer.json: it has no "model" object');
-  if (raw.model.type === 'Unigram') checkUnigram(raw.model);
+  // Ids, sizes and patterns are checked before the library indexes anything (tokenizerJsonCheck.ts).
+  checkTokenizerJson(raw);
   // tokenizer.json may omit the optional stages; the library wants each present, null when unused.
-  const spec = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...raw };
+  const spec = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...(raw as object) };
   let hf: HfTokenizer;
   try {
     hf = new HfTokenizer(spec, { eos_token: eosToken, pad_token: padToken });

@@ -1,13 +1,38 @@
 // The run history: every run is saved as it goes (IndexedDB), listed here to reopen, compare, rename or delete; a run
 // that a reload cut short is offered for resuming from its last task boundary.
 import { useEffect, useState } from 'react';
-import { connectRunHistory, dismissMessage, dismissOffer, resumeLabel, resumeOffered, useHistoryStore } from '../../storage/runHistory';
+import { connectRunHistory, damagedRunJson, deleteRun, dismissMessage, dismissOffer, resumeLabel, resumeOffered, useHistoryStore } from '../../storage/runHistory';
+import type { DamagedRun } from '../../storage/savedRunCheck';
+import { download, slug } from '../share/download';
 import { RunCompare } from './RunCompare';
 import { RunRow } from './RunRow';
 import './history.css';
 
+/** A saved record that does not validate: shown with its reason, to export as it is or delete. */
+function DamagedRow({ run }: { run: DamagedRun }) {
+  return (
+    <li className="history-run damaged" data-testid="damaged-run">
+      <div className="history-head">
+        <strong className="history-name">{run.name}</strong>
+        <span className="history-status status-damaged">damaged</span>
+      </div>
+      <p className="history-meta" data-testid="damaged-reason">
+        It cannot be opened: {run.reason}
+      </p>
+      <div className="buttons">
+        <button type="button" onClick={() => download(`${slug(run.name)}-damaged.json`, damagedRunJson(run), 'application/json')}>
+          Export raw
+        </button>
+        <button type="button" className="danger" onClick={() => void deleteRun(run.id)}>
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}
+
 export function RunHistory() {
-  const { kind, runs, message, offer } = useHistoryStore();
+  const { kind, runs, message, offer, damaged } = useHistoryStore();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => void connectRunHistory(), []);
   const chosen = runs.filter((r) => selected.has(r.id));
@@ -48,8 +73,15 @@ export function RunHistory() {
           </div>
         </div>
       )}
+      {damaged.length > 0 && (
+        <ul className="history-list" aria-label="Damaged runs">
+          {damaged.map((d) => (
+            <DamagedRow key={d.id} run={d} />
+          ))}
+        </ul>
+      )}
       {runs.length === 0 ? (
-        <p className="muted">No saved runs yet: every run you start is saved here as it goes.</p>
+        damaged.length === 0 && <p className="muted">No saved runs yet: every run you start is saved here as it goes.</p>
       ) : (
         <ul className="history-list" aria-label="Saved runs">
           {runs.map((r) => (
