@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
+import type { TokenizerRecord } from '../tokenizers/runTokenizer';
 import type { Prediction } from '../train/evaluate';
 
 export const RESULTS_FORMAT = 'kif-playground-results';
@@ -51,6 +52,8 @@ export interface ResultsDocument {
   evaluatedOn?: 'val';
   /** True when the run was stopped before every strategy finished. */
   stopped: boolean;
+  /** The tokenizer every strategy trained, evaluated and decoded with (absent in documents from before it was recorded). */
+  model?: { tokenizer: TokenizerRecord };
   tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number }[];
   units: { granularity: string; names: string[] };
   strategies: StrategyResult[];
@@ -100,6 +103,7 @@ const documentSchema = z.strictObject({
   /** Present when the matrix scores the validation split (settings being chosen), not the test split. */
   evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
+  model: z.strictObject({ tokenizer: z.strictObject({ kind: z.string().min(1), vocabSize: z.int().min(1), source: z.string() }) }).optional(),
   tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
   units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),
   strategies: z.array(strategySchema),

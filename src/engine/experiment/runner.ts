@@ -11,8 +11,7 @@ import type { ExperimentSpec } from '../spec/experiment';
 import { resolveStrategy } from '../strategies/registry';
 import type { Knobs } from '../strategies/knobs';
 import type { StrategyDef } from '../strategies/types';
-import { createByteTokenizer } from '../tokenizers/byteTokenizer';
-import type { Tokenizer } from '../tokenizers/tokenizer';
+import { buildRunTokenizer, byteTokenizerSpec, type RunTokenizerSpec } from '../tokenizers/runTokenizer';
 import { encodeExamples, shapeFor } from '../train/batching';
 import type { RunEvent, StepEvent } from './events';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
@@ -46,6 +45,10 @@ export interface RunOptions {
   datasets?: DatasetResolver;
   /** Weights of a pretrained base for init "pretrained"; without them the run starts from scratch, with a warning. */
   baseWeights?: HostTensors;
+  /** The model of a spec naming a checkpoint (model.checkpoint), as the host loaded it: its config and weights. */
+  checkpoint?: { config: T5Config; weights: HostTensors };
+  /** The tokenizer of training, evaluation and decoding: a checkpoint's own; default the byte tokenizer. */
+  tokenizer?: RunTokenizerSpec;
   /** The held-out set the matrix scores (taskData.ts); 'val' is for choosing settings. Default 'test'. */
   evalSplit?: EvalSplit;
   /** Steps between live importance snapshots of KIF strategies; 0: only at the end of each task. */
@@ -102,15 +105,17 @@ function baseMismatch(config: T5Config, base: HostTensors): string | undefined {
 export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<ResultsDocument> {
   const t0 = performance.now();
   const opts = { ...runDefaults, ...options };
-  const tok = createByteTokenizer();
-  const problems = experimentProblems(spec, tok);
+  const { tokenizer: tok, record: tokenizerRecord } = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec);
+  if ('checkpoint' in spec.model && !options.checkpoint) throw new ExperimentError([`model.checkpoint: ${spec.model.checkpoint} was not loaded by the host`]);
+  const config = modelConfig(spec, options.checkpoint?.config);
+  const problems = experimentProblems(spec, tok, config);
   if (problems.length) throw new ExperimentError(problems);
   const strategies = resolveStrategies(spec);
-  const config = modelConfig(spec);
   const { tasks, warnings } = resolveTasks(spec, options.datasets, options.evalSplit);
-  if (options.baseWeights) {
-    const wrong = baseMismatch(config, options.baseWeights);
-    if (wrong) throw new ExperimentError([`model: the pretrained base does not fit this model (${wrong})`]);
+  const baseWeights = options.checkpoint?.weights ?? options.baseWeights;
+  if (baseWeights) {
+    const wrong = baseMismatch(config, baseWeights);
+    if (wrong) throw new ExperimentError([`model: the ${options.checkpoint ? 'checkpoint' : 'pretrained base'} does not fit this model (${wrong})`]);
   }
   const resume = options.resume;
   if (resume) {
@@ -124,7 +129,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   };
 
   let init: HostTensors;
-  if (spec.init === 'pretrained' && options.baseWeights) init = options.baseWeights;
+  if (spec.init === 'pretrained' && baseWeights) init = baseWeights;
   else {
     if (spec.init === 'pretrained') {
       warn(`init "pretrained": no base checkpoint is available for this model yet, so every strategy starts from scratch (random weights from seed ${spec.seed})`);
@@ -166,6 +171,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     warnings,
     ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
     stopped: shared.stopped,
+    model: { tokenizer: tokenizerRecord },
     tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
     strategies: results,

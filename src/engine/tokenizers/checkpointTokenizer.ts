@@ -15,6 +15,9 @@ export interface CheckpointTokenizer {
   json: Record<string, unknown>;
   /** Ids of the <extra_id_N> sentinels, by N. */
   sentinels: number[];
+  /** The pad and end tokens it was built with, when a file named them (else "<pad>" and "</s>"). */
+  padToken?: string;
+  eosToken?: string;
 }
 
 export interface TokenizerFiles {
@@ -75,7 +78,7 @@ export function tokenizerFromFiles(files: TokenizerFiles): CheckpointTokenizer |
     eos ??= sp.eosToken;
   } else return null;
   const tokenizer = loadHfTokenizer(json, { name: kind, padToken: pad, eosToken: eos });
-  return { kind, tokenizer, json, sentinels: sentinelIds(json) };
+  return { kind, tokenizer, json, sentinels: sentinelIds(json), padToken: pad, eosToken: eos };
 }
 
 /**
