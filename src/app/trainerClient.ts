@@ -165,7 +165,7 @@ class TrainerClient {
     useTrainerStore.setState({ phase: 'loading-base' });
     // A test-only switch (src/worker/faultSwitch.ts): the page's ?fault= parameter goes to the worker as it is.
     const fault = new URLSearchParams(location.search).get('fault') ?? undefined;
-    this.send({ type: 'start', spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
+    this.send({ type: 'start', spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
   }
 
   pause = () => this.send({ type: 'pause' });

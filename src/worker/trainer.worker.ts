@@ -13,6 +13,7 @@ import { loadBaseWeights } from './baseWeights';
 import { FaultSwitch } from './faultSwitch';
 import { PauseGate } from './pauseGate';
 import type { RefuseRequest, StartCommand, TrainerCommand, TrainerEvent } from './protocol';
+import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 import { StepThrottle } from './stepThrottle';
 import { wasmPaths } from './wasmAssets';
 import { yieldToEvents } from './yieldToEvents';
@@ -29,6 +30,8 @@ let training = false;
 let stopRequested = false;
 /** The spec of the last run, for what-if. */
 let lastSpec: ExperimentSpec | null = null;
+/** The tokenizer of the last run (an imported checkpoint's own), which what-if fusion evaluates with. */
+let lastTokenizer: RunTokenizerSpec | undefined;
 // Backend switches and run starts wait for the switch before them, so a run never starts mid-switch.
 let backendSwitch: Promise<unknown> = Promise.resolve();
 let activeBackend: BackendName | null = null;
@@ -52,7 +55,7 @@ const resumePointText = (cp: RunCheckpoint | undefined) => {
   return `task ${at.task + 1} of strategy ${at.strategy + 1}`;
 };
 
-async function start({ spec, resume, datasets, baseWeights, fault }: StartCommand): Promise<void> {
+async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: StartCommand): Promise<void> {
   if (training) throw new Error('an experiment is already running; stop it first');
   training = true;
   stopRequested = false;
@@ -99,7 +102,7 @@ async function start({ spec, resume, datasets, baseWeights, fault }: StartComman
         faults.tick();
       },
     };
-    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id] };
+    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id], tokenizer };
     let results: ResultsDocument | undefined;
     while (!results) {
       try {
@@ -119,6 +122,7 @@ async function start({ spec, resume, datasets, baseWeights, fault }: StartComman
     steps.flush();
     results.warnings.unshift(...notices);
     lastSpec = spec;
+    lastTokenizer = tokenizer;
     post({ type: 'done', results });
     post({ type: 'refusable', strategies: recorder.strategies() });
   } catch (e) {
@@ -150,7 +154,7 @@ async function refuse(request: RefuseRequest): Promise<void> {
         continue;
       }
       try {
-        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, inputs, r.rule, r.beta) });
+        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, inputs, r.rule, r.beta, { tokenizer: lastTokenizer }) });
       } catch (e) {
         post({ type: 'error', message: `what-if fusion failed: ${message(e)}`, refuseId: r.id });
       }

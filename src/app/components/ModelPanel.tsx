@@ -38,7 +38,7 @@ function ImportedCheckpoints({ spec }: { spec: ExperimentSpec }) {
                 d_model {c.config.dModel}, {c.config.numLayers}+{c.config.numDecoderLayers} layers
               </span>
               {inUse ? (
-                <strong data-testid="checkpoint-in-use">the run's model{c.hasTokenizer ? ' (with the byte tokenizer, not its own)' : ''}</strong>
+                <strong data-testid="checkpoint-in-use">the run's model{c.tokenizer ? `, with its own tokenizer (${c.tokenizer.kind})` : ''}</strong>
               ) : (
                 <button type="button" className="small" onClick={() => set({ model: { config: { ...c.config } }, init: 'pretrained' })}>
                   Use as the model

@@ -2,6 +2,8 @@
 import { useEffect, useMemo } from 'react';
 import { experimentProblems } from '../../engine/experiment/specCheck';
 import { useExperimentStore } from '../experimentStore';
+import { useImportedStore } from '../importedStore';
+import { runInputsFor } from '../runInputs';
 import { fmtSeconds } from '../format';
 import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
@@ -16,7 +18,12 @@ function usePlayPause() {
   const workerReady = useTrainerStore((s) => s.worker === 'ready');
   const active = useRunStore((s) => s.active);
   const spec = useExperimentStore((s) => s.spec);
-  const problems = useMemo(() => experimentProblems(spec), [spec]);
+  // A model imported with its own tokenizer is checked against that tokenizer, which its runs use.
+  const checkpoints = useImportedStore((s) => s.checkpoints);
+  const problems = useMemo(() => {
+    const own = runInputsFor(spec).inputs.base?.tokenizer;
+    return experimentProblems(spec, own?.kind === 'byte' || !own ? undefined : { name: own.kind, vocabSize: own.vocabSize });
+  }, [spec, checkpoints]);
   const canStart = workerReady && !active && phase === 'idle' && problems.length === 0;
   const toggle = () => {
     if (!active) {

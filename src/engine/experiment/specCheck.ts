@@ -18,7 +18,7 @@ export function modelConfig(spec: ExperimentSpec, loaded?: T5Config): T5Config {
  * Every problem that keeps the spec from running (strategy names and knobs, model against tokenizer), or none. A
  * checkpoint's model is checked against its tokenizer when its config is given.
  */
-export function experimentProblems(spec: ExperimentSpec, tok: Tokenizer = createByteTokenizer(), loaded?: T5Config): string[] {
+export function experimentProblems(spec: ExperimentSpec, tok: Pick<Tokenizer, 'name' | 'vocabSize'> = createByteTokenizer(), loaded?: T5Config): string[] {
   const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
   const problems = spec.strategies.flatMap((s, i) => {
     const r = resolveStrategyInfo(s, `strategies[${i}]`, context);

@@ -13,7 +13,7 @@ import { paramSpecs } from '../model/paramSpec';
 import { T5Model } from '../model/t5';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
-import { createByteTokenizer } from '../tokenizers/byteTokenizer';
+import { buildRunTokenizer, byteTokenizerSpec, type RunTokenizerSpec } from '../tokenizers/runTokenizer';
 import type { Prediction } from '../train/evaluate';
 import { evaluate } from '../train/evaluate';
 import type { RunEvent } from './events';
@@ -130,12 +130,14 @@ export interface WhatIfOptions {
   datasets?: DatasetResolver;
   evalBatchSize?: number;
   samplesPerTask?: number;
+  /** The run's tokenizer (a checkpoint's own); default the byte tokenizer. */
+  tokenizer?: RunTokenizerSpec;
 }
 
 /** Re-fuses the recorded inputs with `rule` and β and evaluates the result on every task of the spec. */
 export async function whatIfFusion(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
   const { plan, weights } = fuseInputs(spec, inputs, rule, beta);
-  const tok = createByteTokenizer();
+  const tok = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec).tokenizer;
   const { tasks } = resolveTasks(spec, options.datasets);
   const model = new T5Model(modelConfig(spec), weights);
   const scores: number[] = [];

@@ -7,7 +7,7 @@ import type { Tokenizer } from './tokenizer';
 
 export type RunTokenizerSpec =
   | { kind: 'byte' }
-  | { kind: CheckpointTokenizerKind; source: string; json: Record<string, unknown>; padToken?: string; eosToken?: string };
+  | { kind: CheckpointTokenizerKind; source: string; vocabSize: number; json: Record<string, unknown>; padToken?: string; eosToken?: string };
 
 /** What the results document records: model.tokenizer. */
 export interface TokenizerRecord {
@@ -22,6 +22,7 @@ export const byteTokenizerSpec: RunTokenizerSpec = { kind: 'byte' };
 export const checkpointTokenizerSpec = (tok: CheckpointTokenizer, source: string): RunTokenizerSpec => ({
   kind: tok.kind,
   source,
+  vocabSize: tok.tokenizer.vocabSize,
   json: tok.json,
   padToken: tok.padToken,
   eosToken: tok.eosToken,

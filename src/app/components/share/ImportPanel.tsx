@@ -26,13 +26,13 @@ export default function ImportPanel() {
   return (
     <div className="import-panel">
       <label>
-        Files: a results document or experiment (JSON), a dataset (JSON, JSONL, CSV), or a checkpoint folder's model.safetensors with
-        its config.json (and tokenizer.json)
+        Files: a results document or experiment (JSON), a dataset (JSON, JSONL, CSV), or a checkpoint folder's files: config.json, the weights
+        (model.safetensors, its shards and index, or pytorch_model.bin) and the tokenizer (tokenizer.json or spiece.model)
         <input
           type="file"
           multiple
           data-testid="import-files"
-          accept=".json,.jsonl,.ndjson,.csv,.tsv,.safetensors"
+          accept=".json,.jsonl,.ndjson,.csv,.tsv,.safetensors,.bin,.model"
           onChange={(e) => {
             const files = [...(e.currentTarget.files ?? [])];
             e.currentTarget.value = '';

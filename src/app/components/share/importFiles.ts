@@ -4,6 +4,7 @@ import type { DatasetData } from '../../../engine/experiment/taskData';
 import { fetchBytes, FetchError } from '../../../engine/io/fetchBytes';
 import { loadHfModelFromUrl, type HfModel } from '../../../engine/io/loadHfModel';
 import { paramSpecs } from '../../../engine/model/paramSpec';
+import { checkpointTokenizerSpec } from '../../../engine/tokenizers/runTokenizer';
 import { readCheckpointFiles, textImporters, type TextImportKind } from '../../../engine/share/importers';
 import { RESULTS_FORMAT } from '../../../engine/experiment/results';
 import { useExperimentStore } from '../../experimentStore';
@@ -62,12 +63,12 @@ function applyText(kind: TextImportKind, text: string, fileName: string): void {
 }
 
 function keepCheckpoint(id: string, m: HfModel): void {
-  addCheckpoint(id, { config: m.config, weights: m.tensors, hasTokenizer: m.tokenizer !== null });
+  addCheckpoint(id, { config: m.config, weights: m.tensors, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, id) } : {}) });
 }
 
 function describeCheckpoint(name: string, m: HfModel): string {
   const params = paramSpecs(m.config).reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
-  return `Read checkpoint "${name}": ${(params / 1e6).toFixed(2)} M parameters, d_model ${m.config.dModel}, ${m.config.numLayers}+${m.config.numDecoderLayers} layers${m.tokenizer ? ', with its tokenizer' : ''}. Use it as the model under "Model and training".`;
+  return `Read checkpoint "${name}": ${(params / 1e6).toFixed(2)} M parameters, d_model ${m.config.dModel}, ${m.config.numLayers}+${m.config.numDecoderLayers} layers${m.tokenizer ? `, with its tokenizer (${m.tokenizer.kind}, ${m.tokenizer.tokenizer.vocabSize} ids)` : ''}. Use it as the model under "Model and training".`;
 }
 
 /** Reads picked files: a checkpoint folder (config.json, the weights in any format the engine reads, the tokenizer) or one JSON / CSV file. */
