@@ -54,7 +54,8 @@ export interface ResultsDocument {
   stopped: boolean;
   /** The tokenizer every strategy trained, evaluated and decoded with (absent in documents from before it was recorded). */
   model?: { tokenizer: TokenizerRecord };
-  tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number }[];
+  /** majorityScore: the best constant answer's score on the same test examples, in percent (majority.ts). */
+  tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number; majorityScore?: number }[];
   units: { granularity: string; names: string[] };
   strategies: StrategyResult[];
   timings: { totalSeconds: number };
@@ -104,7 +105,9 @@ const documentSchema = z.strictObject({
   evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
   model: z.strictObject({ tokenizer: z.strictObject({ kind: z.string().min(1), vocabSize: z.int().min(1), source: z.string() }) }).optional(),
-  tasks: z.array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
+  tasks: z
+    .array(z.strictObject({ name: z.string(), scorer: z.string(), steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0), majorityScore: finite.optional() }))
+    .min(1),
   units: z.strictObject({ granularity: z.string(), names: z.array(z.string()) }),
   strategies: z.array(strategySchema),
   timings: z.strictObject({ totalSeconds: finite }),

@@ -18,7 +18,8 @@ import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyRes
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore, type RunCheckpoint } from './resume';
 import { experimentProblems, modelConfig } from './specCheck';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
-import { resolveTasks, truncationWarnings, type DatasetResolver, type EvalSplit } from './taskData';
+import { majorityScore } from './majority';
+import { fitTask, resolveTasks, type DatasetResolver, type EvalSplit } from './taskData';
 
 export interface RunHooks {
   onEvent?(event: RunEvent): void;
@@ -111,7 +112,11 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const problems = experimentProblems(spec, tok, config);
   if (problems.length) throw new ExperimentError(problems);
   const strategies = resolveStrategies(spec);
-  const { tasks, warnings } = resolveTasks(spec, options.datasets, options.evalSplit);
+  const resolved = resolveTasks(spec, options.datasets, options.evalSplit);
+  const warnings = resolved.warnings;
+  // Inputs fitted to training.maxInputLen once, so training, the matrix and the samples all see the same text.
+  const fitted = resolved.tasks.map((t, i) => fitTask(t, i, tok, spec.training));
+  const tasks = fitted.map((f) => f.task);
   const baseWeights = options.checkpoint?.weights ?? options.baseWeights;
   if (baseWeights) {
     const wrong = baseMismatch(config, baseWeights);
@@ -138,7 +143,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   }
 
   const { maxInputLen, maxOutputLen, batchSize } = spec.training;
-  tasks.forEach((t, i) => truncationWarnings(t, i, tok, spec.training).forEach(warn));
+  fitted.forEach((f) => f.warnings.forEach(warn));
   const encoded = tasks.map((t) => encodeExamples(tok, t.train, maxInputLen, maxOutputLen));
   // Fixed lengths per task (kernels are reused step after step) fitting that task and every earlier one, so replayed and
   // joint batches fit too; a short task early in the queue does not pay for a long one later.
@@ -172,7 +177,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
     stopped: shared.stopped,
     model: { tokenizer: tokenizerRecord },
-    tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length })),
+    tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length, majorityScore: majorityScore(t) })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
     strategies: results,
     timings: { totalSeconds },

@@ -18,7 +18,7 @@ import type { Prediction } from '../train/evaluate';
 import { evaluate } from '../train/evaluate';
 import type { RunEvent } from './events';
 import { modelConfig, runDefaults, type RunHooks } from './runner';
-import { resolveTasks, type DatasetResolver } from './taskData';
+import { fitTask, resolveTasks, type DatasetResolver } from './taskData';
 
 /** Everything the fusion after task `task` used, on the host. */
 export interface FusionInputs {
@@ -138,7 +138,7 @@ export interface WhatIfOptions {
 export async function whatIfFusion(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
   const { plan, weights } = fuseInputs(spec, inputs, rule, beta);
   const tok = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec).tokenizer;
-  const { tasks } = resolveTasks(spec, options.datasets);
+  const tasks = resolveTasks(spec, options.datasets).tasks.map((t, i) => fitTask(t, i, tok, spec.training).task);
   const model = new T5Model(modelConfig(spec), weights);
   const scores: number[] = [];
   const samples: WhatIfResult['samples'] = [];
