@@ -32,7 +32,7 @@ const newStrategy = (label: string): LiveStrategy => ({
 /** Runner events, one store update each. */
 const runHandlers: Handlers<RunOnly> = {
   'run-start': (e) =>
-    useRunStore.setState({ tasks: e.tasks, units: e.units, totalSteps: e.totalSteps, strategies: e.strategies.map(newStrategy) }),
+    useRunStore.setState({ tasks: e.tasks, majority: e.majorityScores ?? [], units: e.units, totalSteps: e.totalSteps, strategies: e.strategies.map(newStrategy) }),
   warning: (e) => useRunStore.setState((s) => ({ warnings: [...s.warnings, e.message] })),
   'strategy-start': (e) => updateStrategy(e.strategy, (s) => ({ ...s, name: e.name, label: e.label })),
   'task-start': (e) =>

@@ -151,7 +151,8 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const units = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
   const plannedSteps = strategies.length * tasks.reduce((a, t) => a + t.steps, 0);
   const backend = tf.getBackend();
-  emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
+  const majority = tasks.map((t) => majorityScore(t));
+  emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), majorityScores: majority, units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
 
   const results: StrategyResult[] = resume ? structuredClone(resume.done) : [];
   const doneSteps = resume ? stepsBefore(resume, tasks.map((t) => t.steps)) : 0;
@@ -177,7 +178,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
     stopped: shared.stopped,
     model: { tokenizer: tokenizerRecord },
-    tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length, majorityScore: majorityScore(t) })),
+    tasks: tasks.map((t, i) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length, majorityScore: majority[i] })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
     strategies: results,
     timings: { totalSeconds },
