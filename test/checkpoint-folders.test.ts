@@ -176,6 +176,19 @@ describe('spiece.model', () => {
   });
 });
 
+describe('sharded pytorch_model.bin', () => {
+  it('reads pytorch_model.bin.index.json and its shard', () => {
+    const files = readDir(join(fixtures, 'pt-f16'));
+    const whole = loadHfModelFromFiles(files);
+    const names = Object.keys(JSON.parse(readFileSync(join(fixtures, 'pt-f16', 'expected.json'), 'utf8')).tensors);
+    const shard = 'pytorch_model-00001-of-00001.bin';
+    const index = JSON.stringify({ metadata: {}, weight_map: Object.fromEntries(names.map((n) => [n, shard])) });
+    const m = loadHfModelFromFiles({ 'config.json': files['config.json'], 'pytorch_model.bin.index.json': index, [shard]: files['pytorch_model.bin'] });
+    expect(m.format).toBe('pytorch');
+    for (const [name, t] of whole.tensors) expect(m.tensors.get(name)!.data, name).toEqual(t.data);
+  });
+});
+
 describe.skipIf(!hasShared)('sharded safetensors', () => {
   it('inspect and convert a sharded folder; the converted folder reproduces transformers to 1e-4', async () => {
     const dir = shardedFixture();
@@ -228,6 +241,17 @@ describe('bad folders are refused with a message', () => {
     expect(() => loadHfModelFromFiles({ 'pytorch_model.bin': bin })).toThrow(/no config\.json/);
   });
 
+  it('a tokenizer.json with more ids than the model has names the vocabulary', async () => {
+    const out = tempDir();
+    expect((await cli('convert', join(fixtures, 'pt-spiece'), '--out', out)).code).toBe(0);
+    const files = readDir(out);
+    const json = JSON.parse(new TextDecoder().decode(files['tokenizer.json'] as Uint8Array));
+    json.added_tokens.push({ id: 170, content: '<extra_big>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    expect(() => loadHfModelFromFiles({ ...files, 'tokenizer.json': JSON.stringify(json) })).toThrow(
+      /the tokenizer\.json tokenizer disagrees with config\.json: vocabulary: the tokenizer has 171 ids, more than config\.json's vocab_size 164/,
+    );
+  });
+
   it('a tokenizer that disagrees with config.json names each disagreement', () => {
     const files = readDir(join(fixtures, 'pt-spiece'));
     const config = JSON.parse(new TextDecoder().decode(files['config.json'] as Uint8Array));
@@ -268,6 +292,13 @@ describe('loading by URL from a local server', () => {
     expect(m.format).toBe('pytorch');
     expect(m.tokenizer!.kind).toBe('spiece.model');
     expect(progress[progress.length - 1]).toBe(readFileSync(join(fixtures, 'pt-spiece', 'pytorch_model.bin')).length);
+  });
+
+  it('cli inspect takes the folder URL', async () => {
+    serve('cli', join(fixtures, 'pt-spiece'));
+    const r = await cli('inspect', `${base}/cli/`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'pytorch', params: 7984, tokenizer: { kind: 'spiece.model', vocabSize: 164 } });
   });
 
   it.skipIf(!hasShared)('a sharded folder, and the same folder missing a shard', async () => {
