@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { loadHfModelFromFiles } from '../src/engine/io/loadHfModel';
 import { savedRuns } from './helpers/savedRuns';
-import { snap } from './helpers/page';
+import { snap, validSpec } from './helpers/page';
+import { specFragment } from '../src/engine/share/shareLink';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'checkpoints');
 const filesOf = (folder: string, names: string[]) =>
@@ -82,4 +83,37 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   await snap(page, info, 'checkpoint-run-1280', { fullPage: true });
   await page.setViewportSize({ width: 390, height: 900 });
   await snap(page, info, 'checkpoint-run-390', { fullPage: true });
+});
+
+test('a link whose spec names a checkpoint by URL runs it with its own tokenizer', async ({ page, context }) => {
+  test.setTimeout(240_000);
+  // The checkpoint folder served beside the page (a stand-in for a Hub "resolve/main/" folder).
+  const served = new Set<string>();
+  await context.route('**/ckpt/pt/*', (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop()!;
+    const ok = ['config.json', 'pytorch_model.bin', 'spiece.model'].includes(name);
+    if (ok) served.add(name);
+    return ok
+      ? route.fulfill({ status: 200, contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', body: readFileSync(join(fixtures, 'pt-spiece', name)) })
+      : route.fulfill({ status: 404, body: 'not found' });
+  });
+  await page.goto('/');
+  const url = new URL('/ckpt/pt/', page.url()).href;
+  const spec = validSpec({
+    version: 1,
+    model: { checkpoint: url },
+    init: 'pretrained',
+    seed: 0,
+    tasks: [{ task: 'copy', steps: 3, trainSize: 20, testSize: 4 }],
+    strategies: [{ name: 'seqft' }],
+    training: { lr: 1e-2, warmupSteps: 0, weightDecay: 0, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 8, evalEvery: 0 },
+  });
+  await page.goto(`/#${specFragment(spec)}`);
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
+  expect([...served].sort()).toEqual(['config.json', 'pytorch_model.bin', 'spiece.model']);
+  await expect.poll(async () => (await savedRuns(page))[0]?.status).toBe('done');
+  const [saved] = await savedRuns(page);
+  expect(saved.results?.model?.tokenizer).toEqual({ kind: 'spiece.model', vocabSize: 164, source: url });
 });

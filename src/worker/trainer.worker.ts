@@ -7,9 +7,11 @@ import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
 import { runExperiment, type RunHooks } from '../engine/experiment/runner';
 import { FusionInputsRecorder, whatIfFusion } from '../engine/experiment/whatIf';
 import { FinalModels } from '../engine/export/finalModels';
+import type { T5Config } from '../engine/model/config';
 import type { HostTensors } from '../engine/model/init';
 import type { ExperimentSpec } from '../engine/spec/experiment';
 import { loadBaseWeights } from './baseWeights';
+import { loadCheckpointModel, type CheckpointModel } from './checkpointModel';
 import { FaultSwitch } from './faultSwitch';
 import { PauseGate } from './pauseGate';
 import type { RefuseRequest, StartCommand, TrainerCommand, TrainerEvent } from './protocol';
@@ -32,6 +34,7 @@ let stopRequested = false;
 let lastSpec: ExperimentSpec | null = null;
 /** The tokenizer of the last run (an imported checkpoint's own), which what-if fusion evaluates with. */
 let lastTokenizer: RunTokenizerSpec | undefined;
+let lastConfig: T5Config | undefined;
 // Backend switches and run starts wait for the switch before them, so a run never starts mid-switch.
 let backendSwitch: Promise<unknown> = Promise.resolve();
 let activeBackend: BackendName | null = null;
@@ -69,7 +72,11 @@ async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: 
   try {
     await backendSwitch;
     let base: { weights?: HostTensors } | null = baseWeights ? { weights: baseWeights } : null;
-    if (!base) {
+    let model: Partial<CheckpointModel> = tokenizer ? { tokenizer } : {};
+    if ('checkpoint' in spec.model) {
+      post({ type: 'status', phase: 'loading-base' });
+      model = await loadCheckpointModel(spec.model.checkpoint);
+    } else if (!base) {
       post({ type: 'status', phase: 'loading-base' });
       const loaded = await loadBaseWeights(spec);
       if (loaded?.notice) post({ type: 'notice', message: loaded.notice });
@@ -102,7 +109,7 @@ async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: 
         faults.tick();
       },
     };
-    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id], tokenizer };
+    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id], ...model };
     let results: ResultsDocument | undefined;
     while (!results) {
       try {
@@ -122,7 +129,8 @@ async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: 
     steps.flush();
     results.warnings.unshift(...notices);
     lastSpec = spec;
-    lastTokenizer = tokenizer;
+    lastTokenizer = model.tokenizer;
+    lastConfig = model.checkpoint?.config;
     post({ type: 'done', results });
     post({ type: 'refusable', strategies: recorder.strategies() });
   } catch (e) {
@@ -154,7 +162,7 @@ async function refuse(request: RefuseRequest): Promise<void> {
         continue;
       }
       try {
-        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, inputs, r.rule, r.beta, { tokenizer: lastTokenizer }) });
+        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, inputs, r.rule, r.beta, { tokenizer: lastTokenizer, config: lastConfig }) });
       } catch (e) {
         post({ type: 'error', message: `what-if fusion failed: ${message(e)}`, refuseId: r.id });
       }

@@ -8,6 +8,7 @@
 import { applyFusionHost, planFusion, type FusionCase, type FusionPlan, type FusionRule } from '../kif/fusion';
 import { buildUnits } from '../kif/units';
 import { textScorer } from '../metrics/text';
+import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
 import { paramSpecs } from '../model/paramSpec';
 import { T5Model } from '../model/t5';
@@ -106,8 +107,8 @@ export class FusionInputsRecorder {
 const toMap = (s: UnitScores) => new Map(Object.entries(s));
 
 /** The fusion plan and the fused weights for `rule` and accumulation β on the recorded inputs. */
-export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number): { plan: FusionPlan; weights: HostTensors } {
-  const config = modelConfig(spec);
+export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number, loaded?: T5Config): { plan: FusionPlan; weights: HostTensors } {
+  const config = modelConfig(spec, loaded);
   const units = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
   const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta);
   return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, units, plan.coeffs) };
@@ -132,14 +133,16 @@ export interface WhatIfOptions {
   samplesPerTask?: number;
   /** The run's tokenizer (a checkpoint's own); default the byte tokenizer. */
   tokenizer?: RunTokenizerSpec;
+  /** The config of a spec naming a checkpoint (model.checkpoint), as the run loaded it. */
+  config?: T5Config;
 }
 
 /** Re-fuses the recorded inputs with `rule` and β and evaluates the result on every task of the spec. */
 export async function whatIfFusion(spec: ExperimentSpec, inputs: FusionInputs, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
-  const { plan, weights } = fuseInputs(spec, inputs, rule, beta);
+  const { plan, weights } = fuseInputs(spec, inputs, rule, beta, options.config);
   const tok = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec).tokenizer;
   const tasks = resolveTasks(spec, options.datasets).tasks.map((t, i) => fitTask(t, i, tok, spec.training).task);
-  const model = new T5Model(modelConfig(spec), weights);
+  const model = new T5Model(modelConfig(spec, options.config), weights);
   const scores: number[] = [];
   const samples: WhatIfResult['samples'] = [];
   try {

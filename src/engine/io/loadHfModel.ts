@@ -25,7 +25,8 @@ export interface LoadUrlOptions {
 }
 
 const json = ['application/json', 'text/plain'];
-const binary = ['application/octet-stream', 'binary/octet-stream', 'application/zip', 'application/x-zip-compressed'];
+// Static servers often send .bin and .model files with no content type: that is not an HTML page, so it is taken.
+const binary = ['application/octet-stream', 'binary/octet-stream', 'application/zip', 'application/x-zip-compressed', ''];
 
 /** base: the folder URL. Fetches config.json, the first weights file the folder has, its shards, and its tokenizer. */
 export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}): Promise<HfModel> {
