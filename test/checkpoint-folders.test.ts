@@ -99,7 +99,7 @@ describe('pytorch_model.bin written by torch.save', () => {
   const expected = (d: string) => JSON.parse(readFileSync(join(fixtures, d, 'expected.json'), 'utf8'));
   const tied = ['encoder.embed_tokens.weight', 'decoder.embed_tokens.weight', 'lm_head.weight'];
 
-  for (const [folder, dtype] of [['pt-spiece', 'F32'], ['pt-f16', 'F16'], ['pt-bf16', 'BF16']]) {
+  for (const [folder, dtype] of [['pt-spiece', 'F32'], ['pt-f16', 'F16'], ['pt-bf16', 'BF16'], ['pt-legacy', 'F32, the legacy format']]) {
     it(`${folder}: every tensor has the values torch saved (${dtype}, a transposed view and a storage offset included)`, () => {
       const m = loadHfModelFromFiles(readDir(join(fixtures, folder)));
       expect(m.format).toBe('pytorch');
@@ -228,13 +228,16 @@ describe('bad folders are refused with a message', () => {
     expect(existsSync(EVIL_MARKER)).toBe(false);
   });
 
-  it('a truncated pytorch_model.bin, a legacy one, a folder without weights or without config.json', () => {
+  it('a truncated pytorch_model.bin (zip or legacy), a folder without weights or without config.json', () => {
     const files = readDir(join(fixtures, 'pt-f16'));
     const bin = files['pytorch_model.bin'] as Uint8Array;
     for (const cut of [bin.length - 10, Math.floor(bin.length / 2), 100]) {
       expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': bin.subarray(0, cut) })).toThrow(/pytorch_model\.bin: not a complete zip archive .*truncated or damaged/);
     }
-    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': new Uint8Array([0x80, 0x02, 0x8a, 0x0a]) })).toThrow(/legacy torch\.save format/);
+    const legacy = readDir(join(fixtures, 'pt-legacy'))['pytorch_model.bin'] as Uint8Array;
+    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': legacy.subarray(0, legacy.length - 100) })).toThrow(/pytorch_model\.bin: storage "\d+" needs \d+ bytes but the file ends after \d+; it is truncated/);
+    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': legacy.subarray(0, 2000) })).toThrow(/pytorch_model\.bin: the pickle ends early .*truncated or damaged/);
+    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': new TextEncoder().encode('<html>login</html>') })).toThrow(/pytorch_model\.bin: not a PyTorch checkpoint/);
     expect(() => loadHfModelFromFiles({ 'config.json': files['config.json'], 'tf_model.h5': new Uint8Array(4) })).toThrow(
       /no weights this app reads: none of model\.safetensors, .*pytorch_model\.bin.* \(it has tf_model\.h5, which are for other frameworks\)/,
     );

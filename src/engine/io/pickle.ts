@@ -30,12 +30,17 @@ const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
+  return unpickleFrom(bytes, 0, opts).value;
+}
+
+/** Reads one pickle starting at byte `start`; `end` is the byte after its STOP (files may hold several in a row). */
+export function unpickleFrom(bytes: Uint8Array, start: number, opts: UnpickleOptions): { value: unknown; end: number } {
   const { file } = opts;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: unknown[] = [];
   const marks: number[] = [];
   const memo = new Map<number, unknown>();
-  let at = 0;
+  let at = start;
   const fail = (why: string): never => {
     throw new CheckpointError(`${file}: ${why}`);
   };
@@ -62,8 +67,9 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
     return s;
   };
   const text = (n: number) => {
+    const raw = take(n);
     try {
-      return utf8.decode(take(n));
+      return utf8.decode(raw);
     } catch {
       return fail(`a string at byte ${at - n} is not valid UTF-8`);
     }
@@ -111,7 +117,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
         u64();
         break;
       case 0x2e: // STOP
-        return pop();
+        return { value: pop(), end: at };
       case 0x28: // MARK
         marks.push(stack.length);
         break;
@@ -172,14 +178,14 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions): unknown {
         break;
       case 0x8a: // LONG1
       case 0x8b: {
-        // LONG4: little-endian two's complement
+        // LONG4: little-endian two's complement; a bigint when a number cannot hold it exactly (torch's magic number)
         const n = op === 0x8a ? u8() : u32();
-        if (n > 8) fail(`an integer of ${n} bytes at byte ${pos} is too large`);
+        if (n > 64) fail(`an integer of ${n} bytes at byte ${pos} is too large`);
         const b = take(n);
         let v = 0n;
         for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
         if (n && b[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
-        stack.push(Number(v));
+        stack.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
         break;
       }
       case 0x47: // BINFLOAT (big-endian)

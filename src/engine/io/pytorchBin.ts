@@ -1,9 +1,10 @@
 // Reads the tensors of a pytorch_model.bin: the zip archive torch.save writes (since PyTorch 1.6), holding
-// PREFIX/data.pkl (the state dict's structure, a pickle) and PREFIX/data/KEY (one raw little-endian storage per key).
+// PREFIX/data.pkl (the state dict's structure, a pickle) and PREFIX/data/KEY (one raw little-endian storage per key),
+// or the legacy format before it (pickles and raw storages in a row).
 // The pickle is read by the restricted unpickler, which allows only the tensor rebuilders below; nothing is executed.
 import { unzipSync } from 'fflate';
 import { CheckpointError } from './checkpointError';
-import { PickleGlobal, unpickle, type AllowedGlobal } from './pickle';
+import { PickleGlobal, unpickle, unpickleFrom, type AllowedGlobal } from './pickle';
 import { toFloat32, type LoadedTensor } from './safetensors';
 
 interface StorageRef {
@@ -106,12 +107,19 @@ function materialize(file: string, name: string, t: TensorRef, storageBytes: Uin
 
 const startsWith = (b: Uint8Array, sig: number[]) => sig.every((x, i) => b[i] === x);
 
-/** Reads a pytorch_model.bin (torch.save's zip format); F32, F16 and BF16 tensors come back as float32. */
-export function parsePytorchBin(bytes: Uint8Array, file = 'pytorch_model.bin'): Map<string, LoadedTensor> {
-  if (startsWith(bytes, [0x80]) && bytes[1] >= 2 && bytes[1] <= 5) {
-    throw new CheckpointError(`${file}: this is the legacy torch.save format (before PyTorch 1.6), which is not supported; re-save it with a recent PyTorch or convert it to safetensors`);
+/** The tensors of a state dict whose storages are at hand, by key. */
+function readTensors(file: string, root: unknown, storage: (key: string) => Uint8Array | undefined): Map<string, LoadedTensor> {
+  const out = new Map<string, LoadedTensor>();
+  for (const [name, t] of stateDict(file, root)) {
+    const bytes = storage(t.storage.key);
+    if (!bytes) throw new CheckpointError(`${file}: tensor "${name}" needs storage "${t.storage.key}", which the file does not hold`);
+    out.set(name, materialize(file, name, t, bytes));
   }
-  if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) throw new CheckpointError(`${file}: not a PyTorch checkpoint (it is not the zip archive torch.save writes)`);
+  return out;
+}
+
+/** torch.save's zip archive (PyTorch 1.6 and later): PREFIX/data.pkl and one PREFIX/data/KEY entry per storage. */
+function parseZip(bytes: Uint8Array, file: string): Map<string, LoadedTensor> {
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);
@@ -124,11 +132,58 @@ export function parsePytorchBin(bytes: Uint8Array, file = 'pytorch_model.bin'): 
   const order = entries[`${prefix}byteorder`];
   if (order && new TextDecoder().decode(order).trim() !== 'little') throw new CheckpointError(`${file}: big-endian storages are not supported`);
   const root = unpickle(entries[pkl], { file, globals: allowedGlobals(file), persistentLoad: (pid) => persistentLoad(file, pid) });
-  const out = new Map<string, LoadedTensor>();
-  for (const [name, t] of stateDict(file, root)) {
-    const storage = entries[`${prefix}data/${t.storage.key}`];
-    if (!storage) throw new CheckpointError(`${file}: tensor "${name}" needs storage "${t.storage.key}", which the archive does not hold`);
-    out.set(name, materialize(file, name, t, storage));
+  return readTensors(file, root, (key) => entries[`${prefix}data/${key}`]);
+}
+
+const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+
+/**
+ * The legacy format (before PyTorch 1.6): five pickles in a row (magic number, protocol 1001, system info, the state
+ * dict, the storage keys), then each storage as its element count (int64) and its raw bytes, in the keys' order.
+ */
+function parseLegacy(bytes: Uint8Array, file: string): Map<string, LoadedTensor> {
+  const dtypes = new Map<string, string>();
+  const opts = {
+    file,
+    globals: allowedGlobals(file),
+    persistentLoad: (pid: unknown) => {
+      if (Array.isArray(pid) && pid[5] !== null && pid[5] !== undefined) throw new CheckpointError(`${file}: storage views of the legacy format are not supported`);
+      const ref = persistentLoad(file, pid);
+      dtypes.set(ref.key, ref.dtype);
+      return ref;
+    },
+  };
+  let at = 0;
+  const next = () => {
+    const r = unpickleFrom(bytes, at, opts);
+    at = r.end;
+    return r.value;
+  };
+  if (next() !== LEGACY_MAGIC) throw new CheckpointError(`${file}: not a PyTorch checkpoint (a pickle, but not one torch.save wrote)`);
+  const protocol = next();
+  if (protocol !== 1001) throw new CheckpointError(`${file}: legacy torch.save protocol ${String(protocol)} is not supported (only 1001)`);
+  const info = next();
+  if (info instanceof Map && info.get('little_endian') === false) throw new CheckpointError(`${file}: big-endian storages are not supported`);
+  const root = next();
+  const keys = next();
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new CheckpointError(`${file}: the list of storage keys is damaged`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const storages = new Map<string, Uint8Array>();
+  for (const key of keys as string[]) {
+    const eb = elementBytes[dtypes.get(key) ?? ''] ?? 8;
+    if (at + 8 > bytes.length) throw new CheckpointError(`${file}: the file ends before storage "${key}"; it is truncated`);
+    const n = Number(view.getBigInt64(at, true));
+    at += 8;
+    if (n < 0 || at + n * eb > bytes.length) throw new CheckpointError(`${file}: storage "${key}" needs ${n * eb} bytes but the file ends after ${bytes.length - at}; it is truncated`);
+    storages.set(key, bytes.subarray(at, at + n * eb));
+    at += n * eb;
   }
-  return out;
+  return readTensors(file, root, (key) => storages.get(key));
+}
+
+/** Reads a pytorch_model.bin (torch.save's zip or legacy format); F32, F16 and BF16 tensors come back as float32. */
+export function parsePytorchBin(bytes: Uint8Array, file = 'pytorch_model.bin'): Map<string, LoadedTensor> {
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return parseZip(bytes, file);
+  if (startsWith(bytes, [0x80]) && bytes[1] >= 2 && bytes[1] <= 5) return parseLegacy(bytes, file);
+  throw new CheckpointError(`${file}: not a PyTorch checkpoint (neither the zip archive nor the legacy format torch.save writes)`);
 }
