@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Download } from '@playwright/test';
 import { loadHfModelFromFiles } from '../src/engine/io/loadHfModel';
 import { savedRuns } from './helpers/savedRuns';
 import { snap, validSpec } from './helpers/page';
@@ -80,6 +80,18 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   const [saved] = await savedRuns(page);
   expect(saved.results?.model?.tokenizer).toEqual({ kind: 'spiece.model', vocabSize: 164, source: 'pytorch_model.bin' });
   await expect(majority.locator('td')).toHaveText([saved.results!.tasks[0].majorityScore!.toFixed(1)]);
+  // The trained model exports with its tokenizer, as a folder that loads back with the same tokens.
+  const got: Download[] = [];
+  page.on('download', (d) => got.push(d));
+  await page.getByTestId('export-menu').click();
+  await page.getByRole('menuitem', { name: 'seqft: model.safetensors + config.json + tokenizer.json' }).click();
+  await expect.poll(() => got.length).toBe(3);
+  const exported: Record<string, Uint8Array> = {};
+  for (const d of got) exported[d.suggestedFilename()] = new Uint8Array(readFileSync(await d.path()));
+  const back = loadHfModelFromFiles(exported);
+  expect(back.tokenizer!.kind).toBe('tokenizer.json');
+  for (const r of records.slice(0, 6)) expect(back.tokenizer!.tokenizer.encode(r.input)).toEqual(tokenizer.encode(r.input));
+  await page.keyboard.press('Escape');
   await snap(page, info, 'checkpoint-run-1280', { fullPage: true });
   await page.setViewportSize({ width: 390, height: 900 });
   await snap(page, info, 'checkpoint-run-390', { fullPage: true });

@@ -201,7 +201,7 @@ const handlers: Handlers = {
     lastSpec = null;
   },
   refuse: (cmd) => refuse(cmd.request),
-  'export-model': (cmd) => post({ type: 'model-export', id: cmd.id, result: finalModels.export(cmd.strategy) }),
+  'export-model': (cmd) => post({ type: 'model-export', id: cmd.id, result: finalModels.export(cmd.strategy, lastTokenizer && lastTokenizer.kind !== 'byte' ? lastTokenizer.json : undefined) }),
 };
 
 scope.onmessage = (e: MessageEvent<TrainerCommand>) => {
