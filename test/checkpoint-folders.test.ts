@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src/engine/io/checkpoint';
 import { loadHfModelFromFiles, loadHfModelFromUrl, type HfFiles } from '../src/engine/io/loadHfModel';
 import { serializeSafetensors, type TensorData } from '../src/engine/io/safetensors';
+import { readCheckpointFiles } from '../src/engine/share/importers';
+import { makeRng, randInt } from '../src/engine/util/rng';
+import { unzipSync, zipSync } from 'fflate';
 import { T5Model } from '../src/engine/model/t5';
 import { hasShared, sharedPath } from './shared';
 import { useBackend } from './helpers/tf';
@@ -266,6 +269,36 @@ describe('bad folders are refused with a message', () => {
     // One sentinel more than the embedding has room for.
     const fewer = { ...files, 'tokenizer_config.json': JSON.stringify({ extra_ids: 101 }) };
     expect(() => loadHfModelFromFiles(fewer)).toThrow(/sentinels: the tokenizer's <extra_id_N> tokens reach id 164, past config\.json's vocab_size 164/);
+  });
+});
+
+describe('damaged files', () => {
+  // Random damage to the pickle (inside the zip, re-zipped; and in the legacy file) and to spiece.model: each load
+  // gives the checkpoint or messages from the engine's own errors, never an unexpected exception.
+  it('300 damaged pickles and SentencePiece models each give a value or messages', () => {
+    const rng = makeRng(7);
+    const good = readDir(join(fixtures, 'pt-spiece'));
+    const legacy = readDir(join(fixtures, 'pt-legacy'))['pytorch_model.bin'] as Uint8Array;
+    const zip = unzipSync(good['pytorch_model.bin'] as Uint8Array);
+    const pkl = Object.keys(zip).find((n) => n.endsWith('data.pkl'))!;
+    const damage = (b: Uint8Array, upTo = b.length) => {
+      const out = b.slice();
+      for (let j = randInt(rng, 1, 6); j > 0; j--) out[randInt(rng, 0, Math.min(out.length, upTo) - 1)] = randInt(rng, 0, 255);
+      return out;
+    };
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const files = { ...good };
+      if (i % 3 === 0) files['pytorch_model.bin'] = zipSync({ ...zip, [pkl]: damage(zip[pkl]) }, { level: 0 });
+      else if (i % 3 === 1) files['pytorch_model.bin'] = damage(legacy, 3000);
+      else files['spiece.model'] = damage(good['spiece.model'] as Uint8Array);
+      const out = readCheckpointFiles(files);
+      if (!out.ok) {
+        refused++;
+        for (const e of out.errors) expect(e).not.toMatch(/unexpected error/);
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
   });
 });
 
