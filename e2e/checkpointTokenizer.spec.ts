@@ -97,17 +97,15 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   await snap(page, info, 'checkpoint-run-390', { fullPage: true });
 });
 
-test('a link whose spec names a checkpoint by URL runs it with its own tokenizer', async ({ page, context }) => {
+test('a link naming a checkpoint URL downloads it once, then runs it from the cache; the Hub models list', async ({ page, context }, info) => {
   test.setTimeout(240_000);
   // The checkpoint folder served beside the page (a stand-in for a Hub "resolve/main/" folder).
-  const served = new Set<string>();
+  const served = new Map<string, number>();
   await context.route('**/ckpt/pt/*', (route) => {
     const name = new URL(route.request().url()).pathname.split('/').pop()!;
-    const ok = ['config.json', 'pytorch_model.bin', 'spiece.model'].includes(name);
-    if (ok) served.add(name);
-    return ok
-      ? route.fulfill({ status: 200, contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', body: readFileSync(join(fixtures, 'pt-spiece', name)) })
-      : route.fulfill({ status: 404, body: 'not found' });
+    if (!['config.json', 'pytorch_model.bin', 'spiece.model'].includes(name)) return route.fulfill({ status: 404, body: 'not found' });
+    served.set(name, (served.get(name) ?? 0) + 1);
+    return route.fulfill({ status: 200, contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', body: readFileSync(join(fixtures, 'pt-spiece', name)) });
   });
   await page.goto('/');
   const url = new URL('/ckpt/pt/', page.url()).href;
@@ -120,12 +118,42 @@ test('a link whose spec names a checkpoint by URL runs it with its own tokenizer
     strategies: [{ name: 'seqft' }],
     training: { lr: 1e-2, warmupSteps: 0, weightDecay: 0, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 8, evalEvery: 0 },
   });
-  await page.goto(`/#${specFragment(spec)}`);
-  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
-  await page.getByTestId('run-button').click();
-  await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
-  expect([...served].sort()).toEqual(['config.json', 'pytorch_model.bin', 'spiece.model']);
+  const run = async () => {
+    await page.goto(`/#${specFragment(spec)}`);
+    await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+    await expect(page.getByTestId('checkpoint-url')).toContainText(url);
+    await page.getByTestId('run-button').click();
+    await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
+  };
+  await run();
+  expect(Object.fromEntries(served)).toEqual({ 'config.json': 1, 'pytorch_model.bin': 1, 'spiece.model': 1 });
+  await expect(page.getByTestId('run-warnings')).toContainText(`Checkpoint ${url}: pytorch, 0.01 M parameters, downloaded`);
   await expect.poll(async () => (await savedRuns(page))[0]?.status).toBe('done');
-  const [saved] = await savedRuns(page);
-  expect(saved.results?.model?.tokenizer).toEqual({ kind: 'spiece.model', vocabSize: 164, source: url });
+  expect((await savedRuns(page))[0].results?.model?.tokenizer).toEqual({ kind: 'spiece.model', vocabSize: 164, source: url });
+
+  // Reloaded, the same link runs from Cache Storage: nothing is downloaded again.
+  await run();
+  expect(Object.fromEntries(served)).toEqual({ 'config.json': 1, 'pytorch_model.bin': 1, 'spiece.model': 1 });
+  await expect(page.getByTestId('run-warnings')).toContainText("from this browser's cache, no download");
+  const cached = page.getByTestId('cached-models');
+  await expect(cached).toContainText(url);
+  await expect(cached).toContainText('config.json, pytorch_model.bin, spiece.model');
+  await snap(page, info, 'cached-models-1280', { fullPage: true });
+  await cached.getByRole('button', { name: 'Delete' }).click();
+  await expect(cached).toHaveCount(0);
+
+  // The Hub models: parameters, download, memory; one click makes one the model, and one too large is refused.
+  const rows = page.getByTestId('hub-model');
+  await expect(rows).toHaveCount(4);
+  await expect(rows.first()).toContainText('google/t5-efficient-tiny');
+  await rows.first().getByRole('button', { name: 'Use' }).click();
+  await expect(rows.first()).toContainText("the run's model");
+  await page.getByTestId('batch').fill('1024');
+  await page.getByTestId('batch').blur();
+  await page.getByTestId('max-input-len').fill('4096');
+  await page.getByTestId('max-input-len').blur();
+  await expect(rows.last().getByTestId('cannot-train')).toContainText('cannot train here: needs about');
+  await rows.last().getByText('cannot train here').waitFor();
+  await expect(page.getByTestId('run-button')).toBeDisabled();
+  await snap(page, info, 'hub-models-refused-1280', { fullPage: true });
 });

@@ -75,7 +75,8 @@ class TrainerClient {
   private readonly handlers: Handlers<TrainerEvent> = {
     ready: (ev) =>
       useTrainerStore.setState({ worker: 'ready', switching: false, backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks } }),
-    status: (ev) => useTrainerStore.setState({ phase: ev.phase }),
+    status: (ev) => useTrainerStore.setState({ phase: ev.phase, ...(ev.phase === 'loading-base' ? {} : { download: null }) }),
+    download: (ev) => useTrainerStore.setState({ download: { loaded: ev.loaded, total: ev.total } }),
     notice: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
     fallback: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
     run: (ev) => {

@@ -62,6 +62,8 @@ export interface StepsEvent extends Omit<StepEvent, 'type'> {
 export type TrainerEvent =
   | { type: 'ready'; backend: BackendName; reason: string; fallbacks: string[] }
   | { type: 'status'; phase: TrainerPhase }
+  /** Progress of a checkpoint download before a run (model.checkpoint), in bytes of weights. */
+  | { type: 'download'; loaded: number; total?: number }
   /** Something the user should know that is not an error (e.g. the pretrained base is missing). */
   | { type: 'notice'; message: string }
   /** The backend failed during the run: `to` is active now and the run goes on from its last task boundary. */

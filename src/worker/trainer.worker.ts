@@ -35,6 +35,8 @@ let lastSpec: ExperimentSpec | null = null;
 /** The tokenizer of the last run (an imported checkpoint's own), which what-if fusion evaluates with. */
 let lastTokenizer: RunTokenizerSpec | undefined;
 let lastConfig: T5Config | undefined;
+/** Cancels the checkpoint download of a starting run (Stop while it downloads). */
+let downloadAbort: AbortController | null = null;
 // Backend switches and run starts wait for the switch before them, so a run never starts mid-switch.
 let backendSwitch: Promise<unknown> = Promise.resolve();
 let activeBackend: BackendName | null = null;
@@ -75,7 +77,14 @@ async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: 
     let model: Partial<CheckpointModel> = tokenizer ? { tokenizer } : {};
     if ('checkpoint' in spec.model) {
       post({ type: 'status', phase: 'loading-base' });
-      model = await loadCheckpointModel(spec.model.checkpoint);
+      downloadAbort = new AbortController();
+      const loaded = await loadCheckpointModel(spec.model.checkpoint, {
+        signal: downloadAbort.signal,
+        onProgress: (loadedBytes, total) => post({ type: 'download', loaded: loadedBytes, total }),
+      });
+      downloadAbort = null;
+      model = loaded.model;
+      post({ type: 'notice', message: loaded.notice });
     } else if (!base) {
       post({ type: 'status', phase: 'loading-base' });
       const loaded = await loadBaseWeights(spec);
@@ -183,6 +192,7 @@ function setPaused(paused: boolean): void {
 function stop(): void {
   if (!training) return;
   stopRequested = true;
+  downloadAbort?.abort();
   gate.resume(); // a paused loop must wake up to see the stop
   post({ type: 'status', phase: 'stopping' });
 }

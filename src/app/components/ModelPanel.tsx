@@ -5,6 +5,7 @@ import { baseFor } from '../../engine/model/bases';
 import type { ExperimentSpec, TrainingSpec, UnitGranularity } from '../../engine/spec/experiment';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { sameConfig, useImportedStore } from '../importedStore';
+import { HubModels } from './HubModels';
 import { NumberField, rangeCheck } from './NumberField';
 
 // bench-ref has a 64-token vocabulary, too small for the byte tokenizer.
@@ -82,6 +83,7 @@ export function ModelPanel() {
         </div>
       </div>
       <ImportedCheckpoints spec={spec} />
+      <HubModels spec={spec} />
       <fieldset className="init">
         <legend>Start from</legend>
         <label>

@@ -8,22 +8,30 @@ import { fmtSeconds } from '../format';
 import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
+import { hubModels } from '../../engine/model/hubModels';
+import { cannotTrain } from './HubModels';
 import { Icon } from './Icon';
 
 // SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
 const COMPILING_STEPS = 3;
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function usePlayPause() {
   const phase = useTrainerStore((s) => s.phase);
   const workerReady = useTrainerStore((s) => s.worker === 'ready');
   const active = useRunStore((s) => s.active);
   const spec = useExperimentStore((s) => s.spec);
+  const backend = useTrainerStore((s) => s.backend?.name);
   // A model imported with its own tokenizer is checked against that tokenizer, which its runs use.
   const checkpoints = useImportedStore((s) => s.checkpoints);
   const problems = useMemo(() => {
     const own = runInputsFor(spec).inputs.base?.tokenizer;
-    return experimentProblems(spec, own?.kind === 'byte' || !own ? undefined : { name: own.kind, vocabSize: own.vocabSize });
-  }, [spec, checkpoints]);
+    const problems = experimentProblems(spec, own?.kind === 'byte' || !own ? undefined : { name: own.kind, vocabSize: own.vocabSize });
+    // A Hub model this browser cannot train is refused here, before it is downloaded.
+    const hub = 'checkpoint' in spec.model ? hubModels.find((m) => m.url === (spec.model as { checkpoint: string }).checkpoint) : undefined;
+    const why = hub && cannotTrain(spec, hub, backend ?? 'wasm');
+    return why ? [...problems, `model.checkpoint: ${hub!.id} ${why}`] : problems;
+  }, [spec, checkpoints, backend]);
   const canStart = workerReady && !active && phase === 'idle' && problems.length === 0;
   const toggle = () => {
     if (!active) {
@@ -54,6 +62,7 @@ function Progress() {
   const warnings = useRunStore((s) => s.warnings);
   const phase = useTrainerStore((s) => s.phase);
   const backend = useTrainerStore((s) => s.backend?.name);
+  const download = useTrainerStore((s) => s.download);
   if (!active && !outcome) return null;
   const now = performance.now();
   const p = progress;
@@ -62,7 +71,9 @@ function Progress() {
   const state = !active
     ? outcome?.kind ?? 'finished'
     : phase === 'loading-base'
-      ? 'loading the pretrained base…'
+      ? download
+        ? `downloading the checkpoint: ${mib(download.loaded)}${download.total ? ` of ${mib(download.total)}` : ''} (Stop cancels)`
+        : 'loading the pretrained base…'
       : phase === 'paused'
         ? 'paused'
         : phase === 'stopping'
@@ -109,6 +120,9 @@ function Progress() {
           </>
         )}
       </dl>
+      {download && phase === 'loading-base' && (
+        <Bar label="Download of the checkpoint" value={download.total ? download.loaded / download.total : 0} testId="download-progress" />
+      )}
       {p && (
         <div className="bars">
           <div>

@@ -2,7 +2,7 @@
 // (e.g. https://huggingface.co/google/t5-efficient-tiny/resolve/main/), or from files the user picked or a directory
 // read from disk. Every failure names the file and the problem.
 import { readCheckpointFolder, shardIndex, tokenizerFiles, weightFiles, type CheckpointFolderData } from './checkpointFolder';
-import { fetchBytes, FetchError } from './fetchBytes';
+import { fetchBytes, FetchError, type FetchBytesOptions } from './fetchBytes';
 
 export type HfModel = CheckpointFolderData;
 
@@ -22,6 +22,8 @@ export interface LoadUrlOptions {
   onProgress?(loaded: number, total: number | undefined): void;
   /** Largest download of weights, all shards together. */
   maxBytes?: number;
+  /** How a file is fetched (default fetchBytes; the worker's reads Cache Storage first, modelCache.ts). */
+  fetchFile?: (url: string, opts: FetchBytesOptions) => Promise<Uint8Array>;
 }
 
 const json = ['application/json', 'text/plain'];
@@ -36,7 +38,7 @@ export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}
   const get = async (name: string, accept: string[], weights = false) => {
     const done = weightBytes;
     try {
-      const b = await fetchBytes(new URL(name, folder).href, {
+      const b = await (opts.fetchFile ?? fetchBytes)(new URL(name, folder).href, {
         signal: opts.signal,
         accept,
         ...(weights
