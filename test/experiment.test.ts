@@ -122,7 +122,7 @@ describe('runExperiment: options and bad input', () => {
     const rows = (n: number, label: string) => Array.from({ length: n }, (_, i) => ({ input: `q${label}${i}`, output: label }));
     const spec = tinySpec({ strategies: [{ name: 'seqft' }], tasks: [{ task: { dataset: 'toy' }, steps: 2, trainSize: 10, testSize: 50 }] });
     const doc = await runExperiment(spec, {}, { datasets: (id) => (id === 'toy' ? { train: rows(20, 'a'), test: rows(4, 'b') } : undefined) });
-    expect(doc.tasks).toEqual([{ name: 'toy', scorer: 'exact-match', steps: 2, trainSize: 10, testSize: 4 }]);
+    expect(doc.tasks).toEqual([{ name: 'toy', scorer: 'exact-match', steps: 2, trainSize: 10, testSize: 4, majorityScore: 100 }]); // every test output is "b"
     expect(doc.warnings).toEqual(['tasks[0]: dataset "toy" has 4 test examples, fewer than the 50 asked; all are used']);
     await expect(runExperiment(spec)).rejects.toThrow('tasks[0].task.dataset: no dataset "toy" was provided');
   });

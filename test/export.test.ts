@@ -107,7 +107,7 @@ describe('checkpoint export', () => {
     expect(kept.export(1)).toMatchObject({ ok: false, error: /no trained model/ });
     const files = kept.export(0);
     if (!files.ok) throw new Error(files.error);
-    const back = readCheckpointFiles({ config: files.configJson, safetensors: files.safetensors });
+    const back = readCheckpointFiles({ 'config.json': files.configJson, 'model.safetensors': files.safetensors });
     if (!back.ok) throw new Error(back.errors.join('\n'));
     expect(back.value.config.dModel).toBe(64);
     for (const [name, t] of trained!) {

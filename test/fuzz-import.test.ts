@@ -135,7 +135,7 @@ describe('fuzz: importers', () => {
   it('checkpoint: 400 damaged safetensors / config.json pairs each give a value or messages', () => {
     const config = tinyConfig();
     const { safetensors, configJson } = writeCheckpoint(config, initWeights(config, 3));
-    expect(readCheckpointFiles({ config: configJson, safetensors }).ok).toBe(true);
+    expect(readCheckpointFiles({ 'config.json': configJson, 'model.safetensors': safetensors }).ok).toBe(true);
     let errors = 0;
     for (let i = 0; i < 400; i++) {
       let bytes = safetensors;
@@ -147,7 +147,7 @@ describe('fuzz: importers', () => {
         for (let j = randInt(rng, 1, 16); j > 0; j--) bytes[randInt(rng, 0, Math.min(bytes.length - 1, 600))] = randInt(rng, 0, 255);
       } else if (kind === 2) cfg = JSON.stringify(mutate(rng, toHfConfig(config)));
       else bytes = new Uint8Array(Array.from({ length: randInt(rng, 0, 64) }, () => randInt(rng, 0, 255)));
-      const out = readCheckpointFiles({ config: cfg, safetensors: bytes });
+      const out = readCheckpointFiles({ 'config.json': cfg, 'model.safetensors': bytes });
       expectHandled(out, cfg);
       if (!out.ok) errors++;
     }

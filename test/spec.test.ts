@@ -80,7 +80,7 @@ describe('invalid values name their field', () => {
     ['tasks not a list', (s: any) => (s.tasks = 'reverse'), 'tasks: must be a list (got "reverse")'],
     ['task entry not an object', (s: any) => (s.tasks[0] = 'rvsh'), 'tasks[0]: must be an object (got "rvsh")'],
     ['unknown preset', (s: any) => (s.model = { preset: 'gpt' }), 'model.preset: unknown preset "gpt"; known: nano, micro'],
-    ['preset and config', (s: any) => (s.model = { preset: 'nano', config: { ...presets.nano } }), 'model: must give exactly one of "preset" (a preset name) or "config" (every T5 config field)'],
+    ['preset and config', (s: any) => (s.model = { preset: 'nano', config: { ...presets.nano } }), 'model: must give exactly one of "preset" (a preset name), "config" (every T5 config field) or "checkpoint" (a checkpoint folder path or URL)'],
     ['empty model', (s: any) => (s.model = {}), 'model: must give exactly one of "preset"'],
     ['config field out of range', (s: any) => (s.model = { config: { ...presets.nano, dModel: 100_000 } }), 'model.config.dModel: must be a positive integer up to 4096 (got 100000)'],
     ['config ffn', (s: any) => (s.model = { config: { ...presets.nano, ffn: 'swish' } }), 'model.config.ffn: must be one of "relu", "gated-gelu" (got "swish")'],

@@ -11,18 +11,22 @@ export interface CompareRow {
   done: boolean;
 }
 
-export function useCompareRows(): { tasks: string[]; rows: CompareRow[] } {
+/** tasks: the column names; majority: each column's best constant answer's score (absent in older documents). */
+export function useCompareRows(): { tasks: string[]; majority: (number | undefined)[]; rows: CompareRow[] } {
   const results = useExperimentStore((s) => s.results);
   const liveTasks = useRunStore((s) => s.tasks);
+  const liveMajority = useRunStore((s) => s.majority);
   const live = useRunStore((s) => s.strategies);
   if (results) {
     return {
       tasks: results.tasks.map((t) => t.name),
+      majority: results.tasks.map((t) => t.majorityScore),
       rows: results.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, done: true })),
     };
   }
   return {
     tasks: liveTasks,
+    majority: liveMajority,
     rows: live.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.matrix.length >= 2 ? continualMetrics(s.matrix) : null, done: s.done })),
   };
 }

@@ -9,12 +9,13 @@ import type { ImportedExample } from '../engine/data/types';
 import type { DatasetData } from '../engine/experiment/taskData';
 import type { T5Config } from '../engine/model/config';
 import type { HostTensors } from '../engine/model/init';
+import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 
 export interface ImportedCheckpoint {
   config: T5Config;
   weights: HostTensors;
-  /** The folder had a tokenizer.json (runs still use the byte tokenizer). */
-  hasTokenizer: boolean;
+  /** The folder's own tokenizer (tokenizer.json or spiece.model), which runs of this model use; absent: bytes. */
+  tokenizer?: RunTokenizerSpec;
 }
 
 export interface ImportedState {

@@ -4,12 +4,13 @@
 import type { DatasetData } from '../engine/experiment/taskData';
 import type { HostTensors } from '../engine/model/init';
 import type { ExperimentSpec } from '../engine/spec/experiment';
+import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 import { addCheckpoint, addDataset, sameConfig, useImportedStore } from './importedStore';
 
 export interface RunInputs {
   datasets: Record<string, DatasetData>;
-  /** The imported checkpoint whose weights start the run. */
-  base?: { id: string; weights: HostTensors };
+  /** The imported checkpoint whose weights start the run, and its own tokenizer when it has one. */
+  base?: { id: string; weights: HostTensors; tokenizer?: RunTokenizerSpec };
 }
 
 /** Most characters of dataset text, and most weights, a saved run carries (beyond them it names what it left out). */
@@ -29,7 +30,7 @@ export function runInputsFor(spec: ExperimentSpec): { inputs: RunInputs; missing
   const config = 'config' in spec.model ? spec.model.config : null;
   if (config && spec.init === 'pretrained') {
     const hit = Object.entries(checkpoints).find(([, c]) => sameConfig(c.config, config));
-    if (hit) inputs.base = { id: hit[0], weights: hit[1].weights };
+    if (hit) inputs.base = { id: hit[0], weights: hit[1].weights, ...(hit[1].tokenizer ? { tokenizer: hit[1].tokenizer } : {}) };
   }
   return { inputs, missing };
 }
@@ -58,5 +59,7 @@ export function savableInputs(inputs: RunInputs): { kept: RunInputs; leftOut: st
 export function restoreInputs(inputs: RunInputs | undefined, config: ExperimentSpec['model']): void {
   if (!inputs) return;
   Object.entries(inputs.datasets).forEach(([id, d]) => addDataset(id, d));
-  if (inputs.base && 'config' in config) addCheckpoint(inputs.base.id, { config: config.config, weights: inputs.base.weights, hasTokenizer: false });
+  if (inputs.base && 'config' in config) {
+    addCheckpoint(inputs.base.id, { config: config.config, weights: inputs.base.weights, ...(inputs.base.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}) });
+  }
 }

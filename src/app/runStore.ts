@@ -55,6 +55,8 @@ export interface RunState {
   /** The spec of the run shown (the edited spec may have changed since). */
   spec: ExperimentSpec | null;
   tasks: string[];
+  /** Each task's best constant answer's score: the floor its matrix column is read against. */
+  majority: number[];
   units: string[];
   totalSteps: number;
   strategies: LiveStrategy[];
@@ -74,6 +76,7 @@ export const initialRunState: RunState = {
   active: false,
   spec: null,
   tasks: [],
+  majority: [],
   units: [],
   totalSteps: 0,
   strategies: [],

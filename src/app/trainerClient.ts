@@ -32,7 +32,7 @@ const newStrategy = (label: string): LiveStrategy => ({
 /** Runner events, one store update each. */
 const runHandlers: Handlers<RunOnly> = {
   'run-start': (e) =>
-    useRunStore.setState({ tasks: e.tasks, units: e.units, totalSteps: e.totalSteps, strategies: e.strategies.map(newStrategy) }),
+    useRunStore.setState({ tasks: e.tasks, majority: e.majorityScores ?? [], units: e.units, totalSteps: e.totalSteps, strategies: e.strategies.map(newStrategy) }),
   warning: (e) => useRunStore.setState((s) => ({ warnings: [...s.warnings, e.message] })),
   'strategy-start': (e) => updateStrategy(e.strategy, (s) => ({ ...s, name: e.name, label: e.label })),
   'task-start': (e) =>
@@ -75,7 +75,8 @@ class TrainerClient {
   private readonly handlers: Handlers<TrainerEvent> = {
     ready: (ev) =>
       useTrainerStore.setState({ worker: 'ready', switching: false, backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks } }),
-    status: (ev) => useTrainerStore.setState({ phase: ev.phase }),
+    status: (ev) => useTrainerStore.setState({ phase: ev.phase, ...(ev.phase === 'loading-base' ? {} : { download: null }) }),
+    download: (ev) => useTrainerStore.setState({ download: { loaded: ev.loaded, total: ev.total } }),
     notice: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
     fallback: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
     run: (ev) => {
@@ -165,7 +166,7 @@ class TrainerClient {
     useTrainerStore.setState({ phase: 'loading-base' });
     // A test-only switch (src/worker/faultSwitch.ts): the page's ?fault= parameter goes to the worker as it is.
     const fault = new URLSearchParams(location.search).get('fault') ?? undefined;
-    this.send({ type: 'start', spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
+    this.send({ type: 'start', spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
   }
 
   pause = () => this.send({ type: 'pause' });

@@ -18,6 +18,8 @@ export interface TrainerState {
   switching: boolean;
   backend: BackendInfo | null;
   phase: TrainerPhase;
+  /** Bytes of a checkpoint's weights downloaded so far before a run (model.checkpoint), while it downloads. */
+  download: { loaded: number; total?: number } | null;
   errors: { id: number; text: string }[];
 }
 
@@ -27,6 +29,7 @@ export const initialTrainerState: TrainerState = {
   switching: true,
   backend: null,
   phase: 'idle',
+  download: null,
   errors: [],
 };
 

@@ -8,6 +8,8 @@ import './commands/sweep';
 import './commands/merge';
 import './commands/fuse';
 import './commands/pretrain';
+import './commands/inspect';
+import './commands/convert';
 
 // tfjs prints a hint to install tfjs-node, which cannot install here; keep stdout clean for JSON lines.
 const log = console.log;

@@ -10,6 +10,7 @@ import type { ExperimentSpec } from '../engine/spec/experiment';
 import type { ModelExport } from '../engine/export/finalModels';
 import type { DatasetData } from '../engine/experiment/taskData';
 import type { HostTensors } from '../engine/model/init';
+import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 
 /** Re-fuse the last fusion of KIF strategy `strategy` of the last run with these knobs. */
 export interface RefuseRequest {
@@ -29,6 +30,8 @@ export interface StartCommand {
   datasets?: Record<string, DatasetData>;
   /** Weights of an imported checkpoint, for a model given as a config with init "pretrained". */
   baseWeights?: HostTensors;
+  /** That checkpoint's own tokenizer: training, evaluation, decoding and what-if fusion use it. */
+  tokenizer?: RunTokenizerSpec;
   /** The page's `?fault=` parameter, for tests only (faultSwitch.ts). */
   fault?: string;
 }
@@ -59,6 +62,8 @@ export interface StepsEvent extends Omit<StepEvent, 'type'> {
 export type TrainerEvent =
   | { type: 'ready'; backend: BackendName; reason: string; fallbacks: string[] }
   | { type: 'status'; phase: TrainerPhase }
+  /** Progress of a checkpoint download before a run (model.checkpoint), in bytes of weights. */
+  | { type: 'download'; loaded: number; total?: number }
   /** Something the user should know that is not an error (e.g. the pretrained base is missing). */
   | { type: 'notice'; message: string }
   /** The backend failed during the run: `to` is active now and the run goes on from its last task boundary. */

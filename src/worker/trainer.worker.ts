@@ -7,12 +7,15 @@ import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
 import { runExperiment, type RunHooks } from '../engine/experiment/runner';
 import { FusionInputsRecorder, whatIfFusion } from '../engine/experiment/whatIf';
 import { FinalModels } from '../engine/export/finalModels';
+import type { T5Config } from '../engine/model/config';
 import type { HostTensors } from '../engine/model/init';
 import type { ExperimentSpec } from '../engine/spec/experiment';
 import { loadBaseWeights } from './baseWeights';
+import { loadCheckpointModel, type CheckpointModel } from './checkpointModel';
 import { FaultSwitch } from './faultSwitch';
 import { PauseGate } from './pauseGate';
 import type { RefuseRequest, StartCommand, TrainerCommand, TrainerEvent } from './protocol';
+import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 import { StepThrottle } from './stepThrottle';
 import { wasmPaths } from './wasmAssets';
 import { yieldToEvents } from './yieldToEvents';
@@ -30,6 +33,11 @@ let stopRequested = false;
 /** The spec of the last run and its imported datasets, for what-if. */
 let lastSpec: ExperimentSpec | null = null;
 let lastDatasets: StartCommand['datasets'] = undefined;
+/** The tokenizer of the last run (an imported checkpoint's own), which what-if fusion evaluates with. */
+let lastTokenizer: RunTokenizerSpec | undefined;
+let lastConfig: T5Config | undefined;
+/** Cancels the checkpoint download of a starting run (Stop while it downloads). */
+let downloadAbort: AbortController | null = null;
 // Backend switches and run starts wait for the switch before them, so a run never starts mid-switch.
 let backendSwitch: Promise<unknown> = Promise.resolve();
 let activeBackend: BackendName | null = null;
@@ -53,7 +61,7 @@ const resumePointText = (cp: RunCheckpoint | undefined) => {
   return `task ${at.task + 1} of strategy ${at.strategy + 1}`;
 };
 
-async function start({ spec, resume, datasets, baseWeights, fault }: StartCommand): Promise<void> {
+async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: StartCommand): Promise<void> {
   if (training) throw new Error('an experiment is already running; stop it first');
   training = true;
   stopRequested = false;
@@ -67,7 +75,18 @@ async function start({ spec, resume, datasets, baseWeights, fault }: StartComman
   try {
     await backendSwitch;
     let base: { weights?: HostTensors } | null = baseWeights ? { weights: baseWeights } : null;
-    if (!base) {
+    let model: Partial<CheckpointModel> = tokenizer ? { tokenizer } : {};
+    if ('checkpoint' in spec.model) {
+      post({ type: 'status', phase: 'loading-base' });
+      downloadAbort = new AbortController();
+      const loaded = await loadCheckpointModel(spec.model.checkpoint, {
+        signal: downloadAbort.signal,
+        onProgress: (loadedBytes, total) => post({ type: 'download', loaded: loadedBytes, total }),
+      });
+      downloadAbort = null;
+      model = loaded.model;
+      post({ type: 'notice', message: loaded.notice });
+    } else if (!base) {
       post({ type: 'status', phase: 'loading-base' });
       const loaded = await loadBaseWeights(spec);
       if (loaded?.notice) post({ type: 'notice', message: loaded.notice });
@@ -100,7 +119,7 @@ async function start({ spec, resume, datasets, baseWeights, fault }: StartComman
         faults.tick();
       },
     };
-    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id] };
+    const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id], ...model };
     let results: ResultsDocument | undefined;
     while (!results) {
       try {
@@ -121,6 +140,8 @@ async function start({ spec, resume, datasets, baseWeights, fault }: StartComman
     results.warnings.unshift(...notices);
     lastSpec = spec;
     lastDatasets = datasets;
+    lastTokenizer = model.tokenizer;
+    lastConfig = model.checkpoint?.config;
     post({ type: 'done', results });
     post({ type: 'refusable', strategies: recorder.strategies(), kif: recorder.kifStrategies() });
   } catch (e) {
@@ -152,7 +173,7 @@ async function refuse(request: RefuseRequest): Promise<void> {
         continue;
       }
       try {
-        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, recorded, r.rule, r.beta, { datasets: (id) => lastDatasets?.[id] }) });
+        post({ type: 'refused', id: r.id, result: await whatIfFusion(lastSpec, recorded, r.rule, r.beta, { datasets: (id) => lastDatasets?.[id], tokenizer: lastTokenizer, config: lastConfig }) });
       } catch (e) {
         post({ type: 'error', message: `what-if fusion failed: ${message(e)}`, refuseId: r.id });
       }
@@ -173,6 +194,7 @@ function setPaused(paused: boolean): void {
 function stop(): void {
   if (!training) return;
   stopRequested = true;
+  downloadAbort?.abort();
   gate.resume(); // a paused loop must wake up to see the stop
   post({ type: 'status', phase: 'stopping' });
 }
@@ -191,7 +213,7 @@ const handlers: Handlers = {
     lastSpec = null;
   },
   refuse: (cmd) => refuse(cmd.request),
-  'export-model': (cmd) => post({ type: 'model-export', id: cmd.id, result: finalModels.export(cmd.strategy) }),
+  'export-model': (cmd) => post({ type: 'model-export', id: cmd.id, result: finalModels.export(cmd.strategy, lastTokenizer && lastTokenizer.kind !== 'byte' ? lastTokenizer.json : undefined) }),
 };
 
 scope.onmessage = (e: MessageEvent<TrainerCommand>) => {

@@ -9,7 +9,7 @@ const ForgettingCurves = lazy(() => import('./ForgettingCurves'));
 
 const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(1));
 
-function Matrix({ row, tasks }: { row: CompareRow; tasks: string[] }) {
+function Matrix({ row, tasks, majority }: { row: CompareRow; tasks: string[]; majority: (number | undefined)[] }) {
   return (
     <table className="matrix" data-testid="accuracy-matrix" aria-label={`Accuracy matrix of ${row.label}`}>
       <caption>{row.label}</caption>
@@ -35,6 +35,18 @@ function Matrix({ row, tasks }: { row: CompareRow; tasks: string[] }) {
           </tr>
         ))}
       </tbody>
+      {majority.some((m) => m !== undefined) && (
+        <tfoot>
+          <tr className="majority" data-testid="majority-row">
+            <th scope="row" title="The best score one constant answer gets on the same test examples: a column means something only above it">
+              best constant answer
+            </th>
+            {tasks.map((t, j) => (
+              <td key={t}>{majority[j] === undefined ? '–' : majority[j]!.toFixed(1)}</td>
+            ))}
+          </tr>
+        </tfoot>
+      )}
     </table>
   );
 }
@@ -92,7 +104,7 @@ function MetricsTable({ rows }: { rows: CompareRow[] }) {
 }
 
 export function ComparePanel() {
-  const { tasks, rows } = useCompareRows();
+  const { tasks, majority, rows } = useCompareRows();
   const withRows = rows.filter((r) => r.matrix.length > 0);
   return (
     <section className="panel" aria-labelledby="compare-title">
@@ -106,7 +118,7 @@ export function ComparePanel() {
           <p className="hint">Row: after training that task (and fusing); column: the test set. The diagonal is outlined.</p>
           <div className="matrices">
             {withRows.map((r) => (
-              <Matrix key={r.label} row={r} tasks={tasks} />
+              <Matrix key={r.label} row={r} tasks={tasks} majority={majority} />
             ))}
           </div>
           <h3>Forgetting curves</h3>

@@ -5,6 +5,7 @@ import { baseFor } from '../../engine/model/bases';
 import type { ExperimentSpec, TrainingSpec, UnitGranularity } from '../../engine/spec/experiment';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { sameConfig, useImportedStore } from '../importedStore';
+import { HubModels } from './HubModels';
 import { NumberField, rangeCheck } from './NumberField';
 
 // bench-ref has a 64-token vocabulary, too small for the byte tokenizer.
@@ -38,7 +39,7 @@ function ImportedCheckpoints({ spec }: { spec: ExperimentSpec }) {
                 d_model {c.config.dModel}, {c.config.numLayers}+{c.config.numDecoderLayers} layers
               </span>
               {inUse ? (
-                <strong data-testid="checkpoint-in-use">the run's model{c.hasTokenizer ? ' (with the byte tokenizer, not its own)' : ''}</strong>
+                <strong data-testid="checkpoint-in-use">the run's model{c.tokenizer ? `, with its own tokenizer (${c.tokenizer.kind})` : ''}</strong>
               ) : (
                 <button type="button" className="small" onClick={() => set({ model: { config: { ...c.config } }, init: 'pretrained' })}>
                   Use as the model
@@ -82,6 +83,7 @@ export function ModelPanel() {
         </div>
       </div>
       <ImportedCheckpoints spec={spec} />
+      <HubModels spec={spec} />
       <fieldset className="init">
         <legend>Start from</legend>
         <label>

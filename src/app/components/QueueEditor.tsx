@@ -8,6 +8,7 @@ import { updateSpec, useExperimentStore } from '../experimentStore';
 import { useImportedStore } from '../importedStore';
 import { DatasetCardView } from './DatasetCardView';
 import { NumberField, rangeCheck } from './NumberField';
+import { CutShare, SequenceCaps, useCutShares } from './SequenceCaps';
 
 const MAX_TASKS = 50;
 const nameOf = (t: TaskEntry) => (typeof t.task === 'string' ? t.task : `dataset ${t.task.dataset}`);
@@ -98,6 +99,7 @@ export function QueueEditor() {
   const [dragging, setDragging] = useState<number | null>(null);
   const [announce, setAnnounce] = useState('');
   const loaded = useImportedStore((s) => s.datasets);
+  const { tok, shares } = useCutShares();
 
   const moveAndSay = (from: number, to: number) => {
     if (to < 0 || to >= tasks.length) return;
@@ -114,6 +116,7 @@ export function QueueEditor() {
     <section className="panel" aria-labelledby="queue-title">
       <h2 id="queue-title">Task queue</h2>
       <p className="hint">Tasks are learned in this order. Drag a row, use its arrows, or press Alt+↑ / Alt+↓ on it to reorder.</p>
+      <SequenceCaps tokenizer={tok} />
       <ol className="queue" data-testid="queue">
         {tasks.map((t, i) => (
           <li
@@ -165,6 +168,7 @@ export function QueueEditor() {
               <NumberField label="Steps" value={t.steps} check={rangeCheck(1, 100_000, true)} onCommit={(steps) => patch(i, { steps })} step={1} testId={`task-steps-${i}`} fullLabel={`Task ${i + 1} steps`} className="compact" />
               <NumberField label="Train examples" value={t.trainSize} check={rangeCheck(1, 100_000, true)} onCommit={(trainSize) => patch(i, { trainSize })} step={1} testId={`task-train-${i}`} fullLabel={`Task ${i + 1} train examples`} className="compact" />
               <NumberField label="Test examples" value={t.testSize} check={rangeCheck(1, 10_000, true)} onCommit={(testSize) => patch(i, { testSize })} step={1} testId={`task-test-${i}`} fullLabel={`Task ${i + 1} test examples`} className="compact" />
+              <CutShare share={shares[i]} />
             </div>
           </li>
         ))}

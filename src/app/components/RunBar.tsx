@@ -3,16 +3,21 @@ import { useEffect, useMemo } from 'react';
 import { memoryVerdict } from '../../engine/experiment/memoryBudget';
 import { experimentProblems } from '../../engine/experiment/specCheck';
 import { useExperimentStore } from '../experimentStore';
+import { useImportedStore } from '../importedStore';
+import { runInputsFor } from '../runInputs';
 import { fmtSeconds } from '../format';
 import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 import { problemsOf, useFieldProblems } from '../fieldProblems';
 import { FieldBlockers } from './FieldBlockers';
+import { hubModels } from '../../engine/model/hubModels';
+import { cannotTrain } from './HubModels';
 import { Icon } from './Icon';
 
 // SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
 const COMPILING_STEPS = 3;
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function usePlayPause() {
   const phase = useTrainerStore((s) => s.phase);
@@ -21,8 +26,18 @@ function usePlayPause() {
   const spec = useExperimentStore((s) => s.spec);
   // The backend the run will use: the active one once the worker is up, else what the spec asks for (auto: wasm first).
   const backend = useTrainerStore((s) => s.backend?.name) ?? (spec.backend === 'auto' ? 'wasm' : spec.backend);
-  const memory = useMemo(() => memoryVerdict(spec, backend), [spec, backend]);
-  const problems = useMemo(() => [...experimentProblems(spec), ...(memory.refusal ? [memory.refusal] : [])], [spec, memory]);
+  // A model imported with its own tokenizer is checked against that tokenizer, which its runs use.
+  const checkpoints = useImportedStore((s) => s.checkpoints);
+  const memory = useMemo(() => ('checkpoint' in spec.model ? null : memoryVerdict(spec, backend)), [spec, backend]);
+  const problems = useMemo(() => {
+    const own = runInputsFor(spec).inputs.base?.tokenizer;
+    const problems = experimentProblems(spec, own?.kind === 'byte' || !own ? undefined : { name: own.kind, vocabSize: own.vocabSize });
+    if (memory?.refusal) problems.push(memory.refusal);
+    // A Hub model this browser cannot train is refused here, before it is downloaded.
+    const hub = 'checkpoint' in spec.model ? hubModels.find((m) => m.url === (spec.model as { checkpoint: string }).checkpoint) : undefined;
+    const why = hub && cannotTrain(spec, hub, backend);
+    return why ? [...problems, `model.checkpoint: ${hub!.id} ${why}`] : problems;
+  }, [spec, checkpoints, backend, memory]);
   // A field showing a bad value: the spec still holds the last valid one, which the screen no longer shows.
   const fieldsBad = useFieldProblems((s) => problemsOf(s, 'run').length > 0);
   const canStart = workerReady && !active && phase === 'idle' && problems.length === 0 && !fieldsBad;
@@ -33,7 +48,7 @@ function usePlayPause() {
       if (!fieldsBad) trainer.resume();
     } else if (phase === 'training') trainer.pause();
   };
-  return { phase, active, canStart, problems, toggle, spec, fieldsBad, memoryWarning: memory.warning };
+  return { phase, active, canStart, problems, toggle, spec, fieldsBad, memoryWarning: memory?.warning };
 }
 
 function Bar({ label, value, testId }: { label: string; value: number; testId: string }) {
@@ -56,6 +71,7 @@ function Progress() {
   const warnings = useRunStore((s) => s.warnings);
   const phase = useTrainerStore((s) => s.phase);
   const backend = useTrainerStore((s) => s.backend?.name);
+  const download = useTrainerStore((s) => s.download);
   if (!active && !outcome) return null;
   const now = performance.now();
   const p = progress;
@@ -64,7 +80,9 @@ function Progress() {
   const state = !active
     ? outcome?.kind ?? 'finished'
     : phase === 'loading-base'
-      ? 'loading the pretrained base…'
+      ? download
+        ? `downloading the checkpoint: ${mib(download.loaded)}${download.total ? ` of ${mib(download.total)}` : ''} (Stop cancels)`
+        : 'loading the pretrained base…'
       : phase === 'paused'
         ? 'paused'
         : phase === 'stopping'
@@ -111,6 +129,9 @@ function Progress() {
           </>
         )}
       </dl>
+      {download && phase === 'loading-base' && (
+        <Bar label="Download of the checkpoint" value={download.total ? download.loaded / download.total : 0} testId="download-progress" />
+      )}
       {p && (
         <div className="bars">
           <div>

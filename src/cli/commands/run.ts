@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { intFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { baseWeightsFor } from '../baseWeights';
+import { loadCheckpointSource } from '../checkpointSource';
 import { startBackend } from '../nodeBackend';
 import { provenanceOf } from '../../engine/data/datasetCard';
 import { importDataset, importParquet, type ImportOptions, type ImportResult } from '../../engine/data/importDataset';
@@ -15,6 +16,7 @@ import type { ResultsDocument } from '../../engine/experiment/results';
 import { resultsTable } from '../../engine/experiment/table';
 import type { DatasetData, DatasetResolver } from '../../engine/experiment/taskData';
 import { parseSpec, type ExperimentSpec } from '../../engine/spec/experiment';
+import { checkpointTokenizerSpec } from '../../engine/tokenizers/runTokenizer';
 import { registerCommand } from './registry';
 
 /** Parsed JSON of a file, or an error naming the file and what is wrong. */
@@ -104,6 +106,7 @@ const progressHooks = (): RunHooks => {
         names.push(...e.strategies);
         tasks = e.tasks;
         console.error(`running ${e.strategies.length} strategies on ${e.tasks.join(' → ')} (${e.totalSteps} training steps, ${e.backend})`);
+        console.error(`  best constant answer: ${e.majorityScores.map((x) => x.toFixed(1)).join(' / ')}`);
       } else if (e.type === 'eval-row') {
         const when = e.row === 0 ? 'untrained' : `after ${tasks[e.row - 1]}`;
         console.error(`  ${names[e.strategy]} ${when}: ${e.scores.map((x) => x.toFixed(1)).join(' / ')}`);
@@ -122,9 +125,15 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
   if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val (got ${split})`);
   const datasets = await datasetsFor(spec, args.flags.has('data') ? stringFlag(args, 'data') : undefined, args);
   const baseWeights = baseWeightsFor(spec, args);
-  if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
-  backendStarted = true;
-  const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split });
+  // A spec naming a checkpoint runs its config and weights with its own tokenizer (the byte tokenizer if it has none).
+  let model = {};
+  if ('checkpoint' in spec.model) {
+    const source = spec.model.checkpoint;
+    const m = await loadCheckpointSource(source);
+    model = { checkpoint: { config: m.config, weights: m.tensors }, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, source) } : {}) };
+    if (!quiet) console.error(`checkpoint ${source}: ${m.format}, ${m.params} parameters, tokenizer ${m.tokenizer ? `${m.tokenizer.kind} (${m.tokenizer.tokenizer.vocabSize} ids)` : 'none (bytes)'}`);
+  }
+  const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split, ...model });
   writeJson(out, results);
   console.log(resultsTable(results));
   console.error(`results written to ${out} (${results.timings.totalSeconds.toFixed(1)} s on ${results.backend})`);

@@ -21,7 +21,8 @@ export interface StepEvent {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; strategies: string[]; tasks: string[]; units: string[]; totalSteps: number; backend: string }
+  /** majorityScores: each task's best constant answer's score on its test examples (majority.ts). */
+  | { type: 'run-start'; strategies: string[]; tasks: string[]; majorityScores: number[]; units: string[]; totalSteps: number; backend: string }
   | { type: 'warning'; message: string }
   | { type: 'strategy-start'; strategy: number; name: string; label: string }
   | { type: 'task-start'; strategy: number; task: number; steps: number }

@@ -55,8 +55,9 @@ function activationBytes(c: T5Config, batch: number, inLen: number, outLen: numb
   return F32 * (encoder + decoder + logits);
 }
 
-export function estimateMemory(spec: ExperimentSpec): MemoryEstimate {
-  const c = modelConfig(spec);
+/** `loaded`: the config of a checkpoint the spec names, once the host has loaded it. */
+export function estimateMemory(spec: ExperimentSpec, loaded?: T5Config): MemoryEstimate {
+  const c = modelConfig(spec, loaded);
   const params = paramCount(c);
   const weights = 2 * F32 * params; // the weights and their gradient
   const optimizer = 2 * F32 * params; // AdamW's m and v
@@ -78,8 +79,8 @@ export interface MemoryVerdict {
 }
 
 /** The estimate against the backend's budget (an unknown backend gets the smallest budget). */
-export function memoryVerdict(spec: ExperimentSpec, backend: string): MemoryVerdict {
-  const estimate = estimateMemory(spec);
+export function memoryVerdict(spec: ExperimentSpec, backend: string, loaded?: T5Config): MemoryVerdict {
+  const estimate = estimateMemory(spec, loaded);
   const budget = backendMemory[backend] ?? Math.min(...Object.values(backendMemory));
   const e = estimate;
   const parts =

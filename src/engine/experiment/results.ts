@@ -6,6 +6,7 @@ import { limits } from '../limits';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
+import type { TokenizerRecord } from '../tokenizers/runTokenizer';
 import type { Prediction } from '../train/evaluate';
 
 export const RESULTS_FORMAT = 'kif-playground-results';
@@ -53,7 +54,10 @@ export interface ResultsDocument {
   evaluatedOn?: 'val';
   /** True when the run was stopped before every strategy finished. */
   stopped: boolean;
-  tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number }[];
+  /** The tokenizer every strategy trained, evaluated and decoded with (absent in documents from before it was recorded). */
+  model?: { tokenizer: TokenizerRecord };
+  /** majorityScore: the best constant answer's score on the same test examples, in percent (majority.ts). */
+  tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number; majorityScore?: number }[];
   units: { granularity: string; names: string[] };
   /** Imported datasets of the queue: where each came from and how many of its records were skipped. */
   datasets?: Record<string, DatasetProvenance>;
@@ -122,7 +126,12 @@ const documentSchema = z.strictObject({
   /** Present when the matrix scores the validation split (settings being chosen), not the test split. */
   evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
-  tasks: z.array(z.strictObject({ name: text, scorer: text, steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0) })).min(1),
+  model: z.strictObject({ tokenizer: z.strictObject({ kind: text.min(1), vocabSize: z.int().min(1), source: text }) }).optional(),
+  tasks: z
+    .array(
+      z.strictObject({ name: text, scorer: text, steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0), majorityScore: percentSchema.optional() }),
+    )
+    .min(1),
   units: z.strictObject({ granularity: text, names: z.array(text) }),
   datasets: z
     .record(text, z.strictObject({ source: text, records: z.int().min(0), skipped: z.int().min(0), skippedWhy: text.optional() }))

@@ -11,8 +11,7 @@ import type { ExperimentSpec } from '../spec/experiment';
 import { resolveStrategy } from '../strategies/registry';
 import type { Knobs } from '../strategies/knobs';
 import type { StrategyDef } from '../strategies/types';
-import { createByteTokenizer } from '../tokenizers/byteTokenizer';
-import type { Tokenizer } from '../tokenizers/tokenizer';
+import { buildRunTokenizer, byteTokenizerSpec, type RunTokenizerSpec } from '../tokenizers/runTokenizer';
 import { encodeExamples, shapeFor } from '../train/batching';
 import type { RunEvent, StepEvent } from './events';
 import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
@@ -20,7 +19,8 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore, typ
 import { memoryVerdict } from './memoryBudget';
 import { experimentProblems, modelConfig } from './specCheck';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
-import { resolveTasks, truncationWarnings, type DatasetResolver, type EvalSplit } from './taskData';
+import { majorityScore } from './majority';
+import { fitTask, resolveTasks, type DatasetResolver, type EvalSplit } from './taskData';
 
 export interface RunHooks {
   onEvent?(event: RunEvent): void;
@@ -48,6 +48,10 @@ export interface RunOptions {
   datasets?: DatasetResolver;
   /** Weights of a pretrained base for init "pretrained"; without them the run starts from scratch, with a warning. */
   baseWeights?: HostTensors;
+  /** The model of a spec naming a checkpoint (model.checkpoint), as the host loaded it: its config and weights. */
+  checkpoint?: { config: T5Config; weights: HostTensors };
+  /** The tokenizer of training, evaluation and decoding: a checkpoint's own; default the byte tokenizer. */
+  tokenizer?: RunTokenizerSpec;
   /** The held-out set the matrix scores (taskData.ts); 'val' is for choosing settings. Default 'test'. */
   evalSplit?: EvalSplit;
   /** Steps between live importance snapshots of KIF strategies; 0: only at the end of each task. */
@@ -113,17 +117,23 @@ function datasetProvenance(spec: ExperimentSpec, datasets: RunOptions['datasets'
 export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<ResultsDocument> {
   const t0 = performance.now();
   const opts = { ...runDefaults, ...options };
-  const tok = createByteTokenizer();
-  const problems = experimentProblems(spec, tok);
-  const memory = memoryVerdict(spec, tf.getBackend());
+  const { tokenizer: tok, record: tokenizerRecord } = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec);
+  if ('checkpoint' in spec.model && !options.checkpoint) throw new ExperimentError([`model.checkpoint: ${spec.model.checkpoint} was not loaded by the host`]);
+  const config = modelConfig(spec, options.checkpoint?.config);
+  const problems = experimentProblems(spec, tok, config);
+  const memory = memoryVerdict(spec, tf.getBackend(), config);
   if (memory.refusal) problems.push(memory.refusal);
   if (problems.length) throw new ExperimentError(problems);
   const strategies = resolveStrategies(spec);
-  const config = modelConfig(spec);
-  const { tasks, warnings } = resolveTasks(spec, options.datasets, options.evalSplit);
-  if (options.baseWeights) {
-    const wrong = baseMismatch(config, options.baseWeights);
-    if (wrong) throw new ExperimentError([`model: the pretrained base does not fit this model (${wrong})`]);
+  const resolved = resolveTasks(spec, options.datasets, options.evalSplit);
+  const warnings = resolved.warnings;
+  // Inputs fitted to training.maxInputLen once, so training, the matrix and the samples all see the same text.
+  const fitted = resolved.tasks.map((t, i) => fitTask(t, i, tok, spec.training));
+  const tasks = fitted.map((f) => f.task);
+  const baseWeights = options.checkpoint?.weights ?? options.baseWeights;
+  if (baseWeights) {
+    const wrong = baseMismatch(config, baseWeights);
+    if (wrong) throw new ExperimentError([`model: the ${options.checkpoint ? 'checkpoint' : 'pretrained base'} does not fit this model (${wrong})`]);
   }
   const resume = options.resume;
   if (resume) {
@@ -138,7 +148,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   if (memory.warning) warn(memory.warning);
 
   let init: HostTensors;
-  if (spec.init === 'pretrained' && options.baseWeights) init = options.baseWeights;
+  if (spec.init === 'pretrained' && baseWeights) init = baseWeights;
   else {
     if (spec.init === 'pretrained') {
       warn(`init "pretrained": no base checkpoint is available for this model yet, so every strategy starts from scratch (random weights from seed ${spec.seed})`);
@@ -147,7 +157,7 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   }
 
   const { maxInputLen, maxOutputLen, batchSize } = spec.training;
-  tasks.forEach((t, i) => truncationWarnings(t, i, tok, spec.training).forEach(warn));
+  fitted.forEach((f) => f.warnings.forEach(warn));
   const encoded = tasks.map((t) => encodeExamples(tok, t.train, maxInputLen, maxOutputLen));
   // Fixed lengths per task (kernels are reused step after step) fitting that task and every earlier one, so replayed and
   // joint batches fit too; a short task early in the queue does not pay for a long one later.
@@ -155,7 +165,8 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const units = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
   const plannedSteps = strategies.length * tasks.reduce((a, t) => a + t.steps, 0);
   const backend = tf.getBackend();
-  emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
+  const majority = tasks.map((t) => majorityScore(t));
+  emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), majorityScores: majority, units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
 
   const results: StrategyResult[] = resume ? structuredClone(resume.done) : [];
   const doneSteps = resume ? stepsBefore(resume, tasks.map((t) => t.steps)) : 0;
@@ -180,7 +191,8 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     warnings,
     ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
     stopped: shared.stopped,
-    tasks: tasks.map((t) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length })),
+    model: { tokenizer: tokenizerRecord },
+    tasks: tasks.map((t, i) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length, majorityScore: majority[i] })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
     ...datasetProvenance(spec, options.datasets),
     strategies: results,

@@ -8,6 +8,7 @@ import type { Tokenizer } from '../tokenizers/tokenizer';
 import { makeTaskData } from '../tasks/makeTaskData';
 import { getTask } from '../tasks/registry';
 import type { Example, TaskMetric } from '../tasks/types';
+import { fitInputs, sharedFrame } from '../train/truncate';
 import { deriveSeed, makeRng, shuffle } from '../util/rng';
 
 /** An imported dataset, split; `scorer` defaults to exact match (the Long Sequence tasks are classification). */
@@ -60,14 +61,26 @@ export function resolveTasks(spec: ExperimentSpec, datasets?: DatasetResolver, s
   return { tasks, warnings };
 }
 
-/** Warnings for examples that training.maxInputLen / maxOutputLen cut: a cut answer can never be matched exactly. */
-export function truncationWarnings(task: TaskRun, index: number, tok: Tokenizer, training: TrainingSpec): string[] {
+/**
+ * The task with its inputs fitted into training.maxInputLen (truncate.ts: the answer cue and the text's head and end
+ * are kept), and warnings: how many inputs were cut, whether the cut made different inputs identical, and outputs
+ * longer than training.maxOutputLen (a cut answer can never be matched exactly).
+ */
+export function fitTask(task: TaskRun, index: number, tok: Tokenizer, training: TrainingSpec): { task: TaskRun; warnings: string[] } {
   const all = [...task.train, ...task.test];
-  const over = (pick: (e: (typeof all)[number]) => string, max: number) => all.filter((e) => tok.encode(pick(e)).length > max).length;
+  const frame = sharedFrame(all.map((e) => e.input));
+  const fit = fitInputs(tok, all, frame, training.maxInputLen);
   const out: string[] = [];
-  const outputs = over((e) => e.output, training.maxOutputLen);
-  if (outputs) out.push(`tasks[${index}] (${task.name}): ${outputs} of ${all.length} outputs are longer than training.maxOutputLen (${training.maxOutputLen} tokens with the end token) and are cut, so they cannot be predicted exactly`);
-  const inputs = over((e) => e.input, training.maxInputLen);
-  if (inputs) out.push(`tasks[${index}] (${task.name}): ${inputs} of ${all.length} inputs are longer than training.maxInputLen (${training.maxInputLen} tokens) and are cut`);
-  return out;
+  const at = `tasks[${index}] (${task.name})`;
+  const outputs = all.filter((e) => tok.encode(e.output).length > training.maxOutputLen).length;
+  if (outputs) out.push(`${at}: ${outputs} of ${all.length} outputs are longer than training.maxOutputLen (${training.maxOutputLen} tokens with the end token) and are cut, so they cannot be predicted exactly`);
+  if (fit.cut) {
+    const kept = frame.suffix ? `their answer cue ${JSON.stringify(frame.suffix.trim())} and the head and end of the text are kept` : 'the head and end of each are kept';
+    out.push(`${at}: ${fit.cut} of ${all.length} inputs are longer than training.maxInputLen (${training.maxInputLen} tokens) and are cut; ${kept}`);
+  }
+  if (fit.distinctAfter < fit.distinctBefore) {
+    out.push(`${at}: cutting inputs to ${training.maxInputLen} tokens makes ${fit.distinctBefore - fit.distinctAfter} of them identical to another input (${fit.distinctAfter} distinct of ${fit.distinctBefore}); raise training.maxInputLen`);
+  }
+  const n = task.train.length;
+  return { task: { ...task, train: fit.examples.slice(0, n), test: fit.examples.slice(n) }, warnings: out };
 }

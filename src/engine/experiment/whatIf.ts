@@ -14,6 +14,7 @@ import { isTaskVectorRule } from '../kif/fusionRuleKnobs';
 import { unitShares, type TaskVectorRule } from '../kif/taskVectors';
 import { buildUnits, type SkillUnit } from '../kif/units';
 import { textScorer } from '../metrics/text';
+import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
 import { paramSpecs } from '../model/paramSpec';
 import { T5Model } from '../model/t5';
@@ -23,7 +24,7 @@ import { diagonalFisher } from '../strategies/ewc';
 import { sharesReport } from '../strategies/taskVectorMerge';
 import type { FusionReport, UnitScores } from '../strategies/types';
 import { snapshotToHost, disposeSnapshot } from '../strategies/weights';
-import { createByteTokenizer } from '../tokenizers/byteTokenizer';
+import { buildRunTokenizer, byteTokenizerSpec, type RunTokenizerSpec } from '../tokenizers/runTokenizer';
 import { encodeExamples, shapeFor } from '../train/batching';
 import type { Prediction } from '../train/evaluate';
 import { evaluate } from '../train/evaluate';
@@ -31,7 +32,7 @@ import { batchOrder } from '../train/trainer';
 import { deriveSeed, makeRng } from '../util/rng';
 import type { RunEvent } from './events';
 import { modelConfig, runDefaults, type RunHooks } from './runner';
-import { resolveTasks, type DatasetResolver } from './taskData';
+import { fitTask, resolveTasks, type DatasetResolver } from './taskData';
 
 /** Everything a KIF strategy's fusion after task `task` used, on the host. */
 export interface FusionInputs {
@@ -180,13 +181,13 @@ export class FusionInputsRecorder {
 
 const toMap = (s: UnitScores) => new Map(Object.entries(s));
 
-function unitsOf(spec: ExperimentSpec): SkillUnit[] {
-  const config = modelConfig(spec);
+function unitsOf(spec: ExperimentSpec, loaded?: T5Config): SkillUnit[] {
+  const config = modelConfig(spec, loaded);
   return buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
 }
 
 /** The fusion plan and the fused weights for a KIF rule and accumulation β on the recorded inputs. */
-export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: ScoreRule, beta: number): { plan: FusionPlan; weights: HostTensors } {
+export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: ScoreRule, beta: number, loaded?: T5Config): { plan: FusionPlan; weights: HostTensors } {
   const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta);
   return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, unitsOf(spec), plan.coeffs) };
 }
@@ -198,18 +199,17 @@ const FISHER_BATCHES = 8;
  * The diagonal Fisher of every task model on its own train set, from the batches the fisher-merge strategy draws (same
  * seed labels and batch shapes), so a what-if Fisher merge equals that strategy's. Cached on the recorded run.
  */
-async function fishersOf(spec: ExperimentSpec, run: RecordedRun, batches: number, datasets?: DatasetResolver): Promise<HostTensors[]> {
+async function fishersOf(spec: ExperimentSpec, run: RecordedRun, batches: number, options: MergeOptions): Promise<HostTensors[]> {
   const cached = run.fishers?.get(batches);
   if (cached) return cached;
-  const tok = createByteTokenizer();
-  const { tasks } = resolveTasks(spec, datasets);
+  const { tok, tasks } = runTasks(spec, options);
   const { maxInputLen, maxOutputLen, batchSize } = spec.training;
   const encoded = tasks.map((t) => encodeExamples(tok, t.train, maxInputLen, maxOutputLen));
   const out: HostTensors[] = [];
   for (const [k, weights] of run.models.entries()) {
     const shape = shapeFor(encoded.slice(0, k + 1).flat(), batchSize, maxInputLen, maxOutputLen);
     const order = batchOrder(encoded[k].length, batchSize, makeRng(deriveSeed(spec.seed, `fisher/${k}`)));
-    const model = new T5Model(modelConfig(spec), weights);
+    const model = new T5Model(modelConfig(spec, options.config), weights);
     try {
       const f = diagonalFisher(model, () => (order.next().value as number[]).map((r) => encoded[k][r]), shape, batches);
       out.push(await snapshotToHost(f));
@@ -222,18 +222,20 @@ async function fishersOf(spec: ExperimentSpec, run: RecordedRun, batches: number
   return out;
 }
 
+type MergeOptions = Pick<WhatIfOptions, 'datasets' | 'tokenizer' | 'config'>;
+
 /** The merged weights and fusion report of a task-vector rule over the run's task models. */
 export async function mergeRecorded(
   spec: ExperimentSpec,
   run: RecordedRun,
   rule: TaskVectorRule,
-  options: Pick<WhatIfOptions, 'datasets'> = {},
+  options: MergeOptions = {},
 ): Promise<{ weights: HostTensors; fusion: FusionReport; warnings: string[] }> {
   if (run.models.length < 2) throw new Error('no task models were kept for this strategy (fewer than two tasks, or over the memory budget of what-if): nothing to merge');
   const batches = Number(spec.strategies[run.strategy]?.knobs?.fisherBatches ?? FISHER_BATCHES);
-  const fishers = rule.kind === 'fisher' ? await fishersOf(spec, run, batches, options.datasets) : undefined;
+  const fishers = rule.kind === 'fisher' ? await fishersOf(spec, run, batches, options) : undefined;
   const merged = mergeWithRule({ base: run.base, models: run.models, fishers, names: spec.tasks.map((_, t) => `the task-${t + 1} model`) }, rule);
-  return { weights: merged.weights, fusion: sharesReport(run.models.length - 1, rule.kind, unitShares(unitsOf(spec), merged)), warnings: merged.warnings };
+  return { weights: merged.weights, fusion: sharesReport(run.models.length - 1, rule.kind, unitShares(unitsOf(spec, options.config), merged)), warnings: merged.warnings };
 }
 
 export interface WhatIfResult {
@@ -255,13 +257,17 @@ export interface WhatIfOptions {
   datasets?: DatasetResolver;
   evalBatchSize?: number;
   samplesPerTask?: number;
+  /** The run's tokenizer (a checkpoint's own); default the byte tokenizer. */
+  tokenizer?: RunTokenizerSpec;
+  /** The config of a spec naming a checkpoint (model.checkpoint), as the run loaded it. */
+  config?: T5Config;
 }
 
 /** The fused weights and report of `rule` (β: KIF's accumulation) over a recorded run. */
 async function fuseRecorded(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions) {
   if (isTaskVectorRule(rule.kind)) return { ...(await mergeRecorded(spec, run, rule as TaskVectorRule, options)), task: run.models.length - 1, plan: null };
   if (!run.kif) throw new Error(`the ${rule.kind} rule needs importance scores, which only KIF strategies record; pick a merging rule`);
-  const { plan, weights } = fuseInputs(spec, run.kif, rule as ScoreRule, beta);
+  const { plan, weights } = fuseInputs(spec, run.kif, rule as ScoreRule, beta, options.config);
   const fusion: FusionReport = {
     afterTask: run.kif.task,
     rule: rule.kind,
@@ -272,12 +278,18 @@ async function fuseRecorded(spec: ExperimentSpec, run: RecordedRun, rule: Fusion
   return { weights, fusion, warnings: [], task: run.kif.task, plan };
 }
 
+/** The run's tasks as it trained and scored them: cut to its caps with its tokenizer. */
+function runTasks(spec: ExperimentSpec, options: Pick<WhatIfOptions, 'datasets' | 'tokenizer'>) {
+  const tok = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec).tokenizer;
+  const tasks = resolveTasks(spec, options.datasets).tasks.map((t, i) => fitTask(t, i, tok, spec.training).task);
+  return { tok, tasks };
+}
+
 /** Fuses the recorded run with `rule` (and β for KIF's rules) and evaluates the result on every task of the spec. */
 export async function whatIfFusion(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
   const { weights, fusion, warnings, task, plan } = await fuseRecorded(spec, run, rule, beta, options);
-  const tok = createByteTokenizer();
-  const { tasks } = resolveTasks(spec, options.datasets);
-  const model = new T5Model(modelConfig(spec), weights);
+  const { tok, tasks } = runTasks(spec, options);
+  const model = new T5Model(modelConfig(spec, options.config), weights);
   const scores: number[] = [];
   const samples: WhatIfResult['samples'] = [];
   try {

@@ -7,9 +7,9 @@ import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
 import type { T5Model } from '../model/t5';
 
-/** What the page receives: the two files of a Hugging Face checkpoint folder, or why there is none. */
+/** What the page receives: the files of a Hugging Face checkpoint folder (tokenizer.json when the run had its own), or why there is none. */
 export type ModelExport =
-  | { ok: true; strategy: number; task: number; safetensors: Uint8Array; configJson: string }
+  | { ok: true; strategy: number; task: number; safetensors: Uint8Array; configJson: string; tokenizerJson?: string }
   | { ok: false; error: string };
 
 const bytesOf = (w: HostTensors) => [...w.values()].reduce((a, t) => a + t.data.byteLength, 0);
@@ -39,7 +39,8 @@ export class FinalModels {
     this.dropped.clear();
   }
 
-  export(strategy: number): ModelExport {
+  /** `tokenizer`: the tokenizer.json of the run's own tokenizer, written beside the weights. */
+  export(strategy: number, tokenizer?: Record<string, unknown>): ModelExport {
     const k = this.kept.get(strategy);
     if (!k) {
       const why = this.dropped.has(strategy)
@@ -49,7 +50,7 @@ export class FinalModels {
     }
     try {
       const { safetensors, configJson } = writeCheckpoint(k.config, k.weights);
-      return { ok: true, strategy, task: k.task, safetensors, configJson };
+      return { ok: true, strategy, task: k.task, safetensors, configJson, ...(tokenizer ? { tokenizerJson: JSON.stringify(tokenizer) } : {}) };
     } catch (e) {
       return { ok: false, error: `Strategy ${strategy + 1}: the checkpoint could not be written (${e instanceof Error ? e.message : String(e)}).` };
     }

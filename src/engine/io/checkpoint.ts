@@ -35,8 +35,11 @@ function checkAgainstSpecs(config: T5Config, tensors: Map<string, TensorData>): 
 
 /** Loads a Hugging Face T5 checkpoint; the tensors come back in paramSpecs order, as float32. */
 export function readCheckpoint(safetensorsBytes: Uint8Array, configJson: string | object): Checkpoint {
-  const config = fromHfConfig(configJson);
-  const loaded = parseSafetensors(safetensorsBytes);
+  return checkpointFromTensors(fromHfConfig(configJson), parseSafetensors(safetensorsBytes));
+}
+
+/** Checks tensors read from any format (Hugging Face names) against the config; drops the tied aliases. */
+export function checkpointFromTensors(config: T5Config, loaded: Map<string, TensorData>): Checkpoint {
   const tensors = new Map<string, TensorData>();
   for (const [name, t] of loaded) tensors.set(name, { shape: t.shape, data: t.data });
   if (!tensors.has('shared.weight')) {

@@ -1,57 +1,78 @@
-// Loads a Hugging Face T5 checkpoint folder (config.json, model.safetensors, optional tokenizer.json) from a URL,
-// as the hub lays it out (e.g. https://huggingface.co/google/t5-efficient-tiny/resolve/main/), or from files the user
-// picked. Every failure names the file and the problem.
-import type { Tokenizer } from '../tokenizers/tokenizer';
-import { loadHfTokenizer } from '../tokenizers/hfTokenizer';
-import { readCheckpoint, type Checkpoint } from './checkpoint';
-import { CheckpointError } from './checkpointError';
-import { fetchBytes, FetchError } from './fetchBytes';
+// Loads a Hugging Face T5 checkpoint folder (checkpointFolder.ts says which files) from a URL, as the hub lays it out
+// (e.g. https://huggingface.co/google/t5-efficient-tiny/resolve/main/), or from files the user picked or a directory
+// read from disk. Every failure names the file and the problem.
+import { readCheckpointFolder, shardIndex, tokenizerFiles, weightFiles, type CheckpointFolderData } from './checkpointFolder';
+import { fetchBytes, FetchError, type FetchBytesOptions } from './fetchBytes';
 
-export interface HfModel extends Checkpoint {
-  /** Present when the folder has a tokenizer.json; otherwise the caller uses the byte tokenizer. */
-  tokenizer?: Tokenizer;
-}
+export type HfModel = CheckpointFolderData;
 
-export interface HfFiles {
-  config: string | Uint8Array;
-  safetensors: Uint8Array;
-  tokenizer?: string | Uint8Array;
-}
+/** The folder's files by name (a picked file's name without its path); text files may be given as strings. */
+export type HfFiles = Record<string, string | Uint8Array>;
 
-const text = (x: string | Uint8Array) => (typeof x === 'string' ? x : new TextDecoder().decode(x));
+const bytes = (x: string | Uint8Array) => (typeof x === 'string' ? new TextEncoder().encode(x) : x);
 
 export function loadHfModelFromFiles(files: HfFiles): HfModel {
-  const ckpt = readCheckpoint(files.safetensors, text(files.config));
-  if (files.tokenizer === undefined) return ckpt;
-  const tokenizer = loadHfTokenizer(text(files.tokenizer));
-  if (tokenizer.vocabSize > ckpt.config.vocabSize) {
-    throw new CheckpointError(`tokenizer.json has ${tokenizer.vocabSize} tokens but the model's vocabulary holds ${ckpt.config.vocabSize}`);
-  }
-  return { ...ckpt, tokenizer };
+  const names = Object.keys(files);
+  return readCheckpointFolder((name) => (Object.hasOwn(files, name) ? bytes(files[name]) : undefined), names);
 }
 
 export interface LoadUrlOptions {
   signal?: AbortSignal;
-  /** Progress of the weights file, the large one. */
+  /** Progress of the weights (all shards together once their sizes are known), the large files. */
   onProgress?(loaded: number, total: number | undefined): void;
+  /** Largest download of weights, all shards together. */
   maxBytes?: number;
+  /** How a file is fetched (default fetchBytes; the worker's reads Cache Storage first, modelCache.ts). */
+  fetchFile?: (url: string, opts: FetchBytesOptions) => Promise<Uint8Array>;
 }
 
-/** base: the folder URL; its config.json, model.safetensors and (if present) tokenizer.json are fetched. */
+const json = ['application/json', 'text/plain'];
+// Static servers often send .bin and .model files with no content type: that is not an HTML page, so it is taken.
+const binary = ['application/octet-stream', 'binary/octet-stream', 'application/zip', 'application/x-zip-compressed', ''];
+
+/** base: the folder URL. Fetches config.json, the first weights file the folder has, its shards, and its tokenizer. */
 export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}): Promise<HfModel> {
   const folder = base.endsWith('/') ? base : `${base}/`;
-  const get = (name: string, accept: string[], extra: Partial<LoadUrlOptions> = {}) =>
-    fetchBytes(new URL(name, folder).href, { signal: opts.signal, accept, ...extra }).catch((e: unknown) => {
+  const got = new Map<string, Uint8Array>();
+  let weightBytes = 0;
+  const get = async (name: string, accept: string[], weights = false) => {
+    const done = weightBytes;
+    try {
+      const b = await (opts.fetchFile ?? fetchBytes)(new URL(name, folder).href, {
+        signal: opts.signal,
+        accept,
+        ...(weights
+          ? {
+              onProgress: (loaded: number, total: number | undefined) => opts.onProgress?.(done + loaded, total === undefined ? undefined : done + total),
+              maxBytes: opts.maxBytes === undefined ? undefined : opts.maxBytes - done,
+            }
+          : {}),
+      });
+      if (weights) weightBytes += b.length;
+      got.set(name, b);
+      return b;
+    } catch (e) {
       throw e instanceof FetchError ? new FetchError(`${name}: ${e.message}`, e.kind, e.status) : e;
+    }
+  };
+  /** A file the folder may not have: undefined on 404. */
+  const optional = (name: string, accept: string[], weights = false) =>
+    get(name, accept, weights).catch((e: unknown) => {
+      if (e instanceof FetchError && e.status === 404) return undefined;
+      throw e;
     });
-  const json = ['application/json', 'text/plain'];
-  const config = await get('config.json', json);
-  const safetensors = await get('model.safetensors', ['application/octet-stream', 'binary/octet-stream'], { onProgress: opts.onProgress, maxBytes: opts.maxBytes });
-  let tokenizer: Uint8Array | undefined;
-  try {
-    tokenizer = await get('tokenizer.json', json);
-  } catch (e) {
-    if (!(e instanceof FetchError && e.status === 404)) throw e;
+  await get('config.json', json);
+  for (const name of weightFiles) {
+    const index = name.endsWith('.json');
+    const b = await optional(name, index ? json : binary, !index);
+    if (!b) continue;
+    // A missing shard is left for readCheckpointFolder, which says how many tensors it holds.
+    if (index) for (const shard of shardIndex(b, name).keys()) await optional(shard, binary, true);
+    break;
   }
-  return loadHfModelFromFiles({ config, safetensors, tokenizer });
+  for (const name of tokenizerFiles) {
+    if (name === 'spiece.model' && got.has('tokenizer.json')) continue;
+    await optional(name, name.endsWith('.json') ? json : binary);
+  }
+  return readCheckpointFolder((name) => got.get(name), [...got.keys()]);
 }

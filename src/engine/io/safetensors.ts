@@ -64,7 +64,7 @@ function halfToFloatTable(): Float32Array {
 const ownCopy = (raw: Uint8Array) => Uint8Array.prototype.slice.call(raw).buffer;
 
 // The typed-array views assume a little-endian host, which every browser and Node platform is.
-function toFloat32(dtype: string, raw: Uint8Array): Float32Array {
+export function toFloat32(dtype: string, raw: Uint8Array): Float32Array {
   if (dtype === 'F32') return new Float32Array(ownCopy(raw));
   const halves = new Uint16Array(ownCopy(raw));
   const out = new Float32Array(halves.length);

@@ -78,11 +78,16 @@ const configSchema = object({
   dropout: real(0, 0.9),
 }) satisfies z.ZodType<T5Config>;
 
-const modelSchema = object({ preset: presetName.optional(), config: configSchema.optional() })
-  .refine((m) => (m.preset === undefined) !== (m.config === undefined), {
-    error: 'must give exactly one of "preset" (a preset name) or "config" (every T5 config field)',
+/** A Hugging Face checkpoint folder: a path (CLI) or an http(s) URL; the run takes its config, weights and tokenizer. */
+const checkpointSource = text(2000);
+
+const modelSchema = object({ preset: presetName.optional(), config: configSchema.optional(), checkpoint: checkpointSource.optional() })
+  .refine((m) => [m.preset, m.config, m.checkpoint].filter((v) => v !== undefined).length === 1, {
+    error: 'must give exactly one of "preset" (a preset name), "config" (every T5 config field) or "checkpoint" (a checkpoint folder path or URL)',
   })
-  .transform((m): { preset: string } | { config: T5Config } => (m.config ? { config: m.config } : { preset: m.preset as string }));
+  .transform((m): { preset: string } | { config: T5Config } | { checkpoint: string } =>
+    m.config ? { config: m.config } : m.checkpoint !== undefined ? { checkpoint: m.checkpoint } : { preset: m.preset as string },
+  );
 
 const taskName = z
   .string()

@@ -20,7 +20,9 @@ async function exportModel(strategy: number, label: string): Promise<void> {
   // The names Hugging Face expects in a model folder, so the two files load with from_pretrained as they are.
   download('model.safetensors', new Blob([r.safetensors.slice().buffer as ArrayBuffer]));
   download('config.json', r.configJson, 'application/json');
-  notify('info', `Saved the ${label} model after task ${r.task + 1}: model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB) and config.json. Put both in one folder to load it.`);
+  if (r.tokenizerJson) download('tokenizer.json', r.tokenizerJson, 'application/json');
+  const files = r.tokenizerJson ? 'config.json and its tokenizer.json. Put the three' : 'config.json. Put both';
+  notify('info', `Saved the ${label} model after task ${r.task + 1}: model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB), ${files} in one folder to load it.`);
 }
 
 /** The results document as a file named after its experiment. */
@@ -73,7 +75,7 @@ export function ExportMenu() {
           !modelHint &&
           results.strategies.map((s, i) => (
             <button key={i} role="menuitem" onClick={() => exportModel(i, s.label)}>
-              {s.label}: model.safetensors + config.json
+              {s.label}: model.safetensors + config.json{results.model && results.model.tokenizer.kind !== 'byte' ? ' + tokenizer.json' : ''}
             </button>
           ))}
       </div>

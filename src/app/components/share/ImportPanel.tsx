@@ -35,12 +35,13 @@ export default function ImportPanel() {
     <div className="import-panel" ref={panel}>
       <label>
         Files: a results document or experiment (JSON), a dataset (JSON, SuperNI task, JSONL, CSV, TSV, parquet), or a checkpoint
-        folder's model.safetensors with its config.json (and tokenizer.json)
+        folder's files: config.json, the weights (model.safetensors, its shards and index, or pytorch_model.bin) and the
+        tokenizer (tokenizer.json or spiece.model)
         <input
           type="file"
           multiple
           data-testid="import-files"
-          accept=".json,.jsonl,.ndjson,.csv,.tsv,.parquet,.safetensors"
+          accept=".json,.jsonl,.ndjson,.csv,.tsv,.parquet,.safetensors,.bin,.model"
           onChange={(e) => {
             const files = [...(e.currentTarget.files ?? [])];
             e.currentTarget.value = '';

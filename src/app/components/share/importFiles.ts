@@ -6,6 +6,7 @@ import type { DatasetData } from '../../../engine/experiment/taskData';
 import { fetchBytes, FetchError } from '../../../engine/io/fetchBytes';
 import { loadHfModelFromUrl, type HfModel } from '../../../engine/io/loadHfModel';
 import { paramSpecs } from '../../../engine/model/paramSpec';
+import { checkpointTokenizerSpec } from '../../../engine/tokenizers/runTokenizer';
 import { readCheckpointFiles, textImporters, type TextImportKind } from '../../../engine/share/importers';
 import { RESULTS_FORMAT } from '../../../engine/experiment/results';
 import { useExperimentStore } from '../../experimentStore';
@@ -84,29 +85,25 @@ export async function refuseImport(p: PendingImport): Promise<void> {
 }
 
 function keepCheckpoint(id: string, m: HfModel): void {
-  addCheckpoint(id, { config: m.config, weights: m.tensors, hasTokenizer: m.tokenizer !== undefined });
+  addCheckpoint(id, { config: m.config, weights: m.tensors, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, id) } : {}) });
 }
 
 function describeCheckpoint(name: string, m: HfModel): string {
   const params = paramSpecs(m.config).reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
-  return `Read checkpoint "${name}": ${(params / 1e6).toFixed(2)} M parameters, d_model ${m.config.dModel}, ${m.config.numLayers}+${m.config.numDecoderLayers} layers${m.tokenizer ? ', with its tokenizer' : ''}. Use it as the model under "Model and training".`;
+  return `Read checkpoint "${name}": ${(params / 1e6).toFixed(2)} M parameters, d_model ${m.config.dModel}, ${m.config.numLayers}+${m.config.numDecoderLayers} layers${m.tokenizer ? `, with its tokenizer (${m.tokenizer.kind}, ${m.tokenizer.tokenizer.vocabSize} ids)` : ''}. Use it as the model under "Model and training".`;
 }
 
-/** Reads picked files: a checkpoint folder (model.safetensors + config.json [+ tokenizer.json]) or one JSON / CSV file. */
+/** Reads picked files: a checkpoint folder (config.json, the weights in any format the engine reads, the tokenizer) or one JSON / CSV file. */
 export async function importPicked(files: File[]): Promise<void> {
   if (!files.length) return;
-  const byName = (re: RegExp) => files.find((f) => re.test(f.name));
-  const weights = byName(/\.safetensors$/i);
+  const weights = files.find((f) => /\.(safetensors|bin)$|\.index\.json$/i.test(f.name));
   if (weights) {
-    const config = byName(/config\.json$/i);
-    if (!config) return notify('error', `${weights.name} needs the config.json of its folder: pick both files together.`);
-    if (weights.size > MAX_CHECKPOINT_BYTES) return notify('error', `${weights.name} is ${mib(weights.size)}, more than the ${mib(MAX_CHECKPOINT_BYTES)} this page loads.`);
-    const tokenizer = byName(/tokenizer\.json$/i);
-    const r = readCheckpointFiles({
-      config: await config.text(),
-      safetensors: new Uint8Array(await weights.arrayBuffer()),
-      tokenizer: tokenizer ? await tokenizer.text() : undefined,
-    });
+    if (!files.some((f) => f.name === 'config.json')) return notify('error', `${weights.name} needs the config.json of its folder: pick the folder's files together.`);
+    const total = files.reduce((a, f) => a + f.size, 0);
+    if (total > MAX_CHECKPOINT_BYTES) return notify('error', `the picked files are ${mib(total)}, more than the ${mib(MAX_CHECKPOINT_BYTES)} this page loads.`);
+    const byName: Record<string, Uint8Array> = {};
+    for (const f of files) byName[f.name] = new Uint8Array(await f.arrayBuffer());
+    const r = readCheckpointFiles(byName);
     if (!r.ok) return notify('error', r.errors.join('; '));
     keepCheckpoint(weights.name, r.value);
     return notify('info', describeCheckpoint(weights.name, r.value));

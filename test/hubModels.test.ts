@@ -1,0 +1,33 @@
+// The memory estimate behind "can this browser train it", on a config small enough to count by hand, and the Hub list.
+import { describe, expect, it } from 'vitest';
+import { backendBudget, hubModels, paramCount, trainingBytes } from '../src/engine/model/hubModels';
+import { tinyConfig } from './helpers/tf';
+
+describe('training memory estimate', () => {
+  const c = tinyConfig(); // vocab 13, d_model 8, 2 heads of 4, d_ff 12, 1+1 layers, 8 buckets, tied
+  it('counts the parameters: 104 embedding + 488 encoder + 752 decoder', () => {
+    // encoder: 4 attention matrices of 8 x 8, a 8 x 2 bias table, FFN 12 x 8 twice, 3 norms of 8;
+    // decoder: 8 attention matrices, the bias table, the FFN, 4 norms.
+    expect(paramCount(c)).toBe(13 * 8 + (256 + 16 + 192 + 24) + (512 + 16 + 192 + 32));
+  });
+  it('is model copies plus activations: 4 copies for seqft, 7 for kif-hard, 1.1 for seqlora', () => {
+    // batch 2, 4 tokens in, 3 out: hidden 14 x (14*8 + 3*12) x 2 layers, attention 3*2*2*(16+9+12)*2, logits 3*2*3*13.
+    const activations = 4 * (14 * 148 * 2 + 3 * 2 * 2 * 37 * 2 + 3 * 2 * 3 * 13);
+    expect(trainingBytes(c, 'seqft', 2, 4, 3)).toBe(4 * 1344 * 4 + activations);
+    expect(trainingBytes(c, 'kif-hard', 2, 4, 3)).toBe(4 * 1344 * 7 + activations);
+    expect(trainingBytes(c, 'seqlora', 2, 4, 3)).toBeCloseTo(4 * 1344 * 1.1 + activations, 6);
+  });
+  it('a backend gets half the device memory, wasm at most its 4 GiB heap', () => {
+    expect(backendBudget('wasm', 16)).toBe(4 * 2 ** 30);
+    expect(backendBudget('webgpu', 4)).toBe(2 * 2 ** 30);
+    expect(backendBudget('wasm', undefined)).toBe(2 * 2 ** 30);
+  });
+  it('lists the four Hub T5s the page offers, smallest first, each a resolve/main folder', () => {
+    expect(hubModels.map((m) => m.id)).toEqual(['google/t5-efficient-tiny', 'google/t5-efficient-mini', 'google-t5/t5-small', 'google/flan-t5-small']);
+    for (const m of hubModels) expect(m.url).toBe(`https://huggingface.co/${m.id}/resolve/main/`);
+    const params = hubModels.map((m) => paramCount(m.config));
+    expect([...params].sort((a, b) => a - b)).toEqual(params);
+    // t5-small: 60.5 M parameters as Hugging Face counts them (tied embeddings once).
+    expect(params[2]).toBe(60_506_624);
+  });
+});
