@@ -15,6 +15,8 @@ import '../src/cli/commands/sweep';
 import '../src/cli/commands/merge';
 import '../src/cli/commands/fuse';
 import '../src/cli/commands/pretrain';
+import '../src/cli/commands/inspect';
+import '../src/cli/commands/convert';
 
 const root = resolve(__dirname, '..');
 

@@ -72,7 +72,7 @@ describe('config.json', () => {
   const config = tinyConfig();
   const { safetensors, configJson } = writeCheckpoint(config, initWeights(config, 1));
   const refusal = (edit: Record<string, unknown>) => {
-    const out = quick(() => readCheckpointFiles({ config: JSON.stringify({ ...JSON.parse(configJson), ...edit }), safetensors }));
+    const out = quick(() => readCheckpointFiles({ 'config.json': JSON.stringify({ ...JSON.parse(configJson), ...edit }), 'model.safetensors': safetensors }));
     expect(out.ok).toBe(false);
     return out.ok ? '' : out.errors.join('; ');
   };

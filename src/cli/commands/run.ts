@@ -133,6 +133,8 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
     model = { checkpoint: { config: m.config, weights: m.tensors }, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, source) } : {}) };
     if (!quiet) console.error(`checkpoint ${source}: ${m.format}, ${m.params} parameters, tokenizer ${m.tokenizer ? `${m.tokenizer.kind} (${m.tokenizer.tokenizer.vocabSize} ids)` : 'none (bytes)'}`);
   }
+  if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
+  backendStarted = true;
   const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split, ...model });
   writeJson(out, results);
   console.log(resultsTable(results));
