@@ -40,7 +40,11 @@ test('damaged saved runs are listed with their reason, exported raw or deleted; 
   await page.reload();
 
   const damaged = page.getByTestId('damaged-run');
-  await expect(damaged).toHaveCount(3);
+  // Three records, and the resume checkpoint of the (sound) interrupted run, listed before anyone presses Resume.
+  await expect(damaged).toHaveCount(4);
+  await expect(damaged.filter({ hasText: 'Interrupted run: its resume checkpoint' }).getByTestId('damaged-reason')).toHaveText(
+    "It cannot be resumed from: checkpoint.done: must be the list of finished strategies' results (got null) (the run itself is kept, and resumes from its beginning)",
+  );
   await expect(damaged.filter({ hasText: 'No tasks' }).getByTestId('damaged-reason')).toHaveText('It cannot be opened: spec.tasks: is required');
   await expect(damaged.filter({ hasText: 'Odd status' }).getByTestId('damaged-reason')).toHaveText('It cannot be opened: status: "exploded" is not running, done or stopped');
   await expect(historyItems(page)).toHaveCount(2);
@@ -51,12 +55,15 @@ test('damaged saved runs are listed with their reason, exported raw or deleted; 
   await damaged.filter({ hasText: 'No tasks' }).getByRole('button', { name: 'Export raw' }).click();
   const file = await (await download).path();
   expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ id: 'run-no-tasks', name: 'No tasks', spec: { name: 'Good run' } });
+  const cpDownload = page.waitForEvent('download');
+  await damaged.filter({ hasText: 'its resume checkpoint' }).getByRole('button', { name: 'Export raw' }).click();
+  expect(JSON.parse(readFileSync(await (await cpDownload).path(), 'utf8'))).toMatchObject({ done: null, current: null });
 
   // Delete: gone from the list and from the store; the rest stay.
   await damaged.filter({ hasText: 'Odd status' }).getByRole('button', { name: 'Delete' }).click();
-  await expect(damaged).toHaveCount(2);
+  await expect(damaged).toHaveCount(3);
   await page.reload();
-  await expect(damaged).toHaveCount(2);
+  await expect(damaged).toHaveCount(3);
   await expect(historyItems(page)).toHaveCount(2);
 
   // The interrupted run is offered; its checkpoint (done: null) is set aside with a message and the run starts over.
@@ -65,4 +72,7 @@ test('damaged saved runs are listed with their reason, exported raw or deleted; 
   await expect(page.locator('.history-message')).toContainText('The saved checkpoint of "Interrupted run" is damaged (checkpoint.done: must be the list of finished strategies\' results (got null)): the run starts again from the beginning.');
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 120_000 });
   await expect(page.getByTestId('run-button')).toBeEnabled();
+  // The finished run dropped its checkpoint, damaged one included: only the two damaged records are left.
+  await expect(damaged).toHaveCount(2);
+  await expect(damaged.filter({ hasText: 'its resume checkpoint' })).toHaveCount(0);
 });

@@ -64,6 +64,18 @@ describe.each([
     expect(await store.checkpoint(run.id)).toBeUndefined();
     expect((await store.get(run.id))!.status).toBe('done');
   });
+
+  it('drops only the checkpoint of a run (a damaged one), keeping the run and the other runs\' checkpoints', async () => {
+    const store = await open();
+    const run = newRun(spec, 1);
+    const other = { ...newRun(spec, 2), id: 'other' };
+    await store.saveBoundary(run, checkpoint(0, 1, 1));
+    await store.saveBoundary(other, checkpoint(0, 1, 3));
+    await store.dropCheckpoint(run.id);
+    expect(await store.checkpoint(run.id)).toBeUndefined();
+    expect((await store.get(run.id))!.id).toBe(run.id);
+    expect([...(await store.checkpoint(other.id))!.current!.weights.get('shared.weight')!.data]).toEqual([3, -3]);
+  });
 });
 
 it('a checkpoint write that fails leaves the saved record and checkpoint as they were', async () => {

@@ -79,5 +79,10 @@ function idbRunStore(db: IDBPDatabase<RunsDb>): RunStore {
         const older = await checkpointKeys(tx, id);
         await Promise.all([tx.objectStore('runs').delete(id), ...older.map((k) => tx.objectStore('checkpoints').delete(k))]);
       }),
+    dropCheckpoint: (id) =>
+      inBoth(async (tx) => {
+        const older = await checkpointKeys(tx, id);
+        await Promise.all(older.map((k) => tx.objectStore('checkpoints').delete(k)));
+      }),
   };
 }

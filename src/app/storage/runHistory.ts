@@ -35,9 +35,29 @@ let connecting: Promise<void> | null = null;
 let store: RunStore = memoryRunStore();
 let recorder: RunRecorder | null = null;
 
+/**
+ * The resume checkpoints of interrupted runs that do not validate (only interrupted runs keep one, so this reads few
+ * records): listed beside damaged runs, before anyone presses Resume.
+ */
+async function damagedCheckpoints(runs: readonly SavedRun[]): Promise<DamagedRun[]> {
+  const out: DamagedRun[] = [];
+  for (const run of runs.filter((r) => r.status === 'running')) {
+    const name = `${run.name}: its resume checkpoint`;
+    try {
+      const cp = await store.checkpoint(run.id);
+      const problems = cp === undefined ? [] : checkpointShapeProblems(cp);
+      if (problems.length) out.push({ kind: 'checkpoint', id: run.id, name, reason: `${problems.slice(0, 3).join('; ')} (the run itself is kept, and resumes from its beginning)`, raw: cp });
+    } catch (e) {
+      out.push({ kind: 'checkpoint', id: run.id, name, reason: `it could not be read: ${storageProblem(e)}`, raw: null });
+    }
+  }
+  return out;
+}
+
 const refresh = async () => {
   try {
-    useHistoryStore.setState(sortRecords(await store.list()));
+    const { runs, damaged } = sortRecords(await store.list());
+    useHistoryStore.setState({ runs, damaged: [...damaged, ...(await damagedCheckpoints(runs))] });
   } catch (e) {
     useHistoryStore.setState({ message: `Saved runs could not be read: ${storageProblem(e)}.` });
   }
@@ -129,6 +149,8 @@ export const renameRun = (id: string, name: string) => guarded(() => store.renam
 /** A damaged record as the JSON text of its raw content, for its export. */
 export const damagedRunJson = (d: DamagedRun) => rawRecordJson(d.raw);
 export const deleteRun = (id: string) => guarded(() => store.remove(id));
+/** Deletes a damaged entry: the record, or only the checkpoint of a sound run. */
+export const deleteDamaged = (d: DamagedRun) => (d.kind === 'checkpoint' ? guarded(() => store.dropCheckpoint(d.id)) : deleteRun(d.id));
 export const dismissMessage = () => useHistoryStore.setState({ message: null });
 
 async function guarded(f: () => Promise<void>): Promise<void> {

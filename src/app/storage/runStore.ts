@@ -20,6 +20,8 @@ export interface RunStore {
   rename(id: string, name: string): Promise<void>;
   /** The run and its checkpoint. */
   remove(id: string): Promise<void>;
+  /** Only the run's checkpoint (a damaged one): the run stays, and resumes from its beginning. */
+  dropCheckpoint(id: string): Promise<void>;
 }
 
 /** Runs for this page only. */
@@ -48,5 +50,6 @@ export function memoryRunStore(): RunStore {
       runs.delete(id);
       checkpoints.delete(id);
     },
+    dropCheckpoint: async (id) => void checkpoints.delete(id),
   };
 }

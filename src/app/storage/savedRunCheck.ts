@@ -7,6 +7,8 @@ import type { SavedRun } from './savedRun';
 
 /** A record that did not validate: kept as it is, to export or delete. */
 export interface DamagedRun {
+  /** A run record, or the resume checkpoint of a run that is itself sound (deleting it keeps the run). */
+  kind: 'run' | 'checkpoint';
   /** The record's key, always a string in the store's keyPath (IndexedDB refuses records without one). */
   id: string;
   /** A readable name if the record has one. */
@@ -55,7 +57,7 @@ export function sortRecords(records: readonly unknown[]): { runs: SavedRun[]; da
     else {
       const r = isObject(raw) ? raw : {};
       const id = typeof r.id === 'string' ? r.id : String(r.id);
-      damaged.push({ id, name: typeof r.name === 'string' && r.name ? r.name : id, reason: problems.join('; '), raw });
+      damaged.push({ kind: 'run', id, name: typeof r.name === 'string' && r.name ? r.name : id, reason: problems.join('; '), raw });
     }
   }
   return { runs, damaged };

@@ -1,7 +1,7 @@
 // The run history: every run is saved as it goes (IndexedDB), listed here to reopen, compare, rename or delete; a run
 // that a reload cut short is offered for resuming from its last task boundary.
 import { useEffect, useState } from 'react';
-import { connectRunHistory, damagedRunJson, deleteRun, dismissMessage, dismissOffer, resumeLabel, resumeOffered, useHistoryStore } from '../../storage/runHistory';
+import { connectRunHistory, damagedRunJson, deleteDamaged, dismissMessage, dismissOffer, resumeLabel, resumeOffered, useHistoryStore } from '../../storage/runHistory';
 import type { DamagedRun } from '../../storage/savedRunCheck';
 import { download, slug } from '../share/download';
 import { RunCompare } from './RunCompare';
@@ -17,13 +17,13 @@ function DamagedRow({ run }: { run: DamagedRun }) {
         <span className="history-status status-damaged">damaged</span>
       </div>
       <p className="history-meta" data-testid="damaged-reason">
-        It cannot be opened: {run.reason}
+        {run.kind === 'checkpoint' ? 'It cannot be resumed from' : 'It cannot be opened'}: {run.reason}
       </p>
       <div className="buttons">
         <button type="button" onClick={() => download(`${slug(run.name)}-damaged.json`, damagedRunJson(run), 'application/json')}>
           Export raw
         </button>
-        <button type="button" className="danger" onClick={() => void deleteRun(run.id)}>
+        <button type="button" className="danger" onClick={() => void deleteDamaged(run)}>
           Delete
         </button>
       </div>
