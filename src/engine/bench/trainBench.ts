@@ -77,6 +77,10 @@ export interface BenchResult {
   stepMsWithImportance: number;
   importanceRatio: number;
   kernelsPerStep: number;
+  /** Reads from the backend per plain step (data()/dataSync() of any tensor): on a GPU each is a copy back to the host. */
+  readbacksPerStep: number;
+  /** Of those, synchronous ones (dataSync), which stall the GPU queue. */
+  syncReadbacksPerStep: number;
   gflops: number;
   decodeTokensPerSecCached: number;
   decodeTokensPerSecUncached: number;
@@ -175,6 +179,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       await opts.betweenRounds?.(r);
     }
     const profile = await tf.profile(async () => void (await trainer.step(batch, step++, 1_000_000, base)));
+    const reads = await countReadbacks(() => trainer.step(batch, step++, 1_000_000, base));
     const stepMedian = median(plain);
     const forwardMs = median(forward);
 
@@ -228,6 +233,8 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       stepMsWithImportance: round(median(tracked)),
       importanceRatio: round(median(tracked.map((t, i) => t / plain[i])), 3),
       kernelsPerStep: profile.kernels.length,
+      readbacksPerStep: reads.reads,
+      syncReadbacksPerStep: reads.sync,
       gflops: round(flops / (stepMedian / 1000) / 1e9, 3),
       decodeTokensPerSecCached: round(decodeCached, 1),
       decodeTokensPerSecUncached: round(decodeUncached, 1),
@@ -244,6 +251,27 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
     adapter?.detach();
     model.dispose();
   }
+}
+
+/** Counts the active backend's reads (async and sync) while f runs. */
+async function countReadbacks(f: () => Promise<unknown>): Promise<{ reads: number; sync: number }> {
+  type Reader = { read: (...a: unknown[]) => unknown; readSync: (...a: unknown[]) => unknown };
+  const b = tf.backend() as unknown as Reader;
+  const { read, readSync } = b;
+  const own = { read: Object.hasOwn(b, 'read'), readSync: Object.hasOwn(b, 'readSync') };
+  const counts = { reads: 0, sync: 0 };
+  b.read = (...a) => (counts.reads++, read.apply(b, a));
+  b.readSync = (...a) => (counts.reads++, counts.sync++, readSync.apply(b, a));
+  try {
+    await f();
+  } finally {
+    // Back to the prototype's methods (or the backend's own, where it had them).
+    if (own.read) b.read = read;
+    else delete (b as Partial<Reader>).read;
+    if (own.readSync) b.readSync = readSync;
+    else delete (b as Partial<Reader>).readSync;
+  }
+  return counts;
 }
 
 const maxDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { T5Config } from './config';
 import { paramSpecs } from './paramSpec';
 import type { HostTensors } from './init';
-import { lookupRows, oneHotFloat } from './embedding';
+import { lookupRows } from './embedding';
+import { tokenNll } from './crossEntropy';
 import { bucketGrid } from './relativePosition';
 import { mm } from './matmul';
 import { rmsNorm } from './rmsNorm';
@@ -271,10 +272,8 @@ export function geluTanh(x: tf.Tensor): tf.Tensor {
 
 export function tokenCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor2D, labelMask: tf.Tensor2D): tf.Scalar {
   const n = logits.shape[0];
-  const vocab = logits.shape[1];
   const flatLabels = tf.reshape(labels, [n]) as tf.Tensor1D;
   const mask = tf.reshape(labelMask, [n]);
-  const logp = tf.logSoftmax(logits);
-  const nll = tf.neg(tf.sum(tf.mul(logp, oneHotFloat(flatLabels, vocab)), 1));
+  const nll = tokenNll(logits, flatLabels);
   return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }
