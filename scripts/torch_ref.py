@@ -4,8 +4,8 @@ relative position buckets from the first block, no 1/sqrt(d) in attention, ReLU 
 scaled by d^-0.5), trained one step at a time with AdamW and global-norm clipping at 1, as the engine's Trainer does.
 Full fine-tuning, or LoRA (frozen base, rank-r adapters on q and v, alpha 16). Random weights, random tokens.
 
-Prints one JSON line: the median step time at each thread count asked for, the best of them, and the per-phase
-medians (forward, backward, optimizer) at the best thread count. Written for the comparison only; no HF download.
+Prints one JSON line: the median step time (wall and CPU) at each thread count asked for, the best of them, and the
+per-phase medians (forward, backward, optimizer) at the best thread count. Written for the comparison only; no HF download.
 """
 import argparse
 import json
@@ -182,8 +182,9 @@ def run(args, c, threads):
     labels = torch.randint(3, c["vocabSize"], (args.batch, args.out_len), generator=g)
     dec_ids = torch.cat([torch.zeros(args.batch, 1, dtype=torch.long), labels[:, :-1]], 1)
     mask = torch.ones(args.batch, args.in_len)
-    times = {"step": [], "forward": [], "backward": [], "optimizer": []}
+    times = {"step": [], "forward": [], "backward": [], "optimizer": [], "cpu": []}
     for i in range(args.warmup + args.repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         loss = model.loss(ids, mask, dec_ids, labels)
         t1 = time.perf_counter()
@@ -193,8 +194,9 @@ def run(args, c, threads):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         t3 = time.perf_counter()
+        c1 = time.process_time()
         if i >= args.warmup:
-            for k, v in (("step", t3 - t0), ("forward", t1 - t0), ("backward", t2 - t1), ("optimizer", t3 - t2)):
+            for k, v in (("step", t3 - t0), ("forward", t1 - t0), ("backward", t2 - t1), ("optimizer", t3 - t2), ("cpu", c1 - c0)):
                 times[k].append(v)
     return {k: median_ms(v) for k, v in times.items()}
 
@@ -222,6 +224,8 @@ def main():
         "stepMsByThreads": {str(t): r["step"] for t, r in by_threads.items()},
         "bestThreads": best,
         "stepMs": by_threads[best]["step"],
+        # CPU time of the process per step (all its threads): on a loaded machine the fairer figure at 1 thread.
+        "stepCpuMsByThreads": {str(t): r["cpu"] for t, r in by_threads.items()},
         "phasesMs": {k: by_threads[best][k] for k in ("forward", "backward", "optimizer")},
     }
     print(json.dumps(out))

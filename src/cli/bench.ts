@@ -30,12 +30,14 @@ kernels, GFLOP/s, KIF importance overhead, decode speed, memory) and writes benc
   --modes LIST         full (every parameter trains), lora (frozen base, rank-8 adapters on q, v) (default full,lora)
   --torch              also time the same step in PyTorch (scripts/torch_ref.py, best of 1 and 2 threads), alternating
                        with the engine in two rounds, and print the ratio column (Node wasm rows)
-  --torch-repeats N    timed PyTorch steps per round (default 10; 4 above ${bigModel / 1e6}M parameters)
+  --torch-repeats N    timed PyTorch steps per round (default 10; 3, after 1 warm-up, above ${bigModel / 1e6}M parameters)
   --batch N            batch size (default 16)
   --in-len N           input tokens (default 16)
   --out-len N          output tokens (default 16)
   --repeats N          timed step pairs per preset (default 40; 8 above ${bigModel / 1e6}M parameters)
   --memory-steps N     steps for the memory check (default 500; 20 above ${bigModel / 1e6}M parameters)
+  --warmup N           untimed step triples before timing (default 3; 1 above ${bigModel / 1e6}M parameters)
+  --extras             decode and fusion timings above ${bigModel / 1e6}M parameters too (skipped there by default)
   --demo NAME|none     a demo timed end to end in Chromium's wasm worker (default forgetting)
   --help               this text`;
 
@@ -82,10 +84,12 @@ async function main() {
           const slow = backend === 'cpu';
           const steps = slow ? Math.min(memorySteps, 100) : big && !memoryGiven ? Math.min(memorySteps, 20) : memorySteps;
           const reps = slow ? 5 : big && !repeatsGiven ? Math.min(repeats, 8) : repeats;
+          const warmup = intFlag(args, 'warmup', big ? 1 : 3, 0, 100);
+          const skipExtras = big && !args.flags.has('extras');
           const peer = torchPython && backend === 'wasm' ? torchRounds(torchPython, preset, shape, mode, big) : undefined;
-          const r = await benchPreset({ preset, mode, shape, warmup: 3, repeats: reps, memorySteps: steps, cpuClock, hostBytes, rounds: peer ? 2 : 1, betweenRounds: peer?.round });
+          const r = await benchPreset({ preset, mode, shape, warmup, skipExtras, repeats: reps, memorySteps: steps, cpuClock, hostBytes, rounds: peer ? 2 : 1, betweenRounds: peer?.round });
           const torch = peer?.best();
-          const note = [steps < memorySteps ? `memory over ${steps} steps` : '', reps < repeats ? `${reps} repeats` : '', torch ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}` : ''];
+          const note = [steps < memorySteps ? `memory over ${steps} steps` : '', reps < repeats ? `${reps} repeats` : '', skipExtras ? 'no decode/fusion timing' : '', torch ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}` : ''];
           results.push({ ...r, backend: `node-${backend}`, torch, note: note.filter(Boolean).join('; ') || undefined });
           console.error(`done: node ${backend} ${preset} ${mode}: ${r.stepMs.median} ms/step${torch ? `, torch ${torch.stepMs} ms` : ''}`);
         }
@@ -121,9 +125,9 @@ async function main() {
  */
 function torchRounds(python: string, preset: string, shape: { batch: number; inLen: number; outLen: number }, mode: BenchMode, big: boolean) {
   const runs: TorchResult[] = [];
-  const reps = intFlag(args, 'torch-repeats', big ? 4 : 10, 2, 1000);
+  const reps = intFlag(args, 'torch-repeats', big ? 3 : 10, 2, 1000);
   return {
-    round: async () => void runs.push(runTorchRef(python, presetConfig(preset), shape, mode, reps)),
+    round: async () => void runs.push(runTorchRef(python, presetConfig(preset), shape, mode, reps, big ? 1 : 3)),
     best: () => runs.reduce<TorchResult | undefined>((a, b) => (a && a.stepMs <= b.stepMs ? a : b), undefined),
   };
 }

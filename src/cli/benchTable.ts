@@ -2,6 +2,7 @@
 import type { BenchRow, DemoRow } from './browserBench';
 
 export const threadsText = (n: number) => `${n} wasm thread${n > 1 ? 's' : ''}`;
+const num = (x: number | null | undefined) => (x === undefined || x === null || Number.isNaN(x) ? '-' : String(x));
 const mb = (bytes: number | undefined) => (bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(2));
 
 /** The engine's best round against PyTorch's best round (both at their best setting), as the issue's ratio. */
@@ -9,6 +10,16 @@ export function torchRatio(r: BenchRow): number | undefined {
   if (!r.torch) return undefined;
   const ours = Math.min(...(r.stepMsByRound?.length ? r.stepMsByRound : [r.stepMs.median]));
   return Math.round((ours / r.torch.stepMs) * 100) / 100;
+}
+
+/**
+ * The same ratio in CPU time at one thread on both sides (the engine's Node wasm runs one): other jobs on a loaded
+ * machine inflate wall time but not the CPU time a process itself spends.
+ */
+export function torchCpuRatio(r: BenchRow): number | undefined {
+  const theirs = r.torch?.stepCpuMsByThreads?.['1'];
+  if (!theirs || r.stepCpuMs === undefined) return undefined;
+  return Math.round((r.stepCpuMs / theirs) * 100) / 100;
 }
 
 /** LoRA step over full step of the same preset and backend, where both rows are there. */
@@ -19,7 +30,7 @@ function loraOverFull(r: BenchRow, rows: BenchRow[]): string {
 }
 
 export function formatBenchTable(rows: BenchRow[]): string {
-  const head = ['backend', 'preset', 'mode', 'params', 'ms/step (p10-p90)', 'cpu ms/step', 'fwd/bwd/opt/imp ms', 'tok/s', 'torch ms', 'x torch', 'lora/full', 'kernels', 'reads/step (sync)', 'GFLOP/s', 'KIF x', 'dec tok/s cache', 'no cache', 'fuse ms/M', 'tensors@10/@N', 'bytes@10/@N', 'peak step MiB', 'peak host MiB', 'peak GPU MiB', 'frame p95 ms', 'note'];
+  const head = ['backend', 'preset', 'mode', 'params', 'ms/step (p10-p90)', 'cpu ms/step', 'fwd/bwd/opt/imp ms', 'tok/s', 'torch ms', 'x torch', 'torch cpu ms', 'x torch cpu', 'lora/full', 'kernels', 'reads/step (sync)', 'GFLOP/s', 'KIF x', 'dec tok/s cache', 'no cache', 'fuse ms/M', 'tensors@10/@N', 'bytes@10/@N', 'peak step MiB', 'peak host MiB', 'peak GPU MiB', 'frame p95 ms', 'note'];
   const body = rows.map((r) => [
     r.backend,
     r.preset,
@@ -31,14 +42,16 @@ export function formatBenchTable(rows: BenchRow[]): string {
     r.tokensPerSec === undefined ? '-' : String(Math.round(r.tokensPerSec)),
     r.torch ? String(r.torch.stepMs) : '-',
     r.torch ? String(torchRatio(r)) : '-',
+    r.torch?.stepCpuMsByThreads?.['1'] === undefined ? '-' : String(r.torch.stepCpuMsByThreads['1']),
+    torchCpuRatio(r) === undefined ? '-' : String(torchCpuRatio(r)),
     loraOverFull(r, rows),
     String(r.kernelsPerStep),
     r.readbacksPerStep === undefined ? '-' : `${r.readbacksPerStep} (${r.syncReadbacksPerStep})`,
     String(r.gflops),
     String(r.importanceRatio),
-    String(r.decodeTokensPerSecCached),
-    String(r.decodeTokensPerSecUncached),
-    String(r.fusionMsPerMillionParams),
+    num(r.decodeTokensPerSecCached),
+    num(r.decodeTokensPerSecUncached),
+    num(r.fusionMsPerMillionParams),
     r.memory ? `${r.memory.tensorsA}/${r.memory.tensorsB} (N=${r.memory.stepsB})` : '-',
     r.memory ? `${r.memory.bytesA}/${r.memory.bytesB}` : '-',
     mb(r.peakStepBytes),

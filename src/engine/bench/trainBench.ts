@@ -50,6 +50,8 @@ export interface BenchOptions {
    * runs it there, so both sides alternate and the machine's load falls on both. Default 1.
    */
   rounds?: number;
+  /** Skip the decode and fusion timings (false by default), which cost minutes at t5-small on 2 cores. */
+  skipExtras?: boolean;
   betweenRounds?: (round: number) => Promise<void>;
 }
 
@@ -190,10 +192,10 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       await run();
       return (shape.batch * shape.outLen) / ((now() - t0) / 1000);
     };
-    const decodeCached = await tokensPerSec(true);
-    const decodeUncached = await tokensPerSec(false);
+    const decodeCached = opts.skipExtras ? NaN : await tokensPerSec(true);
+    const decodeUncached = opts.skipExtras ? NaN : await tokensPerSec(false);
 
-    const fusionMs = await timeFusion(model, specs, c);
+    const fusionMs = opts.skipExtras ? NaN : await timeFusion(model, specs, c);
 
     let memory: BenchResult['memory'];
     if (opts.memorySteps > 10) {

@@ -1,0 +1,21 @@
+import * as tf from '@tensorflow/tfjs';
+import { startBackend } from './src/cli/nodeBackend';
+import { presetConfig } from './src/engine/model/config';
+import { initWeights } from './src/engine/model/init';
+import { T5Model } from './src/engine/model/t5';
+import { Trainer } from './src/engine/train/trainer';
+import { packBatch } from './src/engine/train/batching';
+await startBackend('wasm');
+const preset = process.argv[2];
+const c = presetConfig(preset);
+const model = new T5Model(c, initWeights(c, 0));
+const trainer = new Trainer(model, { steps: 1e6, lr: 1e-4, warmupSteps: 0, weightDecay: 0.01, batchSize: 16, clipNorm: 1, seed: 0 });
+const rows = Array.from({ length: 16 }, (_, i) => ({ input: Array.from({ length: 16 }, (_, j) => 3 + ((i * 7 + j * 3) % (c.vocabSize - 3))), output: Array.from({ length: 16 }, (_, j) => 3 + ((i * 5 + j) % (c.vocabSize - 3))) }));
+const batch = packBatch(rows, { batchSize: 16, inLen: 16, outLen: 16 });
+for (let i = 0; i < 2; i++) await trainer.step(batch, i, 1e6);
+const p = await tf.profile(async () => void (await trainer.step(batch, 5, 1e6)));
+const by = new Map<string, { n: number; ms: number }>();
+for (const k of p.kernels) { const e = by.get(k.name) ?? { n: 0, ms: 0 }; e.n++; e.ms += k.kernelTimeMs as number; by.set(k.name, e); }
+const tot = [...by.values()].reduce((a, b) => a + b.ms, 0);
+console.log(preset, 'kernels', p.kernels.length, 'kernel ms', tot.toFixed(1), 'phases', JSON.stringify(trainer.lastPhases));
+for (const [k, v] of [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 16)) console.log(k.padEnd(20), String(v.n).padStart(5), v.ms.toFixed(1));
