@@ -109,6 +109,29 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
     tf.dispose([x, y]);
   });
 
+  it('Identity (every tensor saved for a gradient) shares the buffer: same values, independent lifetimes, nothing leaks', async () => {
+    await useBackend('wasm');
+    const before = tf.memory();
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const buffers = backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(buffers + 1); // one buffer for both
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(buffers);
+    // A gradient through saved tensors still equals cpu's.
+    const g = async (name: 'cpu' | 'wasm') => {
+      await useBackend(name);
+      return tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.exp(a), tf.square(a))))(tf.tensor1d([0.5, -1, 2])).dataSync()));
+    };
+    const [onCpu, onWasm] = [await g('cpu'), await g('wasm')];
+    onWasm.forEach((v, i) => expect(v).toBeCloseTo(onCpu[i], 5));
+    await useBackend('wasm');
+    expect([tf.memory().numTensors, tf.memory().numBytes]).toEqual([before.numTensors, before.numBytes]);
+  });
+
   it('leaks no tensor or byte of the wasm heap over repeated products', async () => {
     await useBackend('wasm');
     const x = tf.randomNormal([8, 16, 16]);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { activate } from './activate';
 import { registerBackend } from './registry';
 import { installWasmBatchMatMul } from './wasmKernels/batchMatMul';
+import { installWasmSharedIdentity } from './wasmKernels/identity';
 
 let pathsSet = false; // tfjs refuses new paths once an init has been attempted
 
@@ -42,6 +43,7 @@ registerBackend({
       pathsSet = true;
     }
     const batched = await installWasmBatchMatMul();
+    installWasmSharedIdentity();
     // Read before any init (the flag is evaluated once): skip the threaded binary where it would run one thread.
     const skipThreads = !tf.env().get('IS_NODE') && oneThreadAnyway() && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
     if (skipThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
