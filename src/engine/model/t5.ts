@@ -104,7 +104,9 @@ export class T5Model {
     // an unstack along an inner axis runs tens of times slower.
     const byWeight = tf.transpose(tf.reshape(y, [b * l, n, numHeads * dKv]), [1, 0, 2]); // [n, B*L, H*dk]
     const heads = tf.transpose(tf.reshape(byWeight, [n * b, l, numHeads, dKv]), [0, 2, 1, 3]); // [n*B, H, L, dk]
-    return tf.unstack(tf.reshape(heads, [n, b, numHeads, l, dKv])) as tf.Tensor4D[];
+    // A split along the first axis, not an unstack: tfjs-wasm's Unpack (and its gradient, Pack) cost several times
+    // SplitV (and Concat) for the same bytes.
+    return tf.split(heads, n, 0) as tf.Tensor4D[];
   }
 
   /** Scaled-free dot-product attention (T5 has no 1/√d) over heads, then the output projection. */
