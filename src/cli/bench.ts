@@ -39,6 +39,7 @@ kernels, GFLOP/s, KIF importance overhead, decode speed, memory) and writes benc
   --warmup N           untimed step triples before timing (default 3; 1 above ${bigModel / 1e6}M parameters)
   --extras             decode and fusion timings above ${bigModel / 1e6}M parameters too (skipped there by default)
   --demo NAME|none     a demo timed end to end in Chromium's wasm worker (default forgetting)
+  --port N             the browser half's preview server port (default 4179)
   --help               this text`;
 
 const args = parseArgs(process.argv.slice(2));
@@ -99,6 +100,7 @@ async function main() {
   if (only.includes('browser')) {
     const browser = await runBrowserBench({
       shape,
+      port: intFlag(args, 'port', 4179, 1024, 65535),
       repeats,
       repeatsGiven,
       memorySteps,

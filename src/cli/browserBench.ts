@@ -46,7 +46,6 @@ interface PageState {
   frameP95Ms?: number;
 }
 
-const PORT = 4179;
 
 async function waitForServer(url: string, ms: number) {
   const end = Date.now() + ms;
@@ -72,11 +71,14 @@ export interface BrowserBenchOptions {
   presets?: string[];
   /** Which runs (browserBackends' names; default all). */
   backends?: string[];
+  /** The preview server's port (127.0.0.1). */
+  port: number;
   /** A demo to time end to end on wasm in the page's worker; undefined skips it. */
   demo?: string;
 }
 
 export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows: BenchRow[]; demo?: DemoRow }> {
+  const PORT = opts.port;
   const out: { rows: BenchRow[]; demo?: DemoRow } = { rows: [] };
   if (!existsSync('/usr/bin/chromium')) {
     console.error('browser bench skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
