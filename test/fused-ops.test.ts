@@ -1,8 +1,11 @@
-// The model's fused ops (the RMS norm with its closed-form gradient, the one-product q/k/v projection) against the
-// plain op chains they replace: values and gradients, on cpu and wasm.
+// The model's fused ops (the RMS norm with its closed-form gradient, the one-product q/k/v projection, the token
+// cross-entropy, the embedding lookup's scatter gradient) against the plain op chains they replace: values and
+// gradients, on cpu and wasm.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { rmsNorm } from '../src/engine/model/rmsNorm';
+import { tokenNll } from '../src/engine/model/crossEntropy';
+import { lookupRows } from '../src/engine/model/embedding';
 import { makeModel, tinyConfig, useBackend } from './helpers/tf';
 
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -33,6 +36,26 @@ describe('fused ops against the plain chains', () => {
       const plain = (a: tf.Tensor, b: tf.Tensor) => tf.mul(tf.mul(a, tf.rsqrt(tf.add(tf.mean(tf.square(a), -1, true), 1e-6))), b);
       expectClose(valueAndGrads((a, b) => rmsNorm(a, b, 1e-6), [x, w], 3), valueAndGrads(plain, [x, w], 3));
       tf.dispose([x, w]);
+    });
+
+    it(`token cross-entropy (logsumexp − label logit, closed-form gradient) on ${backend}`, async () => {
+      await useBackend(backend);
+      // Large logits (a softmax that would overflow unshifted) and repeated labels, the first and last ids among them.
+      const logits = tf.randomNormal([6, 11], 0, 30, 'float32', 4);
+      const labels = tf.tensor1d([0, 10, 3, 3, 7, 0], 'int32');
+      const plain = (x: tf.Tensor) => tf.neg(tf.sum(tf.mul(tf.logSoftmax(x), tf.cast(tf.oneHot(labels, 11), 'float32')), 1));
+      expectClose(valueAndGrads((x) => tokenNll(x as tf.Tensor2D, labels), [logits], 5), valueAndGrads(plain, [logits], 5));
+      tf.dispose([logits, labels]);
+    });
+
+    it(`embedding lookup and its gradient, repeated ids summed, on ${backend}`, async () => {
+      await useBackend(backend);
+      const table = tf.randomNormal([9, 4], 0, 1, 'float32', 6);
+      const ids = tf.tensor1d([8, 2, 2, 0, 5, 2, 8], 'int32');
+      // The plain chain: a one-hot product, forward and backward (what the scatter replaced).
+      const plain = (t: tf.Tensor) => tf.matMul(tf.cast(tf.oneHot(ids, 9), 'float32'), t);
+      expectClose(valueAndGrads((t) => lookupRows(t as tf.Tensor2D, ids), [table], 7), valueAndGrads(plain, [table], 7));
+      tf.dispose([table, ids]);
     });
 
     it(`q/k/v in one product on ${backend}`, async () => {

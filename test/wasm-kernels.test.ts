@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { installWasmBatchMatMul } from '../src/engine/backend/wasmKernels/batchMatMul';
+import { installWasmBatchMatMul, XNNPACK_TRANSPOSED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
 import { batchMatMulWasm } from '../src/engine/backend/wasmKernels/batchMatMulBinary';
 import { explicitTransposeProduct } from '../src/engine/model/matmul';
 import { compileWasmKernel, embeddedModule, wasmKernelSources } from '../scripts/wasmKernels';
@@ -88,6 +88,48 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
     wasm.data.forEach((d, i) => expectClose(d, cpu.data[i], `case ${i}`));
     await useBackend('wasm');
     expect(() => tf.tidy(() => tf.matMul(tf.zeros([2, 3, 4]), tf.zeros([2, 5, 6])))).toThrow(/inner shapes \(4\) and \(5\)/);
+  });
+
+  it('runs a large 2-D transposed product (past XNNPACK_TRANSPOSED_FROM) as transpose + XNNPACK: equals cpu, leaks nothing', async () => {
+    const [m, k, n] = [64, 64, 8200]; // a vocabulary projection's shape, just past the threshold
+    expect(m * k * n).toBeGreaterThanOrEqual(XNNPACK_TRANSPOSED_FROM);
+    for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+      const a = { data: randomArray(m * k), shape: ta ? [k, m] : [m, k] };
+      const b = { data: randomArray(k * n), shape: tb ? [n, k] : [k, n] };
+      const { cpu, wasm } = await onBoth([a, b], ([x, y]) => tf.matMul(x, y, ta, tb));
+      expect(wasm.shapes).toEqual([[m, n]]);
+      expectClose(wasm.data[0], cpu.data[0], `(${ta}, ${tb})`, k);
+    }
+    await useBackend('wasm');
+    const [x, y] = [tf.randomNormal([m, k]), tf.randomNormal([n, k])];
+    tf.tidy(() => void tf.matMul(x, y, false, true));
+    const before = tf.memory();
+    for (let i = 0; i < 3; i++) tf.tidy(() => void tf.matMul(x, y, false, true));
+    expect([tf.memory().numTensors, tf.memory().numBytes]).toEqual([before.numTensors, before.numBytes]);
+    tf.dispose([x, y]);
+  });
+
+  it('Identity (every tensor saved for a gradient) shares the buffer: same values, independent lifetimes, nothing leaks', async () => {
+    await useBackend('wasm');
+    const before = tf.memory();
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const buffers = backend.numDataIds();
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(buffers + 1); // one buffer for both
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(buffers);
+    // A gradient through saved tensors still equals cpu's.
+    const g = async (name: 'cpu' | 'wasm') => {
+      await useBackend(name);
+      return tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.exp(a), tf.square(a))))(tf.tensor1d([0.5, -1, 2])).dataSync()));
+    };
+    const [onCpu, onWasm] = [await g('cpu'), await g('wasm')];
+    onWasm.forEach((v, i) => expect(v).toBeCloseTo(onCpu[i], 5));
+    await useBackend('wasm');
+    expect([tf.memory().numTensors, tf.memory().numBytes]).toEqual([before.numTensors, before.numBytes]);
   });
 
   it('leaks no tensor or byte of the wasm heap over repeated products', async () => {

@@ -29,8 +29,10 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
     if (req.backend !== 'auto' && choice.name !== req.backend) throw new Error(`${req.backend} did not start: ${choice.fallbacks.join('; ')}`);
     post({ type: 'backend', name: choice.name, reason: choice.reason, threads: await wasmThreads() });
     for (const preset of req.presets) {
-      const result = await benchPreset({ preset, shape: req.shape, warmup: 3, repeats: req.repeats, memorySteps: req.memorySteps });
-      post({ type: 'result', result });
+      for (const mode of req.modes) {
+        const result = await benchPreset({ preset, mode, shape: req.shape, warmup: 3, repeats: req.repeats, memorySteps: req.memorySteps });
+        post({ type: 'result', result });
+      }
     }
     if (req.demo) {
       // The base is fetched before the clock starts, as the app has it cached after the first run.

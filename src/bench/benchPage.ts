@@ -21,6 +21,7 @@ const num = (k: string, d: number) => (q.has(k) ? Number(q.get(k)) : d);
 const request: BenchRequest = {
   backend: (q.get('backend') ?? 'auto') as BenchRequest['backend'],
   presets: (q.get('presets') ?? 'bench-ref').split(',').filter(Boolean),
+  modes: (q.get('modes') ?? 'full').split(',').filter(Boolean) as BenchRequest['modes'],
   shape: { batch: num('batch', 16), inLen: num('inLen', 16), outLen: num('outLen', 16) },
   repeats: num('repeats', 40),
   memorySteps: num('memorySteps', 500),

@@ -1,11 +1,12 @@
 // Messages between the benchmark page and its worker.
-import type { BenchResult, BenchShape } from '../engine/bench/trainBench';
+import type { BenchMode, BenchResult, BenchShape } from '../engine/bench/trainBench';
 import type { DemoBenchResult } from '../engine/bench/demoBench';
 import type { BackendPreference } from '../engine/backend';
 
 export interface BenchRequest {
   backend: BackendPreference;
   presets: string[];
+  modes: BenchMode[];
   shape: BenchShape;
   repeats: number;
   memorySteps: number;

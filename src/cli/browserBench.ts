@@ -3,30 +3,39 @@
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
-import type { BenchResult, BenchShape } from '../engine/bench/trainBench';
+import type { BenchMode, BenchResult, BenchShape } from '../engine/bench/trainBench';
 import type { DemoBenchResult } from '../engine/bench/demoBench';
 import { threadsText } from './benchTable';
+import type { TorchResult } from './torchRef';
 
 /** A result row as the table prints it: the engine's figures plus what the page and its host add. */
-export type BenchRow = BenchResult & { frameP95Ms?: number; note?: string };
+export type BenchRow = BenchResult & { frameP95Ms?: number; note?: string; torch?: TorchResult };
 export type DemoRow = DemoBenchResult & { label: string; threads?: number; frameP95Ms?: number };
 
 interface BrowserRun {
+  /** The --backends name. */
+  key: string;
   label: string;
   backend: string;
   presets: string;
   extra?: string;
-  /** Software GPU (SwiftShader here): a few repeats and memory steps keep it to minutes. */
+  /**
+   * A GPU backend that may be a software one (SwiftShader here): unless --repeats is given, a few repeats and memory
+   * steps keep it to minutes.
+   */
   slow?: boolean;
 }
 
 const runs: BrowserRun[] = [
-  { label: 'chromium-webgpu', backend: 'webgpu', presets: 'bench-ref', slow: true },
-  { label: 'chromium-webgl', backend: 'webgl', presets: 'bench-ref', slow: true },
+  { key: 'webgpu', label: 'chromium-webgpu', backend: 'webgpu', presets: 'bench-ref', slow: true },
+  { key: 'webgl', label: 'chromium-webgl', backend: 'webgl', presets: 'bench-ref', slow: true },
   // tfjs gives threaded wasm half the logical cores: one thread on a 2-core machine (the note column says how many).
-  { label: 'chromium-wasm-threads', backend: 'wasm', presets: 'bench-ref,nano' },
-  { label: 'chromium-wasm-1thread', backend: 'wasm', presets: 'bench-ref', extra: '&threads=off' },
+  { key: 'wasm', label: 'chromium-wasm-threads', backend: 'wasm', presets: 'bench-ref,nano' },
+  { key: 'wasm-1thread', label: 'chromium-wasm-1thread', backend: 'wasm', presets: 'bench-ref', extra: '&threads=off' },
 ];
+
+/** The browser backends --backends can name. */
+export const browserBackends = runs.map((r) => r.key);
 
 interface PageState {
   error?: string;
@@ -37,7 +46,6 @@ interface PageState {
   frameP95Ms?: number;
 }
 
-const PORT = 4179;
 
 async function waitForServer(url: string, ms: number) {
   const end = Date.now() + ms;
@@ -55,12 +63,22 @@ async function waitForServer(url: string, ms: number) {
 export interface BrowserBenchOptions {
   shape: BenchShape;
   repeats: number;
+  /** --repeats was given: GPU backends then use it (and the memory steps) as given, for a real GPU. */
+  repeatsGiven?: boolean;
   memorySteps: number;
+  modes?: BenchMode[];
+  /** Presets for every run (default: each run's own). */
+  presets?: string[];
+  /** Which runs (browserBackends' names; default all). */
+  backends?: string[];
+  /** The preview server's port (127.0.0.1). */
+  port: number;
   /** A demo to time end to end on wasm in the page's worker; undefined skips it. */
   demo?: string;
 }
 
 export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows: BenchRow[]; demo?: DemoRow }> {
+  const PORT = opts.port;
   const out: { rows: BenchRow[]; demo?: DemoRow } = { rows: [] };
   if (!existsSync('/usr/bin/chromium')) {
     console.error('browser bench skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
@@ -92,11 +110,15 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows
     };
     try {
       const { batch, inLen, outLen } = opts.shape;
-      for (const run of runs) {
-        const memorySteps = run.slow ? Math.min(30, opts.memorySteps) : opts.memorySteps;
-        const q = `backend=${run.backend}&presets=${run.presets}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${run.slow ? 5 : opts.repeats}&memorySteps=${memorySteps}${run.extra ?? ''}`;
+      for (const run of runs.filter((r) => !opts.backends || opts.backends.includes(r.key))) {
+        const slow = run.slow && !opts.repeatsGiven;
+        const memorySteps = slow ? Math.min(30, opts.memorySteps) : opts.memorySteps;
+        const presets = opts.presets?.join(',') ?? run.presets;
+        const modes = (opts.modes ?? ['full']).join(',');
+        const q = `backend=${run.backend}&presets=${presets}&modes=${modes}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${slow ? 5 : opts.repeats}&memorySteps=${memorySteps}${run.extra ?? ''}`;
         const state = await openPage(run.label, q);
-        const notes = [state.threads ? threadsText(state.threads) : '', run.slow && memorySteps < opts.memorySteps ? `SwiftShader: memory over ${memorySteps} steps` : ''];
+        if (state.error) console.error(`${run.label}: ${state.error}`);
+        const notes = [state.threads ? threadsText(state.threads) : '', state.reason && run.slow ? state.reason : '', slow && memorySteps < opts.memorySteps ? `memory over ${memorySteps} steps` : ''];
         const note = notes.filter(Boolean).join('; ') || undefined;
         for (const r of state.results) out.rows.push({ ...r, backend: run.label, frameP95Ms: state.frameP95Ms, note });
       }

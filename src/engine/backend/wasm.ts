@@ -3,11 +3,22 @@ import * as tf from '@tensorflow/tfjs';
 import { activate } from './activate';
 import { registerBackend } from './registry';
 import { installWasmBatchMatMul } from './wasmKernels/batchMatMul';
+import { installWasmSharedIdentity } from './wasmKernels/identity';
 
 let pathsSet = false; // tfjs refuses new paths once an init has been attempted
 
+/**
+ * tfjs-wasm gives its thread pool half the logical cores. Where that is one thread (up to 3 cores), the threaded
+ * binary buys nothing and costs its pthread machinery, so the single-threaded SIMD binary is loaded instead.
+ */
+const oneThreadAnyway = () => {
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return cores !== undefined && Math.floor(cores / 2) <= 1;
+};
+
 /** Why wasm does or does not get threads here, for the reason text. */
-function threadNote(threads: boolean, count: number): string {
+function threadNote(threads: boolean, count: number, skipped: boolean): string {
+  if (skipped) return `single-threaded binary (tfjs would run one thread on ${globalThis.navigator?.hardwareConcurrency} logical cores, and the threaded binary's overhead buys nothing there)`;
   if (threads) {
     const cores = globalThis.navigator?.hardwareConcurrency;
     const of = cores ? ` for ${cores} logical cores` : '';
@@ -32,6 +43,10 @@ registerBackend({
       pathsSet = true;
     }
     const batched = await installWasmBatchMatMul();
+    installWasmSharedIdentity();
+    // Read before any init (the flag is evaluated once): skip the threaded binary where it would run one thread.
+    const skipThreads = !tf.env().get('IS_NODE') && oneThreadAnyway() && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+    if (skipThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     try {
       await activate('wasm');
     } catch (e) {
@@ -41,6 +56,6 @@ registerBackend({
       tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
       tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
     ]);
-    return `${simd ? 'SIMD' : 'no SIMD'}, ${threadNote(threads === true, wasm.getThreadsCount())}; ${batched}`;
+    return `${simd ? 'SIMD' : 'no SIMD'}, ${threadNote(threads === true, wasm.getThreadsCount(), skipThreads)}; ${batched}`;
   },
 });

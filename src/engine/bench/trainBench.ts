@@ -1,19 +1,23 @@
-// Benchmarks of one preset on the active backend: training step time (with and without KIF importance tracking),
+// Benchmarks of one preset on the active backend, full fine-tuning or LoRA (frozen base): training step time (with and
+// without KIF importance tracking), time per phase (forward, backward, optimizer, importance), tokens per second,
 // kernels per step, achieved GFLOP/s, decode speed with and without the key/value cache, memory over many steps, peak
-// bytes, and fusion time. Runs wherever the engine runs (Node, the browser); the hosts only print the figures.
+// bytes (tensors, host, GPU), and fusion time. Runs wherever the engine runs (Node, the browser); the hosts only print
+// the figures.
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig, type T5Config } from '../model/config';
 import { initWeights } from '../model/init';
 import { paramSpecs, numParams } from '../model/paramSpec';
 import { T5Model } from '../model/t5';
 import { greedyDecode } from '../model/greedy';
-import { Trainer } from '../train/trainer';
+import { Trainer, type TrainHooks } from '../train/trainer';
+import { LoraAdapter } from '../model/lora';
+import { loraDefaults } from '../model/loraOptions';
 import { packBatch, disposeBatch } from '../train/batching';
 import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import { buildUnits } from '../kif/units';
 import { applyFusion, planFusion } from '../kif/fusion';
 import { makeRng, randInt } from '../util/rng';
-import { trainStepFlops } from './flops';
+import { forwardFlops, trainStepFlops } from './flops';
 import { median, quantile, round } from './stats';
 
 export interface BenchShape {
@@ -22,8 +26,13 @@ export interface BenchShape {
   outLen: number;
 }
 
+/** full: every parameter trains; lora: the base is frozen and rank-8 adapters on q and v train (KIF.md §4). */
+export type BenchMode = 'full' | 'lora';
+export const benchModes: readonly BenchMode[] = ['full', 'lora'];
+
 export interface BenchOptions {
   preset: string;
+  mode?: BenchMode;
   shape: BenchShape;
   warmup: number;
   repeats: number;
@@ -34,19 +43,46 @@ export interface BenchOptions {
    * then also report CPU time per step, which other jobs on a shared machine do not inflate as they do wall time.
    */
   cpuClock?: () => number;
+  /** The host process's resident bytes, where the host can tell (Node: RSS, which holds the wasm heap). */
+  hostBytes?: () => number;
+  /**
+   * The timed repeats split into this many rounds, betweenRounds called after each: a host measuring a peer (PyTorch)
+   * runs it there, so both sides alternate and the machine's load falls on both. Default 1.
+   */
+  rounds?: number;
+  /** Skip the decode and fusion timings (false by default), which cost minutes at t5-small on 2 cores. */
+  skipExtras?: boolean;
+  betweenRounds?: (round: number) => Promise<void>;
 }
 
 export interface BenchResult {
   preset: string;
+  mode: BenchMode;
   backend: string;
   params: number;
+  /** Parameters that train: all of them (full) or the adapters' (lora). */
+  trainableParams: number;
   shape: BenchShape;
   stepMs: { median: number; p10: number; p90: number };
+  /** Median step time of each round (see BenchOptions.rounds). */
+  stepMsByRound: number[];
+  /** Input and output tokens trained per second at the median step time. */
+  tokensPerSec: number;
+  /**
+   * Median ms per step of each phase: forward (the loss alone, timed on its own), backward (gradients minus forward),
+   * optimizer (clipping and AdamW, gradients read included), importance (the tracked step minus the plain one, per pair).
+   * On GPU backends the phases are as the host sees them (work queued, then awaited at the update's readback).
+   */
+  phasesMs: { forward: number; backward: number; optimizer: number; importance: number };
   /** Median CPU time of this process per step (hosts with a cpuClock only). */
   stepCpuMs?: number;
   stepMsWithImportance: number;
   importanceRatio: number;
   kernelsPerStep: number;
+  /** Reads from the backend per plain step (data()/dataSync() of any tensor): on a GPU each is a copy back to the host. */
+  readbacksPerStep: number;
+  /** Of those, synchronous ones (dataSync), which stall the GPU queue. */
+  syncReadbacksPerStep: number;
   gflops: number;
   decodeTokensPerSecCached: number;
   decodeTokensPerSecUncached: number;
@@ -55,6 +91,8 @@ export interface BenchResult {
   peakStepBytes: number;
   /** Most GPU bytes the backend reported holding (pool included) after any step; GPU backends only. */
   peakGpuBytes?: number;
+  /** Most host bytes seen after any step (hosts with hostBytes only). */
+  peakHostBytes?: number;
   memory?: { stepsA: number; tensorsA: number; bytesA: number; stepsB: number; tensorsB: number; bytesB: number };
 }
 
@@ -75,44 +113,77 @@ const now = () => performance.now();
 export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
   const c = presetConfig(opts.preset);
   const { shape } = opts;
+  const mode = opts.mode ?? 'full';
   const model = new T5Model(c, initWeights(c, 0));
   const specs = paramSpecs(c);
+  const adapter = mode === 'lora' ? new LoraAdapter(model, { ...loraDefaults, seed: 0 }) : undefined;
+  const trainableNames = adapter ? new Set(adapter.paramNames()) : undefined;
+  const base: TrainHooks = trainableNames ? { trainable: (n) => trainableNames.has(n) } : {};
   const trainer = new Trainer(model, { steps: 1_000_000, lr: 1e-4, warmupSteps: 0, weightDecay: 0.01, batchSize: shape.batch, clipNorm: 1, seed: 0 });
   const batch = packBatch(randomRows(c, shape, 1), { batchSize: shape.batch, inLen: shape.inLen, outLen: shape.outLen });
-  const tracker = new ImportanceTracker(specs);
-  const withImportance = trackingHooks(tracker, model.params);
+  const tracker = new ImportanceTracker(adapter ? adapter.paramShapes() : specs);
+  const withImportance = { ...base, ...trackingHooks(tracker, model.params) };
   let step = 0;
   let peakGpuBytes = gpuBytes();
+  let peakHostBytes = opts.hostBytes?.();
   const plainCpu: number[] = [];
-  const timeStep = async (hooks = {}, cpuTimes?: number[]) => {
+  const timeStep = async (hooks: TrainHooks, cpuTimes?: number[]) => {
     const c0 = opts.cpuClock?.();
     const t0 = now();
     await trainer.step(batch, step++, 1_000_000, hooks);
     const ms = now() - t0;
     if (opts.cpuClock && c0 !== undefined) cpuTimes?.push(opts.cpuClock() - c0);
     peakGpuBytes = maxDefined(peakGpuBytes, gpuBytes());
+    peakHostBytes = maxDefined(peakHostBytes, opts.hostBytes?.());
     return ms;
+  };
+  const timeForward = async () => {
+    const t0 = now();
+    const loss = tf.tidy(() => model.loss(batch, true));
+    await loss.data();
+    loss.dispose();
+    return now() - t0;
   };
   try {
     for (let i = 0; i < opts.warmup; i++) {
-      await timeStep();
+      await timeStep(base);
       await timeStep(withImportance);
+      await timeForward();
     }
     // Interleaved pairs, the order alternating, so that machine noise and any cost a step leaves to the next fall on
     // both alike; the ratio is the median of the pairs' ratios, taken within one run.
     const plain: number[] = [];
     const tracked: number[] = [];
-    for (let i = 0; i < opts.repeats; i++) {
-      if (i % 2 === 0) {
-        plain.push(await timeStep({}, plainCpu));
-        tracked.push(await timeStep(withImportance));
-      } else {
-        tracked.push(await timeStep(withImportance));
-        plain.push(await timeStep({}, plainCpu));
+    const forward: number[] = [];
+    const gradients: number[] = [];
+    const update: number[] = [];
+    const plainStep = async () => {
+      plain.push(await timeStep(base, plainCpu));
+      gradients.push(trainer.lastPhases.gradientsMs);
+      update.push(trainer.lastPhases.updateMs);
+    };
+    const rounds = Math.max(1, Math.min(opts.rounds ?? 1, opts.repeats));
+    const byRound: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const from = plain.length;
+      const end = Math.round(((r + 1) * opts.repeats) / rounds);
+      for (let i = Math.round((r * opts.repeats) / rounds); i < end; i++) {
+        if (i % 2 === 0) {
+          await plainStep();
+          tracked.push(await timeStep(withImportance));
+        } else {
+          tracked.push(await timeStep(withImportance));
+          await plainStep();
+        }
+        forward.push(await timeForward());
       }
+      byRound.push(round(median(plain.slice(from))));
+      await opts.betweenRounds?.(r);
     }
-    const profile = await tf.profile(async () => void (await trainer.step(batch, step++, 1_000_000)));
+    const profile = await tf.profile(async () => void (await trainer.step(batch, step++, 1_000_000, base)));
+    const reads = await countReadbacks(() => trainer.step(batch, step++, 1_000_000, base));
     const stepMedian = median(plain);
+    const forwardMs = median(forward);
 
     const tokensPerSec = async (cache: boolean) => {
       const run = () => greedyDecode(model, batch.inputIds, batch.inputMask, { maxLen: shape.outLen, cache });
@@ -121,10 +192,10 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       await run();
       return (shape.batch * shape.outLen) / ((now() - t0) / 1000);
     };
-    const decodeCached = await tokensPerSec(true);
-    const decodeUncached = await tokensPerSec(false);
+    const decodeCached = opts.skipExtras ? NaN : await tokensPerSec(true);
+    const decodeUncached = opts.skipExtras ? NaN : await tokensPerSec(false);
 
-    const fusionMs = await timeFusion(model, specs, c);
+    const fusionMs = opts.skipExtras ? NaN : await timeFusion(model, specs, c);
 
     let memory: BenchResult['memory'];
     if (opts.memorySteps > 10) {
@@ -132,6 +203,7 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       for (let i = 1; i <= opts.memorySteps; i++) {
         await trainer.step(batch, step++, 1_000_000, withImportance);
         peakGpuBytes = maxDefined(peakGpuBytes, gpuBytes());
+        peakHostBytes = maxDefined(peakHostBytes, opts.hostBytes?.());
         if (i === 10 || i === opts.memorySteps) {
           const m = tf.memory();
           if (i === 10) [mem.tensorsA, mem.bytesA] = [m.numTensors, m.numBytes];
@@ -141,30 +213,80 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
       memory = mem;
     }
     const params = numParams(c);
+    // LoRA's backward needs the activations' gradients but no base weight's: about one forward's work, not two.
+    const flops = mode === 'lora' ? 2 * forwardFlops(c, shape.batch, shape.inLen, shape.outLen) : trainStepFlops(c, shape.batch, shape.inLen, shape.outLen);
     return {
       preset: opts.preset,
+      mode,
       backend: tf.getBackend(),
       params,
+      trainableParams: adapter ? adapter.paramShapes().reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) : params,
       shape,
       stepMs: { median: round(stepMedian), p10: round(quantile(plain, 0.1)), p90: round(quantile(plain, 0.9)) },
+      stepMsByRound: byRound,
+      tokensPerSec: round((shape.batch * (shape.inLen + shape.outLen)) / (stepMedian / 1000), 1),
+      phasesMs: {
+        forward: round(forwardMs),
+        backward: round(Math.max(0, median(gradients) - forwardMs)),
+        optimizer: round(median(update)),
+        importance: round(median(tracked.map((t, i) => t - plain[i]))),
+      },
       stepCpuMs: plainCpu.length ? round(median(plainCpu)) : undefined,
       stepMsWithImportance: round(median(tracked)),
       importanceRatio: round(median(tracked.map((t, i) => t / plain[i])), 3),
       kernelsPerStep: profile.kernels.length,
-      gflops: round(trainStepFlops(c, shape.batch, shape.inLen, shape.outLen) / (stepMedian / 1000) / 1e9, 3),
+      readbacksPerStep: reads.reads,
+      syncReadbacksPerStep: reads.sync,
+      gflops: round(flops / (stepMedian / 1000) / 1e9, 3),
       decodeTokensPerSecCached: round(decodeCached, 1),
       decodeTokensPerSecUncached: round(decodeUncached, 1),
       fusionMsPerMillionParams: round((fusionMs / params) * 1e6, 2),
       peakStepBytes: profile.peakBytes,
       peakGpuBytes,
+      peakHostBytes,
       memory,
     };
   } finally {
     disposeBatch(batch);
     tracker.dispose();
     trainer.dispose();
+    adapter?.detach();
     model.dispose();
   }
+}
+
+/** Counts the active backend's reads (async and sync) while f runs. */
+async function countReadbacks(f: () => Promise<unknown>): Promise<{ reads: number; sync: number }> {
+  type Reader = { read: (...a: unknown[]) => unknown; readSync: (...a: unknown[]) => unknown };
+  const b = tf.backend() as unknown as Reader;
+  const { read, readSync } = b;
+  const own = { read: Object.hasOwn(b, 'read'), readSync: Object.hasOwn(b, 'readSync') };
+  const counts = { reads: 0, sync: 0 };
+  // tfjs-wasm's read() calls its readSync(): only a readSync from outside a read counts as one.
+  let inRead = false;
+  b.read = (...a) => {
+    counts.reads++;
+    inRead = true;
+    try {
+      return read.apply(b, a);
+    } finally {
+      inRead = false;
+    }
+  };
+  b.readSync = (...a) => {
+    if (!inRead) (counts.reads++, counts.sync++);
+    return readSync.apply(b, a);
+  };
+  try {
+    await f();
+  } finally {
+    // Back to the prototype's methods (or the backend's own, where it had them).
+    if (own.read) b.read = read;
+    else delete (b as Partial<Reader>).read;
+    if (own.readSync) b.readSync = readSync;
+    else delete (b as Partial<Reader>).readSync;
+  }
+  return counts;
 }
 
 const maxDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));

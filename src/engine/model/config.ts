@@ -24,7 +24,9 @@ export const presets: Record<string, T5Config> = {
   nano: { ...base, vocabSize: byteVocab, dModel: 64, dKv: 16, numHeads: 4, dFf: 256, numLayers: 2, numDecoderLayers: 2, ffn: 'relu', tieEmbeddings: true },
   micro: { ...base, vocabSize: byteVocab, dModel: 128, dKv: 32, numHeads: 4, dFf: 512, numLayers: 3, numDecoderLayers: 3, ffn: 'relu', tieEmbeddings: true },
   mini: { ...base, vocabSize: byteVocab, dModel: 256, dKv: 32, numHeads: 8, dFf: 1024, numLayers: 4, numDecoderLayers: 4, ffn: 'gated-gelu', tieEmbeddings: false },
-  't5-efficient-tiny': { ...base, vocabSize: 32128, dModel: 256, dKv: 32, numHeads: 4, dFf: 1024, numLayers: 4, numDecoderLayers: 4, ffn: 'relu', tieEmbeddings: true },
+  // The shapes of Google's checkpoints (random weights here; a real checkpoint loads through io/).
+  't5-efficient-tiny': { ...base, vocabSize: 32128, dModel: 256, dKv: 64, numHeads: 4, dFf: 1024, numLayers: 4, numDecoderLayers: 4, ffn: 'relu', tieEmbeddings: true },
+  't5-efficient-mini': { ...base, vocabSize: 32128, dModel: 384, dKv: 32, numHeads: 8, dFf: 1536, numLayers: 4, numDecoderLayers: 4, ffn: 'relu', tieEmbeddings: true },
   't5-small': { ...base, vocabSize: 32128, dModel: 512, dKv: 64, numHeads: 8, dFf: 2048, numLayers: 6, numDecoderLayers: 6, ffn: 'relu', tieEmbeddings: true },
   'flan-t5-small': { ...base, vocabSize: 32128, dModel: 512, dKv: 64, numHeads: 6, dFf: 1024, numLayers: 8, numDecoderLayers: 8, ffn: 'gated-gelu', tieEmbeddings: false },
   // The reference shape of the engine benchmark (issue: d_model 64, 4x16 heads, d_ff 128, 2+2 layers, vocab 64).

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { T5Config } from './config';
 import { paramSpecs } from './paramSpec';
 import type { HostTensors } from './init';
-import { lookupRows, oneHotFloat } from './embedding';
+import { lookupRows } from './embedding';
+import { tokenNll } from './crossEntropy';
 import { bucketGrid } from './relativePosition';
 import { mm } from './matmul';
 import { rmsNorm } from './rmsNorm';
@@ -103,7 +104,9 @@ export class T5Model {
     // an unstack along an inner axis runs tens of times slower.
     const byWeight = tf.transpose(tf.reshape(y, [b * l, n, numHeads * dKv]), [1, 0, 2]); // [n, B*L, H*dk]
     const heads = tf.transpose(tf.reshape(byWeight, [n * b, l, numHeads, dKv]), [0, 2, 1, 3]); // [n*B, H, L, dk]
-    return tf.unstack(tf.reshape(heads, [n, b, numHeads, l, dKv])) as tf.Tensor4D[];
+    // A split along the first axis, not an unstack: tfjs-wasm's Unpack (and its gradient, Pack) cost several times
+    // SplitV (and Concat) for the same bytes.
+    return tf.split(heads, n, 0) as tf.Tensor4D[];
   }
 
   /** Scaled-free dot-product attention (T5 has no 1/√d) over heads, then the output projection. */
@@ -271,10 +274,8 @@ export function geluTanh(x: tf.Tensor): tf.Tensor {
 
 export function tokenCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor2D, labelMask: tf.Tensor2D): tf.Scalar {
   const n = logits.shape[0];
-  const vocab = logits.shape[1];
   const flatLabels = tf.reshape(labels, [n]) as tf.Tensor1D;
   const mask = tf.reshape(labelMask, [n]);
-  const logp = tf.logSoftmax(logits);
-  const nll = tf.neg(tf.sum(tf.mul(logp, oneHotFloat(flatLabels, vocab)), 1));
+  const nll = tokenNll(logits, flatLabels);
   return tf.div(tf.sum(tf.mul(nll, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
 }

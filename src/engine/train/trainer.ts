@@ -74,8 +74,15 @@ export function* batchOrder(n: number, batchSize: number, rng: Rng): Generator<n
   }
 }
 
+/** Wall time of the last step's two halves, for benchmarks: the gradients (forward and backward), then the update. */
+export interface StepPhases {
+  gradientsMs: number;
+  updateMs: number;
+}
+
 export class Trainer {
   readonly optimizer: AdamW;
+  lastPhases: StepPhases = { gradientsMs: 0, updateMs: 0 };
 
   constructor(readonly model: T5Model, readonly settings: TrainSettings) {
     this.optimizer = new AdamW({ ...adamWDefaults, weightDecay: settings.weightDecay });
@@ -86,6 +93,7 @@ export class Trainer {
     const s = this.settings;
     const names = [...this.model.params.keys()].filter((n) => hooks.trainable?.(n) ?? true);
     const vars = names.map((n) => this.model.params.get(n) as tf.Variable);
+    const t0 = performance.now();
     const { value, grads } = tf.variableGrads(() => {
       const loss = this.model.loss(batch, true);
       const extra = hooks.extraLoss?.(batch);
@@ -93,9 +101,11 @@ export class Trainer {
     }, vars);
     const raw = names.map((n) => grads[(this.model.params.get(n) as tf.Variable).name]);
     const lr = learningRate(stepIndex, totalSteps, s.lr, s.warmupSteps);
+    const t1 = performance.now();
     try {
       const host = runsOnHost(s.optimizerOn);
       const stats = host ? await this.updateOnHost(names, raw, value, stepIndex, lr, hooks) : await this.updateOnDevice(names, raw, value, stepIndex, lr, hooks);
+      this.lastPhases = { gradientsMs: t1 - t0, updateMs: performance.now() - t1 };
       return { step: stepIndex, lr, ...stats };
     } finally {
       tf.dispose([...raw, value]);
