@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src/engine/io/checkpoint';
 import { loadHfModelFromFiles, loadHfModelFromUrl, type HfFiles } from '../src/engine/io/loadHfModel';
@@ -20,6 +19,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { T5Model } from '../src/engine/model/t5';
 import { hasShared, sharedPath } from './shared';
 import { useBackend } from './helpers/tf';
+import { fixtureBatch, maxAbsDiff } from './helpers/hfFixtureBatch';
 
 const root = resolve(__dirname, '..');
 const fixtures = join(root, 'test', 'fixtures', 'checkpoints');
@@ -52,22 +52,13 @@ async function againstTransformers(dir: string): Promise<{ loss: number; logits:
   const ckpt = readCheckpoint(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), readFileSync(join(dir, 'config.json'), 'utf8'));
   const exp = JSON.parse(readFileSync(hfFixture('expected.json'), 'utf8'));
   const model = new T5Model(ckpt.config, ckpt.tensors);
-  const labels: number[][] = exp.labels;
-  const batch = {
-    inputIds: tf.tensor2d(exp.input_ids, undefined, 'int32'),
-    inputMask: tf.tensor2d(exp.attention_mask, undefined, 'float32'),
-    decoderInputIds: tf.tensor2d(exp.decoder_input_ids, undefined, 'int32'),
-    labels: tf.tensor2d(labels.map((r) => r.map((x) => Math.max(x, 0))), undefined, 'int32'),
-    labelMask: tf.tensor2d(labels.map((r) => r.map((x) => (x < 0 ? 0 : 1))), undefined, 'float32'),
-  };
+  const batch = fixtureBatch(exp);
   const loss = (await model.loss(batch).data())[0];
   const logits = await model.forward(batch).data();
   const want = (exp.logits as number[][][]).flat(2);
   expect(logits.length).toBe(want.length);
-  let worst = 0;
-  want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - logits[i]))));
   model.dispose();
-  return { loss: Math.abs(loss - exp.loss), logits: worst };
+  return { loss: Math.abs(loss - exp.loss), logits: maxAbsDiff(want, logits) };
 }
 
 /** Writes the shared fixture's tensors as two safetensors shards and their index, as save_pretrained shards. */

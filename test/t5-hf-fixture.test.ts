@@ -1,12 +1,12 @@
 // The engine reproduces Hugging Face's own T5 on the shared tiny checkpoint: loss, logits, encoder states, greedy ids.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src/engine/io/checkpoint';
 import { T5Model } from '../src/engine/model/t5';
 import { greedyDecode } from '../src/engine/model/greedy';
 import { hasShared, sharedPath } from './shared';
 import { useBackend } from './helpers/tf';
+import { fixtureBatch, maxAbsDiff } from './helpers/hfFixtureBatch';
 
 const dir = (f: string) => sharedPath('fixtures', 'hf-t5-v1_0', f);
 
@@ -17,27 +17,16 @@ describe.skipIf(!hasShared)('Hugging Face T5 v1.0 fixture', () => {
       const ckpt = readCheckpoint(new Uint8Array(readFileSync(dir('model.safetensors'))), readFileSync(dir('config.json'), 'utf8'));
       const exp = JSON.parse(readFileSync(dir('expected.json'), 'utf8'));
       const model = new T5Model(ckpt.config, ckpt.tensors);
-      const labels: number[][] = exp.labels;
-      const batch = {
-        inputIds: tf.tensor2d(exp.input_ids, undefined, 'int32'),
-        inputMask: tf.tensor2d(exp.attention_mask, undefined, 'float32'),
-        decoderInputIds: tf.tensor2d(exp.decoder_input_ids, undefined, 'int32'),
-        labels: tf.tensor2d(labels.map((r) => r.map((x) => Math.max(x, 0))), undefined, 'int32'),
-        labelMask: tf.tensor2d(labels.map((r) => r.map((x) => (x < 0 ? 0 : 1))), undefined, 'float32'),
-      };
+      const batch = fixtureBatch(exp);
       const loss = (await model.loss(batch).data())[0];
       expect(Math.abs(loss - exp.loss)).toBeLessThan(1e-4);
       const logits = await model.forward(batch).data();
       const want = (exp.logits as number[][][]).flat(2);
       expect(logits.length).toBe(want.length);
-      let worst = 0;
-      want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - logits[i]))));
-      expect(worst).toBeLessThan(1e-4);
+      expect(maxAbsDiff(want, logits)).toBeLessThan(1e-4);
       const enc = await model.encode(batch.inputIds, batch.inputMask).data();
       const wantEnc = (exp.encoder_last_hidden_state as number[][][]).flat(2);
-      let worstEnc = 0;
-      wantEnc.forEach((v, i) => (worstEnc = Math.max(worstEnc, Math.abs(v - enc[i]))));
-      expect(worstEnc).toBeLessThan(1e-4);
+      expect(maxAbsDiff(wantEnc, enc)).toBeLessThan(1e-4);
       const greedyWant = (exp.greedy_ids as number[][]).map((r) => r.slice(1));
       for (const cache of [true, false]) {
         expect(await greedyDecode(model, batch.inputIds, batch.inputMask, { maxLen: 10, cache })).toEqual(greedyWant);
