@@ -38,6 +38,7 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   await expect(page.getByTestId('share-notices')).toContainText('with its tokenizer (spiece.model, 164 ids)');
   await page.getByTestId('import-menu').click();
   await page.getByTestId('import-files').setInputFiles({ name: 'senti.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
+  await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('share-notices')).toContainText('Read dataset "senti"');
 
   await page.getByTestId('imported-checkpoints').getByRole('button', { name: 'Use as the model' }).click();

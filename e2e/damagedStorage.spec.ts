@@ -29,7 +29,7 @@ const writeRecords = (page: Page, runs: unknown[], checkpoints: unknown[]) =>
 
 test('damaged saved runs are listed with their reason, exported raw or deleted; a damaged checkpoint restarts its run', async ({ page }, info) => {
   await page.goto('/');
-  await expect(page.getByText('kept in this browser')).toBeVisible();
+  await expect(page.getByText('kept in this browser', { exact: true })).toBeVisible();
   const spec = twoTaskSpec({ name: 'Good run', seed: 3, steps: [5, 5], testSize: 4, strategies: [{ name: 'seqft' }] });
   const good = { ...newRun(spec, 3000), status: 'done' as const };
   const interrupted = { ...newRun({ ...spec, name: 'Interrupted run' }, 2000), resumeAt: { strategy: 0, task: 1 } };
