@@ -54,12 +54,16 @@ test('merging strategies run, their fusion map shows each task\'s share, and wha
   await expect(page.getByTestId('whatif-status')).toHaveText('Up to date.', { timeout: 120_000 });
   await expect(page.getByTestId('whatif-score-1')).toHaveText(/^\d+\.\d$/);
   await page.getByTestId('whatif-lambda').fill('-1');
-  await expect(whatIf.getByText('must be a number from 0 to 10 (got -1)')).toBeVisible();
+  // Said at the field and beside the recompute it holds back.
+  await expect(whatIf.locator('.field-error', { hasText: 'must be a number from 0 to 10 (got -1)' })).toBeVisible();
+  await expect(page.getByTestId('whatif-blocked')).toContainText('λ (lambda): must be a number from 0 to 10 (got -1)');
   // DARE's knobs, its inner rule among them.
   await page.getByTestId('whatif-rule').selectOption('dare');
   await expect(page.getByTestId('whatif-drop')).toHaveValue('0.9');
   await page.getByTestId('whatif-drop').fill('1');
-  await expect(whatIf.getByText('must be a number from 0 and below 1 (got 1)')).toBeVisible();
+  // Said at the field and beside the recompute it holds back.
+  await expect(whatIf.locator('.field-error', { hasText: 'must be a number from 0 and below 1 (got 1)' })).toBeVisible();
+  await expect(page.getByTestId('whatif-blocked')).toContainText('drop p: must be a number from 0 and below 1 (got 1)');
   await page.getByTestId('whatif-drop').fill('0.5');
   await page.getByTestId('whatif-inner').selectOption('average');
   await expect(page.getByTestId('whatif-status')).toHaveText('Up to date.', { timeout: 120_000 });
