@@ -1,6 +1,7 @@
 // The memory estimate behind "can this browser train it", on a config small enough to count by hand, and the Hub list.
 import { describe, expect, it } from 'vitest';
-import { backendBudget, hubModels, paramCount, trainingBytes } from '../src/engine/model/hubModels';
+import { backendBudget, hubModels, trainingBytes } from '../src/engine/model/hubModels';
+import { paramCount } from '../src/engine/model/paramSpec';
 import { tinyConfig } from './helpers/tf';
 
 describe('training memory estimate', () => {

@@ -2,7 +2,8 @@
 // on the active backend and whether this browser can train it; the worker downloads a picked one with progress (Stop
 // cancels) and keeps it in Cache Storage, listed here with its size and a Delete button.
 import { useCallback, useEffect, useState } from 'react';
-import { backendBudget, hubModels, paramCount, trainingBytes, type HubModel } from '../../engine/model/hubModels';
+import { backendBudget, hubModels, trainingBytes, type HubModel } from '../../engine/model/hubModels';
+import { paramCount } from '../../engine/model/paramSpec';
 import { deleteCachedFolder, listCachedFolders, storageProblem, type CachedFolder } from '../../engine/io/modelCache';
 import type { ExperimentSpec } from '../../engine/spec/experiment';
 import { updateSpec, useExperimentStore } from '../experimentStore';

@@ -1,7 +1,7 @@
 // Real T5 checkpoints on the Hugging Face Hub that the page offers one click away, and an estimate of the memory one
 // strategy's training needs, so the page can refuse a model this browser cannot train before Run. TF-free.
 import { presetConfig, type T5Config } from './config';
-import { paramSpecs } from './paramSpec';
+import { paramCount } from './paramSpec';
 
 export interface HubModel {
   id: string;
@@ -25,8 +25,6 @@ export const hubModels: readonly HubModel[] = [
   { id: 'google-t5/t5-small', url: hub('google-t5/t5-small'), config: presetConfig('t5-small'), downloadBytes: 242_000_000 },
   { id: 'google/flan-t5-small', url: hub('google/flan-t5-small'), config: presetConfig('flan-t5-small'), downloadBytes: 308_000_000 },
 ];
-
-export const paramCount = (c: T5Config) => paramSpecs(c).reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
 
 // Float32 copies of the whole model a strategy holds while it trains: weights, gradients and AdamW's two moments for
 // full fine-tuning, plus what each strategy keeps (KIF: two importance averages and the previous model; EWC: the
