@@ -5,7 +5,7 @@ import { getDemo, listDemos } from '../src/engine/experiment/demos';
 import type { RunEvent } from '../src/engine/experiment/events';
 import { expandGrid, parseGrid, parseShard, pointSpec, shardPoints } from '../src/engine/experiment/grid';
 import { mergedTable, mergeResults, summarize } from '../src/engine/experiment/merge';
-import { parseResults, type ResultsDocument } from '../src/engine/experiment/results';
+import { parseResults, RESULTS_VERSION, type ResultsDocument } from '../src/engine/experiment/results';
 import { downsample } from '../src/engine/experiment/downsample';
 import { experimentProblems, ExperimentError, runExperiment } from '../src/engine/experiment/runner';
 import { resultsTable } from '../src/engine/experiment/table';
@@ -150,7 +150,7 @@ describe('results document validation', () => {
     };
     expect(errors(() => {})).toEqual([]);
     expect(errors((d) => (d.format = 'other'))).toEqual(['format: must be "kif-playground-results" (this is not a results document of this app)']);
-    expect(errors((d) => (d.version = 9))).toEqual(['version: 9 is newer than this app reads (1)']);
+    expect(errors((d) => (d.version = 9))).toEqual([`version: 9 is newer than this app reads (${RESULTS_VERSION})`]);
     expect(errors((d) => (d.strategies[0].matrix[1] = [1, 2]))).toEqual(['strategies[0].matrix[1]: has 2 scores, one per task (1) expected']);
     expect(errors((d) => (d.strategies[0].matrix[0][0] = 'x'))[0]).toMatch(/^strategies\[0\]\.matrix\[0\]\[0\]: /);
     expect(errors((d) => (d.spec.training.lr = -1))).toEqual(['spec.training.lr: must be a number above 0 and at most 1 (got -1)']);

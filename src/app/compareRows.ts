@@ -1,8 +1,9 @@
-// The strategies to compare: the finished results document when there is one (also one a share link or a file
-// brought in), otherwise the run in progress, row by row.
-import { continualMetrics, type ContinualMetrics } from '../engine/metrics/continual';
-import { useExperimentStore } from './experimentStore';
+// The strategies to compare, from the shown run: one in progress row by row, a finished one, or one a share link, a
+// file or a saved run brought in (all the same run model, engine/run).
+import type { ContinualMetrics } from '../engine/metrics/continual';
+import { isDone } from '../engine/run/state';
 import { useRunStore } from './runStore';
+import { useStrategies, useTaskNames } from './runView';
 
 export interface CompareRow {
   label: string;
@@ -13,20 +14,12 @@ export interface CompareRow {
 
 /** tasks: the column names; majority: each column's best constant answer's score (absent in older documents). */
 export function useCompareRows(): { tasks: string[]; majority: (number | undefined)[]; rows: CompareRow[] } {
-  const results = useExperimentStore((s) => s.results);
-  const liveTasks = useRunStore((s) => s.tasks);
-  const liveMajority = useRunStore((s) => s.majority);
-  const live = useRunStore((s) => s.strategies);
-  if (results) {
-    return {
-      tasks: results.tasks.map((t) => t.name),
-      majority: results.tasks.map((t) => t.majorityScore),
-      rows: results.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, done: true })),
-    };
-  }
+  const tasks = useTaskNames();
+  const info = useRunStore((s) => s.run?.tasks);
+  const strategies = useStrategies();
   return {
-    tasks: liveTasks,
-    majority: liveMajority,
-    rows: live.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.matrix.length >= 2 ? continualMetrics(s.matrix) : null, done: s.done })),
+    tasks,
+    majority: info?.map((t) => t.majorityScore) ?? [],
+    rows: strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, done: isDone(s) })),
   };
 }

@@ -1,44 +1,9 @@
-// The run the page shows, as its events arrive: progress, per-strategy matrices, importance, fusions and loss curves.
-// The trainer client writes it (steps arrive at most ~10 times a second); components read slices of it.
+// The run the page shows: the engine's run model (engine/run) for a run in progress, a finished one, or a document
+// brought in (a link, a file, a saved run), plus what only the page knows (clock times, the what-if requests).
+// The trainer client folds the worker's events into `run` (steps arrive at most ~10 times a second).
 import { create } from 'zustand';
 import type { WhatIfResult } from '../engine/experiment/whatIf';
-import type { ExperimentSpec } from '../engine/spec/experiment';
-import type { FusionReport, UnitScores } from '../engine/strategies/types';
-import type { StrategyResult } from '../engine/experiment/results';
-
-export interface LiveStrategy {
-  name: string;
-  label: string;
-  /** Accuracy matrix rows so far (row 0 untrained, row k + 1 after task k), in percent. */
-  matrix: number[][];
-  /** Latest live importance of the task in training (KIF strategies). */
-  live: { task: number; step: number; scores: UnitScores } | null;
-  /** S_k of every finished task. */
-  taskScores: UnitScores[];
-  /** A_k after every finished task. */
-  accumulated: UnitScores[];
-  fusions: FusionReport[];
-  /** Predictions of the latest evaluation (refreshed at every matrix row), and that row's index. */
-  samples: StrategyResult['samples'];
-  samplesRow: number;
-  /** Loss of every training step of this strategy, in order: [index, loss]. */
-  losses: [number, number][];
-  error?: string;
-  done: boolean;
-}
-
-export interface RunProgress {
-  strategy: number;
-  task: number;
-  phase: string;
-  step: number;
-  steps: number;
-  /** Share of the run's planned training steps done, 0..1. */
-  fraction: number;
-  loss: number;
-  /** performance.now() when this task's training started. */
-  taskStartedAt: number;
-}
+import type { RunState } from '../engine/run/state';
 
 export type RunOutcome = { kind: 'finished' | 'stopped' | 'failed'; seconds: number | null };
 
@@ -49,49 +14,37 @@ export interface WhatIfState {
   error: string | null;
 }
 
-export interface RunState {
+export interface RunViewState {
   /** From start until the worker reports the run over. */
   active: boolean;
-  /** The spec of the run shown (the edited spec may have changed since). */
-  spec: ExperimentSpec | null;
-  tasks: string[];
-  /** Each task's best constant answer's score: the floor its matrix column is read against. */
-  majority: number[];
-  units: string[];
-  totalSteps: number;
-  strategies: LiveStrategy[];
-  progress: RunProgress | null;
-  /** performance.now() at start. */
+  /** Id of the run in progress: the worker's events of any other run (one reset away) are dropped. */
+  runId: number | null;
+  /** The run shown; null before any. */
+  run: RunState | null;
+  /** Worker notices of this run that came before its first event (loading the base, a backend fallback). */
+  notices: string[];
+  /** performance.now() at start and when the task in training started. */
   startedAt: number | null;
-  warnings: string[];
+  taskStartedAt: number | null;
   outcome: RunOutcome | null;
   /** Strategies whose task models the worker can merge with any merging rule (what-if). */
-  refusable: number[];
+  recomputable: number[];
   /** Those of them whose last KIF fusion it can recompute (KIF's rules need importance scores). */
-  refusableKif: number[];
+  recomputableKif: number[];
   whatIf: WhatIfState;
 }
 
-export const initialRunState: RunState = {
+export const initialRunState: RunViewState = {
   active: false,
-  spec: null,
-  tasks: [],
-  majority: [],
-  units: [],
-  totalSteps: 0,
-  strategies: [],
-  progress: null,
+  runId: null,
+  run: null,
+  notices: [],
   startedAt: null,
-  warnings: [],
+  taskStartedAt: null,
   outcome: null,
-  refusable: [],
-  refusableKif: [],
+  recomputable: [],
+  recomputableKif: [],
   whatIf: { pending: null, result: null, error: null },
 };
 
-export const useRunStore = create<RunState>()(() => initialRunState);
-
-/** Replaces strategy i with f(it). */
-export function updateStrategy(i: number, f: (s: LiveStrategy) => LiveStrategy): void {
-  useRunStore.setState((s) => ({ strategies: s.strategies.map((x, j) => (j === i ? f(x) : x)) }));
-}
+export const useRunStore = create<RunViewState>()(() => initialRunState);

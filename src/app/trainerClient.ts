@@ -1,119 +1,74 @@
-// The page's side of the worker protocol: starts the worker, sends commands, and turns events into store updates.
+// The page's side of the worker protocol: starts the worker, sends commands, and folds events into the run store with
+// the engine's run reducer (engine/run). Events of any run but the current one (a reset since) are dropped by run id.
 // The worker already throttles training steps (about ten messages a second), so each message is one store update.
 import type { BackendPreference } from '../engine/backend';
-import type { RunEvent, StepEvent } from '../engine/experiment/events';
+import type { RunEvent } from '../engine/experiment/events';
 import type { FusionRule } from '../engine/kif/fusion';
 import type { ExperimentSpec } from '../engine/spec/experiment';
 import type { RunCheckpoint } from '../engine/experiment/resume';
+import { reduceRun } from '../engine/run/reduce';
 import type { TrainerCommand, TrainerEvent } from '../worker/protocol';
-import { onModelExport, requestModelExport } from './components/share/modelExportRequests';
+import { onModelExport, requestModelExport } from './services/modelExportRequests';
 import { useExperimentStore } from './experimentStore';
-import { initialRunState, updateStrategy, useRunStore, type LiveStrategy, type RunOutcome } from './runStore';
+import { initialRunState, useRunStore, type RunOutcome } from './runStore';
 import { runInputsFor } from './runInputs';
 import { initialTrainerState, reportError, useTrainerStore } from './trainerStore';
 
 type Handlers<E extends { type: string }> = { [K in E['type']]: (ev: Extract<E, { type: K }>) => void };
-type RunOnly = Exclude<RunEvent, StepEvent>;
 
-const newStrategy = (label: string): LiveStrategy => ({
-  name: label.split(' ')[0],
-  label,
-  matrix: [],
-  live: null,
-  taskScores: [],
-  accumulated: [],
-  fusions: [],
-  samples: [],
-  samplesRow: 0,
-  losses: [],
-  done: false,
-});
-
-/** Runner events, one store update each. */
-const runHandlers: Handlers<RunOnly> = {
-  'run-start': (e) =>
-    useRunStore.setState({ tasks: e.tasks, majority: e.majorityScores ?? [], units: e.units, totalSteps: e.totalSteps, strategies: e.strategies.map(newStrategy) }),
-  warning: (e) => useRunStore.setState((s) => ({ warnings: [...s.warnings, e.message] })),
-  'strategy-start': (e) => updateStrategy(e.strategy, (s) => ({ ...s, name: e.name, label: e.label })),
-  'task-start': (e) =>
-    useRunStore.setState((s) => ({
-      progress: { strategy: e.strategy, task: e.task, phase: 'train', step: 0, steps: e.steps, fraction: s.progress?.fraction ?? 0, loss: NaN, taskStartedAt: performance.now() },
-    })),
-  importance: (e) =>
-    updateStrategy(e.strategy, (s) => ({
-      ...s,
-      live: { task: e.task, step: e.step, scores: e.scores },
-      taskScores: e.final ? [...s.taskScores, e.scores] : s.taskScores,
-    })),
-  accumulated: (e) => updateStrategy(e.strategy, (s) => ({ ...s, accumulated: [...s.accumulated, e.scores] })),
-  fusion: (e) => updateStrategy(e.strategy, (s) => ({ ...s, fusions: [...s.fusions, e.fusion] })),
-  'eval-row': (e) =>
-    updateStrategy(e.strategy, (s) => ({ ...s, matrix: [...s.matrix.slice(0, e.row), e.scores], samples: e.samples, samplesRow: e.row })),
-  'eval-curve': () => undefined,
-  'strategy-done': (e) =>
-    updateStrategy(e.strategy, (s) => ({
-      ...s,
-      matrix: e.result.matrix,
-      samples: e.result.samples,
-      samplesRow: e.result.matrix.length - 1,
-      error: e.result.error,
-      done: true,
-    })),
-  error: (e) => {
-    updateStrategy(e.strategy, (s) => ({ ...s, error: e.message }));
-    reportError(e.message);
-  },
-  'run-done': () => undefined,
-};
+/** Folds run events into the shown run; the page's own clocks and the error list beside it. */
+function reduceEvents(events: readonly RunEvent[]): void {
+  useRunStore.setState((s) => {
+    let run = s.run ?? undefined;
+    let taskStartedAt = s.taskStartedAt;
+    for (const e of events) {
+      if (e.type === 'run-start') run = undefined; // a backend fallback starts the run again from its checkpoint
+      run = reduceRun(run, e);
+      if (e.type === 'task-start') taskStartedAt = performance.now();
+    }
+    return { run: run ?? null, taskStartedAt };
+  });
+  for (const e of events) if (e.type === 'error') reportError(e.message);
+}
 
 class TrainerClient {
   private worker: Worker | null = null;
-  /** After a reset, events of the run that was going are dropped. */
-  private ignoreRun = false;
-  private nextRefuseId = 1;
+  private nextRunId = 1;
+  private nextRequestId = 1;
+
+  /** True when `runId` is the run the page shows as going. */
+  private current = (runId: number) => runId === useRunStore.getState().runId;
 
   private readonly handlers: Handlers<TrainerEvent> = {
     ready: (ev) =>
       useTrainerStore.setState({ worker: 'ready', switching: false, backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks } }),
     status: (ev) => useTrainerStore.setState({ phase: ev.phase, ...(ev.phase === 'loading-base' ? {} : { download: null }) }),
     download: (ev) => useTrainerStore.setState({ download: { loaded: ev.loaded, total: ev.total } }),
-    notice: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
-    fallback: (ev) => !this.ignoreRun && useRunStore.setState((s) => ({ warnings: [...s.warnings, ev.message] })),
-    run: (ev) => {
-      if (this.ignoreRun) return;
-      (runHandlers[ev.event.type] as (e: RunOnly) => void)(ev.event);
-    },
-    steps: (ev) => {
-      if (this.ignoreRun) return;
-      const { strategy, task, phase, step, steps, fraction, losses } = ev;
-      const loss = losses.at(-1)?.[1] ?? NaN;
-      useRunStore.setState((s) => ({
-        progress: { strategy, task, phase, step, steps, fraction, loss, taskStartedAt: s.progress?.taskStartedAt ?? performance.now() },
-        strategies: s.strategies.map((x, i) => {
-          if (i !== strategy) return x;
-          const start = x.losses.length;
-          return { ...x, losses: [...x.losses, ...losses.map(([, l], j): [number, number] => [start + j + 1, l])] };
-        }),
-      }));
-    },
+    notice: (ev) => this.current(ev.runId) && useRunStore.setState((s) => ({ notices: [...s.notices, ev.message] })),
+    fallback: (ev) => this.current(ev.runId) && useRunStore.setState((s) => ({ notices: [...s.notices, ev.message] })),
+    run: (ev) => this.current(ev.runId) && reduceEvents([ev.event]),
+    steps: (ev) => this.current(ev.runId) && reduceEvents(ev.steps),
     checkpoint: () => undefined, // for listeners (the run history saves it)
     done: (ev) => {
-      if (this.ignoreRun) return;
+      if (!this.current(ev.runId)) return;
+      // The worker's document: the fold of the same events, with the backend fallbacks' notices among its warnings.
+      useRunStore.setState((s) => ({ run: ev.results, notices: s.notices.filter((n) => !ev.results.warnings.includes(n)) }));
       this.runEnded({ kind: ev.results.stopped ? 'stopped' : 'finished', seconds: ev.results.timings.totalSeconds });
       useExperimentStore.getState().setResults(ev.results);
     },
     'model-export': onModelExport,
-    refusable: (ev) => !this.ignoreRun && useRunStore.setState({ refusable: ev.strategies, refusableKif: ev.kif }),
-    refused: (ev) => {
+    recomputable: (ev) => this.current(ev.runId) && useRunStore.setState({ recomputable: ev.strategies, recomputableKif: ev.kif }),
+    'fusion-recomputed': (ev) => {
       if (ev.id !== useRunStore.getState().whatIf.pending) return; // a newer request replaced it
       useRunStore.setState({ whatIf: { pending: null, result: ev.result, error: null } });
     },
     error: (ev) => {
-      if (ev.refuseId !== undefined) {
-        if (ev.refuseId === useRunStore.getState().whatIf.pending) useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: null, error: ev.message } }));
+      if (ev.requestId !== undefined) {
+        if (ev.requestId === useRunStore.getState().whatIf.pending) useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: null, error: ev.message } }));
         return;
       }
-      if (ev.endedRun && !this.ignoreRun) this.runEnded({ kind: 'failed', seconds: null });
+      if (ev.runId !== undefined && !this.current(ev.runId)) return;
+      if (ev.runId !== undefined) this.runEnded({ kind: 'failed', seconds: null });
       useTrainerStore.setState({ switching: false });
       reportError(ev.message);
     },
@@ -140,7 +95,7 @@ class TrainerClient {
     const { preference, errors } = useTrainerStore.getState();
     useTrainerStore.setState({ ...initialTrainerState, preference, errors });
     if (useRunStore.getState().active) this.runEnded({ kind: 'failed', seconds: null });
-    useRunStore.setState({ refusable: [], refusableKif: [] });
+    useRunStore.setState({ recomputable: [], recomputableKif: [] });
     this.connect();
   }
 
@@ -160,13 +115,13 @@ class TrainerClient {
       reportError(`The task queue uses ${missing.map((id) => `dataset "${id}"`).join(', ')}, not loaded in this page: import the file again (Import) or remove the task.`);
       return;
     }
-    this.ignoreRun = false;
+    const runId = this.nextRunId++;
     useExperimentStore.getState().setResults(null);
-    useRunStore.setState({ ...initialRunState, active: true, spec, startedAt: performance.now() });
+    useRunStore.setState({ ...initialRunState, active: true, runId, startedAt: performance.now() });
     useTrainerStore.setState({ phase: 'loading-base' });
     // A test-only switch (src/worker/faultSwitch.ts): the page's ?fault= parameter goes to the worker as it is.
     const fault = new URLSearchParams(location.search).get('fault') ?? undefined;
-    this.send({ type: 'start', spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
+    this.send({ type: 'start', runId, spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
   }
 
   pause = () => this.send({ type: 'pause' });
@@ -176,19 +131,18 @@ class TrainerClient {
   /** The last run's trained model of a strategy as Hugging Face files (share / export). */
   exportModel = (strategy: number) => requestModelExport((cmd) => this.send(cmd), strategy);
 
-  /** Stops a run if one is going and clears every view of it. */
+  /** Stops a run if one is going and clears every view of it (its later events carry an id no longer shown). */
   reset(): void {
-    this.ignoreRun = useRunStore.getState().active;
     if (this.worker) this.send({ type: 'reset' });
     useRunStore.setState(initialRunState);
     useExperimentStore.getState().setResults(null);
   }
 
-  /** Asks the worker to fuse strategy `strategy`'s recorded models with this rule and knobs (what-if). */
-  refuse(strategy: number, rule: FusionRule, beta: number): void {
-    const id = this.nextRefuseId++;
+  /** Asks the worker to merge strategy `strategy`'s recorded models again with this rule and knobs (what-if). */
+  recomputeFusion(strategy: number, rule: FusionRule, beta: number): void {
+    const id = this.nextRequestId++;
     useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: id, error: null } }));
-    this.send({ type: 'refuse', request: { id, strategy, rule, beta } });
+    this.send({ type: 'recompute-fusion', request: { id, strategy, rule, beta } });
   }
 
   private send(cmd: TrainerCommand): void {

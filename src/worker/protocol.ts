@@ -12,8 +12,8 @@ import type { DatasetData } from '../engine/experiment/taskData';
 import type { HostTensors } from '../engine/model/init';
 import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 
-/** Re-fuse the last fusion of KIF strategy `strategy` of the last run with these knobs. */
-export interface RefuseRequest {
+/** Merge strategy `strategy`'s task models of the last run again with this rule and these knobs (what-if). */
+export interface RecomputeFusionRequest {
   /** Counts requests so the page can drop answers to ones it has since replaced. */
   id: number;
   strategy: number;
@@ -23,6 +23,8 @@ export interface RefuseRequest {
 
 export interface StartCommand {
   type: 'start';
+  /** Chosen by the page; every event of this run carries it, so events of a run reset since are dropped by id. */
+  runId: number;
   spec: ExperimentSpec;
   /** Go on from this checkpoint of an earlier run of the same spec (a reloaded page). */
   resume?: RunCheckpoint;
@@ -46,17 +48,18 @@ export type TrainerCommand =
   | { type: 'stop' }
   /** Forget the last run (the fusion inputs kept for what-if). */
   | { type: 'reset' }
-  | { type: 'refuse'; request: RefuseRequest }
+  | { type: 'recompute-fusion'; request: RecomputeFusionRequest }
   /** Share: the last run's trained model of strategy `strategy` as Hugging Face files (answered by 'model-export'). */
   | { type: 'export-model'; id: number; strategy: number };
 
-export type TrainerPhase = 'idle' | 'loading-base' | 'training' | 'paused' | 'stopping' | 'refusing';
+/** The worker's own state; what the run does inside 'training' comes as the runner's 'phase' events. */
+export type TrainerPhase = 'idle' | 'loading-base' | 'training' | 'paused' | 'stopping' | 'recomputing-fusion';
 
-/** Training steps, throttled: the latest step and the losses of every step since the last message of the same phase. */
-export interface StepsEvent extends Omit<StepEvent, 'type'> {
+/** Training steps, throttled: every step event since the last message (all of one strategy, task and phase). */
+export interface StepsEvent {
   type: 'steps';
-  /** [step, loss] of each step since the previous 'steps' message. */
-  losses: [number, number][];
+  runId: number;
+  steps: StepEvent[];
 }
 
 export type TrainerEvent =
@@ -64,19 +67,19 @@ export type TrainerEvent =
   | { type: 'status'; phase: TrainerPhase }
   /** Progress of a checkpoint download before a run (model.checkpoint), in bytes of weights. */
   | { type: 'download'; loaded: number; total?: number }
-  /** Something the user should know that is not an error (e.g. the pretrained base is missing). */
-  | { type: 'notice'; message: string }
+  /** Something the user should know about run `runId` that is not an error (e.g. the pretrained base is missing). */
+  | { type: 'notice'; runId: number; message: string }
   /** The backend failed during the run: `to` is active now and the run goes on from its last task boundary. */
-  | { type: 'fallback'; from: BackendName; to: BackendName; message: string }
+  | { type: 'fallback'; runId: number; from: BackendName; to: BackendName; message: string }
   /** A runner event other than 'step' (those come as 'steps'). */
-  | { type: 'run'; event: Exclude<RunEvent, StepEvent> }
+  | { type: 'run'; runId: number; event: Exclude<RunEvent, StepEvent> }
   | StepsEvent
-  | { type: 'done'; results: ResultsDocument }
+  | { type: 'done'; runId: number; results: ResultsDocument }
   /** At each task boundary: what resuming the run from here needs (the page saves it). */
-  | { type: 'checkpoint'; checkpoint: RunCheckpoint }
+  | { type: 'checkpoint'; runId: number; checkpoint: RunCheckpoint }
   /** Strategies of the last run whose task models any merging rule can merge; `kif`: those whose KIF fusion can be recomputed. */
-  | { type: 'refusable'; strategies: number[]; kif: number[] }
-  | { type: 'refused'; id: number; result: WhatIfResult }
+  | { type: 'recomputable'; runId: number; strategies: number[]; kif: number[] }
+  | { type: 'fusion-recomputed'; id: number; result: WhatIfResult }
   | { type: 'model-export'; id: number; result: ModelExport }
-  /** `endedRun`: the error stopped the run (other errors leave a run going); `refuseId`: a what-if request failed. */
-  | { type: 'error'; message: string; endedRun?: boolean; refuseId?: number };
+  /** `runId`: the error ended that run (other errors leave a run going); `requestId`: that what-if request failed. */
+  | { type: 'error'; message: string; runId?: number; requestId?: number };

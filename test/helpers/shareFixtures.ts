@@ -1,6 +1,6 @@
 // Specs and results documents for the share, export and fuzz tests: a typical experiment (5 tasks, 3 strategies with
 // knobs) and a results document shaped like one the runner writes, with unit maps over the nano model's real units.
-import type { ResultsDocument, StrategyResult } from '../../src/engine/experiment/results';
+import { RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../../src/engine/experiment/results';
 import { buildUnits } from '../../src/engine/kif/units';
 import { continualMetrics } from '../../src/engine/metrics/continual';
 import { presetConfig } from '../../src/engine/model/config';
@@ -62,7 +62,7 @@ export function fakeResults(spec: ExperimentSpec, seed = 5): ResultsDocument {
   });
   return {
     format: 'kif-playground-results',
-    version: 1,
+    version: RESULTS_VERSION,
     spec,
     backend: 'wasm',
     warnings: [],

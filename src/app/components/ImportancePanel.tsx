@@ -6,7 +6,9 @@ import type { UnitScores } from '../../engine/strategies/types';
 import { caseStyles, cividis, seriesColor, textOn, viridis } from '../heatmap/colors';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { unitNamesFor } from '../heatmap/unitLayout';
+import { isDone, shownImportance } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
+import { useStrategies, useTaskNames, useTaskSteps, useUnitNames } from '../runView';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
 
 const fmtScore = (x: number) => (x === 0 ? '0' : x.toExponential(2));
@@ -42,9 +44,9 @@ type MapView = 'earlier' | 'dominant' | `task-${number}`;
 const AT_BASE: CellLook = { color: '#d9d9d9', mark: '·', markColor: '#333', describe: 'unchanged: the merge left this unit at the base', value: 'base' };
 
 function FusionMap({ strategy }: { strategy: number }) {
-  const s = useRunStore((st) => st.strategies[strategy]);
-  const tasks = useRunStore((st) => st.tasks);
-  const units = useRunStore((st) => st.units);
+  const s = useRunStore((st) => st.run?.strategies[strategy]);
+  const tasks = useTaskNames();
+  const units = useUnitNames();
   const [pick, setPick] = useState<number | null>(null);
   const [view, setView] = useState<MapView>('earlier');
   if (!s || s.fusions.length === 0) return <p className="muted">The fusion map appears after the first fusion (the end of the second task).</p>;
@@ -129,7 +131,7 @@ function FusionMap({ strategy }: { strategy: number }) {
 
 /** The fusion map of any strategy that fuses (KIF, weight averaging, the merging rules), `preferred` first. */
 function FusionMapSection({ preferred }: { preferred: number | undefined }) {
-  const strategies = useRunStore((s) => s.strategies);
+  const strategies = useStrategies();
   const fusing = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.fusions.length > 0);
   const [chosen, setChosen] = useState<number | null>(null);
   const current = fusing.find(({ i }) => i === chosen) ?? fusing.find(({ i }) => i === preferred) ?? fusing[0];
@@ -154,10 +156,11 @@ function FusionMapSection({ preferred }: { preferred: number | undefined }) {
 }
 
 export function ImportancePanel() {
-  const strategies = useRunStore((s) => s.strategies);
-  const tasks = useRunStore((s) => s.tasks);
-  const units = useRunStore((s) => s.units);
-  const kif = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.live || s.taskScores.length > 0);
+  const strategies = useStrategies();
+  const tasks = useTaskNames();
+  const taskSteps = useTaskSteps();
+  const units = useUnitNames();
+  const kif = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.live?.importance || (s.importance?.tasks.length ?? 0) > 0);
   const fuses = strategies.some((s) => s.fusions.length > 0);
   const [chosen, setChosen] = useState<number | null>(null);
   const [tab, setTab] = useState<string>('current');
@@ -170,12 +173,13 @@ export function ImportancePanel() {
       </section>
     );
   }
-  const current = kif.find(({ i }) => i === chosen) ?? kif.find(({ s }) => !s.done) ?? kif[0];
+  const current = kif.find(({ i }) => i === chosen) ?? kif.find(({ s }) => !isDone(s)) ?? kif[0];
   const s = current.s;
+  const live = shownImportance(s, taskSteps);
   const tabs: { id: string; label: string; scores: UnitScores | undefined }[] = [
-    { id: 'current', label: s.live ? `Current: task ${s.live.task + 1} (${tasks[s.live.task]}), step ${s.live.step}` : 'Current task', scores: s.live?.scores },
-    ...s.taskScores.map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc })),
-    { id: 'accumulated', label: 'Accumulated', scores: s.accumulated.at(-1) },
+    { id: 'current', label: live ? `Current: task ${live.task + 1} (${tasks[live.task]}), step ${live.step}` : 'Current task', scores: live?.scores },
+    ...(s.importance?.tasks ?? []).map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc })),
+    { id: 'accumulated', label: 'Accumulated', scores: s.importance?.accumulated.at(-1) },
   ];
   const active = tabs.find((t) => t.id === tab) ?? tabs[0];
   return (

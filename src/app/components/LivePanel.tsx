@@ -1,6 +1,8 @@
 // While training: the loss curves (recharts, loaded after the first paint) and the latest sample predictions.
 import { lazy, Suspense, useState } from 'react';
+import { samplesRow } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
+import { useStrategies, useTaskNames } from '../runView';
 
 // recharts is the largest part of the page; it loads after the first paint.
 const LossChart = lazy(() => import('./LossChart'));
@@ -9,9 +11,9 @@ const LossChart = lazy(() => import('./LossChart'));
 const rowName = (row: number, tasks: string[]) => (row === 0 ? 'before training' : `after task ${row} (${tasks[row - 1] ?? '?'})`);
 
 function Samples() {
-  const strategies = useRunStore((s) => s.strategies);
-  const tasks = useRunStore((s) => s.tasks);
-  const current = useRunStore((s) => (s.active ? s.progress?.strategy : undefined));
+  const strategies = useStrategies();
+  const tasks = useTaskNames();
+  const current = useRunStore((s) => (s.active ? s.run?.live?.progress?.strategy : undefined));
   const withSamples = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.samples.length > 0);
   const [pick, setPick] = useState<number | null>(null);
   if (withSamples.length === 0) return <p className="muted">Sample predictions appear at the first evaluation, before training starts.</p>;
@@ -29,7 +31,7 @@ function Samples() {
           ))}
         </select>
         <span className="muted" data-testid="samples-when">
-          {rowName(chosen.s.samplesRow, tasks)}
+          {rowName(samplesRow(chosen.s), tasks)}
         </span>
       </div>
       <table className="samples" data-testid="samples">
@@ -68,7 +70,7 @@ function Samples() {
 }
 
 export function LivePanel() {
-  const hasRun = useRunStore((s) => s.strategies.length > 0);
+  const hasRun = useRunStore((s) => (s.run?.strategies.length ?? 0) > 0);
   return (
     <section className="panel" aria-labelledby="live-title">
       <h2 id="live-title">Training</h2>

@@ -2,7 +2,8 @@
 // stays cheap however long the run.
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { seriesColor } from '../heatmap/colors';
-import { useRunStore } from '../runStore';
+import { lossPoints } from '../../engine/run/state';
+import { useStrategies } from '../runView';
 
 const MAX_POINTS = 200;
 
@@ -17,7 +18,7 @@ function bucketed(losses: readonly [number, number][]): { x: number; loss: numbe
 }
 
 export default function LossChart() {
-  const strategies = useRunStore((s) => s.strategies);
+  const strategies = useStrategies();
   return (
     <figure className="chart" aria-label="Training loss by step, one line per strategy" data-testid="loss-chart">
       <ResponsiveContainer width="100%" height={240}>
@@ -28,7 +29,7 @@ export default function LossChart() {
           <Tooltip formatter={(v) => Number(v).toFixed(3)} labelFormatter={(s) => `step ${String(s)}`} />
           <Legend />
           {strategies.map((s, i) => (
-            <Line key={i} name={s.label} data={bucketed(s.losses)} dataKey="loss" stroke={seriesColor(i)} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line key={i} name={s.label} data={bucketed(lossPoints(s))} dataKey="loss" stroke={seriesColor(i)} strokeWidth={2} dot={false} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

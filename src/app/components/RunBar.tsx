@@ -7,6 +7,7 @@ import { useImportedStore } from '../importedStore';
 import { runInputsFor } from '../runInputs';
 import { fmtSeconds } from '../format';
 import { useRunStore } from '../runStore';
+import { useRunWarnings, useStrategies, useTaskNames } from '../runView';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 import { problemsOf, useFieldProblems } from '../fieldProblems';
@@ -14,9 +15,6 @@ import { FieldBlockers } from './FieldBlockers';
 import { hubModels } from '../../engine/model/hubModels';
 import { cannotTrain } from './HubModels';
 import { Icon } from './Icon';
-
-// SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
-const COMPILING_STEPS = 3;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function usePlayPause() {
@@ -61,22 +59,23 @@ function Bar({ label, value, testId }: { label: string; value: number; testId: s
 }
 
 function Progress() {
-  const progress = useRunStore((s) => s.progress);
-  const strategies = useRunStore((s) => s.strategies);
-  const tasks = useRunStore((s) => s.tasks);
-  const totalSteps = useRunStore((s) => s.totalSteps);
+  const progress = useRunStore((s) => s.run?.live?.progress ?? null);
+  const runPhase = useRunStore((s) => s.run?.live?.phase ?? null);
+  const taskStartedAt = useRunStore((s) => s.taskStartedAt);
+  const strategies = useStrategies();
+  const tasks = useTaskNames();
   const startedAt = useRunStore((s) => s.startedAt);
   const active = useRunStore((s) => s.active);
   const outcome = useRunStore((s) => s.outcome);
-  const warnings = useRunStore((s) => s.warnings);
+  const warnings = useRunWarnings();
   const phase = useTrainerStore((s) => s.phase);
   const backend = useTrainerStore((s) => s.backend?.name);
   const download = useTrainerStore((s) => s.download);
   if (!active && !outcome) return null;
   const now = performance.now();
   const p = progress;
-  const evaluating = active && phase === 'training' && p !== null && p.step === p.steps && p.phase === 'train';
-  const compiling = active && backend === 'webgpu' && (p?.fraction ?? 0) * totalSteps < COMPILING_STEPS && phase === 'training';
+  // What the run does inside 'training' is told by the runner's phase events.
+  const doing = phase === 'training' ? runPhase : null;
   const state = !active
     ? outcome?.kind ?? 'finished'
     : phase === 'loading-base'
@@ -87,12 +86,16 @@ function Progress() {
         ? 'paused'
         : phase === 'stopping'
           ? 'stopping…'
-          : compiling
-            ? 'compiling shaders (the first WebGPU steps are slow)…'
-            : evaluating
+          : doing === 'compiling'
+            ? `compiling shaders (the first ${backend ?? ''} steps are slow)…`
+            : doing === 'evaluating'
               ? 'evaluating…'
-              : 'training';
-  const taskLeft = p && p.step > 0 && phase === 'training' ? ((now - p.taskStartedAt) / 1000 / p.step) * (p.steps - p.step) : NaN;
+              : doing === 'fusing'
+                ? 'fusing…'
+                : doing === 'finishing'
+                  ? 'finishing the task…'
+                  : 'training';
+  const taskLeft = p && p.step > 0 && phase === 'training' ? ((now - (taskStartedAt ?? now)) / 1000 / p.step) * (p.steps - p.step) : NaN;
   const queueLeft = p && startedAt !== null && p.fraction > 0 && phase === 'training' ? ((now - startedAt) / 1000 / p.fraction) * (1 - p.fraction) : NaN;
   return (
     <div className="run-progress" aria-live="off">

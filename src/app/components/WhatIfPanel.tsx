@@ -59,8 +59,8 @@ function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef;
 
 export function WhatIfPanel() {
   const results = useExperimentStore((s) => s.results);
-  const refusable = useRunStore((s) => s.refusable);
-  const refusableKif = useRunStore((s) => s.refusableKif);
+  const refusable = useRunStore((s) => s.recomputable);
+  const refusableKif = useRunStore((s) => s.recomputableKif);
   const whatIf = useRunStore((s) => s.whatIf);
   const phase = useTrainerStore((s) => s.phase);
   const [strategy, setStrategy] = useState<number | null>(null);
@@ -79,7 +79,7 @@ export function WhatIfPanel() {
     if (!choice || chosen === undefined || blocked) return;
     const r = ruleFromKnobs(choice.rule, choice.values[choice.rule]);
     if (!r.ok) return;
-    const t = setTimeout(() => trainer.refuse(chosen, r.rule, choice.beta), DEBOUNCE_MS);
+    const t = setTimeout(() => trainer.recomputeFusion(chosen, r.rule, choice.beta), DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [choice, chosen, blocked]);
 
@@ -106,7 +106,7 @@ export function WhatIfPanel() {
   const tasks = results.tasks.map((t) => t.name);
   const set = (p: Partial<Choice>) => setChoice({ ...choice, ...p });
   const setKnob = (k: string, v: KnobValue) => set({ values: { ...choice.values, [choice.rule]: { ...choice.values[choice.rule], [k]: v } } });
-  const busy = whatIf.pending !== null || phase === 'refusing';
+  const busy = whatIf.pending !== null || phase === 'recomputing-fusion';
   const shares = result?.fusion.shares;
   const meanShares = shares ? tasks.map((_, t) => mean(Object.values(shares).map((s) => s[t] ?? 0))) : null;
   const ownMerge = mergeRuleOf[run.name] === choice.rule;

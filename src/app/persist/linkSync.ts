@@ -3,7 +3,7 @@
 // in a knob adds no history entries. A bad link opens the default experiment with a message; nothing saved is touched.
 import { specFragment, restoreFromFragment } from '../../engine/share/shareLink';
 import { notify } from '../components/share/shareStore';
-import { showResults } from '../components/share/showResults';
+import { showResults } from '../services/showResults';
 import { demoSpec, useExperimentStore } from '../experimentStore';
 
 const WRITE_DELAY_MS = 400;

@@ -4,7 +4,6 @@
 import { create } from 'zustand';
 import { useExperimentStore } from '../experimentStore';
 import { trainer } from '../trainerClient';
-import { useRunStore } from '../runStore';
 import { restoreInputs, runInputsFor } from '../runInputs';
 import type { TrainerEvent } from '../../worker/protocol';
 import { openIdbRunStore } from './idbRunStore';
@@ -14,7 +13,7 @@ import type { SavedRun } from './savedRun';
 import { rawRecordJson, sortRecords, type DamagedRun } from './savedRunCheck';
 import { checkpointShapeProblems } from '../../engine/experiment/resume';
 import { storageProblem } from './storageProblem';
-import { showResults } from '../components/share/showResults';
+import { showResults } from '../services/showResults';
 
 export interface HistoryState {
   /** Where runs are kept; null until storage has opened. */
@@ -66,12 +65,12 @@ const refresh = async () => {
 const onTrainerEvent = (ev: TrainerEvent) => {
   if (!recorder) return;
   if (ev.type === 'run' && ev.event.type === 'run-start') {
-    const spec = useRunStore.getState().spec ?? useExperimentStore.getState().spec;
+    const spec = ev.event.header.spec;
     recorder.started(spec, Date.now(), runInputsFor(spec).inputs);
   } else if (ev.type === 'fallback') recorder.restarting();
   else if (ev.type === 'checkpoint') recorder.checkpoint(ev.checkpoint);
   else if (ev.type === 'done') recorder.ended(ev.results);
-  else if (ev.type === 'error' && ev.endedRun) recorder.failed();
+  else if (ev.type === 'error' && ev.runId !== undefined) recorder.failed();
 };
 
 /** Opens saved runs and starts recording (once; later calls share the first). `open` is for tests. */

@@ -107,6 +107,7 @@ const progressHooks = (): RunHooks => {
         tasks = e.tasks;
         console.error(`running ${e.strategies.length} strategies on ${e.tasks.join(' → ')} (${e.totalSteps} training steps, ${e.backend})`);
         console.error(`  best constant answer: ${e.majorityScores.map((x) => x.toFixed(1)).join(' / ')}`);
+        e.header.warnings.forEach((w) => console.error(`warning: ${w}`));
       } else if (e.type === 'eval-row') {
         const when = e.row === 0 ? 'untrained' : `after ${tasks[e.row - 1]}`;
         console.error(`  ${names[e.strategy]} ${when}: ${e.scores.map((x) => x.toFixed(1)).join(' / ')}`);

@@ -11,6 +11,8 @@ function probeWebGl2(): Probe {
   let gl: GlContext = null;
   try {
     if (typeof OffscreenCanvas !== 'undefined') gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    // The one DOM use the engine allows: probing WebGL on a main thread that has no OffscreenCanvas.
+    // eslint-disable-next-line no-restricted-globals
     else if (typeof document !== 'undefined') gl = document.createElement('canvas').getContext('webgl2');
   } catch {
     // getContext can throw where GPU access is blocked; that means no WebGL.

@@ -1,4 +1,6 @@
 // Loss curves for the results document: long curves become bucket means, so a document stays small.
+import type { LossCurve } from './results';
+
 /** Means of consecutive buckets, at most `maxPoints` of them; each point is stamped with its bucket's last step. */
 export function downsample(losses: readonly number[], maxPoints: number): { steps: number[]; losses: number[] } {
   const buckets = Math.min(losses.length, Math.max(1, maxPoints));
@@ -13,4 +15,16 @@ export function downsample(losses: readonly number[], maxPoints: number): { step
     out.losses.push(sum / (hi - lo));
   }
   return out;
+}
+
+/** A phase's raw per-step curve (steps 1..n) as the results keep it: loss, learning rate and gradient norm alike. */
+export function downsampleCurve(c: LossCurve, maxPoints: number): LossCurve {
+  const { steps, losses } = downsample(c.losses, maxPoints);
+  return {
+    ...c,
+    steps,
+    losses,
+    ...(c.lr ? { lr: downsample(c.lr, maxPoints).losses } : {}),
+    ...(c.gradNorm ? { gradNorm: downsample(c.gradNorm, maxPoints).losses } : {}),
+  };
 }

@@ -1,8 +1,13 @@
 // The events a running experiment emits, for the UI (through the worker) and the CLI. Every event carries `type`;
 // events about one strategy carry its index in the spec's strategy list (`strategy`) and, where it applies, the task
 // index in the queue (`task`).
+import type { RunPhase } from '../run/state';
+import type { Knobs } from '../strategies/knobs';
 import type { FusionReport, UnitScores } from '../strategies/types';
-import type { StrategyResult } from './results';
+import type { ResultsDocument, StrategyResult } from './results';
+
+/** What a results document says about the run as a whole, known when it starts. */
+export type RunHeader = Omit<ResultsDocument, 'format' | 'version' | 'stopped' | 'strategies' | 'timings'>;
 
 export interface StepEvent {
   type: 'step';
@@ -21,10 +26,28 @@ export interface StepEvent {
 }
 
 export type RunEvent =
-  /** majorityScores: each task's best constant answer's score on its test examples (majority.ts). */
-  | { type: 'run-start'; strategies: string[]; tasks: string[]; majorityScores: number[]; units: string[]; totalSteps: number; backend: string }
+  /**
+   * majorityScores: each task's best constant answer's score on its test examples (majority.ts). `header`: the results
+   * document's run-wide fields; `lossPoints`: most points a finished phase's loss curve keeps.
+   */
+  | {
+      type: 'run-start';
+      strategies: string[];
+      tasks: string[];
+      majorityScores: number[];
+      units: string[];
+      totalSteps: number;
+      backend: string;
+      header: RunHeader;
+      lossPoints: number;
+    }
   | { type: 'warning'; message: string }
-  | { type: 'strategy-start'; strategy: number; name: string; label: string }
+  /** `tracksImportance`: its results keep importance maps (KIF strategies). */
+  | { type: 'strategy-start'; strategy: number; name: string; label: string; knobs: Knobs; tracksImportance: boolean }
+  /** Resuming: a strategy's results up to the checkpoint (`done`: it had finished). */
+  | { type: 'strategy-restored'; strategy: number; result: StrategyResult; done: boolean }
+  /** What the runner does now for strategy `strategy` on task `task`. */
+  | { type: 'phase'; strategy: number; task: number; phase: RunPhase }
   | { type: 'task-start'; strategy: number; task: number; steps: number }
   | StepEvent
   /** Unit scores S(u) of the task so far: every `importanceEvery` steps (final: false) and at the task's end (final: true). */
@@ -39,7 +62,7 @@ export type RunEvent =
   | { type: 'eval-row'; strategy: number; row: number; scores: number[]; samples: StrategyResult['samples'] }
   /** An evaluation inside task `task` at `step` (spec.training.evalEvery), on every task's test set. */
   | { type: 'eval-curve'; strategy: number; task: number; step: number; scores: number[] }
-  | { type: 'strategy-done'; strategy: number; result: StrategyResult }
+  | { type: 'strategy-done'; strategy: number; timings: StrategyResult['timings'] }
   /** The strategy stopped on an error (a non-finite loss); the run goes on with the next strategy. */
   | { type: 'error'; strategy: number; message: string }
   | { type: 'run-done'; stopped: boolean; seconds: number };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { DatasetProvenance } from '../data/datasetCard';
 import { limits } from '../limits';
+import { migrateResults } from '../run/migrate';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
@@ -10,7 +11,8 @@ import type { TokenizerRecord } from '../tokenizers/runTokenizer';
 import type { Prediction } from '../train/evaluate';
 
 export const RESULTS_FORMAT = 'kif-playground-results';
-export const RESULTS_VERSION = 1;
+/** 2: loss curves keep the learning rate and gradient norm of their steps (migrate.ts opens version 1). */
+export const RESULTS_VERSION = 2;
 
 export interface LossCurve {
   task: number;
@@ -18,6 +20,9 @@ export interface LossCurve {
   /** 1-based step at the end of each averaged bucket. */
   steps: number[];
   losses: number[];
+  /** The learning rate and gradient norm at those steps, averaged alike (absent in version 1 documents). */
+  lr?: number[];
+  gradNorm?: number[];
 }
 
 export interface StrategyResult {
@@ -105,7 +110,16 @@ const strategySchema = z.strictObject({
     }),
   ),
   // Cross-entropy is never negative.
-  losses: z.array(z.strictObject({ task: z.int().min(0), phase: text, steps: z.array(z.int().min(1)), losses: z.array(within(0, 1e6, 'a loss')) })),
+  losses: z.array(
+    z.strictObject({
+      task: z.int().min(0),
+      phase: text,
+      steps: z.array(z.int().min(1)),
+      losses: z.array(within(0, 1e6, 'a loss')),
+      lr: z.array(within(0, 1e3, 'a learning rate')).optional(),
+      gradNorm: z.array(finite.min(0)).optional(),
+    }),
+  ),
   curves: z.array(z.strictObject({ task: z.int().min(0), step: z.int().min(1), scores: z.array(percentSchema) })),
   samples: z.array(
     z.strictObject({
@@ -171,8 +185,9 @@ export function strategyResultProblems(json: unknown, at: string): string[] {
   return r.success ? [] : r.error.issues.slice(0, 3).map((iss) => `${at}${pathOf(iss.path) === '(results)' ? '' : `.${pathOf(iss.path)}`}: ${issueText(iss)}`);
 }
 
-/** Validates a results document (e.g. an imported file); errors name the field. */
-export function parseResults(json: unknown): { ok: true; results: ResultsDocument } | { ok: false; errors: string[] } {
+/** Validates a results document (e.g. an imported file), older versions migrated first; errors name the field. */
+export function parseResults(raw: unknown): { ok: true; results: ResultsDocument } | { ok: false; errors: string[] } {
+  const json = migrateResults(raw, RESULTS_VERSION);
   const isObj = typeof json === 'object' && json !== null && !Array.isArray(json);
   if (isObj && (json as Record<string, unknown>).format !== RESULTS_FORMAT) {
     return { ok: false, errors: [`format: must be "${RESULTS_FORMAT}" (this is not a results document of this app)`] };

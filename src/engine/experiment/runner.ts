@@ -3,69 +3,28 @@
 // the CLI) picks the backend before calling and passes imported datasets in.
 import * as tf from '@tensorflow/tfjs';
 import { buildUnits } from '../kif/units';
-import { presetConfig, type T5Config } from '../model/config';
+import type { T5Config } from '../model/config';
 import { initWeights, type HostTensors } from '../model/init';
 import { paramSpecs } from '../model/paramSpec';
-import { T5Model } from '../model/t5';
 import type { ExperimentSpec } from '../spec/experiment';
 import { resolveStrategy } from '../strategies/registry';
 import type { Knobs } from '../strategies/knobs';
 import type { StrategyDef } from '../strategies/types';
-import { buildRunTokenizer, byteTokenizerSpec, type RunTokenizerSpec } from '../tokenizers/runTokenizer';
+import { buildRunTokenizer, byteTokenizerSpec } from '../tokenizers/runTokenizer';
 import { encodeExamples, shapeFor } from '../train/batching';
-import type { RunEvent, StepEvent } from './events';
-import { RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from './results';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore, type RunCheckpoint } from './resume';
+import { reduceRun } from '../run/reduce';
+import type { RunState } from '../run/state';
+import type { RunEvent, RunHeader } from './events';
+import type { ResultsDocument } from './results';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore } from './resume';
+import { runDefaults, type RunHooks, type RunOptions } from './runHooks';
 import { memoryVerdict } from './memoryBudget';
 import { experimentProblems, modelConfig } from './specCheck';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
 import { majorityScore } from './majority';
-import { fitTask, resolveTasks, type DatasetResolver, type EvalSplit } from './taskData';
+import { fitTask, resolveTasks } from './taskData';
 
-export interface RunHooks {
-  onEvent?(event: RunEvent): void;
-  /** Every training step (the same object as the 'step' event). */
-  onProgress?(progress: StepEvent): void;
-  /** Checked before every step and evaluation; a stopped run returns the results so far, marked `stopped`. */
-  shouldStop?(): boolean;
-  /** Awaited before every training step: a host's pause gate (the app's worker holds the run here while paused). */
-  beforeStep?(): Promise<void>;
-  /**
-   * Sees strategy `strategy`'s model at a stage: 'start' (task 0, before any training: θ₀), after task `task`'s training
-   * 'trained' (before the strategy's after-task work), 'fused' (KIF strategies, right after fusion), 'final' (as
-   * evaluated for the matrix row).
-   */
-  onModel?(at: { strategy: number; task: number; stage: string }, model: T5Model): void | Promise<void>;
-  /**
-   * At every task boundary but the last of each strategy, and between strategies: what `RunOptions.resume` needs to go
-   * on from here (resume.ts). Only built when this hook is given.
-   */
-  onCheckpoint?(checkpoint: RunCheckpoint): void | Promise<void>;
-}
-
-export interface RunOptions {
-  /** Imported datasets by id, for tasks given as {dataset}. */
-  datasets?: DatasetResolver;
-  /** Weights of a pretrained base for init "pretrained"; without them the run starts from scratch, with a warning. */
-  baseWeights?: HostTensors;
-  /** The model of a spec naming a checkpoint (model.checkpoint), as the host loaded it: its config and weights. */
-  checkpoint?: { config: T5Config; weights: HostTensors };
-  /** The tokenizer of training, evaluation and decoding: a checkpoint's own; default the byte tokenizer. */
-  tokenizer?: RunTokenizerSpec;
-  /** The held-out set the matrix scores (taskData.ts); 'val' is for choosing settings. Default 'test'. */
-  evalSplit?: EvalSplit;
-  /** Steps between live importance snapshots of KIF strategies; 0: only at the end of each task. */
-  importanceEvery?: number;
-  evalBatchSize?: number;
-  /** Predictions kept per task in the results. */
-  samplesPerTask?: number;
-  /** Most points kept per loss curve (bucket means beyond that). */
-  lossPoints?: number;
-  /** Go on from this checkpoint of an earlier run of the same spec: finished strategies are taken as given. */
-  resume?: RunCheckpoint;
-}
-
-export const runDefaults = { importanceEvery: 25, evalBatchSize: 64, samplesPerTask: 5, lossPoints: 100 };
+export { runDefaults, type RunHooks, type RunOptions } from './runHooks';
 
 /** A spec that cannot run; `problems` name the spec fields. */
 export class ExperimentError extends Error {
@@ -140,11 +99,13 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     const bad = resumeProblems(resume, strategies.map((s) => s.label), tasks.length);
     if (bad.length) throw new ExperimentError(bad);
   }
-  const emit = (e: RunEvent) => hooks.onEvent?.(e);
-  const warn = (message: string) => {
-    warnings.push(message);
-    emit({ type: 'warning', message });
+  // Warnings before 'run-start' go into its header; later ones are events.
+  let state: RunState | undefined;
+  const emit = (e: RunEvent) => {
+    state = reduceRun(state, e);
+    hooks.onEvent?.(e);
   };
+  const warn = (message: string) => (state ? emit({ type: 'warning', message }) : warnings.push(message));
   if (memory.warning) warn(memory.warning);
 
   let init: HostTensors;
@@ -166,36 +127,35 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const plannedSteps = strategies.length * tasks.reduce((a, t) => a + t.steps, 0);
   const backend = tf.getBackend();
   const majority = tasks.map((t) => majorityScore(t));
-  emit({ type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), majorityScores: majority, units: units.map((u) => u.name), totalSteps: plannedSteps, backend });
-
-  const results: StrategyResult[] = resume ? structuredClone(resume.done) : [];
-  const doneSteps = resume ? stepsBefore(resume, tasks.map((t) => t.steps)) : 0;
-  const shared: Shared = { spec, tasks, encoded, shapes, units, tok, config, init, hooks, opts, plannedSteps, doneSteps, stopped: false, results };
-  results.forEach((result, i) => emit({ type: 'strategy-done', strategy: i, result }));
-  const stopNow = () => (shared.stopped ||= hooks.shouldStop?.() ?? false);
-  for (let i = results.length; i < strategies.length && !stopNow(); i++) {
-    const result = await runStrategy(shared, i, strategies[i], resume?.current?.strategy === i ? resume.current : undefined);
-    results.push(result);
-    emit({ type: 'strategy-done', strategy: i, result });
-    if (i + 1 < strategies.length && !shared.stopped) {
-      await hooks.onCheckpoint?.({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: [...results], current: null });
-    }
-  }
-  const totalSeconds = seconds(performance.now() - t0);
-  emit({ type: 'run-done', stopped: shared.stopped, seconds: totalSeconds });
-  return {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
+  const header: RunHeader = {
     spec,
     backend,
-    warnings,
+    warnings: [...warnings],
     ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
-    stopped: shared.stopped,
     model: { tokenizer: tokenizerRecord },
     tasks: tasks.map((t, i) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length, majorityScore: majority[i] })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
     ...datasetProvenance(spec, options.datasets),
-    strategies: results,
-    timings: { totalSeconds },
   };
+  emit({
+    type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), majorityScores: majority, units: units.map((u) => u.name),
+    totalSteps: plannedSteps, backend, header, lossPoints: opts.lossPoints,
+  });
+
+  const doneSteps = resume ? stepsBefore(resume, tasks.map((t) => t.steps)) : 0;
+  const current = () => state!;
+  const compiles = backend === 'webgpu' || backend === 'webgl';
+  const shared: Shared = { spec, tasks, encoded, shapes, units, tok, config, init, hooks, opts, emit, state: current, compiles, compiled: new Set(), plannedSteps, doneSteps, stopped: false };
+  resume?.done.forEach((result, i) => emit({ type: 'strategy-restored', strategy: i, result, done: true }));
+  const stopNow = () => (shared.stopped ||= hooks.shouldStop?.() ?? false);
+  for (let i = resume?.done.length ?? 0; i < strategies.length && !stopNow(); i++) {
+    await runStrategy(shared, i, strategies[i], resume?.current?.strategy === i ? resume.current : undefined);
+    if (i + 1 < strategies.length && !shared.stopped) {
+      const done = structuredClone(current().strategies.slice(0, i + 1)) as ResultsDocument['strategies'];
+      await hooks.onCheckpoint?.({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done, current: null });
+    }
+  }
+  emit({ type: 'run-done', stopped: shared.stopped, seconds: seconds(performance.now() - t0) });
+  // The fold of the run's events is its results document: 'run-done' leaves no live-only part.
+  return current() as ResultsDocument;
 }

@@ -1,6 +1,5 @@
 // One strategy's run of the task queue: the model, the training loop the strategy hooks into, the evaluation rows,
 // and everything the results keep about it.
-import { continualMetrics } from '../metrics/continual';
 import { textScorer } from '../metrics/text';
 import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
@@ -14,11 +13,11 @@ import { disposeBatch, packBatch, type BatchShape, type Encoded } from '../train
 import { evaluate, type Prediction } from '../train/evaluate';
 import { batchOrder, NonFiniteLossError, Trainer, type StepInfo, type TrainSettings } from '../train/trainer';
 import { deriveSeed, makeRng } from '../util/rng';
-import { downsample } from './downsample';
+import type { RunPhase, RunState } from '../run/state';
 import type { RunEvent, StepEvent } from './events';
-import type { LossCurve, StrategyResult } from './results';
+import type { StrategyResult } from './results';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type StrategyCheckpoint } from './resume';
-import type { RunHooks, runDefaults, RunOptions } from './runner';
+import type { RunHooks, RunOptions } from './runHooks';
 
 export interface ResolvedStrategy {
   def: StrategyDef;
@@ -39,12 +38,16 @@ export interface Shared {
   config: T5Config;
   init: HostTensors;
   hooks: RunHooks;
-  opts: typeof runDefaults & RunOptions;
+  opts: Required<Pick<RunOptions, 'importanceEvery' | 'evalBatchSize' | 'samplesPerTask' | 'lossPoints'>> & RunOptions;
+  /** Emits a run event: the run's state (the results so far) is the fold of every event emitted. */
+  emit: (e: RunEvent) => void;
+  state: () => RunState;
+  /** Shader backends compile each new batch shape's kernels at its first step ('compiling' phase). */
+  compiles: boolean;
+  compiled: Set<string>;
   plannedSteps: number;
   doneSteps: number;
   stopped: boolean;
-  /** The finished strategies' results, in spec order (checkpoints carry them). */
-  results: StrategyResult[];
   /**
    * Row 0 of the matrix, evaluated once: every strategy starts from the same weights (LoRA adapters start at zero),
    * so the untrained model's scores are the same for all of them.
@@ -52,126 +55,129 @@ export interface Shared {
   untrained?: { scores: number[]; predictions: Prediction[][] };
 }
 
-/** Runs strategy `index` on the task queue, from the start or, given `from`, from that task boundary. */
-export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy, from?: StrategyCheckpoint): Promise<StrategyResult> {
-  const t0 = performance.now();
-  const { spec, tasks, hooks } = sh;
-  const emit = (e: RunEvent) => hooks.onEvent?.(e);
-  const stopNow = () => (sh.stopped ||= hooks.shouldStop?.() ?? false);
-  const model = new T5Model(sh.config, from?.weights ?? sh.init);
-  const result: StrategyResult = from ? structuredClone(from.result) : {
-    name: s.def.name,
-    label: s.label,
-    knobs: s.knobs,
-    matrix: [],
-    metrics: null,
-    ...(s.def.tracksImportance ? { importance: { tasks: [], accumulated: [] } } : {}),
-    fusions: [],
-    losses: [],
-    curves: [],
-    samples: [],
-    timings: { trainSeconds: 0, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 0 },
-  };
-  const time = async <T>(key: 'trainSeconds' | 'afterTaskSeconds' | 'evalSeconds', f: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await f();
-    } finally {
-      result.timings[key] += (performance.now() - start) / 1000;
-    }
-  };
+type TimingKey = 'trainSeconds' | 'afterTaskSeconds' | 'evalSeconds';
 
-  const evalAll = async (): Promise<{ scores: number[]; predictions: Prediction[][] }> => {
-    const scores: number[] = [];
-    const predictions: Prediction[][] = [];
-    for (const t of tasks) {
-      const r = await evaluate(model, sh.tok, t.test, {
-        batchSize: sh.opts.evalBatchSize,
-        maxInputLen: spec.training.maxInputLen,
-        maxOutputLen: spec.training.maxOutputLen,
-        score: textScorer(t.scorer).score,
-      });
-      scores.push(r.score);
-      predictions.push(r.predictions);
-    }
-    return { scores, predictions };
-  };
-  const evalRow = (known?: Shared['untrained']) =>
-    time('evalSeconds', async () => {
-      const { scores, predictions } = known ?? (await evalAll());
-      result.matrix.push([...scores]);
-      result.samples = predictions.map((p, task) => ({ task, predictions: p.slice(0, sh.opts.samplesPerTask) }));
-      emit({ type: 'eval-row', strategy: index, row: result.matrix.length - 1, scores, samples: result.samples });
+/** One strategy's run in progress: what its steps below share. */
+interface Ctx {
+  sh: Shared;
+  index: number;
+  s: ResolvedStrategy;
+  model: T5Model;
+  /** Seconds so far (a resumed strategy goes on from its checkpoint's). */
+  timings: StrategyResult['timings'];
+}
+
+/** Tells what the runner does now, once per change (a 'phase' event per step would flood the page). */
+function setPhase(c: Ctx, task: number, phase: RunPhase): void {
+  if (c.sh.state().live?.phase !== phase) c.sh.emit({ type: 'phase', strategy: c.index, task, phase });
+}
+
+const stopNow = (sh: Shared) => (sh.stopped ||= sh.hooks.shouldStop?.() ?? false);
+
+/** The strategy's results so far, as the run's state holds them (without the live-only parts). */
+function resultSoFar(c: Ctx): StrategyResult {
+  const { live: _, ...result } = c.sh.state().strategies[c.index];
+  return { ...structuredClone(result), timings: { ...c.timings } };
+}
+
+async function timed<T>(c: Ctx, key: TimingKey, f: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await f();
+  } finally {
+    c.timings[key] += (performance.now() - start) / 1000;
+  }
+}
+
+/** Scores of every task's test set (and the predictions) for the model as it is now. */
+async function evalAll(c: Ctx, task: number): Promise<{ scores: number[]; predictions: Prediction[][] }> {
+  const { sh } = c;
+  setPhase(c, task, 'evaluating');
+  const scores: number[] = [];
+  const predictions: Prediction[][] = [];
+  for (const t of sh.tasks) {
+    const r = await evaluate(c.model, sh.tok, t.test, {
+      batchSize: sh.opts.evalBatchSize,
+      maxInputLen: sh.spec.training.maxInputLen,
+      maxOutputLen: sh.spec.training.maxOutputLen,
+      score: textScorer(t.scorer).score,
     });
+    scores.push(r.score);
+    predictions.push(r.predictions);
+  }
+  return { scores, predictions };
+}
 
-  const trainPhase = async (k: number, phase: PhaseOptions, onStep?: (info: StepInfo) => Promise<void>) => {
-    const settings: TrainSettings = {
-      steps: phase.steps,
-      lr: spec.training.lr,
-      warmupSteps: spec.training.warmupSteps,
-      weightDecay: spec.training.weightDecay,
-      batchSize: spec.training.batchSize,
-      clipNorm: spec.training.clipNorm,
-      seed: deriveSeed(spec.seed, `train/${k}/${phase.phase}`),
-      ...phase.settings,
-    };
-    const trainer = new Trainer(model, settings);
-    model.setDropoutSeed(settings.seed);
-    const losses: number[] = [];
-    try {
-      for (let i = 0; i < settings.steps && !stopNow(); i++) {
-        await hooks.beforeStep?.();
-        if (stopNow()) break;
-        const batch = packBatch(phase.sampler(), sh.shapes[k]);
-        let info: StepInfo;
-        try {
-          info = await trainer.step(batch, i, settings.steps, phase.hooks);
-        } finally {
-          disposeBatch(batch);
-        }
-        losses.push(info.loss);
-        if (phase.phase === 'train') sh.doneSteps++;
-        const ev: StepEvent = {
-          type: 'step', strategy: index, task: k, phase: phase.phase, step: i + 1, steps: settings.steps,
-          loss: info.loss, lr: info.lr, gradNorm: info.gradNorm, fraction: Math.min(1, sh.doneSteps / sh.plannedSteps),
-        };
-        emit(ev);
-        hooks.onProgress?.(ev);
-        await phase.hooks?.onStep?.(info);
-        await onStep?.(info);
+/** The next row of the accuracy matrix (row 0 may be the run's shared untrained row). */
+const evalRow = (c: Ctx, task: number, known?: Shared['untrained']) =>
+  timed(c, 'evalSeconds', async () => {
+    const evaluated = known ?? (await evalAll(c, task));
+    const row = c.sh.state().strategies[c.index].matrix.length;
+    const samples = evaluated.predictions.map((p, t) => ({ task: t, predictions: p.slice(0, c.sh.opts.samplesPerTask) }));
+    c.sh.emit({ type: 'eval-row', strategy: c.index, row, scores: [...evaluated.scores], samples });
+    return evaluated;
+  });
+
+/** One training phase of task k: `phase.steps` steps on the strategy's sampler, every step an event. */
+async function trainPhase(c: Ctx, k: number, phase: PhaseOptions, onStep?: (info: StepInfo) => Promise<void>): Promise<void> {
+  const { sh, index } = c;
+  const training = sh.spec.training;
+  const settings: TrainSettings = {
+    steps: phase.steps,
+    lr: training.lr,
+    warmupSteps: training.warmupSteps,
+    weightDecay: training.weightDecay,
+    batchSize: training.batchSize,
+    clipNorm: training.clipNorm,
+    seed: deriveSeed(sh.spec.seed, `train/${k}/${phase.phase}`),
+    ...phase.settings,
+  };
+  const trainer = new Trainer(c.model, settings);
+  c.model.setDropoutSeed(settings.seed);
+  try {
+    for (let i = 0; i < settings.steps && !stopNow(sh); i++) {
+      await sh.hooks.beforeStep?.();
+      if (stopNow(sh)) break;
+      const shape = sh.shapes[k];
+      const shapeKey = `${shape.batchSize}x${shape.inLen}x${shape.outLen}`;
+      setPhase(c, k, sh.compiles && !sh.compiled.has(shapeKey) ? 'compiling' : 'training');
+      const batch = packBatch(phase.sampler(), shape);
+      let info: StepInfo;
+      try {
+        info = await trainer.step(batch, i, settings.steps, phase.hooks);
+      } finally {
+        disposeBatch(batch);
       }
-    } finally {
-      trainer.dispose();
-      if (losses.length) {
-        const curve: LossCurve = { task: k, phase: phase.phase, ...downsample(losses, sh.opts.lossPoints) };
-        result.losses.push(curve);
-      }
+      sh.compiled.add(shapeKey);
+      if (phase.phase === 'train') sh.doneSteps++;
+      const ev: StepEvent = {
+        type: 'step', strategy: index, task: k, phase: phase.phase, step: i + 1, steps: settings.steps,
+        loss: info.loss, lr: info.lr, gradNorm: info.gradNorm, fraction: Math.min(1, sh.doneSteps / sh.plannedSteps),
+      };
+      sh.emit(ev);
+      sh.hooks.onProgress?.(ev);
+      await phase.hooks?.onStep?.(info);
+      await onStep?.(info);
     }
-  };
+  } finally {
+    trainer.dispose();
+  }
+}
 
-  const samplerOf = (rows: readonly Encoded[], label: string, size = spec.training.batchSize): BatchSampler => {
-    if (rows.length === 0) throw new Error(`${s.label}: nothing to train on for ${label}`);
-    const order = batchOrder(rows.length, size, makeRng(deriveSeed(spec.seed, label)));
-    return () => (order.next().value as number[]).map((r) => rows[r]);
-  };
+function samplerOf(c: Ctx, rows: readonly Encoded[], label: string, size = c.sh.spec.training.batchSize): BatchSampler {
+  if (rows.length === 0) throw new Error(`${c.s.label}: nothing to train on for ${label}`);
+  const order = batchOrder(rows.length, size, makeRng(deriveSeed(c.sh.spec.seed, label)));
+  return () => (order.next().value as number[]).map((r) => rows[r]);
+}
 
-  const onStrategyEvent = (e: StrategyEvent) => {
-    if (e.type === 'importance') {
-      if (e.final) result.importance?.tasks.push(e.scores);
-      emit({ ...e, strategy: index });
-    } else if (e.type === 'accumulated') {
-      result.importance?.accumulated.push(e.scores);
-      emit({ ...e, strategy: index });
-    } else {
-      result.fusions.push(e.fusion);
-      emit({ type: 'fusion', strategy: index, task: e.fusion.afterTask, fusion: e.fusion });
-    }
-  };
-
-  const env: StrategyEnv = {
-    model,
+/** What the strategy sees of the run: the model, the data, training phases and a way to report importance and fusions. */
+function strategyEnv(c: Ctx): StrategyEnv {
+  const { sh, index } = c;
+  const spec = sh.spec;
+  return {
+    model: c.model,
     config: sh.config,
-    tasks,
+    tasks: sh.tasks,
     encoded: sh.encoded,
     units: sh.units,
     unitsFor: (params) => buildUnits(spec.units.granularity, params, { numHeads: sh.config.numHeads, neuronBlock: spec.units.blockSize }),
@@ -180,64 +186,87 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
     shape: (k) => sh.shapes[k],
     importanceEvery: sh.opts.importanceEvery,
     rng: (label) => makeRng(deriveSeed(spec.seed, label)),
-    sampler: samplerOf,
-    train: (k, phase) => trainPhase(k, phase),
-    emit: onStrategyEvent,
+    sampler: (rows, label, size) => samplerOf(c, rows, label, size),
+    train: (k, phase) => trainPhase(c, k, phase),
+    emit: (e: StrategyEvent) => {
+      if (e.type === 'fusion') sh.emit({ type: 'fusion', strategy: index, task: e.fusion.afterTask, fusion: e.fusion });
+      else sh.emit({ ...e, strategy: index });
+    },
     inspect: async (task, stage) => {
-      await hooks.onModel?.({ strategy: index, task, stage }, model);
+      await sh.hooks.onModel?.({ strategy: index, task, stage }, c.model);
     },
   };
+}
 
+/** Trains, finishes and evaluates task k; false when the run stopped on the way. */
+async function runTask(c: Ctx, run: ReturnType<StrategyDef['create']>, env: StrategyEnv, k: number): Promise<boolean> {
+  const { sh, index } = c;
+  const task = sh.tasks[k];
+  sh.emit({ type: 'task-start', strategy: index, task: k, steps: task.steps });
+  await run.beforeTask?.(k);
+  const evalEvery = sh.spec.training.evalEvery;
+  const curvePoint = async ({ step }: StepInfo) => {
+    if (evalEvery <= 0 || (step + 1) % evalEvery !== 0 || step + 1 >= task.steps || stopNow(sh)) return;
+    const { scores } = await timed(c, 'evalSeconds', () => evalAll(c, k));
+    sh.emit({ type: 'eval-curve', strategy: index, task: k, step: step + 1, scores });
+  };
+  const sampler = run.sampler?.(k) ?? samplerOf(c, sh.encoded[k], `batches/${k}`);
+  const phase: PhaseOptions = { phase: 'train', steps: task.steps, sampler, hooks: run.hooks?.(k), settings: run.trainSettings?.(k, sh.spec.training) };
+  await timed(c, 'trainSeconds', () => trainPhase(c, k, phase, curvePoint));
+  if (sh.stopped) return false;
+  await env.inspect(k, 'trained');
+  if (run.afterTask) setPhase(c, k, c.s.def.tracksImportance ? 'fusing' : 'finishing');
+  await timed(c, 'afterTaskSeconds', async () => run.afterTask?.(k));
+  if (sh.stopped) return false;
+  await env.inspect(k, 'final');
+  await evalRow(c, k);
+  return true;
+}
+
+/**
+ * Runs strategy `index` on the task queue, from the start or, given `from`, from that task boundary; its results are
+ * the run state's strategy `index` once 'strategy-done' is emitted.
+ */
+export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy, from?: StrategyCheckpoint): Promise<void> {
+  const t0 = performance.now();
+  const model = new T5Model(sh.config, from?.weights ?? sh.init);
+  const c: Ctx = { sh, index, s, model, timings: from ? { ...from.result.timings } : { trainSeconds: 0, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 0 } };
+  const env = strategyEnv(c);
   // At a task boundary: the weights, the strategy's state and a copy of the results so far (they go on changing).
   const checkpoint = async (nextTask: number) => {
-    if (!hooks.onCheckpoint) return;
-    const current = { strategy: index, nextTask, weights: await model.exportWeights(), state: (await run.snapshot?.()) ?? {}, result: structuredClone(result) };
-    await hooks.onCheckpoint({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: [...sh.results], current });
+    if (!sh.hooks.onCheckpoint) return;
+    const done = sh.state().strategies.slice(0, index) as StrategyResult[];
+    const current = { strategy: index, nextTask, weights: await model.exportWeights(), state: (await run.snapshot?.()) ?? {}, result: resultSoFar(c) };
+    await sh.hooks.onCheckpoint({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: structuredClone(done), current });
   };
 
-  emit({ type: 'strategy-start', strategy: index, name: s.def.name, label: s.label });
+  sh.emit({ type: 'strategy-start', strategy: index, name: s.def.name, label: s.label, knobs: s.knobs, tracksImportance: !!s.def.tracksImportance });
   const run = s.def.create(env, s.knobs);
   try {
     if (from) {
       if (run.restore) run.restore(from.state);
       else if (Object.keys(from.state).length) throw new Error(`${s.label}: the checkpoint has strategy state, but the strategy cannot restore it`);
-      // A checkpoint keeps the predictions of its last evaluation only.
-      result.matrix.forEach((scores, row) => emit({ type: 'eval-row', strategy: index, row, scores, samples: result.samples }));
+      sh.emit({ type: 'strategy-restored', strategy: index, result: from.result, done: false });
     } else {
       await env.inspect(0, 'start');
-      await evalRow(sh.untrained);
-      sh.untrained ??= { scores: result.matrix[0], predictions: result.samples.map((x) => x.predictions) };
+      const untrained = await evalRow(c, 0, sh.untrained);
+      sh.untrained ??= untrained;
     }
-    for (let k = from?.nextTask ?? 0; k < tasks.length && !stopNow(); k++) {
-      emit({ type: 'task-start', strategy: index, task: k, steps: tasks[k].steps });
-      await run.beforeTask?.(k);
-      const evalEvery = spec.training.evalEvery;
-      const curvePoint = async ({ step }: StepInfo) => {
-        if (evalEvery <= 0 || (step + 1) % evalEvery !== 0 || step + 1 >= tasks[k].steps || stopNow()) return;
-        const { scores } = await time('evalSeconds', evalAll);
-        result.curves.push({ task: k, step: step + 1, scores });
-        emit({ type: 'eval-curve', strategy: index, task: k, step: step + 1, scores });
-      };
-      const sampler = run.sampler?.(k) ?? samplerOf(sh.encoded[k], `batches/${k}`);
-      await time('trainSeconds', () => trainPhase(k, { phase: 'train', steps: tasks[k].steps, sampler, hooks: run.hooks?.(k), settings: run.trainSettings?.(k, spec.training) }, curvePoint));
-      if (sh.stopped) break;
-      await env.inspect(k, 'trained');
-      await time('afterTaskSeconds', async () => run.afterTask?.(k));
-      if (sh.stopped) break;
-      await env.inspect(k, 'final');
-      await evalRow();
-      if (k + 1 < tasks.length) await checkpoint(k + 1);
+    for (let k = from?.nextTask ?? 0; k < sh.tasks.length && !stopNow(sh); k++) {
+      if (!(await runTask(c, run, env, k))) break;
+      if (k + 1 < sh.tasks.length) await checkpoint(k + 1);
     }
   } catch (e) {
     if (!(e instanceof NonFiniteLossError)) throw e;
-    result.error = `${s.label}: ${e.message}`;
-    emit({ type: 'error', strategy: index, message: result.error });
+    sh.emit({ type: 'error', strategy: index, message: `${s.label}: ${e.message}` });
   } finally {
     run.dispose();
     model.dispose();
   }
-  result.metrics = result.matrix.length >= 2 ? continualMetrics(result.matrix) : null;
-  for (const key of ['trainSeconds', 'afterTaskSeconds', 'evalSeconds'] as const) result.timings[key] = seconds(result.timings[key] * 1000);
-  result.timings.totalSeconds = seconds(performance.now() - t0);
-  return result;
+  const t = c.timings;
+  sh.emit({
+    type: 'strategy-done',
+    strategy: index,
+    timings: { trainSeconds: seconds(t.trainSeconds * 1000), afterTaskSeconds: seconds(t.afterTaskSeconds * 1000), evalSeconds: seconds(t.evalSeconds * 1000), totalSeconds: seconds(performance.now() - t0) },
+  });
 }

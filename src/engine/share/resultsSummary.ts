@@ -1,17 +1,21 @@
 // The results summary a "share with results" link carries: per strategy the accuracy matrix, the final importance and
-// accumulated-importance maps and the last fusion map, at a precision a viewer needs (everything else of the results
-// document, the curves, samples and earlier tasks' maps, stays in the results file). Unit maps are arrays aligned with
+// accumulated-importance maps, the last fusion map, and coarse loss and in-task evaluation curves, at a precision a
+// viewer needs (everything else of the results document, the samples and earlier tasks' maps, stays in the results
+// file). Unit maps are arrays aligned with
 // `units.names`; importance is stored min-max scaled to integers 0..999 with its range, fusion weights as percents,
 // fusion cases as one letter per unit, so a nano model's few hundred units compress to a few kilobytes.
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
 import { continualMetrics } from '../metrics/continual';
 import { issueText, percentSchema, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
+import { downsample } from '../experiment/downsample';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
 
 export const SUMMARY_FORMAT = 'kif-playground-summary';
-export const SUMMARY_VERSION = 1;
+/** 2: loss curves (LINK_CURVE_POINTS bucket means each, 3 significant digits) and in-task evaluation curves. */
+export const SUMMARY_VERSION = 2;
+const LINK_CURVE_POINTS = 12;
 /** Steps of a scaled importance map: 0 is the map's minimum, IMPORTANCE_LEVELS its maximum. */
 const IMPORTANCE_LEVELS = 999;
 
@@ -31,12 +35,16 @@ export interface SummaryStrategy {
   importance?: { task: number; scores: ScaledMap; accumulated: ScaledMap | null };
   /** The last fusion: weight of θ̂_{k−1} per unit in percent (null: no weight), and the hard rule's cases. */
   fusion?: { afterTask: number; rule: string; prevWeight: (number | null)[]; cases?: string; thresholds?: { prev: number; cur: number } | null };
+  /** Loss curves as bucket means (absent in version 1 links). */
+  losses?: { task: number; phase: string; steps: number[]; losses: number[] }[];
+  /** In-task evaluations, scores to 0.1. */
+  curves?: { task: number; step: number; scores: number[] }[];
   error?: string;
 }
 
 export interface ResultsSummary {
   format: typeof SUMMARY_FORMAT;
-  version: typeof SUMMARY_VERSION;
+  version: 1 | typeof SUMMARY_VERSION;
   backend: string;
   stopped: boolean;
   tasks: { name: string; scorer: string }[];
@@ -89,6 +97,14 @@ function summarizeStrategy(s: StrategyResult, names: readonly string[]): Summary
   }
   const fusion = s.fusions[s.fusions.length - 1];
   if (fusion) out.fusion = summarizeFusion(fusion, names);
+  if (s.losses.length) {
+    out.losses = s.losses.map((c) => {
+      // Bucket means of the stored points, each stamped with its bucket's last step.
+      const { steps: at, losses } = downsample(c.losses, LINK_CURVE_POINTS);
+      return { task: c.task, phase: c.phase, steps: at.map((i) => c.steps[i - 1]), losses: losses.map((l) => Number(l.toPrecision(3))) };
+    });
+  }
+  if (s.curves.length) out.curves = s.curves.map((c) => ({ task: c.task, step: c.step, scores: c.scores.map((x) => round(x, 1)) }));
   if (s.error !== undefined) out.error = s.error;
   return out;
 }
@@ -116,7 +132,7 @@ const text = (max: number) => z.string().max(max);
 
 const summarySchema = z.strictObject({
   format: z.literal(SUMMARY_FORMAT),
-  version: z.literal(SUMMARY_VERSION),
+  version: z.union([z.literal(1), z.literal(SUMMARY_VERSION)]),
   backend: text(64),
   stopped: z.boolean(),
   tasks: z.array(z.strictObject({ name: text(200), scorer: text(64) })).min(1).max(50),
@@ -137,6 +153,11 @@ const summarySchema = z.strictObject({
             thresholds: z.strictObject({ prev: finite, cur: finite }).nullable().optional(),
           })
           .optional(),
+        losses: z
+          .array(z.strictObject({ task: z.int().min(0).max(49), phase: text(64), steps: z.array(z.int().min(1)).max(1000), losses: z.array(finite.min(0)).max(1000) }))
+          .max(500)
+          .optional(),
+        curves: z.array(z.strictObject({ task: z.int().min(0).max(49), step: z.int().min(1), scores: z.array(percentSchema).max(50) })).max(5000).optional(),
         error: text(2000).optional(),
       }),
     )
@@ -161,6 +182,7 @@ function alignmentProblems(s: ResultsSummary): string[] {
       ['fusion.cases', st.fusion?.cases],
     ];
     for (const [name, v] of maps) if (v && v.length !== U) out.push(`${at}.${name}: has ${v.length} entries, one per unit (${U}) expected`);
+    st.losses?.forEach((c, j) => c.steps.length !== c.losses.length && out.push(`${at}.losses[${j}]: has ${c.steps.length} steps and ${c.losses.length} losses`));
     if (st.importance && st.importance.task >= T) out.push(`${at}.importance.task: ${st.importance.task} is not a task of this run (${T} tasks)`);
     return out;
   });
@@ -182,7 +204,7 @@ export function parseSummary(json: unknown): { ok: true; summary: ResultsSummary
 // ---- back to a results document, for the views ----
 
 /** Note the app shows beside results that came from a link. */
-export const SUMMARY_NOTE = 'These results came with a shared link: a summary (accuracy matrices, metrics, the last importance and fusion maps). Loss curves, samples and earlier maps are in the results file; run the experiment to compute them all.';
+export const SUMMARY_NOTE = 'These results came with a shared link: a summary (accuracy matrices, metrics, the last importance and fusion maps, coarse loss curves). Samples, full curves and earlier maps are in the results file; run the experiment to compute them all.';
 
 function unscale(m: ScaledMap, names: readonly string[]): UnitScores {
   const out: UnitScores = {};
@@ -201,8 +223,8 @@ function expandStrategy(s: SummaryStrategy, names: readonly string[], T: number)
     // Recomputed from the rounded matrix, so they agree with the table the viewer sees.
     metrics: s.matrix.length >= 2 ? continualMetrics(s.matrix) : null,
     fusions: [],
-    losses: [],
-    curves: [],
+    losses: s.losses ?? [],
+    curves: s.curves ?? [],
     samples: [],
     timings: { trainSeconds: 0, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 0 },
   };

@@ -14,7 +14,7 @@ import { addCheckpoint, addDataset, datasetFromImport } from '../../importedStor
 import { isParquet, queueParquet, queueText, readPending } from './importPreview';
 import { dropFirst, type PendingImport } from './pendingImports';
 import { notify } from './shareStore';
-import { showResults } from './showResults';
+import { showResults } from '../../services/showResults';
 
 /** Browser limits: a download this large is refused before it fills the tab's memory. */
 export const MAX_CHECKPOINT_BYTES = 1024 * 2 ** 20;

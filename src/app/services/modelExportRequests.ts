@@ -1,6 +1,6 @@
 // The page's half of 'export-model': each request gets an id, and the worker's 'model-export' answer settles it.
-import type { ModelExport } from '../../../engine/export/finalModels';
-import type { TrainerCommand } from '../../../worker/protocol';
+import type { ModelExport } from '../../engine/export/finalModels';
+import type { TrainerCommand } from '../../worker/protocol';
 
 const pending = new Map<number, (r: ModelExport) => void>();
 let nextId = 1;

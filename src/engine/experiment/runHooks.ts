@@ -1,0 +1,54 @@
+// What a host gives the runner: hooks into the run as it goes and the options of one run. Its own file so the runner
+// and each strategy's run both import it without importing each other.
+import type { T5Config } from '../model/config';
+import type { HostTensors } from '../model/init';
+import type { T5Model } from '../model/t5';
+import type { RunTokenizerSpec } from '../tokenizers/runTokenizer';
+import type { RunEvent, StepEvent } from './events';
+import type { RunCheckpoint } from './resume';
+import type { DatasetResolver, EvalSplit } from './taskData';
+
+export interface RunHooks {
+  onEvent?(event: RunEvent): void;
+  /** Every training step (the same object as the 'step' event). */
+  onProgress?(progress: StepEvent): void;
+  /** Checked before every step and evaluation; a stopped run returns the results so far, marked `stopped`. */
+  shouldStop?(): boolean;
+  /** Awaited before every training step: a host's pause gate (the app's worker holds the run here while paused). */
+  beforeStep?(): Promise<void>;
+  /**
+   * Sees strategy `strategy`'s model at a stage: 'start' (task 0, before any training: θ₀), after task `task`'s training
+   * 'trained' (before the strategy's after-task work), 'fused' (KIF strategies, right after fusion), 'final' (as
+   * evaluated for the matrix row).
+   */
+  onModel?(at: { strategy: number; task: number; stage: string }, model: T5Model): void | Promise<void>;
+  /**
+   * At every task boundary but the last of each strategy, and between strategies: what `RunOptions.resume` needs to go
+   * on from here (resume.ts). Only built when this hook is given.
+   */
+  onCheckpoint?(checkpoint: RunCheckpoint): void | Promise<void>;
+}
+
+export interface RunOptions {
+  /** Imported datasets by id, for tasks given as {dataset}. */
+  datasets?: DatasetResolver;
+  /** Weights of a pretrained base for init "pretrained"; without them the run starts from scratch, with a warning. */
+  baseWeights?: HostTensors;
+  /** The model of a spec naming a checkpoint (model.checkpoint), as the host loaded it: its config and weights. */
+  checkpoint?: { config: T5Config; weights: HostTensors };
+  /** The tokenizer of training, evaluation and decoding: a checkpoint's own; default the byte tokenizer. */
+  tokenizer?: RunTokenizerSpec;
+  /** The held-out set the matrix scores (taskData.ts); 'val' is for choosing settings. Default 'test'. */
+  evalSplit?: EvalSplit;
+  /** Steps between live importance snapshots of KIF strategies; 0: only at the end of each task. */
+  importanceEvery?: number;
+  evalBatchSize?: number;
+  /** Predictions kept per task in the results. */
+  samplesPerTask?: number;
+  /** Most points kept per loss curve (bucket means beyond that). */
+  lossPoints?: number;
+  /** Go on from this checkpoint of an earlier run of the same spec: finished strategies are taken as given. */
+  resume?: RunCheckpoint;
+}
+
+export const runDefaults = { importanceEvery: 25, evalBatchSize: 64, samplesPerTask: 5, lossPoints: 100 };
