@@ -107,8 +107,8 @@ describe('normalisation and percentile', () => {
 
   it('bad knobs and mismatched unit sets are named', () => {
     const a = new Map([['a', 1], ['b', 2]]);
-    expect(() => planFusion(a, a, { kind: 'hard', gamma: 1.5, topPercent: 20 })).toThrow(/gamma must be in \[0, 1\] \(got 1.5\)/);
-    expect(() => planFusion(a, a, { kind: 'soft', tau: 0 })).toThrow(/tau must be > 0/);
+    expect(() => planFusion(a, a, { kind: 'hard', gamma: 1.5, topPercent: 20 })).toThrow('hard: gamma must be a number from 0 to 1 (got 1.5)');
+    expect(() => planFusion(a, a, { kind: 'soft', tau: 0 })).toThrow('soft: tau must be a number above 0 and at most 100 (got 0)');
     expect(() => planFusion(a, a, fusionDefaults.soft, 2)).toThrow(/accumulation beta/);
     expect(() => planFusion(a, new Map([['a', 1], ['c', 2]]), fusionDefaults.hard)).toThrow(/not in both: c, b/);
   });

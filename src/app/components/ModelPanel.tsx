@@ -2,11 +2,11 @@
 // granularity, seed and the main training settings.
 import { presets } from '../../engine/model/config';
 import { baseFor } from '../../engine/model/bases';
-import type { ExperimentSpec, TrainingSpec, UnitGranularity } from '../../engine/spec/experiment';
+import { specFieldProblem, type ExperimentSpec, type TrainingSpec, type UnitGranularity } from '../../engine/spec/experiment';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { sameConfig, useImportedStore } from '../importedStore';
 import { HubModels } from './HubModels';
-import { NumberField, rangeCheck } from './NumberField';
+import { NumberField } from './NumberField';
 
 // bench-ref has a 64-token vocabulary, too small for the byte tokenizer.
 const presetNames = Object.keys(presets).filter((p) => presets[p].vocabSize >= 259);
@@ -99,10 +99,10 @@ export function ModelPanel() {
         </p>
       </fieldset>
       <div className="field-row">
-        <NumberField label="Seed" value={spec.seed} check={rangeCheck(0, 0xffffffff, true)} onCommit={(seed) => set({ seed })} step={1} testId="seed" className="compact" />
-        <NumberField label="Learning rate" value={spec.training.lr} check={(v) => (v > 0 && v <= 1 ? null : `must be above 0 and at most 1 (got ${v})`)} onCommit={(lr) => setTraining({ lr })} testId="lr" className="compact" />
-        <NumberField label="Batch size" value={spec.training.batchSize} check={rangeCheck(1, 1024, true)} onCommit={(batchSize) => setTraining({ batchSize })} step={1} testId="batch" className="compact" />
-        <NumberField label="Warm-up steps" value={spec.training.warmupSteps} check={rangeCheck(0, 100_000, true)} onCommit={(warmupSteps) => setTraining({ warmupSteps })} step={1} testId="warmup" className="compact" />
+        <NumberField label="Seed" value={spec.seed} check={(v) => specFieldProblem('seed', v)} onCommit={(seed) => set({ seed })} step={1} testId="seed" className="compact" />
+        <NumberField label="Learning rate" value={spec.training.lr} check={(v) => specFieldProblem('lr', v)} onCommit={(lr) => setTraining({ lr })} testId="lr" className="compact" />
+        <NumberField label="Batch size" value={spec.training.batchSize} check={(v) => specFieldProblem('batchSize', v)} onCommit={(batchSize) => setTraining({ batchSize })} step={1} testId="batch" className="compact" />
+        <NumberField label="Warm-up steps" value={spec.training.warmupSteps} check={(v) => specFieldProblem('warmupSteps', v)} onCommit={(warmupSteps) => setTraining({ warmupSteps })} step={1} testId="warmup" className="compact" />
       </div>
     </section>
   );

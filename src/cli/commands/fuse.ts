@@ -4,8 +4,8 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { numberFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { fusionDefaults, planFusion, applyFusionHost, mergeWithRule, type ScoreRule } from '../../engine/kif/fusion';
-import { fusionRuleInfo, fusionRuleNames, isTaskVectorRule, ruleFromKnobs, type TaskVectorRuleName } from '../../engine/kif/fusionRuleKnobs';
-import { MergeInputError, unitShares, type TaskVectorRule } from '../../engine/kif/taskVectors';
+import { fusionRuleInfo, fusionRuleNames, isFusionRuleName, isTaskVectorRule, ruleFromKnobs, type FusionRule, type FusionRuleName, type TaskVectorRuleName } from '../../engine/kif/fusionRuleKnobs';
+import { MergeInputError, unitShares } from '../../engine/kif/taskVectors';
 import { buildUnits, defaultNeuronBlock, granularities } from '../../engine/kif/units';
 import { paramSpecs } from '../../engine/model/paramSpec';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
@@ -40,15 +40,20 @@ function loadScores(path: string): Map<string, number> {
   return out;
 }
 
-const ruleFlags: Record<ScoreRule['kind'], (args: Args) => ScoreRule> = {
-  hard: (a) => ({ kind: 'hard', gamma: numberFlag(a, 'gamma', fusionDefaults.hard.gamma, 0, 1), topPercent: numberFlag(a, 'top', fusionDefaults.hard.topPercent, 0, 100) }),
-  soft: (a) => ({ kind: 'soft', tau: numberFlag(a, 'tau', fusionDefaults.soft.tau, Number.MIN_VALUE, 1e6) }),
-};
+/** Every rule's flags, by knob: bounds, defaults and help come from the knob table (fusionRuleKnobs.ts). */
+const knobFlags: Record<string, string> = { gamma: 'gamma', tau: 'tau', lambda: 'lambda', topPercent: 'top', drop: 'drop', inner: 'inner', seed: 'seed', floor: 'floor' };
 
-/** The merging rules' flags, by knob: --lambda, --top, --drop, --inner, --seed, --floor. */
-const knobFlags: Record<string, string> = { lambda: 'lambda', topPercent: 'top', drop: 'drop', inner: 'inner', seed: 'seed', floor: 'floor' };
+/** The knob flags of every rule with their meaning, default and the paper's value, for the usage text. */
+const knobHelp = fusionRuleNames
+  .flatMap((rule) =>
+    Object.entries(fusionRuleInfo[rule].knobs).map(([knob, def]) => {
+      const paper = def.paper !== undefined && def.paper !== def.default ? `, paper ${def.paper}` : '';
+      return `    --rule ${rule} --${knobFlags[knob] ?? knob}: ${def.help} (default ${def.default}${paper})`;
+    }),
+  )
+  .join('\n');
 
-function mergeRuleFromFlags(kind: TaskVectorRuleName, args: Args): TaskVectorRule {
+function ruleFromFlags<K extends FusionRuleName>(kind: K, args: Args): Extract<FusionRule, { kind: K }> {
   const knobs = Object.keys(fusionRuleInfo[kind].knobs);
   const given: Record<string, string | number> = {};
   for (const [knob, flag] of Object.entries(knobFlags)) {
@@ -62,7 +67,7 @@ function mergeRuleFromFlags(kind: TaskVectorRuleName, args: Args): TaskVectorRul
   }
   const r = ruleFromKnobs(kind, given);
   if (!r.ok) throw new UsageError(r.problems.map((p) => p.replace(/^(\S+): (\w+): /, (_m, rule, knob) => `--${knobFlags[knob] ?? knob} (${rule} ${knob}) `)).join('; '));
-  return r.rule as TaskVectorRule;
+  return r.rule as Extract<FusionRule, { kind: K }>;
 }
 
 const list = (args: Args, flag: string) => stringFlag(args, flag).split(',').map((x) => x.trim()).filter(Boolean);
@@ -72,7 +77,7 @@ function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
   for (const flag of ['prev', 'cur', 'prev-scores', 'cur-scores']) {
     if (args.flags.has(flag)) throw new UsageError(`--${flag} belongs to the KIF rules (hard, soft); --rule ${kind} takes --base BASE.safetensors --models A.safetensors,B.safetensors`);
   }
-  const rule = mergeRuleFromFlags(kind, args);
+  const rule = ruleFromFlags(kind, args);
   const out = outFileFlag(args, 'out', 'fused.safetensors');
   const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
   const basePath = stringFlag(args, 'base');
@@ -130,12 +135,14 @@ registerCommand({
     '[--beta 0.7] [--units tensor|head-neuron] [--block 16] [--config CONFIG.json] --out FUSED.safetensors --out-scores ACC.json\n' +
     '  fuse --rule ties|dare|task-arithmetic|magmax|fisher|average --base BASE.safetensors --models A.safetensors,B.safetensors ' +
     '[--lambda L --top K --drop P --inner ties|task-arithmetic|average --seed S --floor EPS] [--fisher A.fisher.safetensors,…] ' +
-    '[--units tensor|head-neuron --out-shares SHARES.json] [--config CONFIG.json] --out FUSED.safetensors',
+    '[--units tensor|head-neuron --out-shares SHARES.json] [--config CONFIG.json] --out FUSED.safetensors\n' +
+    '  rule knobs:\n' +
+    knobHelp,
   async run(args) {
     const ruleName = stringFlag(args, 'rule');
     if (isTaskVectorRule(ruleName)) return mergeCheckpoints(ruleName, args);
-    if (!Object.hasOwn(ruleFlags, ruleName)) throw new UsageError(`--rule must be one of ${fusionRuleNames.join(', ')} (got ${ruleName})`);
-    const rule = ruleFlags[ruleName as ScoreRule['kind']](args);
+    if (!isFusionRuleName(ruleName)) throw new UsageError(`--rule must be one of ${fusionRuleNames.join(', ')} (got ${ruleName})`);
+    const rule: ScoreRule = ruleFromFlags(ruleName as ScoreRule['kind'], args);
     const beta = numberFlag(args, 'beta', fusionDefaults.accumulateBeta, 0, 1);
     const granularity = stringFlag(args, 'units', 'tensor');
     if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);

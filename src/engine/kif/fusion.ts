@@ -3,6 +3,7 @@
 // task vectors (taskVectors.ts), each with the knobs fusionRuleKnobs.ts declares.
 import * as tf from '@tensorflow/tfjs';
 import { fusionDefaults } from './fusionDefaults';
+import { importanceKnobs } from '../strategies/kifKnobs';
 import { fusionRuleInfo, knobsOfRule, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
 import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
 import { forEachElement, type SkillUnit } from './units';
@@ -77,11 +78,8 @@ interface TaskVectorRuleImpl<R extends TaskVectorRule> {
   merge(inputs: MergeInputs, rule: R): MergeOutput;
 }
 
-const inUnit = (name: string, v: number, lo: number, hi: number) =>
-  Number.isFinite(v) && v >= lo && v <= hi ? [] : [`${name} must be in [${lo}, ${hi}] (got ${v})`];
-
-/** Problems of a task-vector rule's knob values against the bounds fusionRuleKnobs.ts declares, naming rule and knob. */
-function knobProblems(rule: TaskVectorRule): string[] {
+/** Problems of a rule's knob values against the bounds fusionRuleKnobs.ts declares (the only place), naming rule and knob. */
+function knobProblems(rule: FusionRule): string[] {
   const defs = fusionRuleInfo[rule.kind].knobs;
   const given = knobsOfRule(rule);
   return Object.entries(defs).flatMap(([name, def]) => {
@@ -101,7 +99,7 @@ export const scoreRules: { [K in ScoreRuleName]: ScoreRuleImpl<Extract<ScoreRule
   hard: {
     input: 'scores',
     label: fusionRuleInfo.hard.label,
-    problems: (r) => [...inUnit('gamma', r.gamma, 0, 1), ...inUnit('topPercent', r.topPercent, 0, 100)],
+    problems: knobProblems,
     decide: (prev, cur, r) => {
       const thresholds = { prev: percentile(prev, 100 - r.topPercent), cur: percentile(cur, 100 - r.topPercent) };
       const cases = prev.map((p, i) => caseOf(p > thresholds.prev, cur[i] > thresholds.cur));
@@ -111,7 +109,7 @@ export const scoreRules: { [K in ScoreRuleName]: ScoreRuleImpl<Extract<ScoreRule
   soft: {
     input: 'scores',
     label: fusionRuleInfo.soft.label,
-    problems: (r) => (Number.isFinite(r.tau) && r.tau > 0 ? [] : [`tau must be > 0 (got ${r.tau})`]),
+    problems: knobProblems,
     decide: (prev, cur, r) => ({
       // e^{Â/τ} / (e^{Â/τ} + e^{Ŝ/τ}) written as a logistic, which cannot overflow.
       coeffs: prev.map((p, i) => {
@@ -165,7 +163,8 @@ export function planFusion(
   accumulateBeta: number = fusionDefaults.accumulateBeta,
 ): FusionPlan {
   const impl = scoreRules[rule.kind] as ScoreRuleImpl<typeof rule>;
-  const problems = [...impl.problems(rule), ...inUnit('accumulation beta', accumulateBeta, 0, 1)];
+  const betaProblem = knobProblem(importanceKnobs.beta, accumulateBeta);
+  const problems = [...impl.problems(rule), ...(betaProblem ? [`accumulation beta ${betaProblem}`] : [])];
   const names = [...cur.keys()];
   const missing = names.filter((n) => !prevAcc.has(n)).concat([...prevAcc.keys()].filter((n) => !cur.has(n)));
   if (missing.length > 0) problems.push(`earlier and current scores must cover the same units; not in both: ${missing.slice(0, 5).join(', ')}`);

@@ -1,5 +1,6 @@
-// Every fusion rule's name, label and knobs (bounds and the paper's defaults), declared once and without TF.js: the
-// strategies, the what-if panel, the CLI's flags and the rules' own checks all read them from here.
+// Every fusion rule's name, label and knobs (type, bounds, default, the paper's value, one-line meaning), declared once
+// and without TF.js: the strategies, the spec's knob checks, the page's fields, the what-if panel, the CLI's flags and
+// help, and the rules' own checks (fusion.ts) all read them from here.
 import { resolveKnobs, type KnobDefs, type KnobValue } from '../strategies/knobs';
 import { fusionDefaults } from './fusionDefaults';
 import type { TaskVectorRule } from './taskVectors';
@@ -26,22 +27,22 @@ export interface FusionRuleInfo {
   knobs: KnobDefs;
 }
 
-const topPercent = (dflt: number, help: string) => ({ kind: 'number', default: dflt, min: 0, max: 100, aboveMin: true, help }) as const;
-const lambda = (dflt: number, help: string) => ({ kind: 'number', default: dflt, min: 0, max: 10, help }) as const;
+const topPercent = (dflt: number, help: string, paper?: number) => ({ kind: 'number', default: dflt, paper, min: 0, max: 100, aboveMin: true, help }) as const;
+const lambda = (dflt: number, help: string, paper?: number) => ({ kind: 'number', default: dflt, paper, min: 0, max: 10, help }) as const;
 
 export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
   hard: {
     label: 'KIF hard: four cases by top-% importance before and now (TaSL)',
     input: 'scores',
     knobs: {
-      gamma: { kind: 'number', default: fusionDefaults.hard.gamma, min: 0, max: 1, help: 'γ: weight of the earlier model in task-shared units' },
-      topPercent: { kind: 'number', default: fusionDefaults.hard.topPercent, min: 0, max: 100, help: 'a unit is important when its score is in this top % (strictly above the percentile)' },
+      gamma: { kind: 'number', default: fusionDefaults.hard.gamma, paper: fusionDefaults.hard.gamma, min: 0, max: 1, help: 'γ: weight of the earlier model in task-shared units' },
+      topPercent: { kind: 'number', default: fusionDefaults.hard.topPercent, paper: fusionDefaults.hard.topPercent, min: 0, max: 100, help: 'a unit is important when its score is in this top % (strictly above the percentile)' },
     },
   },
   soft: {
     label: 'KIF soft: softmax over (Â, Ŝ) with temperature τ',
     input: 'scores',
-    knobs: { tau: { kind: 'number', default: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' } },
+    knobs: { tau: { kind: 'number', default: fusionDefaults.soft.tau, paper: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' } },
   },
   average: {
     label: 'averaging: the uniform mean of the task models, θ₀ + mean τₜ',
@@ -59,15 +60,15 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
     label: 'TIES: trim each τₜ to its top k %, elect signs, average the agreeing entries, θ₀ + λ·τ (Yadav et al. 2023)',
     input: 'task-vectors',
     knobs: {
-      topPercent: topPercent(20, 'k: keep this top % of each task vector\'s entries by magnitude, over the whole model (TIES: 20)'),
-      lambda: lambda(1, 'λ: scale of the merged task vector (TIES: 1)'),
+      topPercent: topPercent(20, 'k: keep this top % of each task vector\'s entries by magnitude, over the whole model (TIES: 20)', 20),
+      lambda: lambda(1, 'λ: scale of the merged task vector (TIES: 1)', 1),
     },
   },
   dare: {
     label: 'DARE: drop each delta entry with probability p, rescale by 1/(1−p), then merge (Yu et al. 2024)',
     input: 'task-vectors',
     knobs: {
-      drop: { kind: 'number', default: 0.9, min: 0, max: 1, belowMax: true, help: 'p: probability of dropping each task-vector entry, 0 ≤ p < 1 (DARE: 0.9)' },
+      drop: { kind: 'number', default: 0.9, paper: 0.9, min: 0, max: 1, belowMax: true, help: 'p: probability of dropping each task-vector entry, 0 ≤ p < 1 (DARE: 0.9)' },
       inner: { kind: 'choice', default: 'ties', options: dareInnerRules, help: 'the merge after dropping: ties (DARE-TIES), task-arithmetic or average' },
       topPercent: topPercent(100, 'k of the inner TIES trim: 100 keeps every entry DARE kept (its drop already sparsifies, as mergekit\'s dare_ties)'),
       lambda: lambda(1, 'λ of the inner rule (ties, task-arithmetic; average has none)'),
@@ -77,13 +78,13 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
   magmax: {
     label: 'MagMax: per entry the task vector of largest magnitude, θ₀ + λ·τ (Marczak et al. 2024)',
     input: 'task-vectors',
-    knobs: { lambda: lambda(0.5, 'λ: scale of the max-magnitude task vector (MagMax\'s reproduction scripts: 0.5)') },
+    knobs: { lambda: lambda(0.5, 'λ: scale of the max-magnitude task vector (MagMax\'s reproduction scripts: 0.5)', 0.5) },
   },
   fisher: {
     label: 'Fisher averaging: per entry Σ Fₜ·θₜ / Σ Fₜ with each model\'s diagonal Fisher (Matena & Raffel 2022)',
     input: 'task-vectors',
     knobs: {
-      floor: { kind: 'number', default: 1e-6, min: 0, max: 1, help: 'ε added to every Fisher value, so entries no model is sensitive to are averaged evenly (Matena & Raffel\'s code floors at 1e-6)' },
+      floor: { kind: 'number', default: 1e-6, paper: 1e-6, min: 0, max: 1, help: 'ε added to every Fisher value, so entries no model is sensitive to are averaged evenly (Matena & Raffel\'s code floors at 1e-6)' },
     },
   },
 };

@@ -134,13 +134,25 @@ const unitsSchema = object({
   blockSize: int(1, 4096),
 });
 
+/**
+ * Why `value` is not a valid `training[field]` (or `seed`), in the schema's own words, or null: the page's fields check
+ * with this, so every bound is written once, here.
+ */
+export function specFieldProblem(field: keyof typeof trainingSchema.shape | 'seed', value: unknown): string | null {
+  const schema = field === 'seed' ? seedSchema : trainingSchema.shape[field];
+  const r = schema.safeParse(value);
+  return r.success ? null : r.error.issues[0].message;
+}
+
+const seedSchema = int(0, 0xffffffff);
+
 export const specSchema = object({
   version: z.literal(SPEC_VERSION),
   name: text(200).optional(),
   model: modelSchema,
   init: oneOf(['scratch', 'pretrained']).default('pretrained'),
   backend: oneOf(['auto', 'webgpu', 'webgl', 'wasm', 'cpu']).default('auto'),
-  seed: int(0, 0xffffffff),
+  seed: seedSchema,
   tasks: list(taskEntrySchema, 'task', 50),
   strategies: list(strategySchema, 'strategy', 16),
   training: trainingSchema,

@@ -6,6 +6,8 @@ export type KnobValue = number | string | boolean;
 interface KnobBase {
   /** One line for the UI and the CLI's --help. */
   help: string;
+  /** The value the source paper uses, where it names one (the default may differ, e.g. for a small model). */
+  paper?: KnobValue;
 }
 
 export type KnobDef =
