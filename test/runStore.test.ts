@@ -7,7 +7,7 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type RunCheckpoint } from '../sr
 import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { openIdbRunStore } from '../src/app/storage/idbRunStore';
 import { RunRecorder } from '../src/app/storage/runRecorder';
-import { memoryRunStore, type RunStore } from '../src/app/storage/runStore';
+import { memoryRunStore, type RunStore } from '../src/app/storage/savedRunStore';
 import { newRun } from '../src/app/storage/savedRun';
 import { tinySpecInput } from './helpers/tinySpec';
 

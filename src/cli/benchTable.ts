@@ -1,5 +1,5 @@
 // Renders benchmark results as a fixed-width text table, and the end-to-end demo timing as one line.
-import type { BenchRow, DemoRow } from './browserBench';
+import type { BenchRow, DemoRow } from './benchRows';
 
 export const threadsText = (n: number) => `${n} wasm thread${n > 1 ? 's' : ''}`;
 const num = (x: number | null | undefined) => (x === undefined || x === null || Number.isNaN(x) ? '-' : String(x));

@@ -6,11 +6,9 @@ import { chromium } from '@playwright/test';
 import type { BenchMode, BenchResult, BenchShape } from '../engine/bench/trainBench';
 import type { DemoBenchResult } from '../engine/bench/demoBench';
 import { threadsText } from './benchTable';
-import type { TorchResult } from './torchRef';
+import type { BenchRow, DemoRow } from './benchRows';
 
-/** A result row as the table prints it: the engine's figures plus what the page and its host add. */
-export type BenchRow = BenchResult & { frameP95Ms?: number; note?: string; torch?: TorchResult };
-export type DemoRow = DemoBenchResult & { label: string; threads?: number; frameP95Ms?: number };
+export type { BenchRow, DemoRow } from './benchRows';
 
 interface BrowserRun {
   /** The --backends name. */

@@ -3,7 +3,7 @@
 // write that fails (a full quota) rolls back whole and leaves the last good record and checkpoint in place.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { RunCheckpoint } from '../../engine/experiment/resume';
-import type { RunStore } from './runStore';
+import type { RunStore } from './savedRunStore';
 import type { SavedRun } from './savedRun';
 
 export const DB_NAME = 'kif-playground';

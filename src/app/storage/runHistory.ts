@@ -8,7 +8,7 @@ import { restoreInputs, runInputsFor } from '../runInputs';
 import type { TrainerEvent } from '../../worker/protocol';
 import { openIdbRunStore } from './idbRunStore';
 import { RunRecorder } from './runRecorder';
-import { memoryRunStore, type RunStore } from './runStore';
+import { memoryRunStore, type RunStore } from './savedRunStore';
 import type { SavedRun } from './savedRun';
 import { rawRecordJson, sortRecords, type DamagedRun } from './savedRunCheck';
 import { checkpointShapeProblems } from '../../engine/experiment/resume';

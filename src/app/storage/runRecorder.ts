@@ -5,7 +5,7 @@ import type { ResultsDocument } from '../../engine/experiment/results';
 import { resumePoint, type RunCheckpoint } from '../../engine/experiment/resume';
 import type { ExperimentSpec } from '../../engine/spec/experiment';
 import { savableInputs, type RunInputs } from '../runInputs';
-import type { RunStore } from './runStore';
+import type { RunStore } from './savedRunStore';
 import { newRun, strategiesOf, type SavedRun } from './savedRun';
 import { storageProblem } from './storageProblem';
 
