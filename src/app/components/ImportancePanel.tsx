@@ -2,27 +2,15 @@
 // scores) and, after each fusion of any strategy that fuses, the fusion map: coloured by case (KIF hard), by the
 // earlier model's weight, or, for the merging rules, by each task's share of every unit.
 import { useState } from 'react';
+import { importanceView, type ImportanceView } from '../../engine/kif/importanceViews';
 import type { UnitScores } from '../../engine/strategies/types';
-import { caseStyles, cividis, seriesColor, textOn, viridis } from '../heatmap/colors';
+import { caseStyles, cividis, seriesColor, textOn } from '../heatmap/colors';
+import { importanceLook, viewLegends } from '../heatmap/importanceLook';
 import { FusionCaseLegend } from './FusionCaseLegend';
+import { ImportanceViewPicker } from './ImportanceViewPicker';
 import { unitNamesFor } from '../heatmap/unitLayout';
 import { useRunStore } from '../runStore';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
-
-const fmtScore = (x: number) => (x === 0 ? '0' : x.toExponential(2));
-
-// Scores span orders of magnitude (the embedding often dwarfs the rest), so colours follow their logarithm.
-function scoreLook(scores: UnitScores) {
-  const positive = Object.values(scores).filter((v) => v > 0);
-  const lo = Math.log(Math.min(...positive));
-  const hi = Math.log(Math.max(...positive));
-  return (unit: string): CellLook | null => {
-    const s = scores[unit];
-    if (s === undefined) return null;
-    const t = s > 0 && hi > lo ? (Math.log(s) - lo) / (hi - lo) : 0;
-    return { color: viridis(t), describe: `score ${fmtScore(s)}`, value: fmtScore(s) };
-  };
-}
 
 function Legend({ from, to, ramp }: { from: string; to: string; ramp: (t: number) => string }) {
   const stops = Array.from({ length: 9 }, (_, i) => ramp(i / 8)).join(', ');
@@ -161,6 +149,7 @@ export function ImportancePanel() {
   const fuses = strategies.some((s) => s.fusions.length > 0);
   const [chosen, setChosen] = useState<number | null>(null);
   const [tab, setTab] = useState<string>('current');
+  const [view, setView] = useState<ImportanceView>('normalised');
   if (kif.length === 0) {
     return (
       <section className="panel" aria-labelledby="imp-title">
@@ -172,12 +161,17 @@ export function ImportancePanel() {
   }
   const current = kif.find(({ i }) => i === chosen) ?? kif.find(({ s }) => !s.done) ?? kif[0];
   const s = current.s;
-  const tabs: { id: string; label: string; scores: UnitScores | undefined }[] = [
-    { id: 'current', label: s.live ? `Current: task ${s.live.task + 1} (${tasks[s.live.task]}), step ${s.live.step}` : 'Current task', scores: s.live?.scores },
-    ...s.taskScores.map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc })),
-    { id: 'accumulated', label: 'Accumulated', scores: s.accumulated.at(-1) },
+  const tabs: { id: string; label: string; scores: UnitScores | undefined; task: number | null }[] = [
+    { id: 'current', label: s.live ? `Current: task ${s.live.task + 1} (${tasks[s.live.task]}), step ${s.live.step}` : 'Current task', scores: s.live?.scores, task: s.live?.task ?? null },
+    ...s.taskScores.map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc, task: k })),
+    { id: 'accumulated', label: 'Accumulated', scores: s.accumulated.at(-1), task: null },
   ];
   const active = tabs.find((t) => t.id === tab) ?? tabs[0];
+  // The task in training is compared with the finished tasks before it.
+  const taskSet = active.id === 'current' && s.live ? [...s.taskScores.slice(0, s.live.task), s.live.scores] : s.taskScores;
+  const wanted = active.scores ? importanceView(view, active.scores, { tasks: taskSet, task: active.task }) : null;
+  const shown = wanted ?? (active.scores ? importanceView('normalised', active.scores, { tasks: taskSet, task: null }) : null);
+  const fusion = s.fusions.find((f) => f.afterTask === active.task) ?? s.fusions.at(-1);
   return (
     <section className="panel" aria-labelledby="imp-title">
       <h2 id="imp-title">Skill-unit importance</h2>
@@ -199,10 +193,11 @@ export function ImportancePanel() {
         ))}
       </div>
       <div role="tabpanel">
-        {active.scores ? (
+        {active.scores && shown ? (
           <>
-            <UnitHeatmap names={unitNamesFor(units, active.scores)} look={scoreLook(active.scores)} label={`Importance of ${s.label}: ${active.label}`} testId="importance-heatmap" />
-            <Legend from="least important" to="most important (log scale)" ramp={viridis} />
+            <ImportanceViewPicker chosen={view} view={shown.view} onChange={setView} />
+            <UnitHeatmap names={unitNamesFor(units, active.scores)} look={importanceLook(shown, active.scores, fusion?.cases)} label={`Importance of ${s.label}: ${active.label}, ${shown.view} view`} testId="importance-heatmap" />
+            <Legend {...viewLegends[shown.view]} />
           </>
         ) : (
           <p className="muted">No scores yet: the first arrive after a few training steps.</p>
