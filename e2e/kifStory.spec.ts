@@ -59,3 +59,36 @@ test('the importance heatmap shows each view, says which, and hover names the un
   await page.getByRole('tab', { name: 'Accumulated' }).click();
   await expect(note).toContainText('needs this task and at least one other finished task; showing');
 });
+
+test('what-if re-runs every fusion: sliders with the paper value, the matrix and metrics as run, a reset', async ({ page }, info) => {
+  test.setTimeout(300_000);
+  await page.goto(`/#${specFragment(threeTasks())}`);
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 120_000 });
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });
+  const status = page.getByTestId('whatif-status');
+  await expect(status).toHaveText('Up to date.', { timeout: 120_000 });
+  await expect(page.getByTestId('whatif-chain-hint')).toContainText('Every fusion re-run');
+  await expect(page.getByTestId('whatif-gamma-paper')).toHaveText('paper: 0.7');
+  await expect(page.getByTestId('whatif-beta-paper')).toHaveText('paper: 0.7');
+  const asRun = await page.getByTestId('accuracy-matrix').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+  const cells = () => page.getByTestId('whatif-matrix').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+  // The run's own knobs: the run's matrix, every row.
+  expect(await cells()).toEqual(asRun);
+  const ap = (await page.getByTestId('metrics-table').locator('tbody tr').first().locator('td').first().textContent())!.trim();
+  await expect(page.getByTestId('whatif-metric-ap')).toHaveText(ap);
+  // Move β and γ: the recompute runs and says so; the fusion map is marked what-if and the run's can be shown.
+  await page.getByTestId('whatif-beta-slider').fill('0');
+  await page.getByTestId('whatif-gamma-slider').fill('0.2');
+  await expect(page.getByTestId('whatif-beta')).toHaveValue('0');
+  await expect(page.getByTestId('whatif-knob-beta')).toContainText('(changed)');
+  await expect(status).toHaveText('Up to date.', { timeout: 120_000 });
+  await expect(page.getByTestId('whatif-fusion-map')).toHaveAttribute('aria-label', /what-if/);
+  await page.getByTestId('whatif-side-as-run').check();
+  await expect(page.getByTestId('whatif-fusion-map')).toHaveAttribute('aria-label', /as run/);
+  await snap(page.getByTestId('whatif'), info, 'whatif-panel');
+  await page.getByTestId('whatif-reset').click();
+  await expect(page.getByTestId('whatif-beta')).toHaveValue('0.7');
+  await expect(status).toHaveText('Up to date.', { timeout: 120_000 });
+  expect(await cells()).toEqual(asRun);
+});
