@@ -43,7 +43,7 @@ function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef;
   if (def.kind === 'choice') {
     return (
       <div className="field compact">
-        <label htmlFor={`whatif-${name}`}>{name}</label>
+        <label htmlFor={`whatif-${name}`}>{def.help?.startsWith('extension') ? `${name} (extension)` : name}</label>
         <select id={`whatif-${name}`} data-testid={`whatif-${name}`} value={String(value)} onChange={(e) => onCommit(e.target.value)} title={def.help}>
           {def.options.map((o) => (
             <option key={o} value={o}>
