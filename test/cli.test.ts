@@ -206,11 +206,11 @@ describe('fuse', () => {
 describe('demo', () => {
   it('lists the demos and prints a demo spec', async () => {
     const list = await cli('demo', '--list');
-    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'long-sequence', 'lora']);
+    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
     const spec = await cli('demo', 'forgetting', '--print-spec', '--seed', '7');
     expect(JSON.parse(spec.stdout).seed).toBe(7);
     const bad = await cli('demo', 'nope', '--out', 'x.json');
-    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, long-sequence, lora']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora']);
   });
 });
 

@@ -253,7 +253,7 @@ describe('merge', () => {
 
 describe('demos', () => {
   it('each builds a valid spec that can run, with the strategies it promises', () => {
-    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'long-sequence', 'lora']);
+    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
     for (const d of listDemos()) {
       const spec = d.spec({ seed: 4 });
       expect(parseSpec(JSON.parse(JSON.stringify(spec)))).toEqual({ ok: true, spec });
@@ -261,7 +261,11 @@ describe('demos', () => {
       expect(spec.seed).toBe(4);
     }
     const forgetting = getDemo('forgetting').spec({});
-    expect([forgetting.tasks.length, forgetting.strategies.map((s) => s.name)]).toEqual([3, ['seqft', 'kif-hard', 'kif-soft', 'mtl']]);
+    expect([forgetting.tasks.length, forgetting.strategies.map((s) => s.name)]).toEqual([3, ['seqft', 'weight-avg', 'kif-hard', 'mtl']]);
+    expect(forgetting.tasks.map((t) => t.testSize)).toEqual([200, 200, 200]);
+    const ablations = getDemo('ablations').spec({});
+    expect(ablations.strategies.map((s) => s.knobs)).toEqual([{}, {}, { metric: 'second-order' }, { metric: 'no-ema' }, { metric: 'no-uncertainty' }, { metric: 'plain' }, { within: 'kind' }, { norms: 'current' }]);
+    expect({ ...ablations, strategies: [], name: '' }).toEqual({ ...forgetting, strategies: [], name: '' });
     const baselines = getDemo('baselines').spec({});
     const fullModel = strategyNames().filter((n) => getStrategy(n).family !== 'lora');
     expect([baselines.tasks.length, baselines.strategies.map((s) => s.name)]).toEqual([5, fullModel]);
@@ -272,7 +276,7 @@ describe('demos', () => {
     expect(getDemo('forgetting-scratch').spec({}).init).toBe('scratch');
     expect({ ...getDemo('forgetting-scratch').spec({}), init: 'pretrained', name: '' }).toEqual({ ...forgetting, name: '' });
     expect(getDemo('long-sequence').datasets).toEqual(['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews']);
-    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, long-sequence, lora');
+    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora');
   });
 
   it('the results table lists every strategy with its metrics', async () => {

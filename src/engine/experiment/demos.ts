@@ -120,6 +120,26 @@ registerDemo({
   }),
 });
 
+registerDemo({
+  name: 'ablations',
+  title: "KIF's ablations and variants",
+  description:
+    'The forgetting demo\'s three commands with KIF hard under each importance ablation of TaSL (second-order ' +
+    'sensitivity, no EMA, no uncertainty term, neither) and the two fusion extensions (thresholds within module kind; ' +
+    'norms taken from the new model), against weight averaging: which part of KIF earns its keep here.',
+  spec: ({ seed = 0 }) => ({
+    ...forgettingSpec(seed, 'pretrained'),
+    name: "KIF's ablations and variants",
+    strategies: [
+      { name: 'weight-avg', knobs: {} },
+      { name: 'kif-hard', knobs: {} },
+      ...['second-order', 'no-ema', 'no-uncertainty', 'plain'].map((metric) => ({ name: 'kif-hard', knobs: { metric } })),
+      { name: 'kif-hard', knobs: { within: 'kind' } },
+      { name: 'kif-hard', knobs: { norms: 'current' } },
+    ],
+  }),
+});
+
 export const longSequenceTasks = ['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews'] as const;
 
 registerDemo({
