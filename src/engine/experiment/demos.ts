@@ -73,7 +73,11 @@ registerDemo({
     'The pretrained nano base learns three new commands in a row (rvsh: reverse then shift, shso: shift then sort, rv: ' +
     'reverse), each a composition of skills it already has. Sequential fine-tuning forgets the earlier commands; KIF ' +
     'finds the attention heads and neuron blocks each command relies on and fuses old and new models unit by unit after ' +
-    'every task (hard and soft rules); joint training on all tasks so far shows the ceiling.',
+    'every task (hard rule); plain weight averaging is the comparison KIF\'s paper makes; joint training on all tasks ' +
+    'so far shows the ceiling. What 5 seeds show (test split, 200 examples a task): KIF keeps far more of the earlier ' +
+    'commands than sequential fine-tuning on every seed (BWT 32 to 55 points better), but it does not beat averaging ' +
+    'here: AP +0.3 ± 3.5 and BWT +6.2 ± 8.6 (95% intervals of the paired difference; four seeds favour KIF, one ' +
+    'averaging).',
   spec: ({ seed = 0 }) => forgettingSpec(seed, 'pretrained'),
 });
 
