@@ -1,6 +1,6 @@
 // Built-in experiments, by name: each builds a spec (from a seed), so `demo NAME` and the app's demo buttons run the
 // same thing as `run` on that spec would.
-import { SPEC_VERSION, taskEntry, type ExperimentSpec, type TrainingSpec } from '../spec/experiment';
+import { SPEC_VERSION, taskEntry, type ExperimentSpec, type StrategySpec, type TrainingSpec } from '../spec/experiment';
 import { strategyCatalog } from '../strategies/catalog';
 
 export interface DemoOptions {
@@ -134,13 +134,9 @@ registerDemo({
   spec: ({ seed = 0 }) => ({
     ...forgettingSpec(seed, 'pretrained'),
     name: "KIF's ablations and variants",
-    strategies: [
-      { name: 'weight-avg', knobs: {} },
-      { name: 'kif-hard', knobs: {} },
-      ...['second-order', 'no-ema', 'no-uncertainty', 'plain'].map((metric) => ({ name: 'kif-hard', knobs: { metric } })),
-      { name: 'kif-hard', knobs: { within: 'kind' } },
-      { name: 'kif-hard', knobs: { norms: 'current' } },
-    ],
+    strategies: ([{}, {}, ...['second-order', 'no-ema', 'no-uncertainty', 'plain'].map((metric) => ({ metric })), { within: 'kind' }, { norms: 'current' }] as StrategySpec['knobs'][]).map(
+      (knobs, i): StrategySpec => ({ name: i === 0 ? 'weight-avg' : 'kif-hard', knobs }),
+    ),
   }),
 });
 
