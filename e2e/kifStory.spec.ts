@@ -43,6 +43,8 @@ test('the importance heatmap shows each view, says which, and hover names the un
   await expect(hover).toContainText(/rank \d+ of \d+/);
   await expect(hover).toContainText('fusion case:');
   await snap(page.getByTestId('importance-heatmap').locator('..').locator('..'), info, 'view-normalised');
+  // Under the fusion map: which kinds the hard rule found important, counted.
+  await expect(page.getByTestId('fusion-important-kinds')).toContainText(/Important before or now \(\d+ units\): \d+ /);
 
   await view.selectOption('task-specific');
   await expect(note).toContainText('minus the mean of the other tasks');

@@ -2,7 +2,9 @@
 // scores) and, after each fusion of any strategy that fuses, the fusion map: coloured by case (KIF hard), by the
 // earlier model's weight, or, for the merging rules, by each task's share of every unit.
 import { useState } from 'react';
+import type { FusionCase } from '../../engine/kif/fusion';
 import { importanceView, type ImportanceView } from '../../engine/kif/importanceViews';
+import { unitKind, unitKindLabels } from '../../engine/kif/unitKinds';
 import type { UnitScores } from '../../engine/strategies/types';
 import { caseStyles, cividis, seriesColor, textOn } from '../heatmap/colors';
 import { importanceLook, viewLegends } from '../heatmap/importanceLook';
@@ -28,6 +30,21 @@ type MapView = 'earlier' | 'dominant' | `task-${number}`;
 
 // Units a merge left at the base (e.g. TIES trimmed all their entries) have no share to show.
 const AT_BASE: CellLook = { color: '#d9d9d9', mark: '·', markColor: '#333', describe: 'unchanged: the merge left this unit at the base', value: 'base' };
+
+/** Which kinds of unit the hard rule found important (shared, kept or taken): with the paper's rule, mostly norms. */
+function ImportantKinds({ cases }: { cases: Record<string, FusionCase> }) {
+  const important = Object.entries(cases).filter(([, c]) => c !== 'averaged');
+  if (important.length === 0) return null;
+  const byKind = important.reduce<Record<string, number>>((a, [u]) => ({ ...a, [unitKindLabels[unitKind(u)]]: (a[unitKindLabels[unitKind(u)]] ?? 0) + 1 }), {});
+  const kinds = Object.entries(byKind).sort((a, b) => b[1] - a[1]);
+  return (
+    <p className="hint" data-testid="fusion-important-kinds">
+      Important before or now ({important.length} units): {kinds.map(([k, n]) => `${n} ${k}`).join(', ')}.
+      {kinds[0][0] === unitKindLabels.norm &&
+        ' Over all units the top % goes to the norms first (their raw scores are the largest); the what-if knob "within (extension)" thresholds each kind on its own.'}
+    </p>
+  );
+}
 
 function FusionMap({ strategy }: { strategy: number }) {
   const s = useRunStore((st) => st.strategies[strategy]);
@@ -94,7 +111,10 @@ function FusionMap({ strategy }: { strategy: number }) {
       </div>
       <UnitHeatmap names={unitNamesFor(units, f.prevWeight)} look={look} label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`} testId="fusion-map" />
       {counts ? (
-        <FusionCaseLegend counts={counts} testId="fusion-legend" />
+        <>
+          <FusionCaseLegend counts={counts} testId="fusion-legend" />
+          <ImportantKinds cases={cases!} />
+        </>
       ) : shown === 'dominant' ? (
         <p className="ramp-legend" data-testid="fusion-legend">
           {Array.from({ length: f.afterTask + 1 }, (_, t) => (
