@@ -104,6 +104,8 @@ test('every export downloads what the page shows; results file, checkpoint and r
   const shownMatrices = await matrices(page);
   const shownMetrics = await metricsTable(page);
   const shownFusion = await heatmap(page, 'fusion-map');
+  // Raw unit means travel in the link: compare those (the default view normalises within module kinds).
+  await page.getByTestId('importance-view').selectOption('raw');
   const shownImportance = await heatmap(page, 'importance-heatmap');
   expect(shownMatrices.map((m) => m.label)).toEqual(['seqft', 'kif-hard']);
   expect(Object.keys(shownFusion).length).toBeGreaterThan(10);
@@ -217,6 +219,7 @@ test('every export downloads what the page shows; results file, checkpoint and r
   await expect(viewer.getByTestId('fusion-map').getByTestId('heatmap-cell').first()).toBeVisible();
   expect(await heatmap(viewer, 'fusion-map')).toEqual(shownFusion);
   // Importance travels scaled to 1/999 of its range; the viewer shows three significant digits.
+  await viewer.getByTestId('importance-view').selectOption('raw');
   const linked = await heatmap(viewer, 'importance-heatmap');
   expect(Object.keys(linked).sort()).toEqual(Object.keys(shownImportance).sort());
   const values = Object.values(shownImportance).map(Number);

@@ -95,7 +95,7 @@ describe.skipIf(!hasShared)('run on the Long Sequence files', () => {
 });
 
 describe('sweep and merge', () => {
-  it('shards a grid over two processes, then merges the seeds into mean ± sd', async () => {
+  it('shards a grid over two processes, then merges the seeds into mean ± 95% CI', async () => {
     const dir = tempDir();
     writeJson(join(dir, 'spec.json'), tinySpec([{ name: 'seqft' }]));
     writeJson(join(dir, 'grid.json'), { seeds: [1, 2], strategies: ['seqft'] });
@@ -107,12 +107,28 @@ describe('sweep and merge', () => {
     expect(again.stderr).toContain('seqft_seed=1: already done, skipped');
     const merged = await cli('merge', out, '--out', join(dir, 'merged.json'));
     expect(merged.code, merged.stderr).toBe(0);
-    const row = merged.stdout.trim().split('\n')[2].split(/\s{2,}/);
+    // A heading line, the table's header and rule, then the row.
+    const row = merged.stdout.trim().split('\n')[3].split(/\s{2,}/);
     expect(row.slice(0, 2)).toEqual(['seqft', '2']);
     const json = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8'));
     const aps = ['seqft_seed=1.json', 'seqft_seed=2.json'].map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')).strategies[0].metrics.ap);
     expect(json.rows[0].metrics.ap.mean).toBeCloseTo((aps[0] + aps[1]) / 2, 9);
-    expect(row[2]).toBe(json.rows[0].metrics.ap.sd === null ? ((aps[0] + aps[1]) / 2).toFixed(1) : `${json.rows[0].metrics.ap.mean.toFixed(1)} ± ${json.rows[0].metrics.ap.sd.toFixed(1)}`);
+    // Mean ± the half-width of the 95% t interval: t(0.975, 1) = 12.7062 (printed tables) · sd / √2.
+    const sd = Math.abs(aps[0] - aps[1]) / Math.sqrt(2);
+    expect(json.rows[0].intervals.ap.half).toBeCloseTo((12.7062 * sd) / Math.sqrt(2), 3);
+    expect(row[2]).toBe(`${json.rows[0].metrics.ap.mean.toFixed(1)} ± ${((12.7062 * sd) / Math.sqrt(2)).toFixed(1)}`);
+    expect(merged.stdout).toContain('Accuracy matrices, every cell mean ± 95% CI');
+  });
+
+  it('demo --seeds: refuses a bad seed list, --seed beside it, and a file for its folder', async () => {
+    const dir = tempDir();
+    let r = await cli('demo', 'forgetting', '--seeds', '4-0', '--out', dir);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('the range 4-0 runs backwards; write 0-4')]);
+    r = await cli('demo', 'forgetting', '--seeds', '0-1', '--seed', '3', '--out', dir);
+    expect(r.stderr).toContain('give --seed S for one run or --seeds LIST for several, not both');
+    writeJson(join(dir, 'f.json'), {});
+    r = await cli('demo', 'forgetting', '--seeds', '0-1', '--out', join(dir, 'f.json'));
+    expect(r.stderr).toContain('is a file; with --seeds give a folder for one results document per seed');
   });
 
   it('refuses a bad grid, a bad shard, and a folder with a foreign file', async () => {
@@ -190,11 +206,11 @@ describe('fuse', () => {
 describe('demo', () => {
   it('lists the demos and prints a demo spec', async () => {
     const list = await cli('demo', '--list');
-    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'long-sequence', 'lora']);
+    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
     const spec = await cli('demo', 'forgetting', '--print-spec', '--seed', '7');
     expect(JSON.parse(spec.stdout).seed).toBe(7);
     const bad = await cli('demo', 'nope', '--out', 'x.json');
-    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, long-sequence, lora']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora']);
   });
 });
 

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getDemo, listDemos } from '../src/engine/experiment/demos';
 import type { RunEvent } from '../src/engine/experiment/events';
 import { expandGrid, parseGrid, parseShard, pointSpec, shardPoints } from '../src/engine/experiment/grid';
-import { mergedTable, mergeResults, summarize } from '../src/engine/experiment/merge';
+import { mergedTable, mergeResults, pairedDifferences, pairedTable, summarize } from '../src/engine/experiment/merge';
+import { parseSeeds } from '../src/engine/experiment/seeds';
 import { parseResults, RESULTS_VERSION, type ResultsDocument } from '../src/engine/experiment/results';
 import { downsample } from '../src/engine/experiment/downsample';
 import { experimentProblems, ExperimentError, runExperiment } from '../src/engine/experiment/runner';
@@ -198,7 +199,7 @@ describe('sweep grid', () => {
 
 describe('merge', () => {
   const docWith = (seed: number, ap: number, bwt: number | null, spec = tinySpec()) =>
-    ({ spec: { ...spec, seed }, strategies: [{ label: 'seqft', metrics: { tasks: 2, ap, bwt, fwt: 1, fwtZeroShot: 2, forgetting: 3 } }] }) as unknown as ResultsDocument;
+    ({ spec: { ...spec, seed }, strategies: [{ name: 'seqft', label: 'seqft', matrix: [], metrics: { tasks: 2, ap, bwt, fwt: 1, fwtZeroShot: 2, forgetting: 3 } }] }) as unknown as ResultsDocument;
 
   it('means and sample standard deviations over seeds, per strategy label', () => {
     expect(summarize([1, 2, 3, 4])).toEqual({ mean: 2.5, sd: Math.sqrt(5 / 3), n: 4 });
@@ -208,7 +209,40 @@ describe('merge', () => {
     expect(rows[0].seeds).toEqual([0, 1, 2]);
     expect(rows[0].metrics.ap).toEqual({ mean: 20, sd: 10, n: 3 });
     expect(rows[0].metrics.bwt).toEqual({ mean: -10, sd: Math.sqrt(50), n: 2 });
-    expect(mergedTable(rows)).toContain('20.0 ± 10.0');
+    // The table shows the half-width of the 95% t interval: t(0.975, 2) = 4.302653 (printed tables) · 10 / √3 = 24.8.
+    expect(rows[0].intervals.ap!.half).toBeCloseTo((4.302653 * 10) / Math.sqrt(3), 4);
+    expect(mergedTable(rows)).toContain('20.0 ± 24.8');
+  });
+
+  it('per matrix cell and per paired difference, a 95% t interval; "excludes 0" where it lies on one side', () => {
+    const strat = (name: string, ap: number, bwt: number, cell: number) => ({ name, label: name, matrix: [[0, 0], [cell, 5]], metrics: { tasks: 2, ap, bwt, fwt: 0, fwtZeroShot: 0, forgetting: -bwt } });
+    const doc = (seed: number, kif: number, avg: number) =>
+      ({ spec: { ...tinySpec(), seed }, tasks: [{ name: 'a' }, { name: 'b' }], strategies: [strat('seqft', 30, -60, 40 + seed), strat('weight-avg', avg, -30, 50), strat('kif-hard', kif, -20, 60)] }) as unknown as ResultsDocument;
+    // KIF − averaging on AP: 2, 4, 3, 5, 1 (mean 3, sd √2.5); KIF − SeqFT on BWT: 40 on every seed (sd 0).
+    const docs = [doc(0, 42, 40), doc(1, 44, 40), doc(2, 43, 40), doc(3, 45, 40), doc(4, 41, 40)].map((d, i) => ({ file: `${i}.json`, doc: d }));
+    const rows = mergeResults(docs);
+    const seqCell = rows[0].cells[1][0]!; // 40..44: mean 42, sd √2.5
+    expect(seqCell.mean).toBe(42);
+    expect(seqCell.half).toBeCloseTo((2.776445 * Math.sqrt(2.5)) / Math.sqrt(5), 5); // t(0.975, 4) = 2.776445
+    expect(rows[0].cells[1][1]).toEqual({ mean: 5, half: 0, n: 5 });
+    const diffs = pairedDifferences(docs);
+    expect(diffs.map((d) => `${d.label} ${d.metric}`)).toEqual(['kif-hard − seqft ap', 'kif-hard − seqft bwt', 'kif-hard − weight-avg ap', 'kif-hard − weight-avg bwt']);
+    const apAvg = diffs[2];
+    expect(apAvg.perSeed.map((p) => p.diff)).toEqual([2, 4, 3, 5, 1]);
+    expect(apAvg.interval!.mean).toBe(3);
+    expect(apAvg.interval!.half).toBeCloseTo((2.776445 * Math.sqrt(2.5)) / Math.sqrt(5), 5); // 1.96: [1.04, 4.96]
+    expect(apAvg.excludesZero).toBe(true);
+    // A difference of mixed sign straddles 0.
+    const mixed = pairedDifferences([doc(0, 39, 40), doc(1, 43, 40), doc(2, 40, 40)].map((d) => ({ doc: d })))[2];
+    expect([mixed.perSeed.map((p) => p.diff), mixed.excludesZero]).toEqual([[-1, 3, 0], false]);
+    expect(pairedTable(diffs)).toMatch(/kif-hard − weight-avg\s+AP\s+2\.0\s+4\.0\s+3\.0\s+5\.0\s+1\.0\s+3\.0 ± 2\.0\s+\*/);
+  });
+
+  it('reads seed lists as people type them, and says what is wrong with a bad one', () => {
+    expect(parseSeeds('0-4')).toEqual([0, 1, 2, 3, 4]);
+    expect(parseSeeds('0-2, 9,1')).toEqual([0, 1, 2, 9]);
+    expect(() => parseSeeds('4-0')).toThrow('runs backwards; write 0-4');
+    expect(() => parseSeeds('a')).toThrow('"a" is not a seed or a range like 0-4');
   });
 
   it('refuses to average results of different experiments', () => {
@@ -219,7 +253,7 @@ describe('merge', () => {
 
 describe('demos', () => {
   it('each builds a valid spec that can run, with the strategies it promises', () => {
-    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'long-sequence', 'lora']);
+    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
     for (const d of listDemos()) {
       const spec = d.spec({ seed: 4 });
       expect(parseSpec(JSON.parse(JSON.stringify(spec)))).toEqual({ ok: true, spec });
@@ -227,7 +261,11 @@ describe('demos', () => {
       expect(spec.seed).toBe(4);
     }
     const forgetting = getDemo('forgetting').spec({});
-    expect([forgetting.tasks.length, forgetting.strategies.map((s) => s.name)]).toEqual([3, ['seqft', 'kif-hard', 'kif-soft', 'mtl']]);
+    expect([forgetting.tasks.length, forgetting.strategies.map((s) => s.name)]).toEqual([3, ['seqft', 'weight-avg', 'kif-hard', 'mtl']]);
+    expect(forgetting.tasks.map((t) => t.testSize)).toEqual([200, 200, 200]);
+    const ablations = getDemo('ablations').spec({});
+    expect(ablations.strategies.map((s) => s.knobs)).toEqual([{}, {}, { metric: 'second-order' }, { metric: 'no-ema' }, { metric: 'no-uncertainty' }, { metric: 'plain' }, { within: 'kind' }, { norms: 'current' }]);
+    expect({ ...ablations, strategies: [], name: '' }).toEqual({ ...forgetting, strategies: [], name: '' });
     const baselines = getDemo('baselines').spec({});
     const fullModel = strategyNames().filter((n) => getStrategy(n).family !== 'lora');
     expect([baselines.tasks.length, baselines.strategies.map((s) => s.name)]).toEqual([5, fullModel]);
@@ -238,7 +276,7 @@ describe('demos', () => {
     expect(getDemo('forgetting-scratch').spec({}).init).toBe('scratch');
     expect({ ...getDemo('forgetting-scratch').spec({}), init: 'pretrained', name: '' }).toEqual({ ...forgetting, name: '' });
     expect(getDemo('long-sequence').datasets).toEqual(['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews']);
-    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, long-sequence, lora');
+    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora');
   });
 
   it('the results table lists every strategy with its metrics', async () => {

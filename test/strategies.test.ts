@@ -254,9 +254,9 @@ describe('registry and knobs', () => {
     };
     expect(problems({ name: 'kif', knobs: {} })[0]).toMatch(/^strategies\[1\]\.name: unknown strategy "kif"; known: seqft, /);
     expect(problems({ name: 'kif-hard', knobs: { gamma: 1.5, top: 10, metric: 'fisher' } })).toEqual([
-      'strategies[1].knobs.top: unknown knob; knobs: gamma, topPercent, metric, beta1, beta2, beta',
+      'strategies[1].knobs.top: unknown knob; knobs: gamma, topPercent, within, norms, metric, beta1, beta2, beta',
       'strategies[1].knobs.gamma: must be a number from 0 to 1 (got 1.5)',
-      'strategies[1].knobs.metric: must be one of "first-order", "second-order", "plain" (got "fisher")',
+      'strategies[1].knobs.metric: must be one of "first-order", "second-order", "plain", "no-uncertainty", "no-ema" (got "fisher")',
     ]);
     expect(problems({ name: 'replay', knobs: { memory: 2.5 } })).toEqual(['strategies[1].knobs.memory: must be an integer from 1 to 100000 (got 2.5)']);
     expect(problems({ name: 'kif-soft', knobs: { tau: 0 } })).toEqual(['strategies[1].knobs.tau: must be a number above 0 and at most 100 (got 0)']);

@@ -3,8 +3,8 @@
 // strategies train task 1 from the same unfused task-0 model, so their θ_1 are the same).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../src/engine/experiment/runner';
-import { FusionInputsRecorder, fuseInputs, whatIfFusion } from '../src/engine/experiment/whatIf';
-import { fusionDefaults } from '../src/engine/kif/fusion';
+import { FusionInputsRecorder, fuseChain, fuseInputs, whatIfFusion } from '../src/engine/experiment/whatIf';
+import { fusionDefaults, percentile } from '../src/engine/kif/fusion';
 import type { HostTensors } from '../src/engine/model/init';
 import { parseSpec } from '../src/engine/spec/experiment';
 import { useBackend } from './helpers/tf';
@@ -78,4 +78,72 @@ describe('what-if fusion', () => {
     const n = results.units.names.length;
     expect(again.meanPrevWeight - g.meanPrevWeight).toBeCloseTo((0.5 * shared.length) / n, 12);
   }, 120_000);
+});
+
+describe('what-if over the whole chain of fusions', () => {
+  const three = parseSpec({
+    ...tinySpecInput({ strategies: [{ name: 'kif-hard', knobs: { topPercent: 30 } }], seed: 7, steps: 12, trainSize: 40, testSize: 12, warmupSteps: 2 }),
+    tasks: ['length', 'compare', 'length'].map((task) => ({ task, steps: 12, trainSize: 40, testSize: 12 })),
+    units: { granularity: 'head-neuron', blockSize: 8 },
+  });
+  if (!three.ok) throw new Error(three.errors.join('\n'));
+
+  it('re-runs every fusion: the run\'s own knobs give its matrix and fusions exactly, and β changes the later fusions', async () => {
+    const recorder = new FusionInputsRecorder();
+    const finals = new Map<number, HostTensors>();
+    const results = await runExperiment(three.spec, {
+      onEvent: recorder.onEvent,
+      onModel: async (at, model) => {
+        await recorder.onModel(at, model);
+        if (at.stage === 'final') finals.set(at.task, await model.exportWeights());
+      },
+    });
+    const hard = results.strategies[0];
+    const run = recorder.run(0)!;
+    expect(run.chain?.scores).toHaveLength(3);
+    const rule = { kind: 'hard', gamma: fusionDefaults.hard.gamma, topPercent: 30 } as const;
+
+    const own = await whatIfFusion(three.spec, run, rule, fusionDefaults.accumulateBeta);
+    expect(own.recomputed).toBe('whole');
+    // Rows after tasks 2 and 3 (matrix rows 2 and 3), and both fusions' cases and thresholds, as the run had them.
+    expect(own.rows).toEqual(hard.matrix.slice(2));
+    expect(own.scores).toEqual(hard.matrix[3]);
+    expect(own.fusions!.map((f) => [f.afterTask, f.cases, f.thresholds])).toEqual(hard.fusions.map((f) => [f.afterTask, f.cases, f.thresholds]));
+    // The chain's fused weights are the run's fused models (host arithmetic against the device's).
+    const chain = fuseChain(three.spec, run, run.chain!, rule, fusionDefaults.accumulateBeta);
+    expect(maxDiff(chain[0].weights, finals.get(1)!)).toBeLessThanOrEqual(1e-6);
+    expect(maxDiff(chain[1].weights, finals.get(2)!)).toBeLessThanOrEqual(2e-6);
+
+    // β enters A_1 = minmax(β·Â + (1−β)·Ŝ), which only the second fusion reads. β = 1 keeps A_1 = Â_0, β = 0 makes it
+    // Ŝ_1: the second fusion's "before" set is then task 0's, or task 1's, top units (computed here from the raw scores).
+    const topOf = (scores: Record<string, number>) => {
+      const v = Object.values(scores);
+      const [lo, hi] = [Math.min(...v), Math.max(...v)];
+      const cut = percentile(v.map((x) => (x - lo) / (hi - lo)), 70);
+      return Object.entries(scores).filter(([, x]) => (x - lo) / (hi - lo) > cut).map(([u]) => u).sort();
+    };
+    const before = (cases: ReadonlyMap<string, string>) => [...cases].filter(([, c]) => c === 'shared' || c === 'kept').map(([u]) => u).sort();
+    for (const [beta, task] of [[1, 0], [0, 1]]) {
+      const c = fuseChain(three.spec, run, run.chain!, rule, beta);
+      expect(before(c[1].plan.cases), `β = ${beta}`).toEqual(topOf(run.chain!.scores[task]));
+    }
+    // With the soft rule every unit's blend follows Â: β moves the second fusion's weights and scores, not the first's.
+    const soft = { kind: 'soft', tau: fusionDefaults.soft.tau } as const;
+    const [b0, b1] = await Promise.all([0, 1].map((beta) => whatIfFusion(three.spec, run, soft, beta)));
+    expect(b0.fusions![0].prevWeight).toEqual(b1.fusions![0].prevWeight);
+    expect(b0.rows![0]).toEqual(b1.rows![0]);
+    // Each unit's weight of θ̂_1 in the second fusion, computed here: 1 / (1 + e^{(Ŝ_2 − A_1)/τ}).
+    const mm = (m: Record<string, number>) => {
+      const v = Object.values(m);
+      const [lo, hi] = [Math.min(...v), Math.max(...v)];
+      return Object.fromEntries(Object.entries(m).map(([u, x]) => [u, (x - lo) / (hi - lo)]));
+    };
+    const [n0, n1, n2] = run.chain!.scores.map(mm);
+    for (const [beta, r] of [[0, b0], [1, b1]] as const) {
+      const a1 = mm(Object.fromEntries(Object.keys(n0).map((u) => [u, beta * n0[u] + (1 - beta) * n1[u]])));
+      for (const u of Object.keys(n0)) expect(r.fusions![1].prevWeight[u], u).toBeCloseTo(1 / (1 + Math.exp((n2[u] - a1[u]) / soft.tau)), 9);
+    }
+    const diffs = Object.keys(n0).map((u) => Math.abs(b0.fusions![1].prevWeight[u] - b1.fusions![1].prevWeight[u]));
+    expect(Math.max(...diffs)).toBeGreaterThan(1e-3);
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import { LivePanel } from './components/LivePanel';
 import { ModelPanel } from './components/ModelPanel';
 import { QueueEditor } from './components/QueueEditor';
 import { RunBar } from './components/RunBar';
+import { SeedRuns } from './components/SeedRuns';
 import { ShareBar } from './components/share/ShareBar';
 import { StrategyPanel } from './components/StrategyPanel';
 import { WhatIfPanel } from './components/WhatIfPanel';
@@ -44,6 +45,7 @@ export function App() {
           <LivePanel />
           <ImportancePanel />
           <ComparePanel />
+          <SeedRuns />
           <WhatIfPanel />
           <RunHistory />
         </div>

@@ -2,29 +2,19 @@
 // scores) and, after each fusion of any strategy that fuses, the fusion map: coloured by case (KIF hard), by the
 // earlier model's weight, or, for the merging rules, by each task's share of every unit.
 import { useState } from 'react';
+import type { FusionCase } from '../../engine/kif/fusion';
+import { importanceView, type ImportanceView } from '../../engine/kif/importanceViews';
+import { unitKind, unitKindLabels } from '../../engine/kif/unitKinds';
 import type { UnitScores } from '../../engine/strategies/types';
-import { caseStyles, cividis, seriesColor, textOn, viridis } from '../heatmap/colors';
+import { caseStyles, cividis, seriesColor, textOn } from '../heatmap/colors';
+import { importanceLook, viewLegends } from '../heatmap/importanceLook';
 import { FusionCaseLegend } from './FusionCaseLegend';
+import { ImportanceViewPicker } from './ImportanceViewPicker';
 import { unitNamesFor } from '../heatmap/unitLayout';
 import { isDone, shownImportance } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
 import { useStrategies, useTaskNames, useTaskSteps, useUnitNames } from '../runView';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
-
-const fmtScore = (x: number) => (x === 0 ? '0' : x.toExponential(2));
-
-// Scores span orders of magnitude (the embedding often dwarfs the rest), so colours follow their logarithm.
-function scoreLook(scores: UnitScores) {
-  const positive = Object.values(scores).filter((v) => v > 0);
-  const lo = Math.log(Math.min(...positive));
-  const hi = Math.log(Math.max(...positive));
-  return (unit: string): CellLook | null => {
-    const s = scores[unit];
-    if (s === undefined) return null;
-    const t = s > 0 && hi > lo ? (Math.log(s) - lo) / (hi - lo) : 0;
-    return { color: viridis(t), describe: `score ${fmtScore(s)}`, value: fmtScore(s) };
-  };
-}
 
 function Legend({ from, to, ramp }: { from: string; to: string; ramp: (t: number) => string }) {
   const stops = Array.from({ length: 9 }, (_, i) => ramp(i / 8)).join(', ');
@@ -42,6 +32,21 @@ type MapView = 'earlier' | 'dominant' | `task-${number}`;
 
 // Units a merge left at the base (e.g. TIES trimmed all their entries) have no share to show.
 const AT_BASE: CellLook = { color: '#d9d9d9', mark: '·', markColor: '#333', describe: 'unchanged: the merge left this unit at the base', value: 'base' };
+
+/** Which kinds of unit the hard rule found important (shared, kept or taken): with the paper's rule, mostly norms. */
+function ImportantKinds({ cases }: { cases: Record<string, FusionCase> }) {
+  const important = Object.entries(cases).filter(([, c]) => c !== 'averaged');
+  if (important.length === 0) return null;
+  const byKind = important.reduce<Record<string, number>>((a, [u]) => ({ ...a, [unitKindLabels[unitKind(u)]]: (a[unitKindLabels[unitKind(u)]] ?? 0) + 1 }), {});
+  const kinds = Object.entries(byKind).sort((a, b) => b[1] - a[1]);
+  return (
+    <p className="hint" data-testid="fusion-important-kinds">
+      Important before or now ({important.length} units): {kinds.map(([k, n]) => `${n} ${k}`).join(', ')}.
+      {kinds[0][0] === unitKindLabels.norm &&
+        ' Over all units the top % goes to the norms first (their raw scores are the largest); the what-if knob "within (extension)" thresholds each kind on its own.'}
+    </p>
+  );
+}
 
 function FusionMap({ strategy }: { strategy: number }) {
   const s = useRunStore((st) => st.run?.strategies[strategy]);
@@ -108,7 +113,10 @@ function FusionMap({ strategy }: { strategy: number }) {
       </div>
       <UnitHeatmap names={unitNamesFor(units, f.prevWeight)} look={look} label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`} testId="fusion-map" />
       {counts ? (
-        <FusionCaseLegend counts={counts} testId="fusion-legend" />
+        <>
+          <FusionCaseLegend counts={counts} testId="fusion-legend" />
+          <ImportantKinds cases={cases!} />
+        </>
       ) : shown === 'dominant' ? (
         <p className="ramp-legend" data-testid="fusion-legend">
           {Array.from({ length: f.afterTask + 1 }, (_, t) => (
@@ -164,6 +172,7 @@ export function ImportancePanel() {
   const fuses = strategies.some((s) => s.fusions.length > 0);
   const [chosen, setChosen] = useState<number | null>(null);
   const [tab, setTab] = useState<string>('current');
+  const [view, setView] = useState<ImportanceView>('normalised');
   if (kif.length === 0) {
     return (
       <section className="panel" aria-labelledby="imp-title">
@@ -176,12 +185,18 @@ export function ImportancePanel() {
   const current = kif.find(({ i }) => i === chosen) ?? kif.find(({ s }) => !isDone(s)) ?? kif[0];
   const s = current.s;
   const live = shownImportance(s, taskSteps);
-  const tabs: { id: string; label: string; scores: UnitScores | undefined }[] = [
-    { id: 'current', label: live ? `Current: task ${live.task + 1} (${tasks[live.task]}), step ${live.step}` : 'Current task', scores: live?.scores },
-    ...(s.importance?.tasks ?? []).map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc })),
-    { id: 'accumulated', label: 'Accumulated', scores: s.importance?.accumulated.at(-1) },
+  const taskScores = s.importance?.tasks ?? [];
+  const tabs: { id: string; label: string; scores: UnitScores | undefined; task: number | null }[] = [
+    { id: 'current', label: live ? `Current: task ${live.task + 1} (${tasks[live.task]}), step ${live.step}` : 'Current task', scores: live?.scores, task: live?.task ?? null },
+    ...taskScores.map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc, task: k })),
+    { id: 'accumulated', label: 'Accumulated', scores: s.importance?.accumulated.at(-1), task: null },
   ];
   const active = tabs.find((t) => t.id === tab) ?? tabs[0];
+  // The task in training is compared with the finished tasks before it.
+  const taskSet = active.id === 'current' && live ? [...taskScores.slice(0, live.task), live.scores] : taskScores;
+  const wanted = active.scores ? importanceView(view, active.scores, { tasks: taskSet, task: active.task }) : null;
+  const shown = wanted ?? (active.scores ? importanceView('normalised', active.scores, { tasks: taskSet, task: null }) : null);
+  const fusion = s.fusions.find((f) => f.afterTask === active.task) ?? s.fusions.at(-1);
   return (
     <section className="panel" aria-labelledby="imp-title">
       <h2 id="imp-title">Skill-unit importance</h2>
@@ -203,10 +218,11 @@ export function ImportancePanel() {
         ))}
       </div>
       <div role="tabpanel">
-        {active.scores ? (
+        {active.scores && shown ? (
           <>
-            <UnitHeatmap names={unitNamesFor(units, active.scores)} look={scoreLook(active.scores)} label={`Importance of ${s.label}: ${active.label}`} testId="importance-heatmap" />
-            <Legend from="least important" to="most important (log scale)" ramp={viridis} />
+            <ImportanceViewPicker chosen={view} view={shown.view} onChange={setView} />
+            <UnitHeatmap names={unitNamesFor(units, active.scores)} look={importanceLook(shown, active.scores, fusion?.cases)} label={`Importance of ${s.label}: ${active.label}, ${shown.view} view`} testId="importance-heatmap" />
+            <Legend {...viewLegends[shown.view]} />
           </>
         ) : (
           <p className="muted">No scores yet: the first arrive after a few training steps.</p>

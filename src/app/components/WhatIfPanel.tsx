@@ -4,15 +4,17 @@ import { useEffect, useMemo, useState } from 'react';
 import { fusionRuleInfo, fusionRuleNames, ruleFromKnobs, type FusionRuleName } from '../../engine/kif/fusionRuleKnobs';
 import { continualMetrics } from '../../engine/metrics/continual';
 import { importanceKnobs } from '../../engine/strategies/kifKnobs';
-import { knobProblem, type KnobDef, type KnobValue } from '../../engine/strategies/knobs';
+import type { KnobDef, KnobValue } from '../../engine/strategies/knobs';
 import { mergeRuleOf } from '../../engine/strategies/mergingCatalog';
 import { useExperimentStore } from '../experimentStore';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { useRunStore } from '../runStore';
+import { useUnitNames } from '../runView';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
-import { NumberField } from './NumberField';
 import { FieldBlockers } from './FieldBlockers';
+import { KnobSlider } from './KnobSlider';
+import { WhatIfChain } from './WhatIfChain';
 import { problemsOf, useFieldProblems } from '../fieldProblems';
 
 interface Choice {
@@ -42,7 +44,7 @@ function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef;
   if (def.kind === 'choice') {
     return (
       <div className="field compact">
-        <label htmlFor={`whatif-${name}`}>{name}</label>
+        <label htmlFor={`whatif-${name}`}>{def.help?.startsWith('extension') ? `${name} (extension)` : name}</label>
         <select id={`whatif-${name}`} data-testid={`whatif-${name}`} value={String(value)} onChange={(e) => onCommit(e.target.value)} title={def.help}>
           {def.options.map((o) => (
             <option key={o} value={o}>
@@ -53,8 +55,8 @@ function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef;
       </div>
     );
   }
-  if (def.kind === 'boolean') return null;
-  return <NumberField label={knobLabels[name] ?? name} value={value as number} check={(v) => knobProblem(def, v)} onCommit={onCommit} testId={`whatif-${name}`} className="compact" scope="whatif" />;
+  if (def.kind !== 'number') return null;
+  return <KnobSlider name={name} label={knobLabels[name] ?? name} def={def} value={value as number} onCommit={onCommit} />;
 }
 
 export function WhatIfPanel() {
@@ -63,6 +65,7 @@ export function WhatIfPanel() {
   const refusableKif = useRunStore((s) => s.recomputableKif);
   const whatIf = useRunStore((s) => s.whatIf);
   const phase = useTrainerStore((s) => s.phase);
+  const units = useUnitNames();
   const [strategy, setStrategy] = useState<number | null>(null);
   // A KIF strategy first (its own fusion is the classic what-if), else the first strategy with task models.
   const chosen = strategy !== null && refusable.includes(strategy) ? strategy : (refusableKif[0] ?? refusable[0]);
@@ -114,7 +117,14 @@ export function WhatIfPanel() {
   return (
     <section className="panel" aria-labelledby="whatif-title" data-testid="whatif">
       <h2 id="whatif-title">What-if fusion</h2>
-      {isKifRule ? (
+      {isKifRule && run.name !== 'kif-replay' && (!result || result.recomputed === 'whole') ? (
+        <p className="hint" data-testid="whatif-chain-hint">
+          <strong>Every fusion re-run:</strong> from the model after task 1, each fusion (after tasks 2 to {tasks.length}) is recomputed with these knobs
+          from the recorded task models and importance scores, and every fused model is evaluated on every test set, so the matrix, the metrics and
+          the fusion maps below change, and β (which only later fusions read) matters. <strong>Not redone:</strong> the training: each task model
+          stays the one the run trained, from the run's own fused model.
+        </p>
+      ) : isKifRule ? (
         <p className="hint">
           <strong>Exact:</strong> the last fusion (after task {(result?.task ?? tasks.length - 1) + 1}) recomputed from the same two models and importance
           scores, then evaluated on every test set. <strong>Not redone:</strong> earlier fusions and the training after them
@@ -155,10 +165,11 @@ export function WhatIfPanel() {
         {Object.entries(info.knobs).map(([k, def]) => (
           <KnobField key={`${choice.rule}-${k}`} name={k} def={def} value={choice.values[choice.rule][k]} onCommit={(v) => setKnob(k, v)} />
         ))}
-        {isKifRule && (
-          <NumberField label="β (beta)" value={choice.beta} check={(v) => knobProblem(importanceKnobs.beta, v)} onCommit={(v) => set({ beta: v })} testId="whatif-beta" className="compact" scope="whatif" />
-        )}
+        {isKifRule && importanceKnobs.beta.kind === 'number' && <KnobSlider name="beta" label="β (beta)" def={importanceKnobs.beta} value={choice.beta} onCommit={(v) => set({ beta: v })} />}
       </div>
+      <button type="button" className="secondary" data-testid="whatif-reset" onClick={() => initial && setChoice(initial)} disabled={choice === initial}>
+        Reset to the run's knobs
+      </button>
       <FieldBlockers scope="whatif" action="Recompute" testId="whatif-blocked" />
       <p className="muted" aria-live="polite" data-testid="whatif-status">
         {blocked ? 'Not recomputed: the numbers below are for the last valid knobs.' : busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
@@ -212,6 +223,7 @@ export function WhatIfPanel() {
         </tbody>
       </table>
       {counts && <FusionCaseLegend counts={counts} testId="whatif-cases" short />}
+      {result && <WhatIfChain asRun={run.matrix} asRunFusions={run.fusions} result={result} tasks={tasks} units={units} />}
     </section>
   );
 }

@@ -1,15 +1,16 @@
-// `merge`: joins the results documents of a sweep (one folder) into one table, mean ± sd over seeds per strategy.
+// `merge`: joins the results documents of one experiment under several seeds (a sweep, `demo --seeds`) into tables:
+// metrics and matrix cells as mean ± the 95% t interval, and KIF's paired differences against its baselines per seed.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { outFileFlag, UsageError } from '../args';
-import { mergedTable, mergeResults } from '../../engine/experiment/merge';
+import { mergedMatrices, mergedTable, mergeResults, pairedDifferences, pairedTable } from '../../engine/experiment/merge';
 import { parseResults, type ResultsDocument } from '../../engine/experiment/results';
 import { registerCommand } from './registry';
 import { readJsonFile, writeJson } from './run';
 
 registerCommand({
   name: 'merge',
-  summary: 'join the results in a folder (sweep shards) into one table: mean ± sd over seeds per strategy',
+  summary: 'join the results in a folder (seeds of one experiment) into tables: mean ± 95% CI of every metric and matrix cell, KIF against SeqFT and averaging per seed',
   usage: 'merge DIR [--out MERGED.json]',
   async run(args) {
     const [dir] = args.positionals;
@@ -30,8 +31,11 @@ registerCommand({
       return { file, doc: r.results };
     });
     const rows = mergeResults(docs);
-    console.log(mergedTable(rows));
+    const diffs = pairedDifferences(docs);
+    console.log(`Metrics over seeds: mean ± half-width of the 95% confidence interval (t, n − 1 degrees of freedom)\n${mergedTable(rows)}`);
+    console.log(`\nAccuracy matrices, every cell mean ± 95% CI\n${mergedMatrices(rows, docs[0].doc.tasks.map((t) => t.name))}`);
+    if (diffs.length) console.log(`\nPaired differences per seed (same seed, same data and start); * where the 95% CI excludes 0\n${pairedTable(diffs)}`);
     console.error(`${docs.length} results documents from ${dir}`);
-    if (args.flags.has('out')) writeJson(out!, { files: names, rows });
+    if (args.flags.has('out')) writeJson(out!, { files: names, rows, pairedDifferences: diffs });
   },
 });

@@ -1,6 +1,6 @@
 // Built-in experiments, by name: each builds a spec (from a seed), so `demo NAME` and the app's demo buttons run the
 // same thing as `run` on that spec would.
-import { SPEC_VERSION, taskEntry, type ExperimentSpec, type TrainingSpec } from '../spec/experiment';
+import { SPEC_VERSION, taskEntry, type ExperimentSpec, type StrategySpec, type TrainingSpec } from '../spec/experiment';
 import { strategyCatalog } from '../strategies/catalog';
 
 export interface DemoOptions {
@@ -53,13 +53,15 @@ const base = (name: string, seed: number): Omit<ExperimentSpec, 'tasks' | 'strat
 // of the base's basin (KIF's AP fell to SeqFT's); lr 5e-4 for 200 steps learns each task to 81–99% and keeps KIF's
 // fusion meaningful; batch 8 did as well as 16 at half the time.
 const compositionTraining: TrainingSpec = { lr: 5e-4, warmupSteps: 10, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 24, maxOutputLen: 16, evalEvery: 0 };
-const compositionSize = (steps: number) => ({ steps, trainSize: 1000, testSize: 100 });
+// 200 test examples a task: with 100, one example is a point of AP and seeds' differences drowned in that noise.
+const compositionSize = (steps: number) => ({ steps, trainSize: 1000, testSize: 200 });
 
 const forgettingSpec = (seed: number, init: 'pretrained' | 'scratch'): ExperimentSpec => ({
   ...base(init === 'pretrained' ? 'Forgetting in a minute' : 'Forgetting in a minute, from scratch', seed),
   init,
   tasks: ['rvsh', 'shso', 'rv'].map((t) => taskEntry(t, compositionSize(200))),
-  strategies: ['seqft', 'kif-hard', 'kif-soft', 'mtl'].map((name) => ({ name, knobs: {} })),
+  // Weight averaging is the comparison KIF's paper makes; KIF soft, which lands on averaging here, is in `merging`.
+  strategies: ['seqft', 'weight-avg', 'kif-hard', 'mtl'].map((name) => ({ name, knobs: {} })),
   training: { ...compositionTraining },
   units: { granularity: 'head-neuron', blockSize: 16 },
 });
@@ -71,7 +73,11 @@ registerDemo({
     'The pretrained nano base learns three new commands in a row (rvsh: reverse then shift, shso: shift then sort, rv: ' +
     'reverse), each a composition of skills it already has. Sequential fine-tuning forgets the earlier commands; KIF ' +
     'finds the attention heads and neuron blocks each command relies on and fuses old and new models unit by unit after ' +
-    'every task (hard and soft rules); joint training on all tasks so far shows the ceiling.',
+    'every task (hard rule); plain weight averaging is the comparison KIF\'s paper makes; joint training on all tasks ' +
+    'so far shows the ceiling. What 5 seeds show (test split, 200 examples a task): KIF keeps far more of the earlier ' +
+    'commands than sequential fine-tuning on every seed (BWT 32 to 55 points better), but it does not beat averaging ' +
+    'here: AP +0.3 ± 3.5 and BWT +6.2 ± 8.6 (95% intervals of the paired difference; four seeds favour KIF, one ' +
+    'averaging).',
   spec: ({ seed = 0 }) => forgettingSpec(seed, 'pretrained'),
 });
 
@@ -115,6 +121,22 @@ registerDemo({
     ...forgettingSpec(seed, 'pretrained'),
     name: 'Model merging beside KIF',
     strategies: ['seqft', 'weight-avg', 'task-arithmetic', 'ties', 'dare', 'magmax', 'fisher-merge', 'kif-hard', 'kif-soft', 'mtl'].map((name) => ({ name, knobs: {} })),
+  }),
+});
+
+registerDemo({
+  name: 'ablations',
+  title: "KIF's ablations and variants",
+  description:
+    'The forgetting demo\'s three commands with KIF hard under each importance ablation of TaSL (second-order ' +
+    'sensitivity, no EMA, no uncertainty term, neither) and the two fusion extensions (thresholds within module kind; ' +
+    'norms taken from the new model), against weight averaging: which part of KIF earns its keep here.',
+  spec: ({ seed = 0 }) => ({
+    ...forgettingSpec(seed, 'pretrained'),
+    name: "KIF's ablations and variants",
+    strategies: ([{}, {}, ...['second-order', 'no-ema', 'no-uncertainty', 'plain'].map((metric) => ({ metric })), { within: 'kind' }, { norms: 'current' }] as StrategySpec['knobs'][]).map(
+      (knobs, i): StrategySpec => ({ name: i === 0 ? 'weight-avg' : 'kif-hard', knobs }),
+    ),
   }),
 });
 

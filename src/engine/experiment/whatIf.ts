@@ -49,6 +49,18 @@ export interface FusionInputs {
   scores: UnitScores;
 }
 
+/**
+ * What re-running every fusion of a KIF run needs besides its task models θ_k: θ̂_0 (the model after task 0, where the
+ * chain starts) and every task's unit scores S_k. The θ_k stay as trained: what-if does not retrain.
+ */
+export interface KifChain {
+  start: HostTensors;
+  scores: UnitScores[];
+}
+
+/** KIF strategies whose fused model is the one the next task trains from (kif-replay trains on a memory after fusing). */
+const chainStrategies = new Set(['kif-hard', 'kif-soft']);
+
 /** What one strategy's run left for what-if: its base, every task model, and KIF's last fusion inputs if it fused. */
 export interface RecordedRun {
   strategy: number;
@@ -57,11 +69,14 @@ export interface RecordedRun {
   /** θ_t right after task t's training, t = 0..T−1. */
   models: HostTensors[];
   kif?: FusionInputs;
+  /** Present when every fusion of a KIF run can be re-run (all task models kept, no replay between fusions). */
+  chain?: KifChain;
   /** Diagonal Fishers of the task models, by the number of batches they were estimated on (computed on first use). */
   fishers?: Map<number, HostTensors[]>;
 }
 
 interface StrategyLog {
+  name?: string;
   tracksImportance: boolean;
   /** LoRA strategies train adapters, not the model's weights: their task vectors are not recorded. */
   lora: boolean;
@@ -73,6 +88,9 @@ interface StrategyLog {
   scores: Map<number, UnitScores>;
   accumulated: Map<number, UnitScores>;
   last?: FusionInputs;
+  /** S_k of every task and θ̂_0, for re-running every fusion. */
+  allScores: UnitScores[];
+  start?: HostTensors;
 }
 
 /**
@@ -92,7 +110,7 @@ export class FusionInputsRecorder {
 
   private log(strategy: number): StrategyLog {
     let l = this.logs.get(strategy);
-    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, lora: false, models: [], overBudget: false, scores: new Map(), accumulated: new Map() }));
+    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, lora: false, models: [], overBudget: false, scores: new Map(), accumulated: new Map(), allScores: [] }));
     return l;
   }
 
@@ -100,11 +118,16 @@ export class FusionInputsRecorder {
     if (e.type === 'run-start') {
       this.tasks = e.tasks.length;
     } else if (e.type === 'strategy-start') {
-      this.log(e.strategy).lora = strategyCatalog.find((s) => s.name === e.name)?.family === 'lora';
+      const l = this.log(e.strategy);
+      l.lora = strategyCatalog.find((s) => s.name === e.name)?.family === 'lora';
+      l.name = e.name;
     } else if (e.type === 'importance') {
       const l = this.log(e.strategy);
       l.tracksImportance = true;
-      if (e.final) l.scores.set(e.task, e.scores);
+      if (e.final) {
+        l.scores.set(e.task, e.scores);
+        l.allScores[e.task] = e.scores;
+      }
     } else if (e.type === 'accumulated') {
       this.log(e.strategy).accumulated.set(e.task, e.scores);
     } else if (e.type === 'fusion') {
@@ -141,7 +164,10 @@ export class FusionInputsRecorder {
       }
     }
     // Task 0's final importance comes before its stage 'final', so only KIF strategies pay for this copy.
-    else if (at.stage === 'final' && l.tracksImportance) l.final = { task: at.task, weights: await model.exportWeights() };
+    else if (at.stage === 'final' && l.tracksImportance) {
+      l.final = { task: at.task, weights: await model.exportWeights() };
+      if (at.task === 0) l.start = l.final.weights;
+    }
   };
 
   get hooks(): Pick<RunHooks, 'onEvent' | 'onModel'> {
@@ -156,7 +182,11 @@ export class FusionInputsRecorder {
     const complete = this.base && this.tasks >= 2 && l && !l.overBudget && l.models.length === this.tasks && Array.from(l.models).every(Boolean);
     if (!complete && !l?.last) return undefined;
     let r = this.runs.get(strategy);
-    if (!r) this.runs.set(strategy, (r = { strategy, base: this.base!, models: complete ? l!.models : [], kif: l!.last }));
+    if (!r) {
+      const chained = complete && l!.start && chainStrategies.has(l!.name ?? '') && l!.allScores.length === this.tasks && Array.from(l!.allScores).every(Boolean);
+      r = { strategy, base: this.base!, models: complete ? l!.models : [], kif: l!.last, ...(chained ? { chain: { start: l!.start!, scores: l!.allScores } } : {}) };
+      this.runs.set(strategy, r);
+    }
     return r;
   }
 
@@ -191,6 +221,29 @@ export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: Sco
   const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta);
   return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, unitsOf(spec), plan.coeffs) };
 }
+
+/** Every fusion of a KIF run re-run with `rule` and β from the recorded θ̂_0, θ_k and S_k: θ̂_k = fuse(θ̂_{k−1}, θ_k). */
+export function fuseChain(spec: ExperimentSpec, run: RecordedRun, chain: KifChain, rule: ScoreRule, beta: number, loaded?: T5Config): { plan: FusionPlan; weights: HostTensors }[] {
+  const units = unitsOf(spec, loaded);
+  const out: { plan: FusionPlan; weights: HostTensors }[] = [];
+  let acc: ReadonlyMap<string, number> = toMap(chain.scores[0]);
+  let prev = chain.start;
+  for (let k = 1; k < run.models.length; k++) {
+    const plan = planFusion(acc, toMap(chain.scores[k]), rule, beta);
+    prev = applyFusionHost(prev, run.models[k], units, plan.coeffs);
+    acc = plan.accumulated;
+    out.push({ plan, weights: prev });
+  }
+  return out;
+}
+
+const reportOf = (task: number, rule: ScoreRule, plan: FusionPlan): FusionReport => ({
+  afterTask: task,
+  rule: rule.kind,
+  prevWeight: Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])),
+  ...(plan.cases.size ? { cases: Object.fromEntries(plan.cases) } : {}),
+  thresholds: plan.thresholds,
+});
 
 /** EWC's and fisher-merge's default number of batches for a diagonal Fisher. */
 const FISHER_BATCHES = 8;
@@ -251,6 +304,11 @@ export interface WhatIfResult {
   /** Mean over units of the weight of θ̂_{k−1}. */
   meanPrevWeight: number;
   samples: { task: number; predictions: Prediction[] }[];
+  /** 'whole': every fusion of a KIF run was re-run; 'last': only the last one (or a merge of the task models). */
+  recomputed: 'whole' | 'last';
+  /** Whole chain: the matrix rows after tasks 1..T−1 (row k + 1 of the matrix), and every fusion's report. */
+  rows?: number[][];
+  fusions?: FusionReport[];
 }
 
 export interface WhatIfOptions {
@@ -268,14 +326,7 @@ async function fuseRecorded(spec: ExperimentSpec, run: RecordedRun, rule: Fusion
   if (isTaskVectorRule(rule.kind)) return { ...(await mergeRecorded(spec, run, rule as TaskVectorRule, options)), task: run.models.length - 1, plan: null };
   if (!run.kif) throw new Error(`the ${rule.kind} rule needs importance scores, which only KIF strategies record; pick a merging rule`);
   const { plan, weights } = fuseInputs(spec, run.kif, rule as ScoreRule, beta, options.config);
-  const fusion: FusionReport = {
-    afterTask: run.kif.task,
-    rule: rule.kind,
-    prevWeight: Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])),
-    ...(plan.cases.size ? { cases: Object.fromEntries(plan.cases) } : {}),
-    thresholds: plan.thresholds,
-  };
-  return { weights, fusion, warnings: [], task: run.kif.task, plan };
+  return { weights, fusion: reportOf(run.kif.task, rule as ScoreRule, plan), warnings: [], task: run.kif.task, plan };
 }
 
 /** The run's tasks as it trained and scored them: cut to its caps with its tokenizer. */
@@ -287,25 +338,42 @@ function runTasks(spec: ExperimentSpec, options: Pick<WhatIfOptions, 'datasets' 
 
 /** Fuses the recorded run with `rule` (and β for KIF's rules) and evaluates the result on every task of the spec. */
 export async function whatIfFusion(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
-  const { weights, fusion, warnings, task, plan } = await fuseRecorded(spec, run, rule, beta, options);
   const { tok, tasks } = runTasks(spec, options);
-  const model = new T5Model(modelConfig(spec, options.config), weights);
-  const scores: number[] = [];
-  const samples: WhatIfResult['samples'] = [];
-  try {
-    for (const [task, t] of tasks.entries()) {
-      const r = await evaluate(model, tok, t.test, {
-        batchSize: options.evalBatchSize ?? runDefaults.evalBatchSize,
-        maxInputLen: spec.training.maxInputLen,
-        maxOutputLen: spec.training.maxOutputLen,
-        score: textScorer(t.scorer).score,
-      });
-      scores.push(r.score);
-      samples.push({ task, predictions: r.predictions.slice(0, options.samplesPerTask ?? runDefaults.samplesPerTask) });
+  const evalWeights = async (weights: HostTensors) => {
+    const model = new T5Model(modelConfig(spec, options.config), weights);
+    const scores: number[] = [];
+    const samples: WhatIfResult['samples'] = [];
+    try {
+      for (const [task, t] of tasks.entries()) {
+        const r = await evaluate(model, tok, t.test, {
+          batchSize: options.evalBatchSize ?? runDefaults.evalBatchSize,
+          maxInputLen: spec.training.maxInputLen,
+          maxOutputLen: spec.training.maxOutputLen,
+          score: textScorer(t.scorer).score,
+        });
+        scores.push(r.score);
+        samples.push({ task, predictions: r.predictions.slice(0, options.samplesPerTask ?? runDefaults.samplesPerTask) });
+      }
+    } finally {
+      model.dispose();
     }
-  } finally {
-    model.dispose();
+    return { scores, samples };
+  };
+  let whole: { rows: number[][]; fusions: FusionReport[] } | null = null;
+  let fused: Awaited<ReturnType<typeof fuseRecorded>>;
+  if (!isTaskVectorRule(rule.kind) && run.chain) {
+    const chain = fuseChain(spec, run, run.chain, rule as ScoreRule, beta, options.config);
+    const rows: number[][] = [];
+    for (const c of chain.slice(0, -1)) rows.push((await evalWeights(c.weights)).scores);
+    const last = chain.at(-1)!;
+    whole = { rows, fusions: chain.map((c, i) => reportOf(i + 1, rule as ScoreRule, c.plan)) };
+    fused = { weights: last.weights, fusion: whole.fusions.at(-1)!, warnings: [], task: chain.length, plan: last.plan };
+  } else {
+    fused = await fuseRecorded(spec, run, rule, beta, options);
   }
+  const { fusion, warnings, task, plan } = fused;
+  const { scores, samples } = await evalWeights(fused.weights);
+  if (whole) whole.rows.push(scores);
   const weightsList = Object.values(fusion.prevWeight);
   let caseCounts: Record<FusionCase, number> | null = null;
   if (plan?.cases.size) {
@@ -321,5 +389,7 @@ export async function whatIfFusion(spec: ExperimentSpec, run: RecordedRun, rule:
     warnings,
     meanPrevWeight: weightsList.length ? weightsList.reduce((a, b) => a + b, 0) / weightsList.length : 0,
     samples,
+    recomputed: whole ? 'whole' : 'last',
+    ...(whole ? whole : {}),
   };
 }

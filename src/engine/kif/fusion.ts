@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusionDefaults } from './fusionDefaults';
 import { importanceKnobs } from '../strategies/kifKnobs';
-import { fusionRuleInfo, knobsOfRule, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
+import { fusionRuleInfo, knobsOfRule, normModes, scoreScopes, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
 import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
+import { unitKind } from './unitKinds';
 import { forEachElement, type SkillUnit } from './units';
 import { knobProblem } from '../strategies/knobs';
 
@@ -168,18 +169,42 @@ export function planFusion(
   const names = [...cur.keys()];
   const missing = names.filter((n) => !prevAcc.has(n)).concat([...prevAcc.keys()].filter((n) => !cur.has(n)));
   if (missing.length > 0) problems.push(`earlier and current scores must cover the same units; not in both: ${missing.slice(0, 5).join(', ')}`);
+  if (rule.within && !(scoreScopes as readonly string[]).includes(rule.within)) problems.push(`within must be one of ${scoreScopes.join(', ')} (got ${rule.within})`);
+  if (rule.norms && !(normModes as readonly string[]).includes(rule.norms)) problems.push(`norms must be one of ${normModes.join(', ')} (got ${rule.norms})`);
   if (problems.length > 0) throw new Error(`fusion: ${problems.join('; ')}`);
-  if (names.length === 0) return { coeffs: new Map(), cases: new Map(), thresholds: null, accumulated: new Map() };
-  const prevN = minmax(names.map((n) => prevAcc.get(n)!));
-  const curN = minmax(names.map((n) => cur.get(n)!));
-  const d = impl.decide(prevN, curN, rule);
-  const acc = minmax(prevN.map((p, i) => accumulateBeta * p + (1 - accumulateBeta) * curN[i]));
-  return {
-    coeffs: new Map(names.map((n, i) => [n, d.coeffs[i]])),
-    cases: new Map(d.cases ? names.map((n, i) => [n, d.cases![i]]) : []),
-    thresholds: d.thresholds,
-    accumulated: new Map(names.map((n, i) => [n, acc[i]])),
-  };
+  const plan: FusionPlan = { coeffs: new Map(), cases: new Map(), thresholds: null, accumulated: new Map() };
+  // Extensions: norms out of the scored set (a fixed blend, a case to match, no score carried on), groups by kind.
+  const normsOut = rule.norms === 'current' || rule.norms === 'average';
+  const groups = new Map<string, string[]>();
+  for (const n of names) {
+    const kind = unitKind(n);
+    if (normsOut && kind === 'norm') {
+      const c = rule.norms === 'current' ? 'taken' : 'averaged';
+      plan.coeffs.set(n, hardCases[c].coeff(0));
+      if (rule.kind === 'hard') plan.cases.set(n, c);
+      plan.accumulated.set(n, 0);
+      continue;
+    }
+    const g = rule.within === 'kind' ? kind : 'all';
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g)!.push(n);
+  }
+  for (const group of groups.values()) {
+    const prevN = minmax(group.map((n) => prevAcc.get(n)!));
+    const curN = minmax(group.map((n) => cur.get(n)!));
+    const d = impl.decide(prevN, curN, rule);
+    const acc = minmax(prevN.map((p, i) => accumulateBeta * p + (1 - accumulateBeta) * curN[i]));
+    group.forEach((n, i) => {
+      plan.coeffs.set(n, d.coeffs[i]);
+      if (d.cases) plan.cases.set(n, d.cases[i]);
+      plan.accumulated.set(n, acc[i]);
+    });
+    // One threshold pair only when one group was scored (the paper's rule); per-kind pairs are not reported.
+    plan.thresholds = groups.size === 1 ? d.thresholds : null;
+  }
+  // Back in the units' order, as callers and reports expect.
+  const ordered = <V>(m: Map<string, V>) => new Map(names.filter((n) => m.has(n)).map((n) => [n, m.get(n)!]));
+  return { ...plan, coeffs: ordered(plan.coeffs), cases: ordered(plan.cases), accumulated: ordered(plan.accumulated) };
 }
 
 /** Per-parameter coefficients: one value per element of `shape`, which may be broadcast (size 1 on unsliced axes). */

@@ -27,6 +27,19 @@ export interface FusionRuleInfo {
   knobs: KnobDefs;
 }
 
+/** Where minmax and the thresholds run: over all units (the paper) or within each module kind (extension). */
+export const scoreScopes = ['all', 'kind'] as const;
+export type ScoreScope = (typeof scoreScopes)[number];
+/** Layer norms: scored like any unit (the paper), or left out of the scored set and taken from θ_k or averaged (extension). */
+export const normModes = ['scored', 'current', 'average'] as const;
+export type NormMode = (typeof normModes)[number];
+
+// Both KIF rules take them; the defaults are the paper's rule.
+const variantKnobs = {
+  within: { kind: 'choice', default: 'all', options: scoreScopes, help: 'extension, not the paper: "kind" normalises and thresholds scores within each module kind (heads, FFN blocks, norms, ...), so norms do not take the top %' },
+  norms: { kind: 'choice', default: 'scored', options: normModes, help: 'extension, not the paper: "current" or "average" leaves layer norms out of the scored set and takes them from θ_k or averages them' },
+} as const;
+
 const topPercent = (dflt: number, help: string, paper?: number) => ({ kind: 'number', default: dflt, paper, min: 0, max: 100, aboveMin: true, help }) as const;
 const lambda = (dflt: number, help: string, paper?: number) => ({ kind: 'number', default: dflt, paper, min: 0, max: 10, help }) as const;
 
@@ -37,12 +50,13 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
     knobs: {
       gamma: { kind: 'number', default: fusionDefaults.hard.gamma, paper: fusionDefaults.hard.gamma, min: 0, max: 1, help: 'γ: weight of the earlier model in task-shared units' },
       topPercent: { kind: 'number', default: fusionDefaults.hard.topPercent, paper: fusionDefaults.hard.topPercent, min: 0, max: 100, help: 'a unit is important when its score is in this top % (strictly above the percentile)' },
+      ...variantKnobs,
     },
   },
   soft: {
     label: 'KIF soft: softmax over (Â, Ŝ) with temperature τ',
     input: 'scores',
-    knobs: { tau: { kind: 'number', default: fusionDefaults.soft.tau, paper: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' } },
+    knobs: { tau: { kind: 'number', default: fusionDefaults.soft.tau, paper: fusionDefaults.soft.tau, min: 0, max: 100, aboveMin: true, help: 'τ: temperature of the softmax over (Â, Ŝ)' }, ...variantKnobs },
   },
   average: {
     label: 'averaging: the uniform mean of the task models, θ₀ + mean τₜ',
@@ -92,7 +106,12 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
 export const isFusionRuleName = (x: string): x is FusionRuleName => (fusionRuleNames as readonly string[]).includes(x);
 export const isTaskVectorRule = (x: string): x is TaskVectorRuleName => (taskVectorRuleNames as readonly string[]).includes(x);
 
-export type ScoreRule = { kind: 'hard'; gamma: number; topPercent: number } | { kind: 'soft'; tau: number };
+/** The extensions' knobs; absent, the paper's rule ('all', 'scored'). */
+export interface ScoreVariant {
+  within?: ScoreScope;
+  norms?: NormMode;
+}
+export type ScoreRule = ({ kind: 'hard'; gamma: number; topPercent: number } | { kind: 'soft'; tau: number }) & ScoreVariant;
 export type FusionRule = ScoreRule | TaskVectorRule;
 
 /** The rule `kind` with these knob values (defaults for the rest), or the problems, each naming the rule and the knob. */

@@ -1,6 +1,6 @@
 // Importance settings and metric names, apart from the metrics' tensor code so the page can show and check them
 // without loading TF.js (importanceMetrics.ts implements exactly these names).
-export const importanceMetricNames = ['first-order', 'second-order', 'plain'] as const;
+export const importanceMetricNames = ['first-order', 'second-order', 'plain', 'no-uncertainty', 'no-ema'] as const;
 export type ImportanceMetricName = (typeof importanceMetricNames)[number];
 
 export interface ImportanceOptions {

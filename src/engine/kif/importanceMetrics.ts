@@ -35,7 +35,7 @@ export interface Smoothing {
   fold(sens: (wg: number) => number, w: Float32Array, g: Float32Array | null, scale: number, state: SmoothingState<Float32Array>, offset: number, size: number, s: SmoothingStep): void;
 }
 
-export const smoothings: Record<'ema' | 'mean', Smoothing> = {
+export const smoothings: Record<'ema' | 'mean' | 'ema-only' | 'mean-uncertainty', Smoothing> = {
   // Ī_t = β1·Ī + (1−β1)·I;  Ū_t = β2·Ū + (1−β2)·|I − Ī_t|;  s = Ī·Ū.
   // On device with d = I − Ī_{t−1}: Ī_t = Ī + (1−β1)·d and I − Ī_t = β1·d, so |I − Ī_t| = β1·|d| (7 kernels, not 8).
   ema: {
@@ -72,6 +72,39 @@ export const smoothings: Record<'ema' | 'mean', Smoothing> = {
       for (let j = 0, o = offset; j < size; j++, o++) ibar[o] += (sens(g ? w[j] * g[j] * scale : 0) - ibar[o]) / n;
     },
   },
+  // Ablation without the uncertainty term: the score is the sensitivity EMA Ī alone.
+  'ema-only': {
+    step: (i, { ibar }, k, { beta1 }) => ({ ibar: tf.add(ibar, tf.mul(tf.sub(i, ibar), k(1 - beta1))) }),
+    score: ({ ibar }) => ibar,
+    stepOf: (i, { ibar }, { beta1 }) => ({ ibar: beta1 * ibar + (1 - beta1) * i }),
+    scoreOf: ({ ibar }) => ibar,
+    fold: (sens, w, g, scale, { ibar }, offset, size, { beta1 }) => {
+      for (let j = 0, o = offset; j < size; j++, o++) ibar[o] += (1 - beta1) * (sens(g ? w[j] * g[j] * scale : 0) - ibar[o]);
+    },
+  },
+  // Ablation without EMA smoothing: running means over the task's steps in place of both EMAs,
+  // Ī_n = Ī + (I − Ī)/n, Ū_n = Ū + (|I − Ī_n| − Ū)/n, s = Ī·Ū. With d = I − Ī_{n−1}: |I − Ī_n| = |d|·(1 − 1/n).
+  'mean-uncertainty': {
+    step: (i, { ibar, ubar }, _k, { n }) => {
+      const d = tf.sub(i, ibar);
+      const dev = tf.mul(tf.abs(d), tf.scalar(1 - 1 / n));
+      return { ibar: tf.add(ibar, tf.mul(d, tf.scalar(1 / n))), ubar: tf.add(ubar, tf.mul(tf.sub(dev, ubar), tf.scalar(1 / n))) };
+    },
+    score: ({ ibar, ubar }) => tf.mul(ibar, ubar),
+    stepOf: (i, { ibar, ubar }, { n }) => {
+      const nextI = ibar + (i - ibar) / n;
+      return { ibar: nextI, ubar: ubar + (Math.abs(i - nextI) - ubar) / n };
+    },
+    scoreOf: ({ ibar, ubar }) => ibar * ubar,
+    fold: (sens, w, g, scale, { ibar, ubar }, offset, size, { n }) => {
+      const keep = 1 - 1 / n;
+      for (let j = 0, o = offset; j < size; j++, o++) {
+        const d = sens(g ? w[j] * g[j] * scale : 0) - ibar[o];
+        ibar[o] += d / n;
+        ubar[o] += (Math.abs(d) * keep - ubar[o]) / n;
+      }
+    },
+  },
 };
 
 export interface ImportanceMetric {
@@ -100,6 +133,18 @@ export const importanceMetrics: Record<string, ImportanceMetric> = {
     sensitivity: (wg) => tf.abs(wg),
     sensitivityOf: (wg) => Math.abs(wg),
     smoothing: 'mean',
+  },
+  'no-uncertainty': {
+    label: '|w·g| with the sensitivity EMA only, no uncertainty term (TaSL ablation)',
+    sensitivity: (wg) => tf.abs(wg),
+    sensitivityOf: (wg) => Math.abs(wg),
+    smoothing: 'ema-only',
+  },
+  'no-ema': {
+    label: '|w·g| with running means in place of both EMAs, uncertainty kept (TaSL ablation)',
+    sensitivity: (wg) => tf.abs(wg),
+    sensitivityOf: (wg) => Math.abs(wg),
+    smoothing: 'mean-uncertainty',
   },
 } satisfies Record<ImportanceMetricName, ImportanceMetric>;
 

@@ -2,6 +2,7 @@
 // k ≥ 1 (§3), and optionally the memory replay of §4 with the current-task-specific units frozen.
 import * as tf from '@tensorflow/tfjs';
 import { planFusion, type FusionPlan, type ScoreRule } from '../kif/fusion';
+import type { NormMode, ScoreScope } from '../kif/fusionRuleKnobs';
 import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import { freezeMasks, maskGradients } from './freeze';
 import { num, str, type Knobs } from './knobs';
@@ -10,9 +11,10 @@ import type { StrategyEnv, StrategyRun } from './types';
 import { disposeSnapshot, fuseInto, snapshot, type Snapshot } from './weights';
 
 /** Fusion rules by the knobs that configure them. */
+const variantOf = (k: Knobs) => ({ within: str(k, 'within') as ScoreScope, norms: str(k, 'norms') as NormMode });
 export const ruleFromKnobs: Record<ScoreRule['kind'], (k: Knobs) => ScoreRule> = {
-  hard: (k) => ({ kind: 'hard', gamma: num(k, 'gamma'), topPercent: num(k, 'topPercent') }),
-  soft: (k) => ({ kind: 'soft', tau: num(k, 'tau') }),
+  hard: (k) => ({ kind: 'hard', gamma: num(k, 'gamma'), topPercent: num(k, 'topPercent'), ...variantOf(k) }),
+  soft: (k) => ({ kind: 'soft', tau: num(k, 'tau'), ...variantOf(k) }),
 };
 
 const record = (m: ReadonlyMap<string, number>) => Object.fromEntries(m);
