@@ -48,6 +48,7 @@ describe('fusion variants', () => {
   });
 
   it('refuses an unknown variant', () => {
-    expect(() => planFusion(prev, cur, { ...hard, within: 'layer' as never })).toThrow('within must be one of all, kind (got layer)');
+    expect(() => planFusion(prev, cur, { ...hard, within: 'layer' as never })).toThrow('hard: within must be one of "all", "kind" (got');
+    expect(() => planFusion(prev, cur, { ...hard, norms: 'none' as never })).toThrow('hard: norms must be one of "scored", "current", "average"');
   });
 });

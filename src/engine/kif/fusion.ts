@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusionDefaults } from './fusionDefaults';
 import { importanceKnobs } from '../strategies/kifKnobs';
-import { fusionRuleInfo, knobsOfRule, normModes, scoreScopes, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
+import { fusionRuleInfo, knobsOfRule, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
 import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
 import { unitKind } from './unitKinds';
 import { forEachElement, type SkillUnit } from './units';
@@ -84,7 +84,8 @@ function knobProblems(rule: FusionRule): string[] {
   const defs = fusionRuleInfo[rule.kind].knobs;
   const given = knobsOfRule(rule);
   return Object.entries(defs).flatMap(([name, def]) => {
-    const p = knobProblem(def, given[name]);
+    // The variants (choice knobs) are optional on a rule: left out, they are the paper's rule.
+    const p = knobProblem(def, given[name] ?? (def.kind === 'choice' ? def.default : undefined));
     return p ? [`${rule.kind}: ${name} ${p}`] : [];
   });
 }
@@ -169,8 +170,6 @@ export function planFusion(
   const names = [...cur.keys()];
   const missing = names.filter((n) => !prevAcc.has(n)).concat([...prevAcc.keys()].filter((n) => !cur.has(n)));
   if (missing.length > 0) problems.push(`earlier and current scores must cover the same units; not in both: ${missing.slice(0, 5).join(', ')}`);
-  if (rule.within && !(scoreScopes as readonly string[]).includes(rule.within)) problems.push(`within must be one of ${scoreScopes.join(', ')} (got ${rule.within})`);
-  if (rule.norms && !(normModes as readonly string[]).includes(rule.norms)) problems.push(`norms must be one of ${normModes.join(', ')} (got ${rule.norms})`);
   if (problems.length > 0) throw new Error(`fusion: ${problems.join('; ')}`);
   const plan: FusionPlan = { coeffs: new Map(), cases: new Map(), thresholds: null, accumulated: new Map() };
   // Extensions: norms out of the scored set (a fixed blend, a case to match, no score carried on), groups by kind.
