@@ -12,12 +12,14 @@ import { ModelPanel } from './components/ModelPanel';
 import { QueueEditor } from './components/QueueEditor';
 import { RunBar } from './components/RunBar';
 import { ShareBar } from './components/share/ShareBar';
+import { SkipLink } from './components/SkipLink';
 import { StrategyPanel } from './components/StrategyPanel';
 import { WhatIfPanel } from './components/WhatIfPanel';
 
 export function App() {
   return (
     <div className="app">
+      <SkipLink to="run-title">Skip to the run controls</SkipLink>
       <header className="top">
         <div>
           <h1>KIF playground</h1>

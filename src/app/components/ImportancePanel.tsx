@@ -8,6 +8,7 @@ import { FusionCaseLegend } from './FusionCaseLegend';
 import { unitNamesFor } from '../heatmap/unitLayout';
 import { useRunStore } from '../runStore';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
+import { TopUnitsList } from './TopUnitsList';
 
 const fmtScore = (x: number) => (x === 0 ? '0' : x.toExponential(2));
 
@@ -208,6 +209,7 @@ export function ImportancePanel() {
           <p className="muted">No scores yet: the first arrive after a few training steps.</p>
         )}
       </div>
+      <TopUnitsList taskScores={s.taskScores} tasks={tasks} strategy={s.label} />
       <FusionMapSection preferred={current.i} />
     </section>
   );
