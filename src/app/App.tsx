@@ -3,12 +3,12 @@
 import { BackendBadge } from './components/BackendBadge';
 import { BackendPanel } from './components/BackendPanel';
 import { ComparePanel } from './components/ComparePanel';
-import { ErrorList } from './components/ErrorList';
 import { RunHistory } from './components/history/RunHistory';
 import { ImportancePanel } from './components/ImportancePanel';
 import { Intro } from './components/Intro';
 import { LivePanel } from './components/LivePanel';
 import { ModelPanel } from './components/ModelPanel';
+import { Notices } from './components/Notices';
 import { QueueEditor } from './components/QueueEditor';
 import { RunBar } from './components/RunBar';
 import { ShareBar } from './components/share/ShareBar';
@@ -32,7 +32,7 @@ export function App() {
       </header>
       <main className="layout">
         <div className="wide">
-          <ErrorList />
+          <Notices />
           <RunBar />
         </div>
         <div className="column setup">

@@ -14,6 +14,8 @@ import { FieldBlockers } from './FieldBlockers';
 import { hubModels } from '../../engine/model/hubModels';
 import { cannotTrain } from './HubModels';
 import { Icon } from './Icon';
+import { ExperimentName } from './ExperimentName';
+import { count } from '../plural';
 
 // SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
 const COMPILING_STEPS = 3;
@@ -190,9 +192,9 @@ export function RunBar() {
   return (
     <section className="panel runbar" aria-labelledby="run-title">
       <div className="runbar-head">
-        <h2 id="run-title">{spec.name ?? 'Experiment'}</h2>
-        <p className="muted">
-          {spec.tasks.length} tasks × {strategies} strateg{strategies === 1 ? 'y' : 'ies'}, {steps * strategies} training steps. Space: play / pause.
+        <ExperimentName />
+        <p className="muted" data-testid="run-bar-summary">
+          {count(spec.tasks.length, 'task')} × {count(strategies, 'strategy', 'strategies')}, {count(steps * strategies, 'training step')}. Space: play / pause.
         </p>
       </div>
       <div className="buttons">
