@@ -19,7 +19,7 @@ export function Notices() {
                     {n.action.label}
                   </button>
                 )}
-                <button className="link" onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))} aria-label={`Dismiss: ${n.text}`}>
+                <button className="link" onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))} aria-label="Dismiss this notice">
                   ×
                 </button>
               </li>
