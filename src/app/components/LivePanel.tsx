@@ -1,6 +1,7 @@
 // While training: the loss curves (recharts, loaded after the first paint) and the latest sample predictions.
 import { lazy, Suspense, useState } from 'react';
 import { useRunStore } from '../runStore';
+import { useHistoryStore } from '../storage/runHistory';
 
 // recharts is the largest part of the page; it loads after the first paint.
 const LossChart = lazy(() => import('./LossChart'));
@@ -69,6 +70,7 @@ function Samples() {
 
 export function LivePanel() {
   const hasRun = useRunStore((s) => s.strategies.length > 0);
+  const interrupted = useHistoryStore((s) => s.offer !== null);
   return (
     <section className="panel" aria-labelledby="live-title">
       <h2 id="live-title">Training</h2>
@@ -81,7 +83,7 @@ export function LivePanel() {
           <Samples />
         </>
       ) : (
-        <p className="muted empty">Press Run (or Space). Loss curves, importance heatmaps, fusion maps and the comparison appear as the run goes.</p>
+        <p className="muted empty">{interrupted ? 'A run was interrupted: Resume it at the top, or Discard it. ' : ''}Press Run (or Space). Loss curves, importance heatmaps, fusion maps and the comparison appear as the run goes.</p>
       )}
     </section>
   );

@@ -15,6 +15,7 @@ import { hubModels } from '../../engine/model/hubModels';
 import { cannotTrain } from './HubModels';
 import { Icon } from './Icon';
 import { ExperimentName } from './ExperimentName';
+import { ResumeCard } from './ResumeCard';
 import { count } from '../plural';
 
 // SwiftShader and real GPUs compile each new kernel on its first use: the first steps of a WebGPU run are slow.
@@ -197,6 +198,7 @@ export function RunBar() {
           {count(spec.tasks.length, 'task')} × {count(strategies, 'strategy', 'strategies')}, {count(steps * strategies, 'training step')}. Space: play / pause.
         </p>
       </div>
+      <ResumeCard />
       <div className="buttons">
         {!active ? (
           <button type="button" className="primary" onClick={toggle} disabled={!canStart} data-testid="run-button">
