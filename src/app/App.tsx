@@ -31,8 +31,10 @@ export function App() {
         </div>
       </header>
       <main className="layout">
-        <div className="wide">
+        <div className="wide notices-row">
           <Notices />
+        </div>
+        <div className="wide run-sticky">
           <RunBar />
         </div>
         <div className="column setup">

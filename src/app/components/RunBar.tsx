@@ -191,7 +191,7 @@ export function RunBar() {
   const strategies = spec.strategies.length;
   const steps = spec.tasks.reduce((a, t) => a + t.steps, 0);
   return (
-    <section className="panel runbar" aria-labelledby="run-title">
+    <section className={active ? 'panel runbar live' : 'panel runbar'} aria-labelledby="run-title">
       <div className="runbar-head">
         <ExperimentName />
         <p className="muted" data-testid="run-bar-summary">
