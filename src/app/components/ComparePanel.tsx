@@ -114,7 +114,7 @@ export function ComparePanel() {
       {withRows.length === 0 ? (
         <p className="muted">Each strategy's accuracy matrix, forgetting curves and metrics appear here as soon as it has been evaluated.</p>
       ) : (
-        <>
+        <figure className="comparison" aria-label="Comparison of strategies: metrics, accuracy matrices and forgetting curves">
           <ScrollRegion label="Continual-learning metrics">
             <MetricsTable rows={withRows} />
           </ScrollRegion>
@@ -130,7 +130,7 @@ export function ComparePanel() {
           <Suspense fallback={<div className="chart-placeholder">Loading the charts…</div>}>
             <ForgettingCurves rows={withRows} tasks={tasks} />
           </Suspense>
-        </>
+        </figure>
       )}
     </section>
   );

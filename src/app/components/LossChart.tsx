@@ -75,6 +75,7 @@ export default function LossChart() {
             type="button"
             className="legend-item"
             aria-pressed={picked === i}
+            data-picked={picked === null || picked === i ? undefined : 'no'}
             onClick={() => setPicked(picked === i ? null : i)}
             onMouseEnter={() => setHovered(i)}
             onMouseLeave={() => setHovered(null)}
@@ -86,7 +87,7 @@ export default function LossChart() {
           </button>
         ))}
         <span className="hint">
-          Dotted: where each of the {tasks.length} tasks starts{strategies.some((s) => s.fusions.length) ? '; “fusion”: the picked strategy fused its models at the end of a task' : ''}. Click a strategy to pick it out.
+          Dotted: where each of the {tasks.length} tasks starts{strategies.some((s) => s.fusions.length) ? '; “fusion”: the picked strategy fused its models at the end of a task' : ''}. <span data-ui-hint>Click a strategy to pick it out.</span>
         </span>
       </figcaption>
     </figure>

@@ -90,7 +90,7 @@ export function UnitHeatmap({ names, look, label, testId }: { names: readonly st
         </div>
       </div>
       {hidden > 0 && (
-        <p className="hm-more" data-testid={`${testId}-hidden`}>
+        <p className="hm-more" data-ui-hint data-testid={`${testId}-hidden`}>
           <span aria-hidden="true">⇆ </span>
           {hidden} of {names.length} cells are out of view: scroll the map sideways (or use the arrow keys).
         </p>
@@ -101,7 +101,9 @@ export function UnitHeatmap({ names, look, label, testId }: { names: readonly st
             <code>{hover}</code>: {hovered.describe}
           </>
         ) : (
-          <span className="muted">Hover a cell, or tab to the map and use the arrow keys, to see its unit and value.</span>
+          <span className="muted" data-ui-hint>
+            Hover a cell, or tab to the map and use the arrow keys, to see its unit and value.
+          </span>
         )}
       </figcaption>
     </figure>
