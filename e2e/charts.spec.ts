@@ -2,7 +2,7 @@
 // picked out from the legend, and the run controls on screen while a run is live.
 import { expect, test } from '@playwright/test';
 import { specFragment } from '../src/engine/share/shareLink';
-import { twoTaskSpec } from './helpers/page';
+import { snap, twoTaskSpec } from './helpers/page';
 
 const spec = twoTaskSpec({ name: 'Chart test', seed: 6, steps: [30, 160], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
 
@@ -32,7 +32,7 @@ test('the loss chart names its axes, marks task starts and fusions, picks out a 
   await kif.click();
   await expect(kif).toHaveAttribute('aria-pressed', 'true');
   await expect(chart.locator('svg text').filter({ hasText: /^fusion$/ })).toHaveCount(1);
-  await chart.screenshot({ path: '/work/notes/shots-17/loss-chart-picked-1280.png' });
+  await snap(chart, test.info(), 'loss-chart-picked-1280');
   const opacities = await chart.locator('.recharts-line path.recharts-line-curve').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke-opacity')));
   expect(opacities).toEqual(['0.25', '1']);
   await kif.click();

@@ -7,11 +7,16 @@ import { snap, twoTaskSpec } from './helpers/page';
 
 const spec = twoTaskSpec({ name: 'Every hand', seed: 3, steps: [20, 20], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
 
-async function runToEnd(page: Page): Promise<void> {
+/** The run, with screenshots of the first screen, the live run and the comparison (`tag`: the width). */
+async function runToEnd(page: Page, tag: string): Promise<void> {
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await snap(page, test.info(), `first-${tag}`);
   await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('progress-task')).toContainText('2/2', { timeout: 120_000 });
+  await snap(page, test.info(), `live-${tag}`);
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });
+  await snap(page.locator('section[aria-labelledby="compare-title"]'), test.info(), `compare-${tag}`);
 }
 
 const widths = (page: Page) => page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
@@ -24,7 +29,7 @@ async function seriousViolations(page: Page) {
 test('at 390 px the page is as wide as the screen; hidden heatmap cells are counted', async ({ page }, info) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 390, height: 844 });
-  await runToEnd(page);
+  await runToEnd(page, '390');
   expect(await widths(page)).toEqual({ doc: 390, view: 390 });
   await expect(page.getByRole('region', { name: 'Continual-learning metrics' })).toBeVisible();
   // The metrics table is wider than the screen: it scrolls inside its region.
@@ -66,6 +71,7 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
   await expect(page.getByTestId('run-state')).toHaveText('paused');
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });
+  await snap(page.locator('section[aria-labelledby="compare-title"]'), test.info(), 'compare-1280');
 
   const cells = page.getByTestId('importance-heatmap').getByTestId('heatmap-cell');
   const n = await cells.count();

@@ -3,10 +3,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { specFragment } from '../src/engine/share/shareLink';
 import { savedRuns } from './helpers/savedRuns';
-import { twoTaskSpec } from './helpers/page';
+import { snap, twoTaskSpec } from './helpers/page';
 
 const spec = twoTaskSpec({ name: 'Reload test', seed: 4, steps: [20, 400], testSize: 10, strategies: [{ name: 'seqft' }] });
-const shots = '/work/notes/shots-17';
 
 async function reloadMidTask2(page: Page): Promise<number> {
   await page.goto(`/#${specFragment(spec)}`);
@@ -39,7 +38,7 @@ for (const width of [1280, 390]) {
     const box = (await card.boundingBox())!;
     expect(box.y + box.height).toBeLessThan(page.viewportSize()!.height);
     await expect(page.locator('section.runbar').getByTestId('resume-card')).toHaveCount(1);
-    await page.screenshot({ path: `${shots}/reload-mid-run-${width}.png` });
+    await snap(page, test.info(), `reload-mid-run-${width}`);
     if (width > 600) {
       await card.getByRole('button', { name: 'Resume' }).click();
       await expect(card).toHaveCount(0);

@@ -9,6 +9,9 @@ import { Intro } from './components/Intro';
 import { LivePanel } from './components/LivePanel';
 import { ModelPanel } from './components/ModelPanel';
 import { Notices } from './components/Notices';
+import { PresentBar, PresentButton } from './components/PresentBar';
+import { PRESENT_STEPS } from './present/presentState';
+import { usePresentStore } from './present/presentStore';
 import { QueueEditor } from './components/QueueEditor';
 import { RunBar } from './components/RunBar';
 import { ShareBar } from './components/share/ShareBar';
@@ -17,8 +20,11 @@ import { StrategyPanel } from './components/StrategyPanel';
 import { WhatIfPanel } from './components/WhatIfPanel';
 
 export function App() {
+  const step = usePresentStore((s) => s.step);
+  const hide = usePresentStore((s) => s.hide);
+  const present = step === null ? '' : ` present present-${PRESENT_STEPS[step].id} ${hide.map((h) => `hide-${h}`).join(' ')}`;
   return (
-    <div className="app">
+    <div className={`app${present}`}>
       <SkipLink to="run-title">Skip to the run controls</SkipLink>
       <header className="top">
         <div>
@@ -27,10 +33,14 @@ export function App() {
         </div>
         <div className="header-tools">
           <ShareBar />
+          <PresentButton />
           <BackendBadge />
         </div>
       </header>
       <main className="layout">
+        <div className="wide present-row">
+          <PresentBar />
+        </div>
         <div className="wide notices-row">
           <Notices />
         </div>
