@@ -54,6 +54,7 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
   // The run itself by keyboard only: skip link, Run, Space pauses and resumes.
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await snap(page, test.info(), 'first-1280');
   const url = page.url();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to the run controls' });
@@ -63,9 +64,12 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
   // The fragment is the experiment's link: the skip link leaves it alone.
   expect(page.url()).toBe(url);
   await page.keyboard.press('Tab');
+  await expect(page.getByTestId('rename-experiment')).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByTestId('run-button')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-state')).toHaveText('training', { timeout: 60_000 });
+  await snap(page, test.info(), 'live-1280');
   await page.locator('#run-title').focus();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-state')).toHaveText('paused');

@@ -31,20 +31,30 @@ export function continueRun(): void {
 
 let installed = false;
 
-/** Pauses the run after each task's evaluation while presenting, except after the very last task of the run. */
+/**
+ * Pauses the run at each task boundary while presenting, except after the very last task of the run. The pause is
+ * asked for at the task's last training step, so it reaches the worker during the evaluation rather than after the
+ * next task has begun; the message names the task once its evaluation is in.
+ */
 export function pauseAtBoundaries(): void {
   if (installed) return;
   installed = true;
-  trainer.listen((ev) => {
-    if (ev.type === 'run' && ev.event.type === 'run-start') usePresentStore.setState({ pausedAt: null });
-    if (ev.type === 'done') usePresentStore.setState({ pausedAt: null });
+  const presenting = () => {
     const { step, hide } = usePresentStore.getState();
     // An embed without controls has no Continue button: it plays through.
-    if (step === null || hide.includes('controls') || hide.includes('captions') || ev.type !== 'run' || ev.event.type !== 'eval-row' || ev.event.row < 1) return;
+    return step !== null && !hide.includes('controls') && !hide.includes('captions');
+  };
+  const lastOfRun = (strategy: number, task: number) => {
+    const { strategies, tasks } = useRunStore.getState();
+    return strategy === strategies.length - 1 && task === tasks.length - 1;
+  };
+  trainer.listen((ev) => {
+    if ((ev.type === 'run' && ev.event.type === 'run-start') || ev.type === 'done') usePresentStore.setState({ pausedAt: null });
+    if (!presenting()) return;
+    if (ev.type === 'steps' && ev.phase === 'train' && ev.step === ev.steps && !lastOfRun(ev.strategy, ev.task)) trainer.pause();
+    if (ev.type !== 'run' || ev.event.type !== 'eval-row' || ev.event.row < 1 || lastOfRun(ev.event.strategy, ev.event.row - 1)) return;
     const { strategies, tasks } = useRunStore.getState();
     const { strategy, row } = ev.event;
-    if (strategy === strategies.length - 1 && row === tasks.length) return;
-    trainer.pause();
     const label = strategies[strategy]?.label ?? `strategy ${strategy + 1}`;
     usePresentStore.setState({ pausedAt: `${label} has learned task ${row} of ${tasks.length} (${tasks[row - 1] ?? '?'}). Paused for you: Continue when the class is ready.` });
   });
