@@ -68,6 +68,7 @@ export function PresentBar() {
   const specTasks = useExperimentStore((s) => s.spec.tasks);
   const tasks = specTasks.map((t) => (typeof t.task === 'string' ? t.task : t.task.dataset));
   const active = useRunStore((s) => s.active);
+  const hasRun = useRunStore((s) => s.outcome !== null);
   const phase = useTrainerStore((s) => s.phase);
   const ready = useTrainerStore((s) => s.worker === 'ready');
   if (step === null) return null;
@@ -94,7 +95,7 @@ export function PresentBar() {
             </button>
             {!active ? (
               <button type="button" className="primary" disabled={!ready} onClick={() => trainer.start(useExperimentStore.getState().spec)} data-testid="present-start">
-                Start the run
+                {hasRun ? 'Run again' : 'Start the run'}
               </button>
             ) : pausedAt && phase === 'paused' ? (
               <button type="button" className="primary" onClick={continueRun} data-testid="present-continue">
