@@ -1,6 +1,7 @@
 // A real-format checkpoint picked in the page (pytorch_model.bin written by torch.save, with its spiece.model) runs
 // with its own tokenizer: the page says so, counts the caps' cuts with it, trains, and the results document names it;
 // the matrix shows each column's best constant answer. A pickle naming os.system is refused and the page keeps working.
+import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,10 +86,15 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   const got: Download[] = [];
   page.on('download', (d) => got.push(d));
   await page.getByTestId('export-menu').click();
-  await page.getByRole('menuitem', { name: 'seqft: model.safetensors + config.json + tokenizer.json' }).click();
-  await expect.poll(() => got.length).toBe(3);
+  await page.getByRole('menuitem', { name: 'seqft: model folder, zip (model.safetensors + config.json + tokenizer.json)' }).click();
+  await expect.poll(() => got.length).toBe(1);
+  // One zip of one folder, named for the experiment, strategy and task; the folder holds the three files.
+  const zip = unzipSync(new Uint8Array(readFileSync(await got[0].path())));
+  const folder = got[0].suggestedFilename().replace(/\.zip$/, '');
+  expect(folder).toMatch(/_seqft_after-task-1$/);
   const exported: Record<string, Uint8Array> = {};
-  for (const d of got) exported[d.suggestedFilename()] = new Uint8Array(readFileSync(await d.path()));
+  for (const [path, bytes] of Object.entries(zip)) exported[path.slice(folder.length + 1)] = bytes;
+  expect(Object.keys(exported).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
   const back = loadHfModelFromFiles(exported);
   expect(back.tokenizer!.kind).toBe('tokenizer.json');
   for (const r of records.slice(0, 6)) expect(back.tokenizer!.tokenizer.encode(r.input)).toEqual(tokenizer.encode(r.input));

@@ -5,6 +5,7 @@
 // for a link get a message saying why and a button that saves the results file instead.
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
 import { parseResults, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument } from '../src/engine/experiment/results';
 import { RESULTS_LINK_BUDGET, restoreFromFragment, specFragment } from '../src/engine/share/shareLink';
 import type { ExperimentSpec } from '../src/engine/spec/experiment';
@@ -165,6 +166,8 @@ test('every export downloads what the page shows; results file, checkpoint and r
   expect(titles.filter((t) => t.startsWith('Forgetting curves of'))).toHaveLength(2);
   expect(titles.some((t) => t.startsWith('Importance of kif-hard'))).toBe(true);
   expect(titles.some((t) => t.startsWith('Fusion map of kif-hard'))).toBe(true);
+  // The whole comparison as one picture, for a slide.
+  expect(titles.some((t) => t.startsWith('Comparison of strategies'))).toBe(true);
   for (const [i, title] of titles.entries()) {
     const [png] = await downloads(page, () => figureItems.nth(i).click());
     expect(png.name).toMatch(/^export-test-.+\.png$/);
@@ -183,14 +186,17 @@ test('every export downloads what the page shows; results file, checkpoint and r
     }
   }
 
-  // The trained models: a Hugging Face folder's two files each.
+  // The trained models: one zip each, of a folder named for the experiment, the strategy and the last task, holding a
+  // Hugging Face folder's two files.
   const models: Record<string, File[]> = {};
   for (const label of ['seqft', 'kif-hard']) {
-    // Two downloads from one click: their events may come in either order.
-    const files = await downloads(page, () => menuItem(page, `${label}: model.safetensors + config.json`).click(), 2);
-    models[label] = files.sort((a, b) => b.name.localeCompare(a.name));
+    const [zip] = await downloads(page, () => menuItem(page, `${label}: model folder, zip (model.safetensors + config.json)`).click());
+    const folder = `export-test_${label}_after-task-2`;
+    expect(zip.name).toBe(`${folder}.zip`);
+    const entries = unzipSync(new Uint8Array(zip.bytes));
+    expect(Object.keys(entries).sort()).toEqual([`${folder}/config.json`, `${folder}/model.safetensors`]);
+    models[label] = ['model.safetensors', 'config.json'].map((name) => ({ name, bytes: Buffer.from(entries[`${folder}/${name}`]) }));
     const [weights, config] = models[label];
-    expect([weights.name, config.name]).toEqual(['model.safetensors', 'config.json']);
     const tensors = readSafetensors(weights.bytes);
     expect(Object.keys(tensors)).toContain('shared.weight');
     const end = Math.max(...Object.values(tensors).map((t) => t.data_offsets[1]));

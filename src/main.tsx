@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { trainer } from './app/trainerClient';
+import { installEscapeCloses } from './app/escapeCloses';
 import './app/styles.css';
 
 const root = document.getElementById('root');
@@ -13,3 +14,4 @@ createRoot(root).render(
   </StrictMode>,
 );
 trainer.connect();
+installEscapeCloses();

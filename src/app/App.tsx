@@ -3,22 +3,30 @@
 import { BackendBadge } from './components/BackendBadge';
 import { BackendPanel } from './components/BackendPanel';
 import { ComparePanel } from './components/ComparePanel';
-import { ErrorList } from './components/ErrorList';
 import { RunHistory } from './components/history/RunHistory';
 import { ImportancePanel } from './components/ImportancePanel';
 import { Intro } from './components/Intro';
 import { LivePanel } from './components/LivePanel';
 import { ModelPanel } from './components/ModelPanel';
+import { Notices } from './components/Notices';
+import { PresentBar, PresentButton } from './components/PresentBar';
+import { PRESENT_STEPS } from './present/presentState';
+import { usePresentStore } from './present/presentStore';
 import { QueueEditor } from './components/QueueEditor';
 import { RunBar } from './components/RunBar';
 import { SeedRuns } from './components/SeedRuns';
 import { ShareBar } from './components/share/ShareBar';
+import { SkipLink } from './components/SkipLink';
 import { StrategyPanel } from './components/StrategyPanel';
 import { WhatIfPanel } from './components/WhatIfPanel';
 
 export function App() {
+  const step = usePresentStore((s) => s.step);
+  const hide = usePresentStore((s) => s.hide);
+  const present = step === null ? '' : ` present present-${PRESENT_STEPS[step].id} ${hide.map((h) => `hide-${h}`).join(' ')}`;
   return (
-    <div className="app">
+    <div className={`app${present}`}>
+      <SkipLink to="run-title">Skip to the run controls</SkipLink>
       <header className="top">
         <div>
           <h1>KIF playground</h1>
@@ -26,12 +34,18 @@ export function App() {
         </div>
         <div className="header-tools">
           <ShareBar />
+          <PresentButton />
           <BackendBadge />
         </div>
       </header>
       <main className="layout">
-        <div className="wide">
-          <ErrorList />
+        <div className="wide present-row">
+          <PresentBar />
+        </div>
+        <div className="wide notices-row">
+          <Notices />
+        </div>
+        <div className="wide run-sticky">
           <RunBar />
         </div>
         <div className="column setup">

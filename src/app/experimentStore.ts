@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import { getDemo } from '../engine/experiment/demos';
 import type { ResultsDocument } from '../engine/experiment/results';
 import type { ExperimentSpec } from '../engine/spec/experiment';
+import { editedName } from './editedName';
 
 /** The demo the page opens on. */
 export const DEFAULT_DEMO = 'forgetting';
@@ -27,5 +28,9 @@ export const useExperimentStore = create<ExperimentState>()((set) => ({
   setResults: (results) => set({ results }),
 }));
 
-/** Edits the current spec with a function of it. */
-export const updateSpec = (f: (spec: ExperimentSpec) => ExperimentSpec) => useExperimentStore.getState().setSpec(f(useExperimentStore.getState().spec));
+/** Edits the current spec with a function of it; an edit of a named experiment marks its name "(edited)" (editedName). */
+export const updateSpec = (f: (spec: ExperimentSpec) => ExperimentSpec) => {
+  const before = useExperimentStore.getState().spec;
+  const after = f(before);
+  useExperimentStore.getState().setSpec(after === before ? after : editedName(before, after));
+};

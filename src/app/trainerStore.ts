@@ -38,7 +38,8 @@ export const useTrainerStore = create<TrainerState>()(() => initialTrainerState)
 let nextErrorId = 1;
 
 export function reportError(text: string): void {
-  useTrainerStore.setState((s) => ({ errors: [...s.errors, { id: nextErrorId++, text }] }));
+  // The same message twice (a retry that fails the same way) is shown once.
+  useTrainerStore.setState((s) => (s.errors.some((e) => e.text === text) ? s : { errors: [...s.errors, { id: nextErrorId++, text }] }));
 }
 
 export function dismissError(id: number): void {

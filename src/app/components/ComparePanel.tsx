@@ -3,7 +3,9 @@
 import { lazy, Suspense } from 'react';
 import type { ContinualMetrics } from '../../engine/metrics/continual';
 import { useCompareRows, type CompareRow } from '../compareRows';
-import { textOn, viridis } from '../heatmap/colors';
+import { viridis } from '../heatmap/colors';
+import { readableOn } from '../heatmap/contrast';
+import { ScrollRegion } from './ScrollRegion';
 
 const ForgettingCurves = lazy(() => import('./ForgettingCurves'));
 
@@ -28,7 +30,7 @@ function Matrix({ row, tasks, majority }: { row: CompareRow; tasks: string[]; ma
           <tr key={r}>
             <th scope="row">{r === 0 ? 'untrained' : `task ${r}: ${tasks[r - 1]}`}</th>
             {scores.map((x, j) => (
-              <td key={j} style={{ background: viridis(x / 100), color: textOn(x / 100) }} className={j === r - 1 ? 'diag' : undefined}>
+              <td key={j} style={{ background: viridis(x / 100), color: readableOn(viridis(x / 100)) }} className={j === r - 1 ? 'diag' : undefined}>
                 {x.toFixed(1)}
               </td>
             ))}
@@ -112,8 +114,10 @@ export function ComparePanel() {
       {withRows.length === 0 ? (
         <p className="muted">Each strategy's accuracy matrix, forgetting curves and metrics appear here as soon as it has been evaluated.</p>
       ) : (
-        <>
-          <MetricsTable rows={withRows} />
+        <figure className="comparison" aria-label="Comparison of strategies: metrics, accuracy matrices and forgetting curves">
+          <ScrollRegion label="Continual-learning metrics">
+            <MetricsTable rows={withRows} />
+          </ScrollRegion>
           <h3>Accuracy matrices</h3>
           <p className="hint">Row: after training that task (and fusing); column: the test set. The diagonal is outlined.</p>
           <div className="matrices">
@@ -126,7 +130,7 @@ export function ComparePanel() {
           <Suspense fallback={<div className="chart-placeholder">Loading the charts…</div>}>
             <ForgettingCurves rows={withRows} tasks={tasks} />
           </Suspense>
-        </>
+        </figure>
       )}
     </section>
   );

@@ -15,6 +15,7 @@ import { isDone, shownImportance } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
 import { useStrategies, useTaskNames, useTaskSteps, useUnitNames } from '../runView';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
+import { TopUnitsList } from './TopUnitsList';
 
 function Legend({ from, to, ramp }: { from: string; to: string; ramp: (t: number) => string }) {
   const stops = Array.from({ length: 9 }, (_, i) => ramp(i / 8)).join(', ');
@@ -228,6 +229,7 @@ export function ImportancePanel() {
           <p className="muted">No scores yet: the first arrive after a few training steps.</p>
         )}
       </div>
+      <TopUnitsList taskScores={taskScores} tasks={tasks} strategy={s.label} />
       <FusionMapSection preferred={current.i} />
     </section>
   );

@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import { samplesRow } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
 import { useStrategies, useTaskNames } from '../runView';
+import { useHistoryStore } from '../storage/runHistory';
 
 // recharts is the largest part of the page; it loads after the first paint.
 const LossChart = lazy(() => import('./LossChart'));
@@ -71,6 +72,7 @@ function Samples() {
 
 export function LivePanel() {
   const hasRun = useRunStore((s) => (s.run?.strategies.length ?? 0) > 0);
+  const interrupted = useHistoryStore((s) => s.offer !== null);
   return (
     <section className="panel" aria-labelledby="live-title">
       <h2 id="live-title">Training</h2>
@@ -83,7 +85,7 @@ export function LivePanel() {
           <Samples />
         </>
       ) : (
-        <p className="muted empty">Press Run (or Space). Loss curves, importance heatmaps, fusion maps and the comparison appear as the run goes.</p>
+        <p className="muted empty">{interrupted ? 'A run was interrupted: Resume it at the top, or Discard it. ' : ''}Press Run (or Space). Loss curves, importance heatmaps, fusion maps and the comparison appear as the run goes.</p>
       )}
     </section>
   );

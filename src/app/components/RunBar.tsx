@@ -15,6 +15,9 @@ import { FieldBlockers } from './FieldBlockers';
 import { hubModels } from '../../engine/model/hubModels';
 import { cannotTrain } from './HubModels';
 import { Icon } from './Icon';
+import { ExperimentName } from './ExperimentName';
+import { ResumeCard } from './ResumeCard';
+import { count } from '../plural';
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function usePlayPause() {
@@ -191,13 +194,14 @@ export function RunBar() {
   const strategies = spec.strategies.length;
   const steps = spec.tasks.reduce((a, t) => a + t.steps, 0);
   return (
-    <section className="panel runbar" aria-labelledby="run-title">
+    <section className={active ? 'panel runbar live' : 'panel runbar'} aria-labelledby="run-title">
       <div className="runbar-head">
-        <h2 id="run-title">{spec.name ?? 'Experiment'}</h2>
-        <p className="muted">
-          {spec.tasks.length} tasks × {strategies} strateg{strategies === 1 ? 'y' : 'ies'}, {steps * strategies} training steps. Space: play / pause.
+        <ExperimentName />
+        <p className="muted" data-testid="run-bar-summary">
+          {count(spec.tasks.length, 'task')} × {count(strategies, 'strategy', 'strategies')}, {count(steps * strategies, 'training step')}. Space: play / pause.
         </p>
       </div>
+      <ResumeCard />
       <div className="buttons">
         {!active ? (
           <button type="button" className="primary" onClick={toggle} disabled={!canStart} data-testid="run-button">

@@ -9,6 +9,7 @@ import { knobProblem, type KnobDef, type KnobValue } from '../../engine/strategi
 import type { StrategyInfo } from '../../engine/strategies/types';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { NumberField } from './NumberField';
+import { FullDescription } from './FullDescription';
 
 const firstSentence = (text: string) => /^.*?[.:;](\s|$)/.exec(text)?.[0].trim() ?? text;
 
@@ -71,6 +72,7 @@ function StrategyRow({ def, chosen, onToggle }: { def: StrategyInfo; chosen: Str
       <p id={`why-${def.name}`} className="hint" title={def.description}>
         {firstSentence(def.description)}
       </p>
+      <FullDescription name={def.title} text={def.description} />
       {chosen && knobs.length > 0 && (
         <details className="knobs">
           <summary>Knobs ({knobs.length})</summary>

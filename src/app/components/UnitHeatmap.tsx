@@ -1,7 +1,10 @@
 // A grid of skill units (rows: layers; columns: modules and their sub-units) coloured by a value per unit. Hovering or
-// focusing a cell names the unit and its value below the grid.
-import { Fragment, useMemo, useState } from 'react';
+// focusing a cell names the unit and its value below the grid. The grid is one tab stop: arrow keys, Home and End move
+// between cells (roving focus); cells cut off by the inner scroll are counted beside it.
+import { Fragment, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { cellKey, unitGrid } from '../heatmap/unitLayout';
+import { moveFocus } from '../heatmap/gridKeys';
+import { useHiddenCells } from '../heatmap/useHiddenCells';
 
 export interface CellLook {
   color: string;
@@ -17,6 +20,20 @@ export interface CellLook {
 export function UnitHeatmap({ names, look, label, testId }: { names: readonly string[]; look: (unit: string) => CellLook | null; label: string; testId: string }) {
   const grid = useMemo(() => unitGrid(names), [names]);
   const [hover, setHover] = useState<string | null>(null);
+  const [focused, setFocused] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const hidden = useHiddenCells(scroller, names);
+  // Rows of the units that have a look, in screen order: what the arrow keys walk.
+  const rows = grid.rows.map((row) => grid.columns.map((c) => grid.cells.get(cellKey(row, c.group, c.sub))).filter((u): u is string => !!u && look(u) !== null));
+  const stop = focused && rows.some((r) => r.includes(focused)) ? focused : rows.find((r) => r.length)?.[0];
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const from = (e.target as HTMLElement).dataset.unit;
+    const to = from ? moveFocus(rows, from, e.key) : null;
+    if (!to) return;
+    e.preventDefault();
+    setFocused(to);
+    scroller.current?.querySelector<HTMLElement>(`[data-unit="${CSS.escape(to)}"]`)?.focus();
+  };
   const groupSpans = grid.columns.reduce<{ group: string; n: number }[]>((acc, c) => {
     if (acc.at(-1)?.group === c.group) acc.at(-1)!.n++;
     else acc.push({ group: c.group, n: 1 });
@@ -25,8 +42,8 @@ export function UnitHeatmap({ names, look, label, testId }: { names: readonly st
   const hovered = hover ? look(hover) : null;
   return (
     <figure className="unit-heatmap" aria-label={label} data-testid={testId}>
-      <div className="heatmap-scroll">
-        <div className="heatmap-grid" style={{ gridTemplateColumns: `6.5rem repeat(${grid.columns.length}, minmax(14px, 1fr))` }}>
+      <div className="heatmap-scroll" ref={scroller}>
+        <div className="heatmap-grid" role="group" aria-label={`${label}: arrow keys move between units`} onKeyDown={onKey} style={{ gridTemplateColumns: `6.5rem repeat(${grid.columns.length}, minmax(14px, 1fr))` }}>
           <div className="hm-corner" />
           {groupSpans.map((g) => (
             <div key={g.group} className="hm-group" style={{ gridColumn: `span ${g.n}` }}>
@@ -55,9 +72,14 @@ export function UnitHeatmap({ names, look, label, testId }: { names: readonly st
                     data-value={l.value}
                     style={{ background: l.color, color: l.markColor }}
                     title={`${unit}: ${l.describe}`}
-                    tabIndex={0}
+                    role="img"
+                    aria-label={`${unit}: ${l.describe}`}
+                    tabIndex={unit === stop ? 0 : -1}
                     onMouseEnter={() => setHover(unit)}
-                    onFocus={() => setHover(unit)}
+                    onFocus={() => {
+                      setHover(unit);
+                      setFocused(unit);
+                    }}
                   >
                     {l.mark}
                   </div>
@@ -67,13 +89,21 @@ export function UnitHeatmap({ names, look, label, testId }: { names: readonly st
           ))}
         </div>
       </div>
+      {hidden > 0 && (
+        <p className="hm-more" data-ui-hint data-testid={`${testId}-hidden`}>
+          <span aria-hidden="true">⇆ </span>
+          {hidden} of {names.length} cells are out of view: scroll the map sideways (or use the arrow keys).
+        </p>
+      )}
       <figcaption className="hm-hover" aria-live="polite" data-testid={`${testId}-hover`}>
         {hover && hovered ? (
           <>
             <code>{hover}</code>: {hovered.describe}
           </>
         ) : (
-          <span className="muted">Hover a cell to see its unit and value.</span>
+          <span className="muted" data-ui-hint>
+            Hover a cell, or tab to the map and use the arrow keys, to see its unit and value.
+          </span>
         )}
       </figcaption>
     </figure>

@@ -5,6 +5,7 @@ import { specFragment, restoreFromFragment } from '../../engine/share/shareLink'
 import { notify } from '../components/share/shareStore';
 import { showResults } from '../services/showResults';
 import { demoSpec, useExperimentStore } from '../experimentStore';
+import { loadLastSpec, saveLastSpec, strayFragmentMessage } from './lastSpec';
 
 const WRITE_DELAY_MS = 400;
 let started = false;
@@ -29,6 +30,14 @@ function openFragment(): void {
     showResults(r.results ?? null); // the heatmaps and fusion maps too, not only the matrices
     notify('info', `Opened ${describeSpec(r.spec)} from the link${r.results ? ', with its results' : ''}.`);
     r.notes.forEach((n) => notify('error', n));
+  } else {
+    // No share link: the experiment last shown in this browser, else the default demo.
+    const last = loadLastSpec();
+    if (last) store.setSpec(last);
+    const stray = strayFragmentMessage(location.hash, last ? `your last experiment (${describeSpec(last)})` : 'the default experiment');
+    if (stray) notify('error', stray);
+    else if (last) notify('info', `Opened your last experiment, ${describeSpec(last)}; the built-in ones are under "Built-in experiment".`);
+    if (last || stray) history.replaceState(history.state, '', urlWith(specFragment(useExperimentStore.getState().spec)));
   }
 }
 
@@ -42,7 +51,9 @@ export function startLinkSync(): void {
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      history.replaceState(history.state, '', urlWith(specFragment(useExperimentStore.getState().spec)));
+      const spec = useExperimentStore.getState().spec;
+      history.replaceState(history.state, '', urlWith(specFragment(spec)));
+      saveLastSpec(spec);
     }, WRITE_DELAY_MS);
   });
   // A link pasted into the address bar of an open page changes only the fragment: no reload, so read it here.

@@ -1,5 +1,6 @@
 // One saved run in the history list: select for comparing, open, rename in place, delete after a confirmation.
 import { useState } from 'react';
+import { count } from '../../plural';
 import { deleteRun, renameRun, reopenRun } from '../../storage/runHistory';
 import type { SavedRun } from '../../storage/savedRun';
 import { fmtMetric, runMetrics } from './runMetrics';
@@ -40,7 +41,7 @@ export function RunRow({ run, selected, onSelect }: { run: SavedRun; selected: b
       <div className="history-meta muted">
         <time dateTime={new Date(run.createdAt).toISOString()}>{new Date(run.createdAt).toLocaleString()}</time>
         {' · '}
-        {run.spec.tasks.length} tasks · {run.spec.strategies.map((s) => s.name).join(', ')}
+        {count(run.spec.tasks.length, 'task')} · {run.spec.strategies.map((s) => s.name).join(', ')}
       </div>
       <ul className="history-metrics">
         {runMetrics(run).map((s, i) => (

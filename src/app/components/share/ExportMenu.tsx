@@ -1,5 +1,5 @@
 // Export: the results document (JSON), the CSV tables of the registry, every chart and heatmap on the page (PNG), and
-// each strategy's trained model as a Hugging Face checkpoint (model.safetensors + config.json, from the worker).
+// each strategy's trained model as a Hugging Face checkpoint (a zip of one named folder: model.safetensors + config.json).
 import { useState } from 'react';
 import type { ResultsDocument } from '../../../engine/experiment/results';
 import { resultTables } from '../../../engine/export/resultTables';
@@ -8,21 +8,26 @@ import { SUMMARY_NOTE } from '../../../engine/share/resultsSummary';
 import { useExperimentStore } from '../../experimentStore';
 import { trainer } from '../../trainerClient';
 import { download, slug } from './download';
+import { modelFolderName } from './exportNames';
+import { zipSync } from 'fflate';
 import { figureToPng, findFigures, type Figure } from './figures';
 import { notify, useShareStore } from './shareStore';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function exportModel(strategy: number, label: string): Promise<void> {
+async function exportModel(strategy: number, label: string, name: string, experiment: string | undefined): Promise<void> {
   notify('info', `Preparing the ${label} model…`);
   const r = await trainer.exportModel(strategy);
   if (!r.ok) return notify('error', r.error);
-  // The names Hugging Face expects in a model folder, so the two files load with from_pretrained as they are.
-  download('model.safetensors', new Blob([r.safetensors.slice().buffer as ArrayBuffer]));
-  download('config.json', r.configJson, 'application/json');
-  if (r.tokenizerJson) download('tokenizer.json', r.tokenizerJson, 'application/json');
-  const files = r.tokenizerJson ? 'config.json and its tokenizer.json. Put the three' : 'config.json. Put both';
-  notify('info', `Saved the ${label} model after task ${r.task + 1}: model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB), ${files} in one folder to load it.`);
+  // One zip per model holding a folder named for the experiment, strategy and task, with the names Hugging Face
+  // expects inside it, so the folder loads with from_pretrained as it is and two models never overwrite each other.
+  const folder = modelFolderName(experiment, name, r.task + 1);
+  const enc = new TextEncoder();
+  const files: Record<string, Uint8Array> = { [`${folder}/model.safetensors`]: r.safetensors, [`${folder}/config.json`]: enc.encode(r.configJson) };
+  if (r.tokenizerJson) files[`${folder}/tokenizer.json`] = enc.encode(r.tokenizerJson);
+  const zip = zipSync(files, { level: 0 }); // weights do not compress; storing keeps it fast
+  download(`${folder}.zip`, new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }));
+  notify('info', `Saved the ${label} model after task ${r.task + 1} as ${folder}.zip: unzip it for the folder ${folder}/ with model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB), config.json${r.tokenizerJson ? ' and tokenizer.json' : ''}.`);
 }
 
 /** The results document as a file named after its experiment. */
@@ -44,7 +49,7 @@ export function ExportMenu() {
         : null;
 
   const savePng = (f: Figure) =>
-    figureToPng(f)
+    figureToPng(f, results?.spec.name ?? name)
       .then((blob) => download(`${base}-${slug(f.title)}.png`, blob))
       .catch((e) => notify('error', `Could not save "${f.title}" as PNG: ${errorText(e)}`));
 
@@ -74,8 +79,8 @@ export function ExportMenu() {
         {results &&
           !modelHint &&
           results.strategies.map((s, i) => (
-            <button key={i} role="menuitem" onClick={() => exportModel(i, s.label)}>
-              {s.label}: model.safetensors + config.json{results.model && results.model.tokenizer.kind !== 'byte' ? ' + tokenizer.json' : ''}
+            <button key={i} role="menuitem" onClick={() => exportModel(i, s.label, s.name, results.spec.name)}>
+              {s.label}: model folder, zip (model.safetensors + config.json{results.model && results.model.tokenizer.kind !== 'byte' ? ' + tokenizer.json' : ''})
             </button>
           ))}
       </div>

@@ -1,5 +1,5 @@
 // The share bar of the page header: copy a link to the experiment (with or without its results), export files, import
-// files or URLs, and the messages of all of these (a bad link included). Starts the URL ↔ experiment sync.
+// files or URLs (their messages go to the page's notices). Starts the URL ↔ experiment sync.
 import { lazy, Suspense, useEffect } from 'react';
 import { shareWithResults, specFragment } from '../../../engine/share/shareLink';
 import { useExperimentStore } from '../../experimentStore';
@@ -36,7 +36,6 @@ export function ShareBar() {
   useEffect(startLinkSync, []);
   useEffect(() => trainer.listen((ev) => ev.type === 'done' && useShareStore.setState({ trainedResults: ev.results })), []);
   const hasResults = useExperimentStore((s) => s.results !== null);
-  const notices = useShareStore((s) => s.notices);
   const lastLink = useShareStore((s) => s.lastLink);
   const pendingImport = usePendingImports((s) => s.queue.length > 0);
 
@@ -64,23 +63,6 @@ export function ShareBar() {
         <Suspense fallback={<p className="hint">Loading…</p>}>
           <ImportPreview />
         </Suspense>
-      )}
-      {notices.length > 0 && (
-        <ul className="share-notices" data-testid="share-notices" aria-live="polite">
-          {notices.map((n, i) => (
-            <li key={i} className={n.kind}>
-              <span>{n.text}</span>
-              {n.action && (
-                <button className="notice-action" onClick={n.action.run} data-testid="notice-action">
-                  {n.action.label}
-                </button>
-              )}
-              <button className="link" onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))} aria-label="Dismiss">
-                ×
-              </button>
-            </li>
-          ))}
-        </ul>
       )}
     </div>
   );

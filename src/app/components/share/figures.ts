@@ -2,6 +2,7 @@
 // in the page by what they are, named by their label or the heading of the panel that holds them, so a new chart or
 // heatmap is exportable without registering it.
 import { paintFigure } from './paintFigure';
+import { withTitle } from './titledFigure';
 
 export interface Figure {
   title: string;
@@ -32,7 +33,8 @@ export function findFigures(root: ParentNode = document): Figure[] {
 const toBlob = (canvas: HTMLCanvasElement) =>
   new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('the browser could not encode the PNG'))), 'image/png'));
 
-export async function figureToPng(fig: Figure): Promise<Blob> {
+/** The figure as a PNG, with its title (and the experiment's name) above it, for slides. */
+export async function figureToPng(fig: Figure, experiment?: string): Promise<Blob> {
   const el = fig.element;
-  return toBlob(el instanceof HTMLCanvasElement ? el : await paintFigure(el));
+  return toBlob(withTitle(el instanceof HTMLCanvasElement ? el : await paintFigure(el), fig.title, experiment));
 }

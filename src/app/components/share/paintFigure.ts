@@ -116,7 +116,8 @@ function paintText(ctx: CanvasRenderingContext2D, el: Element, cs: CSSStyleDecla
 
 /** The figure as a canvas, SCALE pixels per CSS pixel, over the page's background colour; content scrolled out of view included. */
 export async function paintFigure(root: HTMLElement): Promise<HTMLCanvasElement> {
-  const elements = [root, ...root.querySelectorAll('*')].filter((el) => !(el instanceof SVGElement && !(el instanceof SVGSVGElement && !el.ownerSVGElement)));
+  // data-ui-hint marks what only the page needs ("Hover a cell…", "Click a strategy…"): left out of figures.
+  const elements = [root, ...root.querySelectorAll('*')].filter((el) => !(el instanceof SVGElement && !(el instanceof SVGSVGElement && !el.ownerSVGElement)) && !el.closest('[data-ui-hint]'));
   const rects = elements.map((el) => el.getBoundingClientRect());
   const shown = rects.filter((r) => r.width > 0 && r.height > 0); // a hidden element's empty box sits at the viewport's corner
   const left = Math.min(...shown.map((r) => r.left));

@@ -1,6 +1,7 @@
 // What the share bar tells the user: the outcome of opening a link, of copying, exporting and importing.
 import { create } from 'zustand';
 import type { ResultsDocument } from '../../../engine/experiment/results';
+import { addNotice } from '../../notices/noticeList';
 
 export interface ShareNotice {
   kind: 'info' | 'error';
@@ -23,5 +24,5 @@ interface ShareState {
 export const useShareStore = create<ShareState>()(() => ({ notices: [], lastLink: null, trainedResults: null }));
 
 export const notify = (kind: ShareNotice['kind'], text: string, action?: ShareNotice['action']) =>
-  useShareStore.setState((s) => ({ notices: [...s.notices.slice(-3), action ? { kind, text, action } : { kind, text }] }));
+  useShareStore.setState((s) => ({ notices: addNotice(s.notices, action ? { kind, text, action } : { kind, text }) }));
 export const clearNotices = () => useShareStore.setState({ notices: [] });

@@ -1,0 +1,62 @@
+// Present mode: which step of the story is on screen, what an embed hides, and the pause at each task boundary (so the
+// teacher talks before the next task trains). The state is mirrored into the query string, so a copied link or an
+// embed opens the same view.
+import { create } from 'zustand';
+import { trainer } from '../trainerClient';
+import { useRunStore } from '../runStore';
+import { PRESENT_STEPS, readPresent, writePresent, type Hideable, type PresentState } from './presentState';
+
+interface PresentStore extends PresentState {
+  /** Why the run is paused at a task boundary, while it is. */
+  pausedAt: string | null;
+}
+
+export const usePresentStore = create<PresentStore>()(() => ({ ...readPresent(location.search), pausedAt: null }));
+
+function write(s: PresentState): void {
+  usePresentStore.setState(s);
+  history.replaceState(history.state, '', `${location.pathname}${writePresent(location.search, s)}${location.hash}`);
+}
+
+export const startPresenting = () => write({ step: 0, hide: usePresentStore.getState().hide });
+export const stopPresenting = () => write({ step: null, hide: [] });
+export const goToStep = (step: number) => write({ step: Math.max(0, Math.min(PRESENT_STEPS.length - 1, step)), hide: usePresentStore.getState().hide });
+export const setHidden = (hide: Hideable[]) => write({ step: usePresentStore.getState().step, hide });
+
+/** Goes on after a boundary pause. */
+export function continueRun(): void {
+  usePresentStore.setState({ pausedAt: null });
+  trainer.resume();
+}
+
+let installed = false;
+
+/**
+ * Pauses the run at each task boundary while presenting, except after the very last task of the run. The pause is
+ * asked for at the task's last training step, so it reaches the worker during the evaluation rather than after the
+ * next task has begun; the message names the task once its evaluation is in.
+ */
+export function pauseAtBoundaries(): void {
+  if (installed) return;
+  installed = true;
+  const presenting = () => {
+    const { step, hide } = usePresentStore.getState();
+    // An embed without controls has no Continue button: it plays through.
+    return step !== null && !hide.includes('controls') && !hide.includes('captions');
+  };
+  const lastOfRun = (strategy: number, task: number) => {
+    const run = useRunStore.getState().run;
+    return strategy === (run?.strategies.length ?? 0) - 1 && task === (run?.tasks.length ?? 0) - 1;
+  };
+  trainer.listen((ev) => {
+    if ((ev.type === 'run' && ev.event.type === 'run-start') || ev.type === 'done') usePresentStore.setState({ pausedAt: null });
+    if (!presenting()) return;
+    if (ev.type === 'steps' && ev.steps.some((e) => e.phase === 'train' && e.step === e.steps && !lastOfRun(e.strategy, e.task))) trainer.pause();
+    if (ev.type !== 'run' || ev.event.type !== 'eval-row' || ev.event.row < 1 || lastOfRun(ev.event.strategy, ev.event.row - 1)) return;
+    const run = useRunStore.getState().run;
+    const tasks = run?.tasks.map((t) => t.name) ?? [];
+    const { strategy, row } = ev.event;
+    const label = run?.strategies[strategy]?.label ?? `strategy ${strategy + 1}`;
+    usePresentStore.setState({ pausedAt: `${label} has learned task ${row} of ${tasks.length} (${tasks[row - 1] ?? '?'}). Paused for you: Continue when the class is ready.` });
+  });
+}
