@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importanceView, normaliseWithinKind, ranks, taskSpecific } from '../src/engine/kif/importanceViews';
-import { describeUnit } from '../src/engine/kif/unitKinds';
+import { describeUnit } from '../src/engine/kif/unitNames';
 
 const h0 = 'encoder.block.0.layer.0.SelfAttention#head0';
 const h1 = 'encoder.block.0.layer.0.SelfAttention#head1';

@@ -66,6 +66,7 @@ describe('unit layouts on the nano preset', () => {
         { param: `${m}.v.weight`, slice: { axis: 0, start: 48, end: 64 } },
         { param: `${m}.o.weight`, slice: { axis: 1, start: 48, end: 64 } },
       ],
+      info: { shape: 'head', stack: 'encoder', layer: 0, sublayer: 0, module: 'SelfAttention', index: 3 },
     });
     expect(units.has('decoder.block.1.layer.1.EncDecAttention#head0')).toBe(true);
     expect(units.has(`${m}.relative_attention_bias.weight`)).toBe(true);
@@ -96,6 +97,7 @@ describe('unit layouts on the nano preset', () => {
         { param: `${m}.lora_A`, slice: { axis: 0, start: 7, end: 8 } },
         { param: `${m}.lora_B`, slice: { axis: 1, start: 7, end: 8 } },
       ],
+      info: { shape: 'lora-rank', stack: 'encoder', layer: 0, sublayer: 0, module: 'SelfAttention', role: 'q', index: 7 },
     });
     expect(units.length).toBe(47 + 8);
   });

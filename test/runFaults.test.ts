@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendFailure, fallBackFrom, isBackendFailure } from '../src/engine/backend';
-import { placeUnit, unitGrid, unitNamesFor } from '../src/app/heatmap/unitLayout';
+import { placeUnit } from '../src/engine/kif/unitNames';
+import { unitGrid, unitNamesFor } from '../src/app/heatmap/unitLayout';
 import { datasetFromImport } from '../src/app/importedStore';
 import { SAVE_LIMITS, savableInputs } from '../src/app/runInputs';
 import { FaultSwitch } from '../src/worker/faultSwitch';

@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import type { FusionCase } from '../../engine/kif/fusion';
 import { importanceView, type ImportanceView } from '../../engine/kif/importanceViews';
-import { unitKind, unitKindLabels } from '../../engine/kif/unitKinds';
+import { unitKindLabels } from '../../engine/kif/unitKindRegistry';
+import { unitKind } from '../../engine/kif/unitNames';
 import type { UnitScores } from '../../engine/strategies/types';
 import { caseStyles, cividis, seriesColor, textOn } from '../heatmap/colors';
 import { importanceLook, viewLegends } from '../heatmap/importanceLook';

@@ -2,7 +2,8 @@
 // name in words, its kind, its rank, its fusion case) and the value tests read.
 import type { FusionCase } from '../../engine/kif/fusion';
 import type { ImportanceView, ViewValues } from '../../engine/kif/importanceViews';
-import { describeUnit, unitKindLabels } from '../../engine/kif/unitKinds';
+import { unitKindLabels } from '../../engine/kif/unitKindRegistry';
+import { describeUnit } from '../../engine/kif/unitNames';
 import type { UnitScores } from '../../engine/strategies/types';
 import type { CellLook } from '../components/UnitHeatmap';
 import { caseStyles, viridis } from './colors';

@@ -6,7 +6,7 @@ import { fusionDefaults } from './fusionDefaults';
 import { importanceKnobs } from '../strategies/kifKnobs';
 import { fusionRuleInfo, knobsOfRule, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
 import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
-import { unitKind } from './unitKinds';
+import { unitKind } from './unitNames';
 import { forEachElement, type SkillUnit } from './units';
 import { knobProblem } from '../strategies/knobs';
 

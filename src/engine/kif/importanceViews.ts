@@ -2,7 +2,8 @@
 // scales a whole activation vector, so each of its few elements gets a large |w·g|, while most of a head's thousands of
 // weights matter little), so a heatmap of raw means shows norms, not skills. These views compare like with like.
 import type { UnitScores } from '../strategies/types';
-import { unitKind, type UnitKind } from './unitKinds';
+import type { UnitKind } from './unitKindRegistry';
+import { unitKind } from './unitNames';
 
 export const importanceViewNames = ['normalised', 'task-specific', 'rank', 'raw'] as const;
 export type ImportanceView = (typeof importanceViewNames)[number];

@@ -10,6 +10,9 @@
 //                       = row j of <module>.lora_A [r, in] and column j of <module>.lora_B [out, r]
 // Head and neuron-block units are the playground's teaching extension, not part of the paper.
 // Parameters a granularity does not split (norms, embeddings, relative-position bias, ...) stay tensor units.
+// Each unit carries the record it was made from (its kind's registry entry places it and names it in words).
+import type { UnitInfo } from './unitKindRegistry';
+import { unitInfoFromName } from './unitNames';
 
 /** A contiguous range [start, end) of rows (axis 0) or columns (axis 1) of a parameter. */
 export interface UnitSlice {
@@ -36,6 +39,11 @@ export interface SkillUnit {
   combine: UnitCombine;
 }
 
+/** A unit as buildUnits makes it: with the record its heatmap place, family and words come from. */
+export interface BuiltUnit extends SkillUnit {
+  info: UnitInfo;
+}
+
 /** What unit building needs to know about a parameter (a ParamSpec fits). */
 export interface ParamShape {
   name: string;
@@ -54,7 +62,7 @@ export const defaultNeuronBlock = 16;
 
 export interface Granularity {
   label: string;
-  build(params: readonly ParamShape[], options: UnitOptions): SkillUnit[];
+  build(params: readonly ParamShape[], options: UnitOptions): BuiltUnit[];
 }
 
 /** Number of elements of the parameter covered by a part. */
@@ -95,21 +103,21 @@ export const unitCombiners: Record<UnitCombine, (parts: readonly PartStat[]) => 
   product: (parts) => parts.reduce((a, p) => (a * p.sum) / p.count, 1),
 };
 
-const tensorUnit = (p: ParamShape): SkillUnit => ({ name: p.name, parts: [{ param: p.name }], combine: 'mean' });
+const tensorUnit = (p: ParamShape): BuiltUnit => ({ name: p.name, parts: [{ param: p.name }], combine: 'mean', info: unitInfoFromName(p.name) });
 
 const range = (axis: 0 | 1, start: number, end: number): UnitSlice => ({ axis, start, end });
 
 /** Groups parameters whose name matches `pattern` (capture 1 = module, 2 = role) into the units of their module. */
 interface ModuleSplitter {
   pattern: RegExp;
-  unitsOf(module: string, members: Map<string, ParamShape>): SkillUnit[];
+  unitsOf(module: string, members: Map<string, ParamShape>): BuiltUnit[];
 }
 
 /**
  * Applies the splitters; a parameter no splitter matches becomes a tensor unit. A module's units are emitted where its
  * first parameter appears, so unit order follows parameter order.
  */
-function splitModules(params: readonly ParamShape[], splitters: readonly ModuleSplitter[]): SkillUnit[] {
+function splitModules(params: readonly ParamShape[], splitters: readonly ModuleSplitter[]): BuiltUnit[] {
   const match = (name: string) => {
     for (const s of splitters) {
       const m = s.pattern.exec(name);
@@ -124,7 +132,7 @@ function splitModules(params: readonly ParamShape[], splitters: readonly ModuleS
     if (!modules.has(m.module)) modules.set(m.module, new Map());
     modules.get(m.module)!.set(m.role, p);
   }
-  const units: SkillUnit[] = [];
+  const units: BuiltUnit[] = [];
   const emitted = new Set<string>();
   for (const p of params) {
     const m = match(p.name);
@@ -148,36 +156,46 @@ const attentionPattern = /^(.*\.(?:SelfAttention|EncDecAttention))\.(q|k|v|o)\.w
 const ffnPattern = /^(.*\.DenseReluDense)\.(wi|wi_0|wi_1|wo)\.weight$/;
 const loraPattern = /^(.*)\.lora_(A|B)$/;
 
-function headUnits(module: string, members: Map<string, ParamShape>, numHeads: number): SkillUnit[] {
+/** The record of the parameter a module's units are split from (a LoRA adapter's: the weight it adapts). */
+const moduleBase = (param: string) => unitInfoFromName(param);
+const other = (name: string): UnitInfo => ({ shape: 'other', name });
+
+function headUnits(module: string, members: Map<string, ParamShape>, numHeads: number): BuiltUnit[] {
   const inner = (members.get('q') ?? members.get('k') ?? members.get('v'))?.shape[0] ?? members.get('o')!.shape[1];
   if (inner % numHeads !== 0) throw new Error(`${module}: ${inner} attention rows do not split into ${numHeads} heads`);
   const dKv = inner / numHeads;
+  const b = moduleBase(members.values().next().value!.name);
   return blocks(inner, dKv).map(([s, e], h) => ({
     name: `${module}#head${h}`,
     parts: [...members.entries()].map(([role, p]) => ({ param: p.name, slice: range(role === 'o' ? 1 : 0, s, e) })),
     combine: 'mean',
+    info: b.shape === 'projection' ? { shape: 'head', stack: b.stack, layer: b.layer, sublayer: b.sublayer, module: b.module, index: h } : other(`${module}#head${h}`),
   }));
 }
 
-function neuronUnits(module: string, members: Map<string, ParamShape>, blockSize: number): SkillUnit[] {
+function neuronUnits(module: string, members: Map<string, ParamShape>, blockSize: number): BuiltUnit[] {
   const dFf = (members.get('wi') ?? members.get('wi_0') ?? members.get('wi_1'))?.shape[0] ?? members.get('wo')!.shape[1];
+  const b = moduleBase(members.values().next().value!.name);
   return blocks(dFf, blockSize).map(([s, e]) => ({
     name: `${module}#neurons${s}-${e - 1}`,
     parts: [...members.entries()].map(([role, p]) => ({ param: p.name, slice: range(role === 'wo' ? 1 : 0, s, e) })),
     combine: 'mean',
+    info: b.shape === 'ffn-matrix' ? { shape: 'neuron-block', stack: b.stack, layer: b.layer, sublayer: b.sublayer, first: s, last: e - 1 } : other(`${module}#neurons${s}-${e - 1}`),
   }));
 }
 
-function loraUnits(module: string, members: Map<string, ParamShape>): SkillUnit[] {
+function loraUnits(module: string, members: Map<string, ParamShape>): BuiltUnit[] {
   const a = members.get('A');
   const b = members.get('B');
   if (!a || !b) throw new Error(`${module}: LoRA needs both ${module}.lora_A and ${module}.lora_B`);
   const r = a.shape[0];
   if (b.shape[1] !== r) throw new Error(`${module}: lora_A has rank ${r} but lora_B has ${b.shape[1]} columns`);
+  const base = moduleBase(`${module}.weight`);
   return blocks(r, 1).map(([j]) => ({
     name: `${module}.lora|${j}`,
     parts: [{ param: a.name, slice: range(0, j, j + 1) }, { param: b.name, slice: range(1, j, j + 1) }],
     combine: 'product',
+    info: base.shape === 'projection' ? { ...base, shape: 'lora-rank', index: j } : other(`${module}.lora|${j}`),
   }));
 }
 
@@ -198,7 +216,7 @@ export function buildUnits(
   granularity: string,
   params: readonly ParamShape[],
   options: { numHeads: number; neuronBlock?: number },
-): SkillUnit[] {
+): BuiltUnit[] {
   const g = granularities[granularity];
   if (!g) throw new Error(`unknown unit granularity "${granularity}"; known: ${Object.keys(granularities).join(', ')}`);
   const neuronBlock = options.neuronBlock ?? defaultNeuronBlock;

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { unitKindOf, unitKindRegistry, unitPlace, unitWords, type UnitPlace } from '../src/engine/kif/unitKindRegistry';
+import { describeUnit, placeUnit, unitInfoFromName } from '../src/engine/kif/unitNames';
+import { buildUnits, granularities, type BuiltUnit } from '../src/engine/kif/units';
+import { presets } from '../src/engine/model/config';
+import { paramSpecs } from '../src/engine/model/paramSpec';
+
+// Recorded from the two regex tables (app/heatmap/unitLayout.ts placeUnit, engine/kif/unitKinds.ts describeUnit)
+// before the registry replaced them: nano and mini at each granularity with rank-4 LoRA on two modules, and odd names.
+const before: Array<{ name: string; place: UnitPlace; kind: string; words: string }> = JSON.parse(
+  readFileSync(new URL('./fixtures/unit-places/before-registry.json', import.meta.url), 'utf8'),
+);
+
+const loraModules = ['encoder.block.0.layer.0.SelfAttention.q', 'decoder.block.1.layer.1.EncDecAttention.v'];
+function unitsOf(preset: string, granularity: string, withLora = true): BuiltUnit[] {
+  const c = presets[preset];
+  const lora = loraModules.flatMap((m) => [
+    { name: `${m}.lora_A`, shape: [4, c.dModel] },
+    { name: `${m}.lora_B`, shape: [c.dModel, 4] },
+  ]);
+  return buildUnits(granularity, [...paramSpecs(c), ...(withLora ? lora : [])], {
+    numHeads: c.numHeads,
+    neuronBlock: 64,
+  });
+}
+
+describe('unit kind registry', () => {
+  it('old names restore to the places, families and words the regex tables gave', () => {
+    expect(before.length).toBeGreaterThan(300);
+    for (const e of before) {
+      expect(placeUnit(e.name), e.name).toEqual(e.place);
+      expect(describeUnit(e.name), e.name).toEqual({ kind: e.kind, words: e.words });
+    }
+  });
+
+  for (const preset of ['nano', 'mini']) {
+    for (const granularity of Object.keys(granularities)) {
+      it(`${preset}, ${granularity}: a unit's record is what its name restores to, placed as before`, () => {
+        const old = new Map(before.map((e) => [e.name, e]));
+        for (const u of unitsOf(preset, granularity)) {
+          expect(u.info, u.name).toEqual(unitInfoFromName(u.name));
+          const e = old.get(u.name)!;
+          expect(unitPlace(u.info), u.name).toEqual(e.place);
+          expect({ kind: unitKindOf(u.info), words: unitWords(u.info) }).toEqual({ kind: e.kind, words: e.words });
+          expect(u.combine, u.name).toBe(unitKindRegistry[u.info.shape].combine);
+        }
+      });
+    }
+  }
+
+  it('nano at head-neuron: one row per layer, numHeads head cells per attention module, dFf/64 neuron cells', () => {
+    const c = presets.nano;
+    const units = unitsOf('nano', 'head-neuron', false);
+    const places = units.map((u) => unitPlace(u.info));
+    const rows = [...new Set(places.map((p) => p.row))];
+    const layers = (stack: string, n: number) => Array.from({ length: n }, (_, i) => `${stack} ${i}`);
+    expect(rows.sort()).toEqual(
+      [
+        'embeddings',
+        ...layers('decoder', c.numDecoderLayers),
+        'decoder end',
+        ...layers('encoder', c.numLayers),
+        'encoder end',
+      ].sort(),
+    );
+    const cells = (row: string, group: string) =>
+      places.filter((p) => p.row === row && p.group === group).map((p) => p.sub);
+    const heads = Array.from({ length: c.numHeads }, (_, h) => `h${h}`);
+    expect(cells('encoder 0', 'self-attn')).toEqual(heads);
+    expect(cells('decoder 0', 'cross-attn')).toEqual(heads);
+    expect(cells('encoder 0', 'cross-attn')).toEqual([]);
+    expect(cells('encoder 0', 'FFN')).toEqual(Array.from({ length: Math.ceil(c.dFf / 64) }, (_, i) => `n${i * 64}`));
+    expect(cells('decoder 0', 'norms')).toEqual(['ln0', 'ln1', 'ln2']);
+    expect(cells('decoder 0', 'other')).toEqual(['rel-pos']);
+  });
+
+  it('LoRA ranks sit in the adapted module as role·rank cells and are scored as a product', () => {
+    const lora = unitsOf('nano', 'lora-rank').filter((u) => u.info.shape === 'lora-rank');
+    expect(lora.map((u) => unitPlace(u.info))).toEqual([
+      ...[0, 1, 2, 3].map((j) => ({ row: 'encoder 0', group: 'self-attn', sub: `q·${j}` })),
+      ...[0, 1, 2, 3].map((j) => ({ row: 'decoder 1', group: 'cross-attn', sub: `v·${j}` })),
+    ]);
+    expect(lora.every((u) => u.combine === 'product' && unitKindOf(u.info) === 'lora')).toBe(true);
+  });
+
+  it('names of no known shape are "other", whole and unsplit', () => {
+    expect(unitInfoFromName('decoder.block.x.layer.0.SelfAttention#head1')).toEqual({
+      shape: 'other',
+      name: 'decoder.block.x.layer.0.SelfAttention#head1',
+    });
+    const [u] = buildUnits('head-neuron', [{ name: 'adapter.SelfAttention.q.weight', shape: [4, 4] }], { numHeads: 2 });
+    expect(u.info).toEqual({ shape: 'other', name: 'adapter.SelfAttention#head0' });
+  });
+});
