@@ -5,6 +5,7 @@ import { describeUnit, placeUnit, unitInfoFromName } from '../src/engine/kif/uni
 import { buildUnits, granularities, type BuiltUnit } from '../src/engine/kif/units';
 import { presets } from '../src/engine/model/config';
 import { paramSpecs } from '../src/engine/model/paramSpec';
+import { unitGrid } from '../src/app/heatmap/unitLayout';
 
 // Recorded from the two regex tables (app/heatmap/unitLayout.ts placeUnit, engine/kif/unitKinds.ts describeUnit)
 // before the registry replaced them: nano and mini at each granularity with rank-4 LoRA on two modules, and odd names.
@@ -91,5 +92,21 @@ describe('unit kind registry', () => {
     });
     const [u] = buildUnits('head-neuron', [{ name: 'adapter.SelfAttention.q.weight', shape: [4, 4] }], { numHeads: 2 });
     expect(u.info).toEqual({ shape: 'other', name: 'adapter.SelfAttention#head0' });
+  });
+
+  it('heatmap rows sort in model order whatever order the names come in', () => {
+    const names = unitsOf('nano', 'tensor')
+      .map((u) => u.name)
+      .reverse();
+    expect(unitGrid(names).rows).toEqual([
+      'encoder 0',
+      'encoder 1',
+      'encoder end',
+      'decoder 0',
+      'decoder 1',
+      'decoder end',
+      'embeddings',
+      'other',
+    ]);
   });
 });

@@ -2,14 +2,8 @@
 // rows are layers, encoder then decoder; columns are modules (self-attention, cross-attention, FFN, norms), each split
 // into sub-columns (q/k/v/o, wi/wo, or heads and neuron blocks at the finer granularity). Each unit's cell comes from
 // its kind's registry entry (engine/kif/unitKindRegistry.ts).
-import { heatmapGroups } from '../../engine/kif/unitKindRegistry';
-import { placeUnit } from '../../engine/kif/unitNames';
-
-function rowKey(row: string): [number, number] {
-  const m = /^(encoder|decoder) (\d+|end)$/.exec(row);
-  if (!m) return [row === 'embeddings' ? 4 : 5, 0];
-  return [m[1] === 'encoder' ? 0 : 2, m[2] === 'end' ? 1e6 : Number(m[2])];
-}
+import { heatmapGroups, unitPlace, unitRowOrder } from '../../engine/kif/unitKindRegistry';
+import { unitInfoFromName } from '../../engine/kif/unitNames';
 
 export interface GridColumn {
   group: string;
@@ -37,19 +31,20 @@ export function unitNamesFor(runUnits: readonly string[], scored: Record<string,
 
 /** The grid for a list of unit names: rows in model order, sub-columns in the order units first appear. */
 export function unitGrid(names: readonly string[]): UnitGrid {
-  const rows = new Set<string>();
+  const rows = new Map<string, readonly [number, number]>();
   const subs = new Map<string, string[]>(heatmapGroups.map((g) => [g, []]));
   const cells = new Map<string, string>();
   for (const name of names) {
-    const p = placeUnit(name);
-    rows.add(p.row);
+    const info = unitInfoFromName(name);
+    const p = unitPlace(info);
+    if (!rows.has(p.row)) rows.set(p.row, unitRowOrder(info));
     const list = subs.get(p.group)!;
     if (!list.includes(p.sub)) list.push(p.sub);
     cells.set(cellKey(p.row, p.group, p.sub), name);
   }
-  const sortedRows = [...rows].sort((a, b) => {
-    const [ga, ia] = rowKey(a);
-    const [gb, ib] = rowKey(b);
+  const sortedRows = [...rows.keys()].sort((a, b) => {
+    const [ga, ia] = rows.get(a)!;
+    const [gb, ib] = rows.get(b)!;
     return ga - gb || ia - ib || a.localeCompare(b);
   });
   const columns = heatmapGroups.flatMap((g) => subs.get(g)!.map((sub) => ({ group: g, sub })));

@@ -167,3 +167,11 @@ const entryOf = <S extends UnitShape>(info: InfoOf<S>) => unitKindRegistry[info.
 export const unitPlace = (info: UnitInfo): UnitPlace => entryOf(info).place(info as never);
 export const unitWords = (info: UnitInfo): string => entryOf(info).words(info as never);
 export const unitKindOf = (info: UnitInfo): UnitKind => unitKindRegistry[info.shape].kind;
+
+/** Where a unit's heatmap row sorts: encoder layers, its final norm, decoder layers, its final norm, embeddings, other. */
+export function unitRowOrder(info: UnitInfo): readonly [number, number] {
+  const stackOrder = (s: Stack) => (s === 'encoder' ? 0 : 2);
+  if (info.shape === 'final-norm') return [stackOrder(info.stack), Number.MAX_SAFE_INTEGER];
+  if ('layer' in info) return [stackOrder(info.stack), info.layer];
+  return [info.shape === 'embedding' ? 4 : 5, 0];
+}
