@@ -156,15 +156,14 @@ const attentionPattern = /^(.*\.(?:SelfAttention|EncDecAttention))\.(q|k|v|o)\.w
 const ffnPattern = /^(.*\.DenseReluDense)\.(wi|wi_0|wi_1|wo)\.weight$/;
 const loraPattern = /^(.*)\.lora_(A|B)$/;
 
-/** The record of the parameter a module's units are split from (a LoRA adapter's: the weight it adapts). */
-const moduleBase = (param: string) => unitInfoFromName(param);
 const other = (name: string): UnitInfo => ({ shape: 'other', name });
 
 function headUnits(module: string, members: Map<string, ParamShape>, numHeads: number): BuiltUnit[] {
   const inner = (members.get('q') ?? members.get('k') ?? members.get('v'))?.shape[0] ?? members.get('o')!.shape[1];
   if (inner % numHeads !== 0) throw new Error(`${module}: ${inner} attention rows do not split into ${numHeads} heads`);
   const dKv = inner / numHeads;
-  const b = moduleBase(members.values().next().value!.name);
+  // Its units' records extend the record of the module's first parameter.
+  const b = unitInfoFromName(members.values().next().value!.name);
   return blocks(inner, dKv).map(([s, e], h) => ({
     name: `${module}#head${h}`,
     parts: [...members.entries()].map(([role, p]) => ({ param: p.name, slice: range(role === 'o' ? 1 : 0, s, e) })),
@@ -175,7 +174,7 @@ function headUnits(module: string, members: Map<string, ParamShape>, numHeads: n
 
 function neuronUnits(module: string, members: Map<string, ParamShape>, blockSize: number): BuiltUnit[] {
   const dFf = (members.get('wi') ?? members.get('wi_0') ?? members.get('wi_1'))?.shape[0] ?? members.get('wo')!.shape[1];
-  const b = moduleBase(members.values().next().value!.name);
+  const b = unitInfoFromName(members.values().next().value!.name);
   return blocks(dFf, blockSize).map(([s, e]) => ({
     name: `${module}#neurons${s}-${e - 1}`,
     parts: [...members.entries()].map(([role, p]) => ({ param: p.name, slice: range(role === 'wo' ? 1 : 0, s, e) })),
@@ -190,7 +189,7 @@ function loraUnits(module: string, members: Map<string, ParamShape>): BuiltUnit[
   if (!a || !b) throw new Error(`${module}: LoRA needs both ${module}.lora_A and ${module}.lora_B`);
   const r = a.shape[0];
   if (b.shape[1] !== r) throw new Error(`${module}: lora_A has rank ${r} but lora_B has ${b.shape[1]} columns`);
-  const base = moduleBase(`${module}.weight`);
+  const base = unitInfoFromName(`${module}.weight`);
   return blocks(r, 1).map(([j]) => ({
     name: `${module}.lora|${j}`,
     parts: [{ param: a.name, slice: range(0, j, j + 1) }, { param: b.name, slice: range(1, j, j + 1) }],
