@@ -82,10 +82,15 @@ async function start({ spec, resume, datasets, baseWeights, tokenizer, fault }: 
       const loaded = await loadCheckpointModel(spec.model.checkpoint, {
         signal: downloadAbort.signal,
         onProgress: (loadedBytes, total) => post({ type: 'download', loaded: loadedBytes, total }),
+        sha256: spec.model.sha256,
       });
       downloadAbort = null;
       model = loaded.model;
       post({ type: 'notice', message: loaded.notice });
+      if (loaded.mismatch) {
+        notices.push(loaded.mismatch);
+        post({ type: 'notice', message: loaded.mismatch });
+      }
     } else if (!base) {
       post({ type: 'status', phase: 'loading-base' });
       const loaded = await loadBaseWeights(spec);
