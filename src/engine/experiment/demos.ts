@@ -2,6 +2,7 @@
 // same thing as `run` on that spec would.
 import { SPEC_VERSION, taskEntry, type ExperimentSpec, type TrainingSpec } from '../spec/experiment';
 import { strategyCatalog } from '../strategies/catalog';
+import { flanLoraDemo } from './realModelDemos';
 
 export interface DemoOptions {
   seed?: number;
@@ -156,3 +157,5 @@ registerDemo({
     units: { granularity: 'lora-rank', blockSize: 16 },
   }),
 });
+
+registerDemo(flanLoraDemo);
