@@ -9,6 +9,13 @@ import { addDataset, useImportedStore } from '../importedStore';
 import { useExperimentStore } from '../experimentStore';
 
 const MAX_FILE_BYTES = 64 * 2 ** 20;
+
+/** A demo's checkpoint as the page fetches it: a repository path under public/ (the CLI's) is served from the site's root. */
+export function checkpointUrl(checkpoint: string, base: string): string {
+  if (/^https?:\/\//i.test(checkpoint)) return checkpoint;
+  const path = checkpoint.replace(/^(\.\/)?public\//, '');
+  return new URL(path.endsWith('/') ? path : `${path}/`, base).href;
+}
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function fetchDatasets(ids: readonly string[], folder: string, signal: AbortSignal, say: (s: string) => void): Promise<void> {
@@ -29,7 +36,7 @@ function DemoRow({ demo }: { demo: Demo }) {
   const setSpec = useExperimentStore((s) => s.setSpec);
   const spec = demo.spec({ seed: 0 });
   const checkpoint = 'checkpoint' in spec.model ? spec.model.checkpoint : null;
-  const [model, setModel] = useState(checkpoint ?? '');
+  const [model, setModel] = useState(checkpoint ? checkpointUrl(checkpoint, document.baseURI) : '');
   const [data, setData] = useState('');
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const [busy, setBusy] = useState<AbortController | null>(null);
