@@ -33,3 +33,29 @@ export const flanLoraDemo: Demo = {
     units: { granularity: 'lora-rank', blockSize: 16 },
   }),
 };
+
+/** The real-text base shipped with the app (public/models/text-nano: its model card says how it was made). */
+export const TEXT_BASE = 'public/models/text-nano';
+
+export const realTextDemo: Demo = {
+  name: 'real-text',
+  title: 'Real text on a nano T5 with an English base',
+  description:
+    'sst-2 → agnews → dbpedia (Long Sequence) on the shipped text-nano base: a nano T5 with a 4,000-piece ' +
+    'SentencePiece vocabulary, pretrained on English definitions and example sentences from WordNet (their topics, and ' +
+    'their sentiment by the AFINN lexicon). Sequential fine-tuning against KIF hard fusion, 200 test examples a task; ' +
+    'each column shows its best constant answer, the floor a classifier must beat.',
+  datasets: realTextTasks,
+  spec: ({ seed = 0 }) => ({
+    version: SPEC_VERSION,
+    name: 'Real text on the text-nano base',
+    model: { checkpoint: TEXT_BASE },
+    init: 'pretrained',
+    backend: 'auto',
+    seed,
+    tasks: realTextTasks.map((id) => taskEntry({ dataset: id }, { steps: REAL_TEXT_STEPS, trainSize: 1000, testSize: 200 })),
+    strategies: ['seqft', 'kif-hard'].map((name) => ({ name, knobs: {} })),
+    training: { lr: REAL_TEXT_LR, warmupSteps: 10, weightDecay: 0.01, batchSize: 16, clipNorm: 1, maxInputLen: 64, maxOutputLen: 8, evalEvery: 0 },
+    units: { granularity: 'head-neuron', blockSize: 16 },
+  }),
+};
