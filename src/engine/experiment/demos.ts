@@ -2,7 +2,7 @@
 // same thing as `run` on that spec would.
 import { SPEC_VERSION, taskEntry, type ExperimentSpec, type TrainingSpec } from '../spec/experiment';
 import { strategyCatalog } from '../strategies/catalog';
-import { flanLoraDemo } from './realModelDemos';
+import { flanLoraDemo, realTextDemo } from './realModelDemos';
 
 export interface DemoOptions {
   seed?: number;
@@ -158,4 +158,5 @@ registerDemo({
   }),
 });
 
+registerDemo(realTextDemo);
 registerDemo(flanLoraDemo);
