@@ -52,13 +52,16 @@ export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}
       got.set(name, b);
       return b;
     } catch (e) {
-      throw e instanceof FetchError ? new FetchError(`${name}: ${e.message}`, e.kind, e.status) : e;
+      throw e instanceof FetchError ? new FetchError(`${name}: ${e.message}`, e.kind, e.status, e.mediaType) : e;
     }
   };
-  /** A file the folder may not have: undefined on 404. */
+  /**
+   * A file the folder may not have: undefined on 404, or on an HTML page in its place (a static host that answers
+   * every unknown path with the site's index.html, as the page's own server does for public/models/).
+   */
   const optional = (name: string, accept: string[], weights = false) =>
     get(name, accept, weights).catch((e: unknown) => {
-      if (e instanceof FetchError && e.status === 404) return undefined;
+      if (e instanceof FetchError && (e.status === 404 || (e.kind === 'content-type' && e.mediaType === 'text/html'))) return undefined;
       throw e;
     });
   await get('config.json', json);
