@@ -34,9 +34,12 @@ export const flanLoraDemo: Demo = {
   }),
 };
 
-// Fixed before any run on these tasks (no search: the machine allowed one validation run, seed 0, `run --split val`).
-const REAL_TEXT_STEPS = 150;
-const REAL_TEXT_LR = 1e-3;
+// Chosen on the validation split (seed 0, `run --split val`): at 150 steps and lr 1e-3 the chain stayed within 3 points
+// of the constant answer on sst-2 and below it on agnews and dbpedia; each task alone from the base at 300 steps and
+// lr 2e-3 gained 7.0 (sst-2), 13.0 (agnews) and 26.5 (dbpedia) points over it. The whole chain at these settings was
+// not run end to end on this machine (see the model card).
+const REAL_TEXT_STEPS = 300;
+const REAL_TEXT_LR = 2e-3;
 
 /** The real-text base shipped with the app (public/models/text-nano: its model card says how it was made). */
 export const TEXT_BASE = 'public/models/text-nano';
