@@ -253,7 +253,7 @@ describe('merge', () => {
 
 describe('demos', () => {
   it('each builds a valid spec that can run, with the strategies it promises', () => {
-    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
+    expect(listDemos().map((d) => d.name)).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora', 'real-text', 'flan-t5-lora']);
     for (const d of listDemos()) {
       const spec = d.spec({ seed: 4 });
       expect(parseSpec(JSON.parse(JSON.stringify(spec)))).toEqual({ ok: true, spec });
@@ -276,7 +276,19 @@ describe('demos', () => {
     expect(getDemo('forgetting-scratch').spec({}).init).toBe('scratch');
     expect({ ...getDemo('forgetting-scratch').spec({}), init: 'pretrained', name: '' }).toEqual({ ...forgetting, name: '' });
     expect(getDemo('long-sequence').datasets).toEqual(['yelp', 'amazon', 'sst-2', 'dbpedia', 'agnews']);
-    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora');
+    const realText = getDemo('real-text').spec({});
+    expect([realText.model, realText.tasks.map((t) => [t.task, t.testSize]), realText.strategies.map((s) => s.name)]).toEqual([
+      { checkpoint: 'public/models/text-nano' },
+      [[{ dataset: 'sst-2' }, 200], [{ dataset: 'agnews' }, 200], [{ dataset: 'dbpedia' }, 200]],
+      ['seqft', 'kif-hard'],
+    ]);
+    const flan = getDemo('flan-t5-lora');
+    expect([flan.datasets, flan.spec({}).model, flan.spec({}).strategies.map((s) => s.name)]).toEqual([
+      ['sst-2', 'agnews', 'dbpedia'],
+      { checkpoint: 'https://huggingface.co/google/flan-t5-small/resolve/main/' },
+      ['seqlora', 'kif-lora'],
+    ]);
+    expect(() => getDemo('nope')).toThrow('unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora, real-text, flan-t5-lora');
   });
 
   it('the results table lists every strategy with its metrics', async () => {

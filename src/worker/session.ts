@@ -138,10 +138,15 @@ export class TrainerSession {
         const loaded = await loadCheckpointModel(spec.model.checkpoint, {
           signal: run.downloadAbort.signal,
           onProgress: (loadedBytes, total) => post({ type: 'download', loaded: loadedBytes, total }),
+          sha256: spec.model.sha256,
         });
         run.downloadAbort = null;
         model = loaded.model;
         post({ type: 'notice', runId, message: loaded.notice });
+        if (loaded.mismatch) {
+          notices.push(loaded.mismatch);
+          post({ type: 'notice', runId, message: loaded.mismatch });
+        }
       } else if (!base) {
         post({ type: 'status', phase: 'loading-base' });
         const loaded = await loadBaseWeights(spec);

@@ -4,9 +4,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { backendBudget, hubModels, trainingBytes, type HubModel } from '../../engine/model/hubModels';
 import { paramCount } from '../../engine/model/paramSpec';
+import { shortHash } from '../../engine/io/checkpointHash';
 import { deleteCachedFolder, listCachedFolders, storageProblem, type CachedFolder } from '../../engine/io/modelCache';
 import type { ExperimentSpec } from '../../engine/spec/experiment';
 import { updateSpec, useExperimentStore } from '../experimentStore';
+import { useModelCacheStore } from '../modelCacheStore';
 import { useTrainerStore } from '../trainerStore';
 
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(n < 2 ** 30 ? 2 : 1)} GiB`;
@@ -30,10 +32,11 @@ function useCachedFolders() {
   const [folders, setFolders] = useState<CachedFolder[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const phase = useTrainerStore((s) => s.phase);
+  const stored = useModelCacheStore((s) => s.version);
   const refresh = useCallback(() => {
     listCachedFolders().then(setFolders, (e: unknown) => setProblem(storageProblem(e)));
   }, []);
-  useEffect(refresh, [refresh, phase]);
+  useEffect(refresh, [refresh, phase, stored]);
   const remove = (folder: string) => deleteCachedFolder(folder).then(refresh, (e: unknown) => setProblem(storageProblem(e)));
   return { folders, problem, remove };
 }
@@ -73,6 +76,7 @@ export function HubModels({ spec }: { spec: ExperimentSpec }) {
       {current && !hubModels.some((m) => m.url === current) && (
         <p className="hint" data-testid="checkpoint-url">
           The run's model: the checkpoint at <code>{current}</code>, with its own tokenizer.
+          {'sha256' in spec.model && spec.model.sha256 && ` The link names its content hash ${shortHash(spec.model.sha256)}…; the run checks the files it reads against it.`}
         </p>
       )}
       {problem && <p className="hint warn">{problem}</p>}

@@ -1,6 +1,7 @@
 // What the playground is, shown before anything has loaded, and the built-in experiments to start from.
 import { listDemos } from '../../engine/experiment/demos';
 import { demoSpec, useExperimentStore } from '../experimentStore';
+import { RealDataDemos } from './RealDataDemos';
 
 export function Intro() {
   const name = useExperimentStore((s) => s.spec.name);
@@ -31,6 +32,7 @@ export function Intro() {
         </select>
       </div>
       {current && <p className="hint">{current.description}</p>}
+      <RealDataDemos />
     </section>
   );
 }

@@ -2,6 +2,7 @@
 // same thing as `run` on that spec would.
 import { SPEC_VERSION, taskEntry, type ExperimentSpec, type StrategySpec, type TrainingSpec } from '../spec/experiment';
 import { strategyCatalog } from '../strategies/catalog';
+import { flanLoraDemo, realTextDemo } from './realModelDemos';
 
 export interface DemoOptions {
   seed?: number;
@@ -180,3 +181,6 @@ registerDemo({
     units: { granularity: 'lora-rank', blockSize: 16 },
   }),
 });
+
+registerDemo(realTextDemo);
+registerDemo(flanLoraDemo);

@@ -7,6 +7,8 @@ export class FetchError extends Error {
     message: string,
     readonly kind: FetchErrorKind,
     readonly status?: number,
+    /** The media type the server sent, for 'content-type' errors. */
+    readonly mediaType?: string,
   ) {
     super(message);
   }
@@ -46,7 +48,7 @@ export async function fetchBytes(url: string, opts: FetchBytesOptions = {}): Pro
   if (accept) {
     const got = mediaType(res.headers.get('content-type'));
     if (!accept.some((a) => mediaType(a) === got)) {
-      return reject(new FetchError(`${url} has content type "${got || 'none'}", expected ${accept.join(' or ')}`, 'content-type', res.status));
+      return reject(new FetchError(`${url} has content type "${got || 'none'}", expected ${accept.join(' or ')}`, 'content-type', res.status, got));
     }
   }
   // With a content encoding, content-length counts the compressed bytes: not the size we will receive.

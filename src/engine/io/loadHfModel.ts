@@ -52,13 +52,19 @@ export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}
       got.set(name, b);
       return b;
     } catch (e) {
-      throw e instanceof FetchError ? new FetchError(`${name}: ${e.message}`, e.kind, e.status) : e;
+      throw e instanceof FetchError ? new FetchError(`${name}: ${e.message}`, e.kind, e.status, e.mediaType) : e;
     }
   };
-  /** A file the folder may not have: undefined on 404. */
+  /**
+   * A file the folder may not have: undefined on 404, or on an HTML page in its place (a static host that answers
+   * every unknown path with the site's index.html, as the page's own server does for public/models/). Such pages are
+   * kept: when the folder then has no weights, the first one is the error (a login page where the weights should be).
+   */
+  const html: FetchError[] = [];
   const optional = (name: string, accept: string[], weights = false) =>
     get(name, accept, weights).catch((e: unknown) => {
       if (e instanceof FetchError && e.status === 404) return undefined;
+      if (e instanceof FetchError && e.kind === 'content-type' && e.mediaType === 'text/html') return void html.push(e);
       throw e;
     });
   await get('config.json', json);
@@ -74,5 +80,6 @@ export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}
     if (name === 'spiece.model' && got.has('tokenizer.json')) continue;
     await optional(name, name.endsWith('.json') ? json : binary);
   }
+  if (html.length && !weightFiles.some((n) => got.has(n))) throw html[0];
   return readCheckpointFolder((name) => got.get(name), [...got.keys()]);
 }

@@ -1,6 +1,7 @@
 // Checkpoint files kept in the browser's Cache Storage, so a second visit and a shared link load a model without
 // downloading it again. Keyed by the file's URL; the page lists and deletes them by folder. Where Cache Storage is
 // missing (Node, an insecure origin) files are downloaded every time.
+import { folderHash } from './checkpointHash';
 import { fetchBytes, type FetchBytesOptions } from './fetchBytes';
 
 export const MODEL_CACHE = 'kif-models';
@@ -77,4 +78,17 @@ export async function deleteCachedFolder(folder: string): Promise<void> {
   if (!hasCaches()) return;
   const cache = await caches.open(MODEL_CACHE);
   for (const req of await cache.keys()) if (req.url.startsWith(folder) && !req.url.slice(folder.length).includes('/')) await cache.delete(req);
+}
+
+/** The content hash (checkpointHash.ts) of a folder's cached files, or undefined when this browser has none of them. */
+export async function cachedFolderHash(folder: string): Promise<string | undefined> {
+  if (!hasCaches()) return undefined;
+  const cache = await caches.open(MODEL_CACHE);
+  const files: [string, Uint8Array][] = [];
+  for (const req of await cache.keys()) {
+    if (!req.url.startsWith(folder) || req.url.slice(folder.length).includes('/')) continue;
+    const res = await cache.match(req);
+    if (res) files.push([req.url, new Uint8Array(await res.arrayBuffer())]);
+  }
+  return files.length ? folderHash(files) : undefined;
 }

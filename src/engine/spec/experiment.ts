@@ -1,6 +1,7 @@
 // The experiment spec: one versioned, validated JSON document that the UI edits, share links carry, the CLI runs
 // and results embed. Every problem is reported with the path of its field, e.g. `tasks[2].steps: ...`.
 import { z } from 'zod';
+import { CONTENT_HASH } from '../io/checkpointHash';
 import { limits, overLimit } from '../limits';
 import { presets, type T5Config } from '../model/config';
 import { paramCount } from '../model/paramSpec';
@@ -81,12 +82,16 @@ const configSchema = object({
 /** A Hugging Face checkpoint folder: a path (CLI) or an http(s) URL; the run takes its config, weights and tokenizer. */
 const checkpointSource = text(2000);
 
-const modelSchema = object({ preset: presetName.optional(), config: configSchema.optional(), checkpoint: checkpointSource.optional() })
+/** The checkpoint's content hash (checkpointHash.ts), which a share link carries so that opening it can tell when the URL now serves other files. */
+const contentHash = z.string({ error: typeError('a content hash') }).regex(CONTENT_HASH, 'must be a content hash: 64 lowercase hex digits (SHA-256)');
+
+const modelSchema = object({ preset: presetName.optional(), config: configSchema.optional(), checkpoint: checkpointSource.optional(), sha256: contentHash.optional() })
   .refine((m) => [m.preset, m.config, m.checkpoint].filter((v) => v !== undefined).length === 1, {
     error: 'must give exactly one of "preset" (a preset name), "config" (every T5 config field) or "checkpoint" (a checkpoint folder path or URL)',
   })
-  .transform((m): { preset: string } | { config: T5Config } | { checkpoint: string } =>
-    m.config ? { config: m.config } : m.checkpoint !== undefined ? { checkpoint: m.checkpoint } : { preset: m.preset as string },
+  .refine((m) => m.sha256 === undefined || m.checkpoint !== undefined, { error: '"sha256" is the content hash of a checkpoint, so it needs "checkpoint"' })
+  .transform((m): { preset: string } | { config: T5Config } | { checkpoint: string; sha256?: string } =>
+    m.config ? { config: m.config } : m.checkpoint !== undefined ? { checkpoint: m.checkpoint, ...(m.sha256 ? { sha256: m.sha256 } : {}) } : { preset: m.preset as string },
   );
 
 const taskName = z

@@ -5,6 +5,7 @@ import { shareWithResults, specFragment } from '../../../engine/share/shareLink'
 import { useExperimentStore } from '../../experimentStore';
 import { startLinkSync, urlWith } from '../../persist/linkSync';
 import { trainer } from '../../trainerClient';
+import { linkSpec } from './checkpointLink';
 import { ExportMenu, saveResultsFile } from './ExportMenu';
 import { usePendingImports } from './pendingImports';
 import { notify, useShareStore } from './shareStore';
@@ -24,10 +25,10 @@ async function copy(link: string, what: string): Promise<void> {
   }
 }
 
-function copyWithResults(): void {
+async function copyWithResults(): Promise<void> {
   const { spec, results } = useExperimentStore.getState();
   if (!results) return;
-  const share = shareWithResults(spec, results);
+  const share = shareWithResults(await linkSpec(spec), results);
   if (share.ok) return void copy(urlWith(share.fragment), 'this experiment with its results');
   notify('error', share.message, { label: 'Save the results file (JSON)', run: () => saveResultsFile(results) });
 }
@@ -42,7 +43,7 @@ export function ShareBar() {
   return (
     <div className="share-bar" data-testid="share-bar">
       <div className="share-actions">
-        <button onClick={() => copy(urlWith(specFragment(useExperimentStore.getState().spec)), 'this experiment')} data-testid="copy-link">
+        <button onClick={async () => copy(urlWith(specFragment(await linkSpec(useExperimentStore.getState().spec))), 'this experiment')} data-testid="copy-link">
           Copy link
         </button>
         <button onClick={copyWithResults} disabled={!hasResults} title={hasResults ? 'The link opens the experiment with its results shown' : 'Run the experiment first'} data-testid="copy-link-results">

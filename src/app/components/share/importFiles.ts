@@ -5,12 +5,14 @@ import { fetchHubSplit } from '../../../engine/data/hub';
 import type { DatasetData } from '../../../engine/experiment/taskData';
 import { fetchBytes, FetchError } from '../../../engine/io/fetchBytes';
 import { loadHfModelFromUrl, type HfModel } from '../../../engine/io/loadHfModel';
+import { cachedFetch, type CachedFetch } from '../../../engine/io/modelCache';
 import { paramSpecs } from '../../../engine/model/paramSpec';
 import { checkpointTokenizerSpec } from '../../../engine/tokenizers/runTokenizer';
 import { readCheckpointFiles, textImporters, type TextImportKind } from '../../../engine/share/importers';
 import { RESULTS_FORMAT } from '../../../engine/experiment/results';
 import { useExperimentStore } from '../../experimentStore';
 import { addCheckpoint, addDataset, datasetFromImport } from '../../importedStore';
+import { modelCacheChanged } from '../../modelCacheStore';
 import { isParquet, queueParquet, queueText, readPending } from './importPreview';
 import { dropFirst, type PendingImport } from './pendingImports';
 import { notify } from './shareStore';
@@ -93,6 +95,12 @@ function describeCheckpoint(name: string, m: HfModel): string {
   return `Read checkpoint "${name}": ${(params / 1e6).toFixed(2)} M parameters, d_model ${m.config.dModel}, ${m.config.numLayers}+${m.config.numDecoderLayers} layers${m.tokenizer ? `, with its tokenizer (${m.tokenizer.kind}, ${m.tokenizer.tokenizer.vocabSize} ids)` : ''}. Use it as the model under "Model and training".`;
 }
 
+function cacheNote(f: CachedFetch): string {
+  if (f.downloads.length === 0) return "Loaded from this browser's cache, no download.";
+  if (f.problems.length) return `Downloaded; not kept for next time: ${f.problems.join('; ')}.`;
+  return 'Downloaded and kept in this browser (listed under "Model and training", where it can be deleted).';
+}
+
 /** Reads picked files: a checkpoint folder (config.json, the weights in any format the engine reads, the tokenizer) or one JSON / CSV file. */
 export async function importPicked(files: File[]): Promise<void> {
   if (!files.length) return;
@@ -145,9 +153,13 @@ export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal,
   }
   try {
     if (kind === 'checkpoint') {
-      const m = await loadHfModelFromUrl(parsed.href, { signal, onProgress, maxBytes: MAX_CHECKPOINT_BYTES });
+      // Kept in Cache Storage as the model picker's are: a second load reads it from there, and the list under
+      // "Model and training" shows it with a Delete button.
+      const fetchFile = cachedFetch();
+      const m = await loadHfModelFromUrl(parsed.href, { signal, onProgress, maxBytes: MAX_CHECKPOINT_BYTES, fetchFile });
       keepCheckpoint(parsed.href, m);
-      return notify('info', describeCheckpoint(parsed.href, m));
+      if (fetchFile.downloads.length) modelCacheChanged();
+      return notify('info', `${describeCheckpoint(parsed.href, m)} ${cacheNote(fetchFile)}`);
     }
     const bytes = await fetchBytes(parsed.href, {
       signal,
