@@ -5,8 +5,14 @@ import tseslint from 'typescript-eslint';
 /** The engine runs in Node, the worker and the page: no React, no DOM, nothing of the app or the worker. */
 const engineImports = {
   patterns: [
-    { group: ['react', 'react-dom', 'react-dom/*', 'recharts', 'zustand', 'zustand/*', 'idb'], message: 'the engine is pure TypeScript: no React, DOM or browser-storage libraries' },
-    { group: ['**/app/**', '**/worker/**', '**/cli/**', '**/bench/**'], message: 'the engine imports nothing of its hosts (app, worker, CLI, bench)' },
+    {
+      group: ['react', 'react-dom', 'react-dom/*', 'recharts', 'zustand', 'zustand/*', 'idb'],
+      message: 'the engine is pure TypeScript: no React, DOM or browser-storage libraries',
+    },
+    {
+      group: ['**/app/**', '**/worker/**', '**/cli/**', '**/bench/**'],
+      message: 'the engine imports nothing of its hosts (app, worker, CLI, bench)',
+    },
   ],
 };
 const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'HTMLElement', 'indexedDB'].map((name) => ({
@@ -15,7 +21,18 @@ const domGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'HTM
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench-results/', 'public/', '.gl/', '.whl/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'bench-results/',
+      'public/',
+      '.gl/',
+      '.whl/',
+    ],
+  },
   {
     files: ['**/*.{ts,tsx,js}'],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, sourceType: 'module' },
@@ -42,7 +59,14 @@ export default tseslint.config(
   {
     files: ['src/app/**/*.{ts,tsx}', 'src/main.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'the app never runs TF.js: the worker does (send it a command)' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*'], message: 'the app never runs TF.js: the worker does (send it a command)' },
+          ],
+        },
+      ],
     },
   },
 );

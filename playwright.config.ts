@@ -44,7 +44,10 @@ export default defineConfig({
       // Chromium exposes WebGPU on Linux only with this flag; with no GPU it offers the SwiftShader adapter.
       name: 'webgpu',
       grep: /@webgpu/,
-      use: { browserName: 'chromium', launchOptions: { executablePath: '/usr/bin/chromium', args: [...baseArgs, '--enable-unsafe-webgpu'] } },
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath: '/usr/bin/chromium', args: [...baseArgs, '--enable-unsafe-webgpu'] },
+      },
     },
   ],
 });

@@ -4,9 +4,17 @@ import { expect, test } from '@playwright/test';
 import { specFragment } from '../src/engine/share/shareLink';
 import { snap, twoTaskSpec } from './helpers/page';
 
-const spec = twoTaskSpec({ name: 'Chart test', seed: 6, steps: [30, 160], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
+const spec = twoTaskSpec({
+  name: 'Chart test',
+  seed: 6,
+  steps: [30, 160],
+  testSize: 10,
+  strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
+});
 
-test('the loss chart names its axes, marks task starts and fusions, picks out a strategy; controls stay on screen', async ({ page }) => {
+test('the loss chart names its axes, marks task starts and fusions, picks out a strategy; controls stay on screen', async ({
+  page,
+}) => {
   test.setTimeout(400_000);
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
@@ -33,7 +41,9 @@ test('the loss chart names its axes, marks task starts and fusions, picks out a 
   await expect(kif).toHaveAttribute('aria-pressed', 'true');
   await expect(chart.locator('svg text').filter({ hasText: /^fusion$/ })).toHaveCount(1);
   await snap(chart, test.info(), 'loss-chart-picked-1280');
-  const opacities = await chart.locator('.recharts-line path.recharts-line-curve').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke-opacity')));
+  const opacities = await chart
+    .locator('.recharts-line path.recharts-line-curve')
+    .evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke-opacity')));
   expect(opacities).toEqual(['0.25', '1']);
   await kif.click();
   await expect(kif).toHaveAttribute('aria-pressed', 'false');

@@ -20,15 +20,23 @@ async function serve(context: BrowserContext, name: string, folder: () => Record
     const body = folder()[file];
     if (!body) return route.fulfill({ status: 404, body: 'not found' });
     served.set(file, (served.get(file) ?? 0) + 1);
-    return route.fulfill({ status: 200, contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream', body });
+    return route.fulfill({
+      status: 200,
+      contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      body,
+    });
   });
   return served;
 }
 
 const files = (base: string, binFrom = base) =>
-  Object.fromEntries(names.map((n) => [n, readFileSync(join(fixtures, n === 'pytorch_model.bin' ? binFrom : base, n))]));
+  Object.fromEntries(
+    names.map((n) => [n, readFileSync(join(fixtures, n === 'pytorch_model.bin' ? binFrom : base, n))]),
+  );
 
-test('a link names the checkpoint with its content hash, and says so when the URL now serves something else', async ({ browser }) => {
+test('a link names the checkpoint with its content hash, and says so when the URL now serves something else', async ({
+  browser,
+}) => {
   test.setTimeout(300_000);
   let folder = files('pt-spiece');
   const first = await browser.newContext();
@@ -43,7 +51,16 @@ test('a link names the checkpoint with its content hash, and says so when the UR
     seed: 0,
     tasks: [{ task: 'copy', steps: 2, trainSize: 16, testSize: 4 }],
     strategies: [{ name: 'seqft' }],
-    training: { lr: 1e-2, warmupSteps: 0, weightDecay: 0, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 8, evalEvery: 0 },
+    training: {
+      lr: 1e-2,
+      warmupSteps: 0,
+      weightDecay: 0,
+      batchSize: 4,
+      clipNorm: 1,
+      maxInputLen: 16,
+      maxOutputLen: 8,
+      evalEvery: 0,
+    },
   });
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
@@ -85,11 +102,16 @@ test('a link names the checkpoint with its content hash, and says so when the UR
   await expect(p3.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
   const warning = p3.getByTestId('run-warnings');
   await expect(warning).toContainText(`The checkpoint at ${url} is not the one this experiment was shared with`);
-  await expect(warning).toContainText(`${sha256.slice(0, 12)}…, and the files read now hash to ${now.slice(0, 12)}…. The URL now serves something else`);
+  await expect(warning).toContainText(
+    `${sha256.slice(0, 12)}…, and the files read now hash to ${now.slice(0, 12)}…. The URL now serves something else`,
+  );
   await other.close();
 });
 
-test('a checkpoint loaded by URL in the Import panel is cached: the second load downloads nothing; listed and deletable', async ({ page, context }) => {
+test('a checkpoint loaded by URL in the Import panel is cached: the second load downloads nothing; listed and deletable', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000);
   const served = await serve(context, 'imp', () => files('pt-spiece'));
   await page.goto('/');

@@ -13,15 +13,37 @@ import { specFragment } from '../src/engine/share/shareLink';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'checkpoints');
 const filesOf = (folder: string, names: string[]) =>
-  names.map((name) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(join(fixtures, folder, name)) }));
+  names.map((name) => ({
+    name,
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(join(fixtures, folder, name)),
+  }));
 
 // 60 distinct sentences in the fixture tokenizer's words, with a one-word answer.
-const words = ['the movie was good', 'a great story', 'i loved this film', 'the film was bad', 'boring and slow', 'the worst movie'];
+const words = [
+  'the movie was good',
+  'a great story',
+  'i loved this film',
+  'the film was bad',
+  'boring and slow',
+  'the worst movie',
+];
 const tails = ['the', 'a', 'cast', 'story', 'plot', 'ending', 'script', 'film', 'actors', 'year'];
-const records = Array.from({ length: 60 }, (_, i) => ({ input: `${words[i % 6]} with ${tails[Math.floor(i / 6)]} answer`, output: i % 6 < 3 ? 'good' : 'bad' }));
-const tokenizer = loadHfModelFromFiles(Object.fromEntries(filesOf('pt-spiece', ['config.json', 'pytorch_model.bin', 'spiece.model']).map((f) => [f.name, new Uint8Array(f.buffer)]))).tokenizer!.tokenizer;
+const records = Array.from({ length: 60 }, (_, i) => ({
+  input: `${words[i % 6]} with ${tails[Math.floor(i / 6)]} answer`,
+  output: i % 6 < 3 ? 'good' : 'bad',
+}));
+const tokenizer = loadHfModelFromFiles(
+  Object.fromEntries(
+    filesOf('pt-spiece', ['config.json', 'pytorch_model.bin', 'spiece.model']).map((f) => [
+      f.name,
+      new Uint8Array(f.buffer),
+    ]),
+  ),
+).tokenizer!.tokenizer;
 /** The share of the dataset's inputs (all of them are in the task) over `cap` tokens, as the page rounds it. */
-const cutAt = (cap: number) => `${Math.round((100 * records.filter((r) => tokenizer.encode(r.input).length > cap).length) / records.length)}%`;
+const cutAt = (cap: number) =>
+  `${Math.round((100 * records.filter((r) => tokenizer.encode(r.input).length > cap).length) / records.length)}%`;
 
 test('a torch.save checkpoint with its spiece.model trains with its own tokenizer', async ({ page }, info) => {
   test.setTimeout(300_000);
@@ -31,14 +53,20 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   // A pickle that would run os.system: refused by name, nothing else changes.
   await page.getByTestId('import-menu').click();
   await page.getByTestId('import-files').setInputFiles(filesOf('evil-os-system', ['config.json', 'pytorch_model.bin']));
-  await expect(page.getByTestId('share-notices')).toContainText('the pickle names the global "posix.system", which is not a tensor rebuilder');
+  await expect(page.getByTestId('share-notices')).toContainText(
+    'the pickle names the global "posix.system", which is not a tensor rebuilder',
+  );
   await expect(page.getByTestId('imported-checkpoints')).toHaveCount(0);
 
   await page.getByTestId('import-menu').click();
-  await page.getByTestId('import-files').setInputFiles(filesOf('pt-spiece', ['config.json', 'pytorch_model.bin', 'spiece.model']));
+  await page
+    .getByTestId('import-files')
+    .setInputFiles(filesOf('pt-spiece', ['config.json', 'pytorch_model.bin', 'spiece.model']));
   await expect(page.getByTestId('share-notices')).toContainText('with its tokenizer (spiece.model, 164 ids)');
   await page.getByTestId('import-menu').click();
-  await page.getByTestId('import-files').setInputFiles({ name: 'senti.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
+  await page
+    .getByTestId('import-files')
+    .setInputFiles({ name: 'senti.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('share-notices')).toContainText('Read dataset "senti"');
 
@@ -47,7 +75,11 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   await page.getByLabel('Add an imported dataset').selectOption('senti');
   await page.getByTestId('add-dataset').click();
   const items = page.getByTestId('queue-item');
-  while ((await items.count()) > 1) await items.first().getByRole('button', { name: /^Remove/ }).click();
+  while ((await items.count()) > 1)
+    await items
+      .first()
+      .getByRole('button', { name: /^Remove/ })
+      .click();
   await page.getByTestId('task-steps-0').fill('150');
   await page.getByTestId('task-steps-0').blur();
   await page.getByTestId('lr').fill('0.01');
@@ -80,13 +112,19 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   for (const o of outputs) expect(['good', 'bad']).toContain(o);
   await expect.poll(async () => (await savedRuns(page))[0]?.status).toBe('done');
   const [saved] = await savedRuns(page);
-  expect(saved.results?.model?.tokenizer).toEqual({ kind: 'spiece.model', vocabSize: 164, source: 'pytorch_model.bin' });
+  expect(saved.results?.model?.tokenizer).toEqual({
+    kind: 'spiece.model',
+    vocabSize: 164,
+    source: 'pytorch_model.bin',
+  });
   await expect(majority.locator('td')).toHaveText([saved.results!.tasks[0].majorityScore!.toFixed(1)]);
   // The trained model exports with its tokenizer, as a folder that loads back with the same tokens.
   const got: Download[] = [];
   page.on('download', (d) => got.push(d));
   await page.getByTestId('export-menu').click();
-  await page.getByRole('menuitem', { name: 'seqft: model folder, zip (model.safetensors + config.json + tokenizer.json)' }).click();
+  await page
+    .getByRole('menuitem', { name: 'seqft: model folder, zip (model.safetensors + config.json + tokenizer.json)' })
+    .click();
   await expect.poll(() => got.length).toBe(1);
   // One zip of one folder, named for the experiment, strategy and task; the folder holds the three files.
   const zip = unzipSync(new Uint8Array(readFileSync(await got[0].path())));
@@ -97,22 +135,31 @@ test('a torch.save checkpoint with its spiece.model trains with its own tokenize
   expect(Object.keys(exported).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json']);
   const back = loadHfModelFromFiles(exported);
   expect(back.tokenizer!.kind).toBe('tokenizer.json');
-  for (const r of records.slice(0, 6)) expect(back.tokenizer!.tokenizer.encode(r.input)).toEqual(tokenizer.encode(r.input));
+  for (const r of records.slice(0, 6))
+    expect(back.tokenizer!.tokenizer.encode(r.input)).toEqual(tokenizer.encode(r.input));
   await page.keyboard.press('Escape');
   await snap(page, info, 'checkpoint-run-1280', { fullPage: true });
   await page.setViewportSize({ width: 390, height: 900 });
   await snap(page, info, 'checkpoint-run-390', { fullPage: true });
 });
 
-test('a link naming a checkpoint URL downloads it once, then runs it from the cache; the Hub models list', async ({ page, context }, info) => {
+test('a link naming a checkpoint URL downloads it once, then runs it from the cache; the Hub models list', async ({
+  page,
+  context,
+}, info) => {
   test.setTimeout(240_000);
   // The checkpoint folder served beside the page (a stand-in for a Hub "resolve/main/" folder).
   const served = new Map<string, number>();
   await context.route('**/ckpt/pt/*', (route) => {
     const name = new URL(route.request().url()).pathname.split('/').pop()!;
-    if (!['config.json', 'pytorch_model.bin', 'spiece.model'].includes(name)) return route.fulfill({ status: 404, body: 'not found' });
+    if (!['config.json', 'pytorch_model.bin', 'spiece.model'].includes(name))
+      return route.fulfill({ status: 404, body: 'not found' });
     served.set(name, (served.get(name) ?? 0) + 1);
-    return route.fulfill({ status: 200, contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', body: readFileSync(join(fixtures, 'pt-spiece', name)) });
+    return route.fulfill({
+      status: 200,
+      contentType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      body: readFileSync(join(fixtures, 'pt-spiece', name)),
+    });
   });
   await page.goto('/');
   const url = new URL('/ckpt/pt/', page.url()).href;
@@ -123,7 +170,16 @@ test('a link naming a checkpoint URL downloads it once, then runs it from the ca
     seed: 0,
     tasks: [{ task: 'copy', steps: 3, trainSize: 20, testSize: 4 }],
     strategies: [{ name: 'seqft' }],
-    training: { lr: 1e-2, warmupSteps: 0, weightDecay: 0, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 8, evalEvery: 0 },
+    training: {
+      lr: 1e-2,
+      warmupSteps: 0,
+      weightDecay: 0,
+      batchSize: 4,
+      clipNorm: 1,
+      maxInputLen: 16,
+      maxOutputLen: 8,
+      evalEvery: 0,
+    },
   });
   const run = async () => {
     await page.goto(`/#${specFragment(spec)}`);
@@ -134,9 +190,15 @@ test('a link naming a checkpoint URL downloads it once, then runs it from the ca
   };
   await run();
   expect(Object.fromEntries(served)).toEqual({ 'config.json': 1, 'pytorch_model.bin': 1, 'spiece.model': 1 });
-  await expect(page.getByTestId('run-warnings')).toContainText(`Checkpoint ${url}: pytorch, 0.01 M parameters, downloaded`);
+  await expect(page.getByTestId('run-warnings')).toContainText(
+    `Checkpoint ${url}: pytorch, 0.01 M parameters, downloaded`,
+  );
   await expect.poll(async () => (await savedRuns(page))[0]?.status).toBe('done');
-  expect((await savedRuns(page))[0].results?.model?.tokenizer).toEqual({ kind: 'spiece.model', vocabSize: 164, source: url });
+  expect((await savedRuns(page))[0].results?.model?.tokenizer).toEqual({
+    kind: 'spiece.model',
+    vocabSize: 164,
+    source: url,
+  });
 
   // Reloaded, the same link runs from Cache Storage: nothing is downloaded again.
   await run();

@@ -27,7 +27,9 @@ const writeRecords = (page: Page, runs: unknown[], checkpoints: unknown[]) =>
     [runs, checkpoints] as const,
   );
 
-test('damaged saved runs are listed with their reason, exported raw or deleted; a damaged checkpoint restarts its run', async ({ page }, info) => {
+test('damaged saved runs are listed with their reason, exported raw or deleted; a damaged checkpoint restarts its run', async ({
+  page,
+}, info) => {
   await page.goto('/');
   await expect(page.getByText('kept in this browser', { exact: true })).toBeVisible();
   const spec = twoTaskSpec({ name: 'Good run', seed: 3, steps: [5, 5], testSize: 4, strategies: [{ name: 'seqft' }] });
@@ -35,18 +37,27 @@ test('damaged saved runs are listed with their reason, exported raw or deleted; 
   const interrupted = { ...newRun({ ...spec, name: 'Interrupted run' }, 2000), resumeAt: { strategy: 0, task: 1 } };
   const noTasks = { ...newRun(spec, 1000), id: 'run-no-tasks', name: 'No tasks', spec: { ...spec, tasks: undefined } };
   const badStatus = { ...newRun(spec, 500), id: 'run-bad-status', name: 'Odd status', status: 'exploded' };
-  const damagedCheckpoint = { runId: interrupted.id, checkpoint: { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: null, current: null } };
+  const damagedCheckpoint = {
+    runId: interrupted.id,
+    checkpoint: { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: null, current: null },
+  };
   await writeRecords(page, [good, interrupted, noTasks, badStatus, { id: 'run-bare' }], [damagedCheckpoint]);
   await page.reload();
 
   const damaged = page.getByTestId('damaged-run');
   // Three records, and the resume checkpoint of the (sound) interrupted run, listed before anyone presses Resume.
   await expect(damaged).toHaveCount(4);
-  await expect(damaged.filter({ hasText: 'Interrupted run: its resume checkpoint' }).getByTestId('damaged-reason')).toHaveText(
+  await expect(
+    damaged.filter({ hasText: 'Interrupted run: its resume checkpoint' }).getByTestId('damaged-reason'),
+  ).toHaveText(
     "It cannot be resumed from: checkpoint.done: must be the list of finished strategies' results (got null) (the run itself is kept, and resumes from its beginning)",
   );
-  await expect(damaged.filter({ hasText: 'No tasks' }).getByTestId('damaged-reason')).toHaveText('It cannot be opened: spec.tasks: is required');
-  await expect(damaged.filter({ hasText: 'Odd status' }).getByTestId('damaged-reason')).toHaveText('It cannot be opened: status: "exploded" is not running, done or stopped');
+  await expect(damaged.filter({ hasText: 'No tasks' }).getByTestId('damaged-reason')).toHaveText(
+    'It cannot be opened: spec.tasks: is required',
+  );
+  await expect(damaged.filter({ hasText: 'Odd status' }).getByTestId('damaged-reason')).toHaveText(
+    'It cannot be opened: status: "exploded" is not running, done or stopped',
+  );
   await expect(historyItems(page)).toHaveCount(2);
   await snap(page.locator('.history'), info, 'damaged-runs');
 
@@ -54,10 +65,17 @@ test('damaged saved runs are listed with their reason, exported raw or deleted; 
   const download = page.waitForEvent('download');
   await damaged.filter({ hasText: 'No tasks' }).getByRole('button', { name: 'Export raw' }).click();
   const file = await (await download).path();
-  expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ id: 'run-no-tasks', name: 'No tasks', spec: { name: 'Good run' } });
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+    id: 'run-no-tasks',
+    name: 'No tasks',
+    spec: { name: 'Good run' },
+  });
   const cpDownload = page.waitForEvent('download');
   await damaged.filter({ hasText: 'its resume checkpoint' }).getByRole('button', { name: 'Export raw' }).click();
-  expect(JSON.parse(readFileSync(await (await cpDownload).path(), 'utf8'))).toMatchObject({ done: null, current: null });
+  expect(JSON.parse(readFileSync(await (await cpDownload).path(), 'utf8'))).toMatchObject({
+    done: null,
+    current: null,
+  });
 
   // Delete: gone from the list and from the store; the rest stay.
   await damaged.filter({ hasText: 'Odd status' }).getByRole('button', { name: 'Delete' }).click();
@@ -69,7 +87,9 @@ test('damaged saved runs are listed with their reason, exported raw or deleted; 
   // The interrupted run is offered; its checkpoint (done: null) is set aside with a message and the run starts over.
   await expect(page.getByTestId('backend-name')).toHaveText('wasm');
   await page.getByRole('button', { name: /^Resume from task 2/ }).click();
-  await expect(page.locator('.history-message')).toContainText('The saved checkpoint of "Interrupted run" is damaged (checkpoint.done: must be the list of finished strategies\' results (got null)): the run starts again from the beginning.');
+  await expect(page.locator('.history-message')).toContainText(
+    'The saved checkpoint of "Interrupted run" is damaged (checkpoint.done: must be the list of finished strategies\' results (got null)): the run starts again from the beginning.',
+  );
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 120_000 });
   await expect(page.getByTestId('run-button')).toBeEnabled();
   // The finished run dropped its checkpoint, damaged one included: only the two damaged records are left.

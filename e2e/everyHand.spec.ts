@@ -5,7 +5,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { specFragment } from '../src/engine/share/shareLink';
 import { snap, twoTaskSpec } from './helpers/page';
 
-const spec = twoTaskSpec({ name: 'Every hand', seed: 3, steps: [20, 20], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
+const spec = twoTaskSpec({
+  name: 'Every hand',
+  seed: 3,
+  steps: [20, 20],
+  testSize: 10,
+  strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
+});
 
 /** The run, with screenshots of the first screen, the live run and the comparison (`tag`: the width). */
 async function runToEnd(page: Page, tag: string): Promise<void> {
@@ -19,11 +25,14 @@ async function runToEnd(page: Page, tag: string): Promise<void> {
   await snap(page.locator('section[aria-labelledby="compare-title"]'), test.info(), `compare-${tag}`);
 }
 
-const widths = (page: Page) => page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+const widths = (page: Page) =>
+  page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
 
 async function seriousViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')} (${v.help})`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')} (${v.help})`);
 }
 
 test('at 390 px the page is as wide as the screen; hidden heatmap cells are counted', async ({ page }, info) => {
@@ -33,7 +42,9 @@ test('at 390 px the page is as wide as the screen; hidden heatmap cells are coun
   expect(await widths(page)).toEqual({ doc: 390, view: 390 });
   await expect(page.getByRole('region', { name: 'Continual-learning metrics' })).toBeVisible();
   // The metrics table is wider than the screen: it scrolls inside its region.
-  const region = await page.getByRole('region', { name: 'Continual-learning metrics' }).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  const region = await page
+    .getByRole('region', { name: 'Continual-learning metrics' })
+    .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
   expect(region.scroll).toBeGreaterThan(region.client);
   const map = page.getByTestId('importance-heatmap');
   const counted = await map.evaluate((fig) => {
@@ -49,7 +60,9 @@ test('at 390 px the page is as wide as the screen; hidden heatmap cells are coun
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top units as text, Escape closes menus, axe', async ({ page }) => {
+test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top units as text, Escape closes menus, axe', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   // The run itself by keyboard only: skip link, Run, Space pauses and resumes.
   await page.goto(`/#${specFragment(spec)}`);
@@ -100,7 +113,9 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
   expect(await top()).toBeCloseTo(y0, 0);
   // Tab leaves the map at once.
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="importance-heatmap"] .heatmap-grid'))).toBeNull();
+  expect(
+    await page.evaluate(() => document.activeElement?.closest('[data-testid="importance-heatmap"] .heatmap-grid')),
+  ).toBeNull();
 
   // The text alternative lists, per task, the five top units by score, highest first.
   const list = page.getByTestId('top-units');

@@ -14,7 +14,13 @@ import { snap, twoTaskSpec } from './helpers/page';
 
 /** Two tiny tasks, plain fine-tuning and KIF (so there are importance heatmaps and a fusion map), nano from scratch. */
 function exportSpec(): ExperimentSpec {
-  return twoTaskSpec({ name: 'Export test', seed: 23, steps: [20, 20], testSize: 20, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
+  return twoTaskSpec({
+    name: 'Export test',
+    seed: 23,
+    steps: [20, 20],
+    testSize: 20,
+    strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
+  });
 }
 
 interface File {
@@ -22,7 +28,10 @@ interface File {
   bytes: Buffer;
 }
 
-const fileOf = async (d: Download): Promise<File> => ({ name: d.suggestedFilename(), bytes: await readFile((await d.path())!) });
+const fileOf = async (d: Download): Promise<File> => ({
+  name: d.suggestedFilename(),
+  bytes: await readFile((await d.path())!),
+});
 
 /** The file(s) a click downloads. */
 async function downloads(page: Page, click: () => Promise<void>, count = 1): Promise<File[]> {
@@ -38,23 +47,32 @@ async function downloads(page: Page, click: () => Promise<void>, count = 1): Pro
   return Promise.all(got.map(fileOf));
 }
 
-
 /** Every accuracy matrix on the page as its caption and cell texts. */
 const matrices = (page: Page) =>
   page.getByTestId('accuracy-matrix').evaluateAll((tables) =>
-    tables.map((t) => ({ label: t.querySelector('caption')?.textContent, rows: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)) })),
+    tables.map((t) => ({
+      label: t.querySelector('caption')?.textContent,
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    })),
   );
 /** The metrics table as label → the five metric cells, stars removed. */
 const metricsTable = (page: Page) =>
-  page.getByTestId('metrics-row').evaluateAll((rows) =>
-    rows.map((r) => [r.querySelector('th')?.textContent, ...[...r.querySelectorAll('td')].map((td) => td.textContent?.replace('★', '').trim())]),
-  );
+  page
+    .getByTestId('metrics-row')
+    .evaluateAll((rows) =>
+      rows.map((r) => [
+        r.querySelector('th')?.textContent,
+        ...[...r.querySelectorAll('td')].map((td) => td.textContent?.replace('★', '').trim()),
+      ]),
+    );
 /** The cells of a unit heatmap: unit → the value it shows. */
 const heatmap = (page: Page, testId: string) =>
   page
     .getByTestId(testId)
     .getByTestId('heatmap-cell')
-    .evaluateAll((cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-unit'), c.getAttribute('data-value')])));
+    .evaluateAll((cells) =>
+      Object.fromEntries(cells.map((c) => [c.getAttribute('data-unit'), c.getAttribute('data-value')])),
+    );
 
 /** Width, height and number of distinct colours of a PNG, decoded by the browser. */
 const decodePng = (page: Page, png: Buffer) =>
@@ -76,9 +94,14 @@ const rgbOf = (css: string) => {
 };
 
 /** The tensors of a safetensors file: 8-byte header length, JSON header, data. */
-function readSafetensors(bytes: Buffer): Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> {
+function readSafetensors(
+  bytes: Buffer,
+): Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> {
   const n = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   delete header.__metadata__;
   return header;
 }
@@ -91,10 +114,15 @@ const openMenu = async (page: Page, testId: 'export-menu' | 'import-menu') => {
 
 async function importFiles(page: Page, files: File[]): Promise<void> {
   await openMenu(page, 'import-menu');
-  await page.getByTestId('import-files').setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes })));
+  await page
+    .getByTestId('import-files')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes })));
 }
 
-test('every export downloads what the page shows; results file, checkpoint and results link reopen it elsewhere', async ({ page, context }, info) => {
+test('every export downloads what the page shows; results file, checkpoint and results link reopen it elsewhere', async ({
+  page,
+  context,
+}, info) => {
   test.setTimeout(900_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto(`/#${specFragment(exportSpec())}`);
@@ -120,7 +148,9 @@ test('every export downloads what the page shows; results file, checkpoint and r
   const parsed = parseResults(JSON.parse(resultsFile.bytes.toString('utf8')));
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const doc: ResultsDocument = parsed.results;
-  expect(doc.strategies.map((s) => s.matrix.map((row) => row.map((x) => x.toFixed(1))))).toEqual(shownMatrices.map((m) => m.rows));
+  expect(doc.strategies.map((s) => s.matrix.map((row) => row.map((x) => x.toFixed(1))))).toEqual(
+    shownMatrices.map((m) => m.rows),
+  );
   const kif = doc.strategies[1];
   expect(kif.fusions).toHaveLength(1);
   expect(kif.importance?.tasks).toHaveLength(2);
@@ -139,10 +169,21 @@ test('every export downloads what the page shows; results file, checkpoint and r
     expect(Number(score).toFixed(1)).toBe(m.rows[Number(row)][task === 'length' ? 0 : 1]);
   }
   const metrics = await csv('Metrics: AP, BWT, FWT, forgetting (CSV)');
-  expect(metrics.rows[0]).toEqual(['strategy', 'tasks_trained', 'ap', 'bwt', 'fwt', 'fwt_zero_shot', 'forgetting', 'error']);
-  expect(metrics.rows.slice(1).map(([label, tasks, ...m]) => [label, tasks, ...m.slice(0, 5).map((x) => Number(x).toFixed(1))])).toEqual(
-    shownMetrics.map(([label, ...m]) => [label, '2', ...m]),
-  );
+  expect(metrics.rows[0]).toEqual([
+    'strategy',
+    'tasks_trained',
+    'ap',
+    'bwt',
+    'fwt',
+    'fwt_zero_shot',
+    'forgetting',
+    'error',
+  ]);
+  expect(
+    metrics.rows
+      .slice(1)
+      .map(([label, tasks, ...m]) => [label, tasks, ...m.slice(0, 5).map((x) => Number(x).toFixed(1))]),
+  ).toEqual(shownMetrics.map(([label, ...m]) => [label, '2', ...m]));
   const importance = await csv('Importance per task and unit (CSV)');
   expect(importance.rows[0]).toEqual(['strategy', 'task_index', 'task', 'unit', 'score', 'accumulated']);
   const importanceRows = importance.rows.slice(1);
@@ -181,7 +222,10 @@ test('every export downloads what the page shows; results file, checkpoint and r
     expect(img.colours, title).toBeGreaterThan(8);
     if (title.startsWith('Fusion map')) {
       // Every colour of the fusion map's cells is in the picture.
-      const cellColours = await page.getByTestId('fusion-map').getByTestId('heatmap-cell').evaluateAll((cells) => [...new Set(cells.map((c) => getComputedStyle(c).backgroundColor))]);
+      const cellColours = await page
+        .getByTestId('fusion-map')
+        .getByTestId('heatmap-cell')
+        .evaluateAll((cells) => [...new Set(cells.map((c) => getComputedStyle(c).backgroundColor))]);
       for (const c of cellColours) expect(img.list, `${title}: cell colour ${c}`).toContain(rgbOf(c));
     }
   }
@@ -190,12 +234,17 @@ test('every export downloads what the page shows; results file, checkpoint and r
   // Hugging Face folder's two files.
   const models: Record<string, File[]> = {};
   for (const label of ['seqft', 'kif-hard']) {
-    const [zip] = await downloads(page, () => menuItem(page, `${label}: model folder, zip (model.safetensors + config.json)`).click());
+    const [zip] = await downloads(page, () =>
+      menuItem(page, `${label}: model folder, zip (model.safetensors + config.json)`).click(),
+    );
     const folder = `export-test_${label}_after-task-2`;
     expect(zip.name).toBe(`${folder}.zip`);
     const entries = unzipSync(new Uint8Array(zip.bytes));
     expect(Object.keys(entries).sort()).toEqual([`${folder}/config.json`, `${folder}/model.safetensors`]);
-    models[label] = ['model.safetensors', 'config.json'].map((name) => ({ name, bytes: Buffer.from(entries[`${folder}/${name}`]) }));
+    models[label] = ['model.safetensors', 'config.json'].map((name) => ({
+      name,
+      bytes: Buffer.from(entries[`${folder}/${name}`]),
+    }));
     const [weights, config] = models[label];
     const tensors = readSafetensors(weights.bytes);
     expect(Object.keys(tensors)).toContain('shared.weight');
@@ -218,7 +267,9 @@ test('every export downloads what the page shows; results file, checkpoint and r
   expect(restored.kind === 'restored' && restored.summary !== undefined).toBe(true);
   const viewer = await context.newPage();
   await viewer.goto(link);
-  await expect(viewer.getByTestId('share-notices')).toContainText('Opened "Export test" (2 tasks, 2 strategies) from the link, with its results');
+  await expect(viewer.getByTestId('share-notices')).toContainText(
+    'Opened "Export test" (2 tasks, 2 strategies) from the link, with its results',
+  );
   await expect(viewer.getByTestId('accuracy-matrix')).toHaveCount(2);
   expect(await matrices(viewer)).toEqual(shownMatrices);
   expect(await metricsTable(viewer)).toEqual(shownMetrics);
@@ -230,7 +281,10 @@ test('every export downloads what the page shows; results file, checkpoint and r
   expect(Object.keys(linked).sort()).toEqual(Object.keys(shownImportance).sort());
   const values = Object.values(shownImportance).map(Number);
   const step = (Math.max(...values) - Math.min(...values)) / 999;
-  for (const [unit, v] of Object.entries(shownImportance)) expect(Math.abs(Number(linked[unit]) - Number(v)), unit).toBeLessThanOrEqual(step / 2 + 0.006 * Math.abs(Number(v)) + 1e-12);
+  for (const [unit, v] of Object.entries(shownImportance))
+    expect(Math.abs(Number(linked[unit]) - Number(v)), unit).toBeLessThanOrEqual(
+      step / 2 + 0.006 * Math.abs(Number(v)) + 1e-12,
+    );
   // Nothing ran: the Run button is offered, and no run is in progress.
   await expect(viewer.getByTestId('run-button')).toBeEnabled();
   await expect(viewer.getByTestId('progress-step')).toHaveCount(0);
@@ -242,7 +296,9 @@ test('every export downloads what the page shows; results file, checkpoint and r
   await other.goto('/');
   await expect(other.getByTestId('backend-name')).toHaveText('wasm', { timeout: 120_000 });
   await importFiles(other, [resultsFile]);
-  await expect(other.getByTestId('share-notices')).toContainText(`Showing the results in ${resultsFile.name} (2 strategies on wasm)`);
+  await expect(other.getByTestId('share-notices')).toContainText(
+    `Showing the results in ${resultsFile.name} (2 strategies on wasm)`,
+  );
   expect(await matrices(other)).toEqual(shownMatrices);
   expect(await metricsTable(other)).toEqual(shownMetrics);
   expect(await heatmap(other, 'fusion-map')).toEqual(shownFusion);
@@ -276,9 +332,12 @@ test('every export downloads what the page shows; results file, checkpoint and r
 /** A valid results document with `units` skill units, random importance and fusion weights: too much for a link. */
 function largeResults(units: number): ResultsDocument {
   const spec = exportSpec();
-  const names = Array.from({ length: units }, (_, i) => `encoder.block.${Math.floor(i / 100)}.layer.0.SelfAttention#head${i % 100}`);
+  const names = Array.from(
+    { length: units },
+    (_, i) => `encoder.block.${Math.floor(i / 100)}.layer.0.SelfAttention#head${i % 100}`,
+  );
   let seed = 7;
-  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const map = () => Object.fromEntries(names.map((n) => [n, rand()]));
   const matrix = [
     [10, 5],
@@ -305,7 +364,13 @@ function largeResults(units: number): ResultsDocument {
     backend: 'wasm',
     warnings: [],
     stopped: false,
-    tasks: spec.tasks.map((t) => ({ name: t.task as string, scorer: 'exact', steps: t.steps, trainSize: t.trainSize, testSize: t.testSize })),
+    tasks: spec.tasks.map((t) => ({
+      name: t.task as string,
+      scorer: 'exact',
+      steps: t.steps,
+      trainSize: t.trainSize,
+      testSize: t.testSize,
+    })),
     units: { granularity: 'head-neuron', names },
     strategies: [strategy('seqft', false), strategy('kif-hard', true)],
     timings: { totalSeconds: 2 },
@@ -321,7 +386,9 @@ test('results too large for a link: the page says why and saves the results file
   await expect(page.getByTestId('share-notices')).toContainText('Showing the results in large-results.json');
   await page.getByTestId('copy-link-results').click();
   const notice = page.getByTestId('share-notices').locator('li.error');
-  await expect(notice).toContainText(`over the ${RESULTS_LINK_BUDGET.toLocaleString('en')} a link can safely carry (3000 skill units × 2 strategies)`);
+  await expect(notice).toContainText(
+    `over the ${RESULTS_LINK_BUDGET.toLocaleString('en')} a link can safely carry (3000 skill units × 2 strategies)`,
+  );
   await expect(notice).toContainText('send the results file with it');
   // Nothing was copied: no link box.
   await expect(page.getByTestId('share-link')).toHaveCount(0);

@@ -17,7 +17,10 @@ test('the forgetting demo: heatmap views and fusion map', async ({ page }) => {
   await page.getByRole('tab', { name: /^Task 2:/ }).click();
   for (const view of ['normalised', 'task-specific', 'rank', 'raw']) {
     await page.getByTestId('importance-view').selectOption(view);
-    await page.getByTestId('importance-heatmap').locator('[data-unit="decoder.block.1.layer.1.EncDecAttention#head2"]').hover();
+    await page
+      .getByTestId('importance-heatmap')
+      .locator('[data-unit="decoder.block.1.layer.1.EncDecAttention#head2"]')
+      .hover();
     await page.getByTestId('importance-heatmap').screenshot({ path: `${shots}/heatmap-task2-${view}.png` });
     await page.getByTestId('importance-view-note').screenshot({ path: `${shots}/note-${view}.png` });
   }

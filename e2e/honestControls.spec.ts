@@ -16,12 +16,17 @@ const fields: { testId: string; label: string; bad: string[] }[] = [
   { testId: 'knob-kif-hard-gamma', label: 'kif-hard gamma', bad: ['5', '-5', 'NaN'] },
 ];
 
-test('every numeric field with a bad value turns Run off, says which field and why beside Run, and no run starts', async ({ page }, info) => {
+test('every numeric field with a bad value turns Run off, says which field and why beside Run, and no run starts', async ({
+  page,
+}, info) => {
   await page.goto('/');
   await expect(page.getByTestId('backend-name')).toHaveText('wasm');
   const run = page.getByTestId('run-button');
   await expect(run).toBeEnabled();
-  await page.getByTestId('strategy-kif-hard').getByText(/^Knobs/).click();
+  await page
+    .getByTestId('strategy-kif-hard')
+    .getByText(/^Knobs/)
+    .click();
   const blocked = page.getByTestId('run-blocked');
 
   for (const f of fields) {
@@ -60,7 +65,9 @@ test('every numeric field with a bad value turns Run off, says which field and w
 
   // Every other numeric field on the page (each task's, every knob of every chosen strategy): NaN and empty turn Run off.
   const summaries = page.locator('details.knobs > summary');
-  for (let i = 0; i < (await summaries.count()); i++) if (!(await summaries.nth(i).evaluate((el) => (el.parentElement as HTMLDetailsElement).open))) await summaries.nth(i).click();
+  for (let i = 0; i < (await summaries.count()); i++)
+    if (!(await summaries.nth(i).evaluate((el) => (el.parentElement as HTMLDetailsElement).open)))
+      await summaries.nth(i).click();
   const numeric = page.locator('input[type="text"][inputmode]:not([disabled])');
   const count = await numeric.count();
   expect(count).toBeGreaterThan(fields.length + 6);
@@ -87,8 +94,16 @@ test('every numeric field with a bad value turns Run off, says which field and w
   await expect(run).toBeEnabled();
 });
 
-test('a what-if knob holding a bad value stops the recompute and names the knob; the run bar is not blocked by it', async ({ page }) => {
-  const spec = twoTaskSpec({ name: 'What-if check', seed: 2, steps: [10, 10], testSize: 8, strategies: [{ name: 'kif-hard' }] });
+test('a what-if knob holding a bad value stops the recompute and names the knob; the run bar is not blocked by it', async ({
+  page,
+}) => {
+  const spec = twoTaskSpec({
+    name: 'What-if check',
+    seed: 2,
+    steps: [10, 10],
+    testSize: 8,
+    strategies: [{ name: 'kif-hard' }],
+  });
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm');
   await page.getByTestId('run-button').click();
@@ -99,7 +114,9 @@ test('a what-if knob holding a bad value stops the recompute and names the knob;
   for (const bad of ['5', '-5', 'NaN', '']) {
     await gamma.fill(bad);
     await expect(page.getByTestId('whatif-blocked')).toContainText('Recompute is off');
-    await expect(page.getByTestId('whatif-blocked').getByRole('link', { name: 'γ (gamma)', exact: true })).toBeVisible();
+    await expect(
+      page.getByTestId('whatif-blocked').getByRole('link', { name: 'γ (gamma)', exact: true }),
+    ).toBeVisible();
     await expect(status).toHaveText('Not recomputed: the numbers below are for the last valid knobs.');
   }
   await expect(page.getByTestId('run-blocked')).toHaveCount(0);
@@ -110,11 +127,33 @@ test('a what-if knob holding a bad value stops the recompute and names the knob;
 });
 
 test('a model too big for the backend is refused before Run, with the numbers', async ({ page }, info) => {
-  const base = twoTaskSpec({ name: 'Too big', seed: 1, steps: [5, 5], testSize: 4, strategies: [{ name: 'kif-hard' }] });
-  const config = { vocabSize: 32128, dModel: 1024, dKv: 64, numHeads: 16, dFf: 4096, numLayers: 24, numDecoderLayers: 24, ffn: 'relu', tieEmbeddings: true, relBuckets: 32, relMaxDistance: 128, layerNormEps: 1e-6, dropout: 0 } as const;
+  const base = twoTaskSpec({
+    name: 'Too big',
+    seed: 1,
+    steps: [5, 5],
+    testSize: 4,
+    strategies: [{ name: 'kif-hard' }],
+  });
+  const config = {
+    vocabSize: 32128,
+    dModel: 1024,
+    dKv: 64,
+    numHeads: 16,
+    dFf: 4096,
+    numLayers: 24,
+    numDecoderLayers: 24,
+    ffn: 'relu',
+    tieEmbeddings: true,
+    relBuckets: 32,
+    relMaxDistance: 128,
+    layerNormEps: 1e-6,
+    dropout: 0,
+  } as const;
   await page.goto(`/#${specFragment({ ...base, model: { config } })}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm');
-  await expect(page.getByTestId('spec-problems')).toContainText(/model: this run needs about \d+\.\d GiB of memory, more than the 4\.0 GiB the wasm backend can hold: weights and gradients/);
+  await expect(page.getByTestId('spec-problems')).toContainText(
+    /model: this run needs about \d+\.\d GiB of memory, more than the 4\.0 GiB the wasm backend can hold: weights and gradients/,
+  );
   await expect(page.getByTestId('run-button')).toBeDisabled();
   await snap(page.getByTestId('spec-problems').locator('xpath=ancestor::section[1]'), info, 'memory-refused');
 });

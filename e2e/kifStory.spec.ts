@@ -13,11 +13,22 @@ const threeTasks = () =>
     seed: 3,
     tasks: ['length', 'compare', 'length'].map((task) => ({ task, steps: 8, trainSize: 100, testSize: 8 })),
     strategies: [{ name: 'kif-hard' }],
-    training: { lr: 2e-3, warmupSteps: 2, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
+    training: {
+      lr: 2e-3,
+      warmupSteps: 2,
+      weightDecay: 0.01,
+      batchSize: 8,
+      clipNorm: 1,
+      maxInputLen: 32,
+      maxOutputLen: 8,
+      evalEvery: 0,
+    },
     units: { granularity: 'head-neuron', blockSize: 16 },
   });
 
-test('the importance heatmap shows each view, says which, and hover names the unit, its rank and fusion case', async ({ page }, info) => {
+test('the importance heatmap shows each view, says which, and hover names the unit, its rank and fusion case', async ({
+  page,
+}, info) => {
   test.setTimeout(300_000);
   await page.goto(`/#${specFragment(threeTasks())}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 120_000 });
@@ -31,9 +42,16 @@ test('the importance heatmap shows each view, says which, and hover names the un
   await expect(note).toContainText('normalised within module kind');
   await expect(note).toContainText('dominated by the layer norms');
   // Normalised within kind: the heads of the run average to 1.
-  const values = async () => map.getByTestId('heatmap-cell').evaluateAll((cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-unit')!, Number(c.getAttribute('data-value'))])));
+  const values = async () =>
+    map
+      .getByTestId('heatmap-cell')
+      .evaluateAll((cells) =>
+        Object.fromEntries(cells.map((c) => [c.getAttribute('data-unit')!, Number(c.getAttribute('data-value'))])),
+      );
   const norm = await values();
-  const heads = Object.entries(norm).filter(([u]) => u.includes('#head')).map(([, v]) => v);
+  const heads = Object.entries(norm)
+    .filter(([u]) => u.includes('#head'))
+    .map(([, v]) => v);
   expect(heads.reduce((a, b) => a + b, 0) / heads.length).toBeCloseTo(1, 3);
 
   const cell = map.locator('[data-unit="encoder.block.0.layer.0.SelfAttention#head1"]');
@@ -62,7 +80,9 @@ test('the importance heatmap shows each view, says which, and hover names the un
   await expect(note).toContainText('needs this task and at least one other finished task; showing');
 });
 
-test('what-if re-runs every fusion: sliders with the paper value, the matrix and metrics as run, a reset', async ({ page }, info) => {
+test('what-if re-runs every fusion: sliders with the paper value, the matrix and metrics as run, a reset', async ({
+  page,
+}, info) => {
   test.setTimeout(300_000);
   await page.goto(`/#${specFragment(threeTasks())}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 120_000 });
@@ -73,11 +93,24 @@ test('what-if re-runs every fusion: sliders with the paper value, the matrix and
   await expect(page.getByTestId('whatif-chain-hint')).toContainText('Every fusion re-run');
   await expect(page.getByTestId('whatif-gamma-paper')).toHaveText('paper: 0.7');
   await expect(page.getByTestId('whatif-beta-paper')).toHaveText('paper: 0.7');
-  const asRun = await page.getByTestId('accuracy-matrix').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
-  const cells = () => page.getByTestId('whatif-matrix').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+  const asRun = await page
+    .getByTestId('accuracy-matrix')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+  const cells = () =>
+    page
+      .getByTestId('whatif-matrix')
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
   // The run's own knobs: the run's matrix, every row.
   expect(await cells()).toEqual(asRun);
-  const ap = (await page.getByTestId('metrics-table').locator('tbody tr').first().locator('td').first().textContent())!.trim();
+  const ap = (await page
+    .getByTestId('metrics-table')
+    .locator('tbody tr')
+    .first()
+    .locator('td')
+    .first()
+    .textContent())!.trim();
   await expect(page.getByTestId('whatif-metric-ap')).toHaveText(ap);
   // Move β and γ: the recompute runs and says so; the fusion map is marked what-if and the run's can be shown.
   await page.getByTestId('whatif-beta-slider').fill('0');

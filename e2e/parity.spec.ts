@@ -13,8 +13,14 @@ interface Report {
 
 async function parity(page: import('@playwright/test').Page, backends: string): Promise<Report[]> {
   await page.goto(`/parity.html?backends=${backends}`);
-  await page.waitForFunction(() => (window as unknown as { __parity?: { done: boolean } }).__parity?.done === true, undefined, { timeout: 170_000 });
-  const state = await page.evaluate(() => (window as unknown as { __parity: { reports: Report[]; errors: string[] } }).__parity);
+  await page.waitForFunction(
+    () => (window as unknown as { __parity?: { done: boolean } }).__parity?.done === true,
+    undefined,
+    { timeout: 170_000 },
+  );
+  const state = await page.evaluate(
+    () => (window as unknown as { __parity: { reports: Report[]; errors: string[] } }).__parity,
+  );
   expect(state.errors).toEqual([]);
   return state.reports;
 }

@@ -22,7 +22,11 @@ async function onlyStrategies(page: Page, keep: string[]): Promise<void> {
 /** Shrinks the queue to its first task with these sizes. */
 async function oneTask(page: Page, steps: number, trainSize: number, testSize: number): Promise<void> {
   const items = page.getByTestId('queue-item');
-  while ((await items.count()) > 1) await items.last().getByRole('button', { name: /^Remove/ }).click();
+  while ((await items.count()) > 1)
+    await items
+      .last()
+      .getByRole('button', { name: /^Remove/ })
+      .click();
   await page.getByTestId('task-steps-0').fill(String(steps));
   await page.getByTestId('task-train-0').fill(String(trainSize));
   await page.getByTestId('task-test-0').fill(String(testSize));
@@ -43,7 +47,9 @@ test.describe('wasm (default Chromium flags)', () => {
     const reason = page.getByTestId('backend-reason');
     await expect(reason).toContainText('chosen automatically');
     // Threads where tfjs would run more than one; on up to 3 cores the single-threaded binary (src/engine/backend/wasm.ts).
-    await expect(reason).toContainText(/\d+ threads?( for \d+ logical cores)? \(the page is cross-origin isolated|single-threaded binary \(tfjs would run one thread on [1-3] logical cores/);
+    await expect(reason).toContainText(
+      /\d+ threads?( for \d+ logical cores)? \(the page is cross-origin isolated|single-threaded binary \(tfjs would run one thread on [1-3] logical cores/,
+    );
     await expect(reason).toContainText('Passed over webgpu');
     await expect(page.getByTestId('run-button')).toBeEnabled();
     await snap(page, info, 'opened-laptop', { fullPage: true });
@@ -64,7 +70,10 @@ test.describe('wasm (default Chromium flags)', () => {
     await items.last().getByRole('button', { name: 'Move reverse up' }).focus();
     await page.keyboard.press('Alt+ArrowUp');
     await expect(items.nth(before - 1)).toHaveAttribute('data-task', 'reverse');
-    await items.nth(before - 1).getByRole('button', { name: 'Move reverse down' }).click();
+    await items
+      .nth(before - 1)
+      .getByRole('button', { name: 'Move reverse down' })
+      .click();
     await expect(items.last()).toHaveAttribute('data-task', 'reverse');
     // Drag the new task to the top (HTML drag and drop events, as a mouse drag sends them).
     const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
@@ -103,7 +112,9 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(page.getByTestId('strategy-note')).toContainText('Paper defaults');
   });
 
-  test('the forgetting demo runs to the end: matrices, curves and metrics for every strategy; what-if γ', async ({ page }, info) => {
+  test('the forgetting demo runs to the end: matrices, curves and metrics for every strategy; what-if γ', async ({
+    page,
+  }, info) => {
     test.setTimeout(900_000); // the whole demo on a loaded two-core machine
     await page.goto('/');
     await expect(page.getByTestId('backend-name')).toHaveText('wasm');
@@ -111,7 +122,9 @@ test.describe('wasm (default Chromium flags)', () => {
     await page.getByTestId('run-button').click();
     await expect(page.getByTestId('progress-step')).toHaveText(/^\d+ \/ \d+$/, { timeout: 120_000 });
     // The live heatmap fills while a KIF strategy trains.
-    await expect(page.getByTestId('importance-heatmap').getByTestId('heatmap-cell').first()).toBeVisible({ timeout: 600_000 });
+    await expect(page.getByTestId('importance-heatmap').getByTestId('heatmap-cell').first()).toBeVisible({
+      timeout: 600_000,
+    });
     await snap(page, info, 'demo-training', { fullPage: true });
     await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 840_000 });
 
@@ -147,7 +160,9 @@ test.describe('wasm (default Chromium flags)', () => {
     await snap(page, info, 'demo-finished-tablet', { fullPage: true });
   });
 
-  test('pause holds training, step advances one, resume continues, stop ends the run, reset clears it', async ({ page }, info) => {
+  test('pause holds training, step advances one, resume continues, stop ends the run, reset clears it', async ({
+    page,
+  }, info) => {
     await page.goto('/');
     await expect(page.getByTestId('backend-name')).toHaveText('wasm');
     await oneTask(page, 2000, 200, 5);
@@ -181,11 +196,15 @@ test.describe('wasm (default Chromium flags)', () => {
     await page.route('**/*.wasm', (route) => route.abort());
     await page.goto('/');
     await expect(page.getByTestId('backend-name')).not.toHaveText('wasm');
-    await expect(page.getByTestId('backend-fallbacks')).toContainText('wasm failed to start: its binary could not be loaded');
+    await expect(page.getByTestId('backend-fallbacks')).toContainText(
+      'wasm failed to start: its binary could not be loaded',
+    );
     await snap(page, info, 'wasm-fallback', { fullPage: true });
   });
 
-  test('a worker that fails shows a message, the page keeps working, and a restart recovers', async ({ page }, info) => {
+  test('a worker that fails shows a message, the page keeps working, and a restart recovers', async ({
+    page,
+  }, info) => {
     await page.route('**/trainer.worker-*.js', (route) => route.fulfill({ status: 500, body: 'broken on purpose' }));
     await page.goto('/');
     await expect(page.getByRole('alert')).toContainText('The training worker stopped');
@@ -201,21 +220,30 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(page.getByTestId('run-button')).toBeEnabled();
   });
 
-  test('a pretrained base that cannot be read is reported, and the run goes on from scratch', async ({ page }, info) => {
+  test('a pretrained base that cannot be read is reported, and the run goes on from scratch', async ({
+    page,
+  }, info) => {
     // Broken base files: the worker says why and trains from random weights instead of failing.
-    await page.route('**/models/**', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: 'not a checkpoint' }));
+    await page.route('**/models/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/octet-stream', body: 'not a checkpoint' }),
+    );
     await page.goto('/');
     await expect(page.getByTestId('backend-name')).toHaveText('wasm');
     await page.getByRole('radio', { name: /a pretrained base/ }).check();
     await oneTask(page, 3, 32, 2);
     await onlyStrategies(page, ['seqft']);
     await page.getByTestId('run-button').click();
-    await expect(page.getByTestId('run-warnings')).toContainText(/could not be loaded|no pretrained base|starts from scratch/, { timeout: 60_000 });
+    await expect(page.getByTestId('run-warnings')).toContainText(
+      /could not be loaded|no pretrained base|starts from scratch/,
+      { timeout: 60_000 },
+    );
     await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 180_000 });
     await snap(page, info, 'base-missing', { fullPage: true });
   });
 
-  test('the page is usable while the worker and TF.js are still loading, and the run starts once they are in', async ({ page }, info) => {
+  test('the page is usable while the worker and TF.js are still loading, and the run starts once they are in', async ({
+    page,
+  }, info) => {
     // Hold the worker's chunk (which brings TF.js) and the wasm binaries until the page has been used.
     let release!: () => void;
     const gate = new Promise<void>((ok) => (release = ok));
@@ -255,7 +283,10 @@ test.describe('wasm (default Chromium flags)', () => {
     }
     const first = await items.nth(0).getAttribute('data-task');
     const second = await items.nth(1).getAttribute('data-task');
-    await items.nth(1).getByRole('button', { name: `Move ${second} up` }).click();
+    await items
+      .nth(1)
+      .getByRole('button', { name: `Move ${second} up` })
+      .click();
     await expect(items.nth(0)).toHaveAttribute('data-task', second!);
     await expect(items.nth(1)).toHaveAttribute('data-task', first!);
     await oneTask(page, 3, 32, 4);
@@ -278,14 +309,18 @@ test.describe('webgpu (--enable-unsafe-webgpu, SwiftShader adapter)', { tag: '@w
     test.setTimeout(600_000); // SwiftShader runs WebGPU on the CPU: seconds per step, plus shader compiles
     await page.goto('/');
     await expect(page.getByTestId('backend-name')).toHaveText('wasm');
-    await expect(page.getByTestId('backend-reason')).toContainText(/Passed over webgpu: .*swiftshader.*a software adapter/i);
+    await expect(page.getByTestId('backend-reason')).toContainText(
+      /Passed over webgpu: .*swiftshader.*a software adapter/i,
+    );
     await page.getByLabel('Backend to use').selectOption('webgpu');
     await expect(page.getByTestId('backend-name')).toHaveText('webgpu');
     await expect(page.getByTestId('backend-reason')).toContainText('webgpu, as you chose');
     await oneTask(page, 4, 32, 1);
     await onlyStrategies(page, ['kif-hard']);
     await page.getByTestId('run-button').click();
-    await expect(page.getByTestId('run-state')).toContainText(/compiling shaders|training|evaluating/, { timeout: 240_000 });
+    await expect(page.getByTestId('run-state')).toContainText(/compiling shaders|training|evaluating/, {
+      timeout: 240_000,
+    });
     const cells = page.getByTestId('importance-heatmap').getByTestId('heatmap-cell');
     await expect(cells.first()).toBeVisible({ timeout: 540_000 });
     // Cells take the scores of the task: not one colour for all.

@@ -4,7 +4,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { specFragment } from '../src/engine/share/shareLink';
 import { snap, twoTaskSpec } from './helpers/page';
 
-const spec = twoTaskSpec({ name: 'Present test', seed: 7, steps: [20, 20], testSize: 10, strategies: [{ name: 'seqft' }, { name: 'kif-hard' }] });
+const spec = twoTaskSpec({
+  name: 'Present test',
+  seed: 7,
+  steps: [20, 20],
+  testSize: 10,
+  strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
+});
 const stepOf = (page: Page) => Number(new URL(page.url()).searchParams.get('present'));
 
 async function pausedAt(page: Page, text: string): Promise<number> {
@@ -15,7 +21,10 @@ async function pausedAt(page: Page, text: string): Promise<number> {
   return Number(step.split(' / ')[0]);
 }
 
-test('present mode walks the story, pauses at each task boundary, and keeps its state in the link', async ({ page, context }) => {
+test('present mode walks the story, pauses at each task boundary, and keeps its state in the link', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(400_000);
   await page.goto(`/?present=1#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
@@ -50,7 +59,9 @@ test('present mode walks the story, pauses at each task boundary, and keeps its 
   await expect(page.getByTestId('present-title')).toHaveText('Compare');
   await expect(page.getByTestId('metrics-table')).toBeVisible();
   await snap(page, test.info(), `present-4-1280`);
-  test.info().annotations.push({ type: 'steps run past each boundary before the pause', description: JSON.stringify(ran) });
+  test
+    .info()
+    .annotations.push({ type: 'steps run past each boundary before the pause', description: JSON.stringify(ran) });
   for (const n of ran) expect(n).toBeLessThanOrEqual(5);
 
   // Round trip: the link opens the same step.

@@ -9,9 +9,14 @@ import { getDemo } from '../src/engine/experiment/demos';
 import { snap } from './helpers/page';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const data = process.env.KIF_SHARED_DIR ? join(process.env.KIF_SHARED_DIR, 'data', 'long-sequence') : join(root, '..', 'shared', 'data', 'long-sequence');
+const data = process.env.KIF_SHARED_DIR
+  ? join(process.env.KIF_SHARED_DIR, 'data', 'long-sequence')
+  : join(root, '..', 'shared', 'data', 'long-sequence');
 
-test('the real-text demo opens with the shipped text-nano base and its tokenizer, and trains', async ({ page, context }, info) => {
+test('the real-text demo opens with the shipped text-nano base and its tokenizer, and trains', async ({
+  page,
+  context,
+}, info) => {
   test.skip(!existsSync(data), `no Long Sequence data at ${data}`);
   test.setTimeout(300_000);
   const names = getDemo('real-text').datasets!.flatMap((id) => [`${id}.train.json`, `${id}.test.json`]);
@@ -32,7 +37,9 @@ test('the real-text demo opens with the shipped text-nano base and its tokenizer
   await row.getByTestId('real-demo-open').click();
   await expect(page.getByTestId('checkpoint-url')).toContainText(base);
   await page.getByTestId('run-button').click();
-  await expect(page.getByTestId('run-warnings')).toContainText(`Checkpoint ${base}: safetensors, 0.49 M parameters`, { timeout: 120_000 });
+  await expect(page.getByTestId('run-warnings')).toContainText(`Checkpoint ${base}: safetensors, 0.49 M parameters`, {
+    timeout: 120_000,
+  });
   await expect(page.getByTestId('majority-row').first()).toBeVisible({ timeout: 180_000 }); // the untrained row is evaluated
   await snap(page, info, 'real-text-demo-1280', { fullPage: true });
   await page.getByRole('button', { name: 'Stop' }).click();

@@ -10,21 +10,32 @@ import { snap, twoTaskSpec } from './helpers/page';
 
 /** Two short tasks, two strategies, nano from scratch; the second task is long enough to reload during it. */
 function shortSpec(): ExperimentSpec {
-  return twoTaskSpec({ name: 'Resume test', seed: 5, steps: [30, 120], testSize: 20, strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 100, fisherBatches: 2 } }] });
+  return twoTaskSpec({
+    name: 'Resume test',
+    seed: 5,
+    steps: [30, 120],
+    testSize: 20,
+    strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 100, fisherBatches: 2 } }],
+  });
 }
 
 // Loss curves too: on a run this short the accuracies alone could agree by chance.
-const numbers = (run: SavedRun) => run.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, losses: s.losses }));
+const numbers = (run: SavedRun) =>
+  run.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, losses: s.losses }));
 const historyItems = (page: Page) => page.getByRole('list', { name: 'Saved runs' }).locator(':scope > li');
 
-test('a reload mid-run resumes from the last task boundary with the numbers of an uninterrupted run', async ({ page }, info) => {
+test('a reload mid-run resumes from the last task boundary with the numbers of an uninterrupted run', async ({
+  page,
+}, info) => {
   test.setTimeout(600_000);
   await page.goto(`/#${specFragment(shortSpec())}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   await page.getByTestId('run-button').click();
 
   // Wait for the checkpoint before task 2 of strategy 2 (ewc), then reload while that task trains.
-  await expect.poll(async () => (await savedRuns(page))[0]?.resumeAt, { timeout: 300_000, intervals: [200] }).toEqual({ strategy: 1, task: 1 });
+  await expect
+    .poll(async () => (await savedRuns(page))[0]?.resumeAt, { timeout: 300_000, intervals: [200] })
+    .toEqual({ strategy: 1, task: 1 });
   await page.reload();
   const resume = page.getByRole('button', { name: 'Resume from task 2 (compare) of strategy 2 (ewc)' });
   await expect(resume).toBeVisible();
@@ -42,7 +53,10 @@ test('a reload mid-run resumes from the last task boundary with the numbers of a
   const [full] = await savedRuns(page);
   expect(full.id).not.toBe(resumed.id);
   expect(numbers(resumed)).toEqual(numbers(full));
-  info.annotations.push({ type: 'metrics', description: JSON.stringify(numbers(full).map((s) => [s.label, s.metrics?.ap, s.metrics?.bwt])) });
+  info.annotations.push({
+    type: 'metrics',
+    description: JSON.stringify(numbers(full).map((s) => [s.label, s.metrics?.ap, s.metrics?.bwt])),
+  });
 
   // The history lists both, compares them, renames one and deletes the other (after a confirmation).
   await expect(historyItems(page)).toHaveCount(2);
@@ -72,7 +86,9 @@ test('a browser that refuses storage gets a message and the run completes in mem
     };
   });
   await page.goto(`/#${specFragment({ ...shortSpec(), tasks: shortSpec().tasks.map((t) => ({ ...t, steps: 20 })) })}`);
-  await expect(page.getByRole('alert').filter({ hasText: 'Runs cannot be saved' })).toContainText('refuses to store data for this page (private browsing or a site setting) (SecurityError)');
+  await expect(page.getByRole('alert').filter({ hasText: 'Runs cannot be saved' })).toContainText(
+    'refuses to store data for this page (private browsing or a site setting) (SecurityError)',
+  );
   await expect(page.getByText('in memory only, until the page closes')).toBeVisible();
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });

@@ -5,16 +5,28 @@ import { specFragment } from '../src/engine/share/shareLink';
 import { savedRuns } from './helpers/savedRuns';
 import { snap, twoTaskSpec } from './helpers/page';
 
-const spec = twoTaskSpec({ name: 'Reload test', seed: 4, steps: [20, 400], testSize: 10, strategies: [{ name: 'seqft' }] });
+const spec = twoTaskSpec({
+  name: 'Reload test',
+  seed: 4,
+  steps: [20, 400],
+  testSize: 10,
+  strategies: [{ name: 'seqft' }],
+});
 
 async function reloadMidTask2(page: Page): Promise<number> {
   await page.goto(`/#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('progress-task')).toContainText('2/2', { timeout: 120_000 });
-  await expect.poll(async () => (await savedRuns(page))[0]?.resumeAt, { timeout: 120_000 }).toEqual({ strategy: 0, task: 1 });
+  await expect
+    .poll(async () => (await savedRuns(page))[0]?.resumeAt, { timeout: 120_000 })
+    .toEqual({ strategy: 0, task: 1 });
   // Past the first saved progress of task 2 (saved about once a second).
-  await expect.poll(async () => Number((await page.getByTestId('progress-step').textContent())?.split(' / ')[0]), { timeout: 120_000 }).toBeGreaterThan(30);
+  await expect
+    .poll(async () => Number((await page.getByTestId('progress-step').textContent())?.split(' / ')[0]), {
+      timeout: 120_000,
+    })
+    .toBeGreaterThan(30);
   await page.waitForTimeout(1200);
   const seen = Number((await page.getByTestId('progress-step').textContent())?.split(' / ')[0]);
   await page.reload();
@@ -22,7 +34,9 @@ async function reloadMidTask2(page: Page): Promise<number> {
 }
 
 for (const width of [1280, 390]) {
-  test(`after a reload mid-run the run card says where it stopped, at the top, and Resume finishes it (${width} px)`, async ({ page }) => {
+  test(`after a reload mid-run the run card says where it stopped, at the top, and Resume finishes it (${width} px)`, async ({
+    page,
+  }) => {
     test.setTimeout(400_000);
     await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
     const seen = await reloadMidTask2(page);

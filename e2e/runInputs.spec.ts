@@ -15,7 +15,6 @@ function twoTasks(strategies: TwoTaskOptions['strategies'], steps: [number, numb
   return twoTaskSpec({ name: 'Run inputs test', seed: 9, steps, testSize: 12, strategies });
 }
 
-
 test('sample predictions refresh at every evaluation of the strategy that trains', async ({ page }, info) => {
   test.setTimeout(300_000);
   await page.goto(`/#${specFragment(twoTasks([{ name: 'seqft' }], [3, 400]))}`);
@@ -41,17 +40,28 @@ test('an imported JSON dataset joins the queue, trains, and gets its row in the 
   await page.goto('/');
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   // Long Sequence format: a JSON list of {input, output}.
-  const records = Array.from({ length: 60 }, (_, i) => ({ input: `is ${i} even?`, output: i % 2 === 0 ? 'yes' : 'no' }));
+  const records = Array.from({ length: 60 }, (_, i) => ({
+    input: `is ${i} even?`,
+    output: i % 2 === 0 ? 'yes' : 'no',
+  }));
   await page.getByTestId('import-menu').click();
-  await page.getByTestId('import-files').setInputFiles({ name: 'parity.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
+  await page
+    .getByTestId('import-files')
+    .setInputFiles({ name: 'parity.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
   await expect(page.getByTestId('import-preview-summary')).toHaveText('60 records: 60 usable.');
   await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('share-notices')).toContainText('Read dataset "parity": 60 examples (48 train, 12 test)');
+  await expect(page.getByTestId('share-notices')).toContainText(
+    'Read dataset "parity": 60 examples (48 train, 12 test)',
+  );
   await page.getByLabel('Add an imported dataset').selectOption('parity');
   await page.getByTestId('add-dataset').click();
   const items = page.getByTestId('queue-item');
   await expect(items.last()).toHaveAttribute('data-task', 'dataset parity');
-  while ((await items.count()) > 1) await items.first().getByRole('button', { name: /^Remove/ }).click();
+  while ((await items.count()) > 1)
+    await items
+      .first()
+      .getByRole('button', { name: /^Remove/ })
+      .click();
   await page.getByTestId('task-steps-0').fill('4');
   // Only seqft: check it first (one strategy must stay on), then clear the rest.
   await page.getByTestId('strategy-seqft').getByRole('checkbox').check();
@@ -77,14 +87,19 @@ test('an imported JSON dataset joins the queue, trains, and gets its row in the 
 // Loss curves too: accuracies of a run this short could agree by chance.
 const numbers = (run: SavedRun) => run.strategies.map((s) => ({ label: s.label, matrix: s.matrix, losses: s.losses }));
 
-test('a backend that fails mid-run hands over to the next one from the last task boundary, saying so', async ({ page }, info) => {
+test('a backend that fails mid-run hands over to the next one from the last task boundary, saying so', async ({
+  page,
+}, info) => {
   test.setTimeout(600_000);
   const spec = twoTasks([{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 100, fisherBatches: 2 } }]);
   // Step 30 of the run is step 10 of task 2 of seqft: the last boundary is the end of task 1.
   await page.goto(`/?fault=backend@30#${specFragment(spec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   await page.getByTestId('run-button').click();
-  await expect(page.getByTestId('run-warnings')).toContainText('The wasm backend failed during the run (injected backend failure at step 30', { timeout: 120_000 });
+  await expect(page.getByTestId('run-warnings')).toContainText(
+    'The wasm backend failed during the run (injected backend failure at step 30',
+    { timeout: 120_000 },
+  );
   await expect(page.getByTestId('run-warnings')).toContainText('the run goes on from task 2 of strategy 1');
   await expect(page.getByTestId('backend-name')).not.toHaveText('wasm');
   const fallback = await page.getByTestId('backend-name').textContent();
@@ -121,7 +136,9 @@ test('an error inside a running experiment shows a message and leaves the page w
   await page.goto(`/?fault=error@5#${specFragment(twoTasks([{ name: 'seqft' }], [10, 10]))}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   await page.getByTestId('run-button').click();
-  await expect(page.getByRole('alert').filter({ hasText: 'injected error at step 5' })).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'injected error at step 5' })).toBeVisible({
+    timeout: 120_000,
+  });
   await expect(page.getByTestId('run-result')).toHaveText('The run failed; the message above says why.');
   await snap(page, info, 'run-error', { fullPage: true });
   // The page still edits, checks input and runs (the switch fires once per worker).

@@ -14,12 +14,23 @@ function sharedSpec(): ExperimentSpec {
     seed: 77,
     tasks: ['upper', 'length', 'compare'].map((task) => ({ task, steps: 60, trainSize: 500, testSize: 40 })),
     strategies: [{ name: 'seqft' }, { name: 'ewc', knobs: { lambda: 250 } }],
-    training: { lr: 2e-3, warmupSteps: 10, weightDecay: 0.01, batchSize: 16, clipNorm: 1, maxInputLen: 48, maxOutputLen: 12, evalEvery: 0 },
+    training: {
+      lr: 2e-3,
+      warmupSteps: 10,
+      weightDecay: 0.01,
+      batchSize: 16,
+      clipNorm: 1,
+      maxInputLen: 48,
+      maxOutputLen: 12,
+      evalEvery: 0,
+    },
   });
 }
 
-const queue = (page: Page) => page.getByTestId('queue-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-task')));
-const taskNames = (spec: ExperimentSpec) => spec.tasks.map((t) => (typeof t.task === 'string' ? t.task : t.task.dataset));
+const queue = (page: Page) =>
+  page.getByTestId('queue-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-task')));
+const taskNames = (spec: ExperimentSpec) =>
+  spec.tasks.map((t) => (typeof t.task === 'string' ? t.task : t.task.dataset));
 const specInUrl = (page: Page) => {
   const r = restoreFromFragment(new URL(page.url()).hash, { fallback: () => sharedSpec() });
   if (r.kind !== 'restored') throw new Error(`the URL holds no valid link: ${JSON.stringify(r).slice(0, 300)}`);
@@ -29,7 +40,9 @@ const specInUrl = (page: Page) => {
 test('a link opens its experiment; edits rewrite the URL without new history entries', async ({ page }, info) => {
   const spec = sharedSpec();
   await page.goto(`/#${specFragment(spec)}`);
-  await expect(page.getByTestId('share-notices')).toContainText('Opened "Shared: upper, length, compare" (3 tasks, 2 strategies) from the link');
+  await expect(page.getByTestId('share-notices')).toContainText(
+    'Opened "Shared: upper, length, compare" (3 tasks, 2 strategies) from the link',
+  );
   await expect.poll(() => queue(page)).toEqual(['upper', 'length', 'compare']);
   await expect(page.getByTestId('strategy-ewc')).toHaveClass(/\bon\b/);
   await expect(page.getByTestId('strategy-kif-hard')).not.toHaveClass(/\bon\b/);
@@ -42,7 +55,9 @@ test('a link opens its experiment; edits rewrite the URL without new history ent
   expect(await page.evaluate(() => history.length)).toBe(before);
 });
 
-test('a tampered link names the problem, opens the default experiment, and the page keeps working', async ({ page }, info) => {
+test('a tampered link names the problem, opens the default experiment, and the page keeps working', async ({
+  page,
+}, info) => {
   // The default experiment as this build of the page opens it (the demo's contents change; never hard-coded here).
   await page.goto('/');
   await expect.poll(async () => (await queue(page)).length).toBeGreaterThan(0);
@@ -70,7 +85,10 @@ test('a tampered link names the problem, opens the default experiment, and the p
   await expect.poll(() => queue(page)).toEqual(defaultQueue);
 });
 
-test('Copy link round-trips through the clipboard; the export and import menus open', async ({ page, context }, info) => {
+test('Copy link round-trips through the clipboard; the export and import menus open', async ({
+  page,
+  context,
+}, info) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const spec = sharedSpec();
   await page.goto(`/#${specFragment(spec)}`);

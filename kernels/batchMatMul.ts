@@ -10,39 +10,54 @@
 export function reserve(bytes: i32): usize {
   const base = (__heap_base + 15) & ~15;
   const need = base + <usize>bytes;
-  const have = <usize>memory.size() << 16;
+  const have = (<usize>memory.size()) << 16;
   if (need > have) memory.grow(<i32>((need - have + 0xffff) >>> 16));
   return base;
 }
 
 /** `scratch` holds K·N floats: where B[p] is packed as K×N when tb is set. */
-export function bmm(a: usize, b: usize, c: usize, scratch: usize, batch: i32, m: i32, k: i32, n: i32, ta: i32, tb: i32): void {
+export function bmm(
+  a: usize,
+  b: usize,
+  c: usize,
+  scratch: usize,
+  batch: i32,
+  m: i32,
+  k: i32,
+  n: i32,
+  ta: i32,
+  tb: i32,
+): void {
   // A(i, kk) is at A[i·rowStride + kk·colStride].
   const rowStride: usize = ta ? 1 : <usize>k;
   const colStride: usize = ta ? <usize>m : 1;
   const n16 = n & ~15;
   const n4 = n & ~3;
   for (let p = 0; p < batch; p++) {
-    const ap = a + (<usize>(p * m * k) << 2);
-    let bp = b + (<usize>(p * k * n) << 2);
+    const ap = a + ((<usize>(p * m * k)) << 2);
+    let bp = b + ((<usize>(p * k * n)) << 2);
     if (tb) {
       for (let kk = 0; kk < k; kk++) {
-        for (let j = 0; j < n; j++) store<f32>(scratch + (<usize>(kk * n + j) << 2), load<f32>(bp + (<usize>(j * k + kk) << 2)));
+        for (let j = 0; j < n; j++)
+          store<f32>(scratch + ((<usize>(kk * n + j)) << 2), load<f32>(bp + ((<usize>(j * k + kk)) << 2)));
       }
       bp = scratch;
     }
-    const cp = c + (<usize>(p * m * n) << 2);
-    const bRow = <usize>n << 2;
+    const cp = c + ((<usize>(p * m * n)) << 2);
+    const bRow = (<usize>n) << 2;
     for (let i = 0; i < m; i++) {
       const arow = ap + ((<usize>i * rowStride) << 2);
       const aStep = colStride << 2;
-      const crow = cp + (<usize>(i * n) << 2);
+      const crow = cp + ((<usize>(i * n)) << 2);
       let j = 0;
       // Sixteen columns at a time: one broadcast of A(i, kk) feeds four vector products.
       for (; j < n16; j += 16) {
-        let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+        let c0 = f32x4.splat(0),
+          c1 = f32x4.splat(0),
+          c2 = f32x4.splat(0),
+          c3 = f32x4.splat(0);
         let ak = arow;
-        let bk = bp + (<usize>j << 2);
+        let bk = bp + ((<usize>j) << 2);
         for (let kk = 0; kk < k; kk++) {
           const av = f32x4.splat(load<f32>(ak));
           c0 = f32x4.add(c0, f32x4.mul(av, v128.load(bk)));
@@ -52,7 +67,7 @@ export function bmm(a: usize, b: usize, c: usize, scratch: usize, batch: i32, m:
           ak += aStep;
           bk += bRow;
         }
-        const out = crow + (<usize>j << 2);
+        const out = crow + ((<usize>j) << 2);
         v128.store(out, c0);
         v128.store(out, c1, 16);
         v128.store(out, c2, 32);
@@ -61,24 +76,24 @@ export function bmm(a: usize, b: usize, c: usize, scratch: usize, batch: i32, m:
       for (; j < n4; j += 4) {
         let c0 = f32x4.splat(0);
         let ak = arow;
-        let bk = bp + (<usize>j << 2);
+        let bk = bp + ((<usize>j) << 2);
         for (let kk = 0; kk < k; kk++) {
           c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ak)), v128.load(bk)));
           ak += aStep;
           bk += bRow;
         }
-        v128.store(crow + (<usize>j << 2), c0);
+        v128.store(crow + ((<usize>j) << 2), c0);
       }
       for (; j < n; j++) {
         let s: f32 = 0;
         let ak = arow;
-        let bk = bp + (<usize>j << 2);
+        let bk = bp + ((<usize>j) << 2);
         for (let kk = 0; kk < k; kk++) {
           s += load<f32>(ak) * load<f32>(bk);
           ak += aStep;
           bk += bRow;
         }
-        store<f32>(crow + (<usize>j << 2), s);
+        store<f32>(crow + ((<usize>j) << 2), s);
       }
     }
   }

@@ -12,12 +12,22 @@ export interface WasmKernelSource {
 }
 
 export const wasmKernelSources: WasmKernelSource[] = [
-  { source: 'kernels/batchMatMul.ts', out: 'src/engine/backend/wasmKernels/batchMatMulBinary.ts', exportName: 'batchMatMulWasm' },
+  {
+    source: 'kernels/batchMatMul.ts',
+    out: 'src/engine/backend/wasmKernels/batchMatMulBinary.ts',
+    exportName: 'batchMatMulWasm',
+  },
 ];
 
 export async function compileWasmKernel(sourcePath: string): Promise<Uint8Array> {
-  const r = await asc.compileString(readFileSync(sourcePath, 'utf8'), { optimizeLevel: 3, runtime: 'stub', enable: ['simd'], noAssert: true });
-  if (r.error || !r.binary) throw new Error(`${sourcePath} did not compile: ${r.error?.message ?? ''}\n${r.stderr.toString()}`);
+  const r = await asc.compileString(readFileSync(sourcePath, 'utf8'), {
+    optimizeLevel: 3,
+    runtime: 'stub',
+    enable: ['simd'],
+    noAssert: true,
+  });
+  if (r.error || !r.binary)
+    throw new Error(`${sourcePath} did not compile: ${r.error?.message ?? ''}\n${r.stderr.toString()}`);
   return r.binary;
 }
 

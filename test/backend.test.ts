@@ -4,8 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { chooseBackend } from '../src/engine/backend';
 
 async function smallMatMul(): Promise<Float32Array> {
-  const a = tf.tensor2d(Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)), [3, 4]);
-  const b = tf.tensor2d(Array.from({ length: 20 }, (_, i) => Math.cos(i * 0.7)), [4, 5]);
+  const a = tf.tensor2d(
+    Array.from({ length: 12 }, (_, i) => Math.sin(i + 1)),
+    [3, 4],
+  );
+  const b = tf.tensor2d(
+    Array.from({ length: 20 }, (_, i) => Math.cos(i * 0.7)),
+    [4, 5],
+  );
   const c = tf.matMul(a, b);
   const out = (await c.data()) as Float32Array;
   tf.dispose([a, b, c]);

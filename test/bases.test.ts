@@ -18,7 +18,14 @@ const tok = createByteTokenizer();
 
 async function exactMatch(model: T5Model, task: string) {
   const data = makeTaskData(task, { seed: 123, trainSize: 0, testSize: 64 });
-  return (await evaluate(model, tok, data.test, { batchSize: 64, maxInputLen: 24, maxOutputLen: 16, score: textScorer('exact-match').score })).score;
+  return (
+    await evaluate(model, tok, data.test, {
+      batchSize: 64,
+      maxInputLen: 24,
+      maxOutputLen: 16,
+      score: textScorer('exact-match').score,
+    })
+  ).score;
 }
 
 describe.each(listBases())('base $preset', ({ preset, folder }) => {
@@ -33,12 +40,18 @@ describe.each(listBases())('base $preset', ({ preset, folder }) => {
   });
 
   it('loads as the preset it is registered for', () => {
-    const { config } = readCheckpoint(readFileSync(join(dir, 'model.safetensors')), readFileSync(join(dir, 'config.json'), 'utf8'));
+    const { config } = readCheckpoint(
+      readFileSync(join(dir, 'model.safetensors')),
+      readFileSync(join(dir, 'config.json'), 'utf8'),
+    );
     expect(config).toEqual(presetConfig(preset));
   });
 
   it('holds a mixture skill (first3) but not a demo command (rvsh)', async () => {
-    const model = new T5Model(presetConfig(preset), baseWeightsFrom(readFileSync(join(dir, 'model.safetensors')), readFileSync(join(dir, 'config.json'), 'utf8')));
+    const model = new T5Model(
+      presetConfig(preset),
+      baseWeightsFrom(readFileSync(join(dir, 'model.safetensors')), readFileSync(join(dir, 'config.json'), 'utf8')),
+    );
     try {
       expect(await exactMatch(model, 'first3')).toBeGreaterThan(50);
       expect(await exactMatch(model, 'rvsh')).toBeLessThan(20);

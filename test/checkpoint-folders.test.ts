@@ -39,7 +39,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-const readDir = (dir: string): HfFiles => Object.fromEntries(readdirSync(dir).map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
+const readDir = (dir: string): HfFiles =>
+  Object.fromEntries(readdirSync(dir).map((f) => [f, new Uint8Array(readFileSync(join(dir, f)))]));
 const copyDir = (from: string, skip: string[] = []) => {
   const to = tempDir();
   for (const f of readdirSync(from)) if (!skip.includes(f)) copyFileSync(join(from, f), join(to, f));
@@ -49,7 +50,10 @@ const copyDir = (from: string, skip: string[] = []) => {
 /** Loss and logits of a checkpoint on the shared fixture's batch, and the worst differences from transformers'. */
 async function againstTransformers(dir: string): Promise<{ loss: number; logits: number }> {
   await useBackend('cpu');
-  const ckpt = readCheckpoint(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), readFileSync(join(dir, 'config.json'), 'utf8'));
+  const ckpt = readCheckpoint(
+    new Uint8Array(readFileSync(join(dir, 'model.safetensors'))),
+    readFileSync(join(dir, 'config.json'), 'utf8'),
+  );
   const exp = JSON.parse(readFileSync(hfFixture('expected.json'), 'utf8'));
   const model = new T5Model(ckpt.config, ckpt.tensors);
   const batch = fixtureBatch(exp);
@@ -64,9 +68,15 @@ async function againstTransformers(dir: string): Promise<{ loss: number; logits:
 /** Writes the shared fixture's tensors as two safetensors shards and their index, as save_pretrained shards. */
 function shardedFixture(): string {
   const dir = tempDir();
-  const whole = readCheckpoint(new Uint8Array(readFileSync(hfFixture('model.safetensors'))), readFileSync(hfFixture('config.json'), 'utf8'));
+  const whole = readCheckpoint(
+    new Uint8Array(readFileSync(hfFixture('model.safetensors'))),
+    readFileSync(hfFixture('config.json'), 'utf8'),
+  );
   const names = [...whole.tensors.keys()];
-  const shards = [names.filter((n) => n.startsWith('encoder') || n === 'shared.weight'), names.filter((n) => n.startsWith('decoder'))];
+  const shards = [
+    names.filter((n) => n.startsWith('encoder') || n === 'shared.weight'),
+    names.filter((n) => n.startsWith('decoder')),
+  ];
   const weightMap: Record<string, string> = {};
   shards.forEach((part, i) => {
     const file = `model-0000${i + 1}-of-00002.safetensors`;
@@ -75,7 +85,10 @@ function shardedFixture(): string {
     for (const n of part) weightMap[n] = file;
   });
   expect(Object.keys(weightMap).length).toBe(names.length);
-  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }));
+  writeFileSync(
+    join(dir, 'model.safetensors.index.json'),
+    JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }),
+  );
   copyFileSync(hfFixture('config.json'), join(dir, 'config.json'));
   return dir;
 }
@@ -93,11 +106,19 @@ describe('pytorch_model.bin written by torch.save', () => {
   const expected = (d: string) => JSON.parse(readFileSync(join(fixtures, d, 'expected.json'), 'utf8'));
   const tied = ['encoder.embed_tokens.weight', 'decoder.embed_tokens.weight', 'lm_head.weight'];
 
-  for (const [folder, dtype] of [['pt-spiece', 'F32'], ['pt-f16', 'F16'], ['pt-bf16', 'BF16'], ['pt-legacy', 'F32, the legacy format']]) {
+  for (const [folder, dtype] of [
+    ['pt-spiece', 'F32'],
+    ['pt-f16', 'F16'],
+    ['pt-bf16', 'BF16'],
+    ['pt-legacy', 'F32, the legacy format'],
+  ]) {
     it(`${folder}: every tensor has the values torch saved (${dtype}, a transposed view and a storage offset included)`, () => {
       const m = loadHfModelFromFiles(readDir(join(fixtures, folder)));
       expect(m.format).toBe('pytorch');
-      const exp = expected(folder).tensors as Record<string, { shape: number[]; sum: number; probes: Record<string, number> }>;
+      const exp = expected(folder).tensors as Record<
+        string,
+        { shape: number[]; sum: number; probes: Record<string, number> }
+      >;
       for (const [name, e] of Object.entries(exp)) {
         const t = m.tensors.get(tied.includes(name) ? 'shared.weight' : name)!;
         expect(t.shape, name).toEqual(e.shape);
@@ -118,7 +139,12 @@ describe('pytorch_model.bin written by torch.save', () => {
     const config = JSON.parse(readFileSync(join(fixtures, 'pt-spiece', 'config.json'), 'utf8'));
     // 164 x 16 embedding, 2 x 4 attention matrices of 16 x 16 and one cross-attention, 2 FFNs of 2 x 32 x 16,
     // 2 relative-bias tables of 32 x 2, and 7 norms of 16.
-    expect(info).toEqual({ format: 'pytorch', params: 164 * 16 + 12 * 256 + 4 * 512 + 2 * 64 + 7 * 16, config, tokenizer: { kind: 'spiece.model', vocabSize: 164 } });
+    expect(info).toEqual({
+      format: 'pytorch',
+      params: 164 * 16 + 12 * 256 + 4 * 512 + 2 * 64 + 7 * 16,
+      config,
+      tokenizer: { kind: 'spiece.model', vocabSize: 164 },
+    });
   });
 
   it('convert writes model.safetensors + config.json + tokenizer.json that load back to the same tensors and tokens', async () => {
@@ -132,26 +158,40 @@ describe('pytorch_model.bin written by torch.save', () => {
     expect(back.config).toEqual(src.config);
     for (const [name, t] of src.tensors) expect(back.tensors.get(name)!.data, name).toEqual(t.data);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect(cfg).toMatchObject({ model_type: 't5', architectures: ['T5ForConditionalGeneration'], vocab_size: 164, pad_token_id: 0, eos_token_id: 1 });
+    expect(cfg).toMatchObject({
+      model_type: 't5',
+      architectures: ['T5ForConditionalGeneration'],
+      vocab_size: 164,
+      pad_token_id: 0,
+      eos_token_id: 1,
+    });
     // The safetensors header names the framework, as transformers requires.
     const bytes = readFileSync(join(out, 'model.safetensors'));
     const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString());
     expect(header.__metadata__).toEqual({ format: 'pt' });
     expect(back.tokenizer!.kind).toBe('tokenizer.json');
-    for (const s of expected('pt-spiece').spiece) expect(back.tokenizer!.tokenizer.encode(s.text)).toEqual([...s.ids, 1]);
+    for (const s of expected('pt-spiece').spiece)
+      expect(back.tokenizer!.tokenizer.encode(s.text)).toEqual([...s.ids, 1]);
   });
 
-  it.skipIf(!hasShared || !hasTorch)('the shared HF fixture saved by torch.save converts and reproduces transformers to 1e-4', async () => {
-    const pt = tempDir();
-    execFileSync('/usr/bin/python3', [join(root, 'scripts', 'fixtures', 'safetensors_to_torch.py'), sharedPath('fixtures', 'hf-t5-v1_0'), pt]);
-    const info = await cli('inspect', pt);
-    expect(JSON.parse(info.stdout)).toMatchObject({ format: 'pytorch', params: 43648, tokenizer: null });
-    const out = tempDir();
-    expect((await cli('convert', pt, '--out', out)).code).toBe(0);
-    const d = await againstTransformers(out);
-    expect(d.loss).toBeLessThan(1e-4);
-    expect(d.logits).toBeLessThan(1e-4);
-  });
+  it.skipIf(!hasShared || !hasTorch)(
+    'the shared HF fixture saved by torch.save converts and reproduces transformers to 1e-4',
+    async () => {
+      const pt = tempDir();
+      execFileSync('/usr/bin/python3', [
+        join(root, 'scripts', 'fixtures', 'safetensors_to_torch.py'),
+        sharedPath('fixtures', 'hf-t5-v1_0'),
+        pt,
+      ]);
+      const info = await cli('inspect', pt);
+      expect(JSON.parse(info.stdout)).toMatchObject({ format: 'pytorch', params: 43648, tokenizer: null });
+      const out = tempDir();
+      expect((await cli('convert', pt, '--out', out)).code).toBe(0);
+      const d = await againstTransformers(out);
+      expect(d.loss).toBeLessThan(1e-4);
+      expect(d.logits).toBeLessThan(1e-4);
+    },
+  );
 });
 
 describe('spiece.model', () => {
@@ -177,7 +217,11 @@ describe('sharded pytorch_model.bin', () => {
     const names = Object.keys(JSON.parse(readFileSync(join(fixtures, 'pt-f16', 'expected.json'), 'utf8')).tensors);
     const shard = 'pytorch_model-00001-of-00001.bin';
     const index = JSON.stringify({ metadata: {}, weight_map: Object.fromEntries(names.map((n) => [n, shard])) });
-    const m = loadHfModelFromFiles({ 'config.json': files['config.json'], 'pytorch_model.bin.index.json': index, [shard]: files['pytorch_model.bin'] });
+    const m = loadHfModelFromFiles({
+      'config.json': files['config.json'],
+      'pytorch_model.bin.index.json': index,
+      [shard]: files['pytorch_model.bin'],
+    });
     expect(m.format).toBe('pytorch');
     for (const [name, t] of whole.tensors) expect(m.tensors.get(name)!.data, name).toEqual(t.data);
   });
@@ -188,7 +232,12 @@ describe.skipIf(!hasShared)('sharded safetensors', () => {
     const dir = shardedFixture();
     const info = await cli('inspect', dir);
     expect(info.code, info.stderr).toBe(0);
-    expect(JSON.parse(info.stdout)).toMatchObject({ format: 'safetensors-sharded', params: 43648, config: { d_model: 32, vocab_size: 64 }, tokenizer: null });
+    expect(JSON.parse(info.stdout)).toMatchObject({
+      format: 'safetensors-sharded',
+      params: 43648,
+      config: { d_model: 32, vocab_size: 64 },
+      tokenizer: null,
+    });
     const out = tempDir();
     const r = await cli('convert', dir, '--out', out);
     expect(r.code, r.stderr).toBe(0);
@@ -201,15 +250,22 @@ describe.skipIf(!hasShared)('sharded safetensors', () => {
   it('names a missing shard and how many tensors it holds', () => {
     const files = readDir(shardedFixture());
     delete files['model-00002-of-00002.safetensors'];
-    expect(() => loadHfModelFromFiles(files)).toThrow(/model\.safetensors\.index\.json names shard model-00002-of-00002\.safetensors, which the folder does not have \(\d+ of \d+ tensors/);
+    expect(() => loadHfModelFromFiles(files)).toThrow(
+      /model\.safetensors\.index\.json names shard model-00002-of-00002\.safetensors, which the folder does not have \(\d+ of \d+ tensors/,
+    );
   });
 });
 
 describe('bad folders are refused with a message', () => {
-  for (const [folder, global] of [['evil-os-system', 'posix.system'], ['evil-eval', '__builtin__.eval']]) {
+  for (const [folder, global] of [
+    ['evil-os-system', 'posix.system'],
+    ['evil-eval', '__builtin__.eval'],
+  ]) {
     it(`${folder}: a pickle naming ${global} is refused, and nothing runs`, () => {
       expect(existsSync(EVIL_MARKER)).toBe(false);
-      expect(() => loadHfModelFromFiles(readDir(join(fixtures, folder)))).toThrow(new RegExp(`names the global "${global.replace('.', '\\.')}", which is not a tensor rebuilder`));
+      expect(() => loadHfModelFromFiles(readDir(join(fixtures, folder)))).toThrow(
+        new RegExp(`names the global "${global.replace('.', '\\.')}", which is not a tensor rebuilder`),
+      );
       expect(existsSync(EVIL_MARKER)).toBe(false);
     });
   }
@@ -226,13 +282,23 @@ describe('bad folders are refused with a message', () => {
     const files = readDir(join(fixtures, 'pt-f16'));
     const bin = files['pytorch_model.bin'] as Uint8Array;
     for (const cut of [bin.length - 10, Math.floor(bin.length / 2), 100]) {
-      expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': bin.subarray(0, cut) })).toThrow(/pytorch_model\.bin: not a complete zip archive .*truncated or damaged/);
+      expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': bin.subarray(0, cut) })).toThrow(
+        /pytorch_model\.bin: not a complete zip archive .*truncated or damaged/,
+      );
     }
     const legacy = readDir(join(fixtures, 'pt-legacy'))['pytorch_model.bin'] as Uint8Array;
-    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': legacy.subarray(0, legacy.length - 100) })).toThrow(/pytorch_model\.bin: storage "\d+" needs \d+ bytes but the file ends after \d+; it is truncated/);
-    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': legacy.subarray(0, 2000) })).toThrow(/pytorch_model\.bin: the pickle ends early .*truncated or damaged/);
-    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': new TextEncoder().encode('<html>login</html>') })).toThrow(/pytorch_model\.bin: not a PyTorch checkpoint/);
-    expect(() => loadHfModelFromFiles({ 'config.json': files['config.json'], 'tf_model.h5': new Uint8Array(4) })).toThrow(
+    expect(() =>
+      loadHfModelFromFiles({ ...files, 'pytorch_model.bin': legacy.subarray(0, legacy.length - 100) }),
+    ).toThrow(/pytorch_model\.bin: storage "\d+" needs \d+ bytes but the file ends after \d+; it is truncated/);
+    expect(() => loadHfModelFromFiles({ ...files, 'pytorch_model.bin': legacy.subarray(0, 2000) })).toThrow(
+      /pytorch_model\.bin: the pickle ends early .*truncated or damaged/,
+    );
+    expect(() =>
+      loadHfModelFromFiles({ ...files, 'pytorch_model.bin': new TextEncoder().encode('<html>login</html>') }),
+    ).toThrow(/pytorch_model\.bin: not a PyTorch checkpoint/);
+    expect(() =>
+      loadHfModelFromFiles({ 'config.json': files['config.json'], 'tf_model.h5': new Uint8Array(4) }),
+    ).toThrow(
       /no weights this app reads: none of model\.safetensors, .*pytorch_model\.bin.* \(it has tf_model\.h5, which are for other frameworks\)/,
     );
     expect(() => loadHfModelFromFiles({ 'pytorch_model.bin': bin })).toThrow(/no config\.json/);
@@ -243,7 +309,15 @@ describe('bad folders are refused with a message', () => {
     expect((await cli('convert', join(fixtures, 'pt-spiece'), '--out', out)).code).toBe(0);
     const files = readDir(out);
     const json = JSON.parse(new TextDecoder().decode(files['tokenizer.json'] as Uint8Array));
-    json.added_tokens.push({ id: 164, content: '<extra_big>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    json.added_tokens.push({
+      id: 164,
+      content: '<extra_big>',
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    });
     expect(() => loadHfModelFromFiles({ ...files, 'tokenizer.json': JSON.stringify(json) })).toThrow(
       /the tokenizer\.json tokenizer disagrees with config\.json: vocabulary: the tokenizer has 165 ids, more than config\.json's vocab_size 164/,
     );
@@ -252,14 +326,19 @@ describe('bad folders are refused with a message', () => {
   it('a tokenizer that disagrees with config.json names each disagreement', () => {
     const files = readDir(join(fixtures, 'pt-spiece'));
     const config = JSON.parse(new TextDecoder().decode(files['config.json'] as Uint8Array));
-    const withConfig = (over: Record<string, unknown>) => ({ ...files, 'config.json': JSON.stringify({ ...config, ...over }) });
+    const withConfig = (over: Record<string, unknown>) => ({
+      ...files,
+      'config.json': JSON.stringify({ ...config, ...over }),
+    });
     // The weights stay as they are (a smaller vocab_size would fail their shape check first); the special ids move.
     expect(() => loadHfModelFromFiles(withConfig({ pad_token_id: 3, eos_token_id: 2 }))).toThrow(
       /spiece\.model tokenizer disagrees with config\.json: pad: the tokenizer's pad token is id 0, config\.json's pad_token_id is 3; eos: the tokenizer's end token is id 1, config\.json's eos_token_id is 2/,
     );
     // One sentinel more than the embedding has room for.
     const fewer = { ...files, 'tokenizer_config.json': JSON.stringify({ extra_ids: 101 }) };
-    expect(() => loadHfModelFromFiles(fewer)).toThrow(/sentinels: the tokenizer's <extra_id_N> tokens reach id 164, past config\.json's vocab_size 164/);
+    expect(() => loadHfModelFromFiles(fewer)).toThrow(
+      /sentinels: the tokenizer's <extra_id_N> tokens reach id 164, past config\.json's vocab_size 164/,
+    );
   });
 });
 
@@ -274,7 +353,8 @@ describe('damaged files', () => {
     const pkl = Object.keys(zip).find((n) => n.endsWith('data.pkl'))!;
     const damage = (b: Uint8Array, upTo = b.length) => {
       const out = b.slice();
-      for (let j = randInt(rng, 1, 6); j > 0; j--) out[randInt(rng, 0, Math.min(out.length, upTo) - 1)] = randInt(rng, 0, 255);
+      for (let j = randInt(rng, 1, 6); j > 0; j--)
+        out[randInt(rng, 0, Math.min(out.length, upTo) - 1)] = randInt(rng, 0, 255);
       return out;
     };
     let refused = 0;
@@ -325,7 +405,11 @@ describe('loading by URL from a local server', () => {
     serve('cli', join(fixtures, 'pt-spiece'));
     const r = await cli('inspect', `${base}/cli/`);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'pytorch', params: 7984, tokenizer: { kind: 'spiece.model', vocabSize: 164 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      format: 'pytorch',
+      params: 7984,
+      tokenizer: { kind: 'spiece.model', vocabSize: 164 },
+    });
   });
 
   it.skipIf(!hasShared)('a sharded folder, and the same folder missing a shard', async () => {
@@ -335,6 +419,8 @@ describe('loading by URL from a local server', () => {
     expect(m.format).toBe('safetensors-sharded');
     const broken = copyDir(dir, ['model-00001-of-00002.safetensors']);
     serve('broken', broken);
-    await expect(loadHfModelFromUrl(`${base}/broken`)).rejects.toThrow(/names shard model-00001-of-00002\.safetensors, which the folder does not have/);
+    await expect(loadHfModelFromUrl(`${base}/broken`)).rejects.toThrow(
+      /names shard model-00001-of-00002\.safetensors, which the folder does not have/,
+    );
   });
 });

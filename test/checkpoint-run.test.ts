@@ -20,7 +20,10 @@ const exec = promisify(execFile);
 // Words the fixture's spiece.model was trained on: sentences with a one-word answer.
 const good = ['the movie was good', 'a great story', 'i loved this film', 'a fine cast', 'great fun'];
 const bad = ['the film was bad', 'boring and slow', 'the worst movie', 'the story was boring', 'slow and bad'];
-const rows = [...good.map((t) => ({ input: `${t} answer`, output: 'good' })), ...bad.map((t) => ({ input: `${t} answer`, output: 'bad' }))];
+const rows = [
+  ...good.map((t) => ({ input: `${t} answer`, output: 'good' })),
+  ...bad.map((t) => ({ input: `${t} answer`, output: 'bad' })),
+];
 
 const spec = (checkpoint: string) => ({
   version: 1,
@@ -30,7 +33,16 @@ const spec = (checkpoint: string) => ({
   backend: 'wasm',
   tasks: [{ task: { dataset: 'senti' }, steps: 150, trainSize: 10, testSize: 10 }],
   strategies: [{ name: 'seqft' }],
-  training: { lr: 1e-2, warmupSteps: 0, weightDecay: 0, batchSize: 10, clipNorm: 1, maxInputLen: 16, maxOutputLen: 4, evalEvery: 0 },
+  training: {
+    lr: 1e-2,
+    warmupSteps: 0,
+    weightDecay: 0,
+    batchSize: 10,
+    clipNorm: 1,
+    maxInputLen: 16,
+    maxOutputLen: 4,
+    evalEvery: 0,
+  },
 });
 
 describe('a run from a checkpoint folder', () => {
@@ -40,7 +52,11 @@ describe('a run from a checkpoint folder', () => {
     writeFileSync(join(dir, 'senti.test.json'), JSON.stringify(rows));
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec(folder)));
     const out = join(dir, 'results.json');
-    const r = await exec('npx', ['tsx', 'src/cli/main.ts', 'run', join(dir, 'spec.json'), '--data', dir, '--out', out], { cwd: root, timeout: 120_000 });
+    const r = await exec(
+      'npx',
+      ['tsx', 'src/cli/main.ts', 'run', join(dir, 'spec.json'), '--data', dir, '--out', out],
+      { cwd: root, timeout: 120_000 },
+    );
     expect(r.stderr).toContain('tokenizer spiece.model (164 ids)');
     const doc = parseResults(JSON.parse(readFileSync(out, 'utf8')));
     expect(doc.ok).toBe(true);
@@ -59,10 +75,16 @@ describe('a run from a checkpoint folder', () => {
     const parsed = parseSpec(spec(folder));
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const datasets = () => ({ train: rows, test: rows });
-    await expect(runExperiment(parsed.spec, {}, { datasets })).rejects.toThrow(/model\.checkpoint: .* was not loaded by the host/);
-    const m = loadHfModelFromFiles(Object.fromEntries(readdirSync(folder).map((f) => [f, new Uint8Array(readFileSync(join(folder, f)))])));
+    await expect(runExperiment(parsed.spec, {}, { datasets })).rejects.toThrow(
+      /model\.checkpoint: .* was not loaded by the host/,
+    );
+    const m = loadHfModelFromFiles(
+      Object.fromEntries(readdirSync(folder).map((f) => [f, new Uint8Array(readFileSync(join(folder, f)))])),
+    );
     const checkpoint = { config: m.config, weights: m.tensors };
-    await expect(runExperiment(parsed.spec, {}, { datasets, checkpoint })).rejects.toThrow(/vocabSize 164 is smaller than the byte tokenizer's 259 ids/);
+    await expect(runExperiment(parsed.spec, {}, { datasets, checkpoint })).rejects.toThrow(
+      /vocabSize 164 is smaller than the byte tokenizer's 259 ids/,
+    );
     const tokenizer = checkpointTokenizerSpec(m.tokenizer!, folder);
     const one = { ...parsed.spec, tasks: [{ ...parsed.spec.tasks[0], steps: 1 }] };
     const res = await runExperiment(one, {}, { datasets, checkpoint, tokenizer });

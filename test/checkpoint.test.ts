@@ -41,8 +41,19 @@ describe.skipIf(!hasShared)('the Hugging Face fixture hf-t5-v1_0 (skipped when .
   it('loads with the right config, names, shapes and values', () => {
     const { config, tensors } = readCheckpoint(bytes, configText);
     expect(config).toEqual({
-      vocabSize: 64, dModel: 32, dKv: 8, numHeads: 4, dFf: 64, numLayers: 2, numDecoderLayers: 2, ffn: 'relu',
-      tieEmbeddings: true, relBuckets: 32, relMaxDistance: 128, layerNormEps: 1e-6, dropout: 0,
+      vocabSize: 64,
+      dModel: 32,
+      dKv: 8,
+      numHeads: 4,
+      dFf: 64,
+      numLayers: 2,
+      numDecoderLayers: 2,
+      ffn: 'relu',
+      tieEmbeddings: true,
+      relBuckets: 32,
+      relMaxDistance: 128,
+      layerNormEps: 1e-6,
+      dropout: 0,
     });
     const specs = paramSpecs(config);
     expect([...tensors.keys()]).toEqual(specs.map((s) => s.name));
@@ -110,7 +121,10 @@ describe('checkpoints made from paramSpecs', () => {
   it('rejects a tied lm_head that differs from shared.weight', () => {
     const config = presetConfig('nano');
     const tensors = randomTensors(config, 3);
-    tensors.set('lm_head.weight', { shape: [config.vocabSize, config.dModel], data: new Float32Array(config.vocabSize * config.dModel) });
+    tensors.set('lm_head.weight', {
+      shape: [config.vocabSize, config.dModel],
+      data: new Float32Array(config.vocabSize * config.dModel),
+    });
     expect(errorOf(() => readCheckpoint(serializeSafetensors(tensors), hfJson(config))).message).toBe(
       'lm_head.weight differs from shared.weight but config.json says tie_word_embeddings: true',
     );
@@ -133,7 +147,10 @@ describe('checkpoints made from paramSpecs', () => {
   it('names a tensor with the wrong shape, expected vs got', () => {
     const config = presetConfig('nano');
     const tensors = randomTensors(config, 5);
-    tensors.set('encoder.block.0.layer.1.DenseReluDense.wi.weight', { shape: [config.dModel, config.dFf], data: new Float32Array(config.dFf * config.dModel) });
+    tensors.set('encoder.block.0.layer.1.DenseReluDense.wi.weight', {
+      shape: [config.dModel, config.dFf],
+      data: new Float32Array(config.dFf * config.dModel),
+    });
     expect(errorOf(() => readCheckpoint(serializeSafetensors(tensors), hfJson(config))).message).toBe(
       'tensor "encoder.block.0.layer.1.DenseReluDense.wi.weight" has shape [64, 256] but the config expects [256, 64]',
     );
@@ -149,7 +166,9 @@ describe('checkpoints made from paramSpecs', () => {
     // A gated checkpoint read with a relu config: the missing wi comes first, then the gated weights would be extra.
     const gated = presetConfig('mini');
     const asRelu = { ...gated, ffn: 'relu' as const };
-    expect(errorOf(() => readCheckpoint(serializeSafetensors(randomTensors(gated, 6)), hfJson(asRelu))).message).toMatch(
+    expect(
+      errorOf(() => readCheckpoint(serializeSafetensors(randomTensors(gated, 6)), hfJson(asRelu))).message,
+    ).toMatch(
       /^checkpoint is missing tensors encoder\.block\.0\.layer\.1\.DenseReluDense\.wi\.weight, .* \(and 3 more\)$/,
     );
   });
@@ -167,8 +186,19 @@ describe('Hugging Face config.json', () => {
 
   it('fills Hugging Face defaults', () => {
     expect(fromHfConfig(minimal)).toEqual({
-      vocabSize: 100, dModel: 16, dKv: 4, numHeads: 4, dFf: 32, numLayers: 3, numDecoderLayers: 3, ffn: 'relu',
-      tieEmbeddings: true, relBuckets: 32, relMaxDistance: 128, layerNormEps: 1e-6, dropout: 0.1,
+      vocabSize: 100,
+      dModel: 16,
+      dKv: 4,
+      numHeads: 4,
+      dFf: 32,
+      numLayers: 3,
+      numDecoderLayers: 3,
+      ffn: 'relu',
+      tieEmbeddings: true,
+      relBuckets: 32,
+      relMaxDistance: 128,
+      layerNormEps: 1e-6,
+      dropout: 0.1,
     });
     expect(fromHfConfig({ ...minimal, num_decoder_layers: null }).numDecoderLayers).toBe(3);
     expect(fromHfConfig({ ...minimal, num_decoder_layers: 1 }).numDecoderLayers).toBe(1);
@@ -179,16 +209,31 @@ describe('Hugging Face config.json', () => {
     expect(fromHfConfig({ ...minimal, is_gated_act: true, dense_act_fn: 'gelu_new' }).ffn).toBe('gated-gelu');
     expect(fromHfConfig({ ...minimal, is_gated_act: false, dense_act_fn: 'relu' }).ffn).toBe('relu');
     // feed_forward_proj wins, as in transformers.
-    expect(fromHfConfig({ ...minimal, feed_forward_proj: 'relu', is_gated_act: true, dense_act_fn: 'gelu_new' }).ffn).toBe('relu');
+    expect(
+      fromHfConfig({ ...minimal, feed_forward_proj: 'relu', is_gated_act: true, dense_act_fn: 'gelu_new' }).ffn,
+    ).toBe('relu');
   });
 
   it('writes what T5ForConditionalGeneration expects', () => {
     const flan = toHfConfig(presetConfig('flan-t5-small'));
     expect(flan).toMatchObject({
-      architectures: ['T5ForConditionalGeneration'], model_type: 't5', is_encoder_decoder: true,
-      decoder_start_token_id: 0, pad_token_id: 0, eos_token_id: 1,
-      d_model: 512, d_kv: 64, num_heads: 6, d_ff: 1024, num_layers: 8, num_decoder_layers: 8, vocab_size: 32128,
-      feed_forward_proj: 'gated-gelu', is_gated_act: true, dense_act_fn: 'gelu_new', tie_word_embeddings: false,
+      architectures: ['T5ForConditionalGeneration'],
+      model_type: 't5',
+      is_encoder_decoder: true,
+      decoder_start_token_id: 0,
+      pad_token_id: 0,
+      eos_token_id: 1,
+      d_model: 512,
+      d_kv: 64,
+      num_heads: 6,
+      d_ff: 1024,
+      num_layers: 8,
+      num_decoder_layers: 8,
+      vocab_size: 32128,
+      feed_forward_proj: 'gated-gelu',
+      is_gated_act: true,
+      dense_act_fn: 'gelu_new',
+      tie_word_embeddings: false,
     });
     expect(Object.keys(flan)).toEqual(Object.keys(flan).sort());
     expect(fromHfConfig(flan)).toEqual(presetConfig('flan-t5-small'));
@@ -201,14 +246,22 @@ describe('Hugging Face config.json', () => {
     const { d_model: _drop, ...noDModel } = minimal;
     expect(msg(noDModel)).toBe('config.json: "d_model" must be a positive integer (got nothing)');
     expect(msg({ ...minimal, num_heads: 2.5 })).toBe('config.json: "num_heads" must be a positive integer (got 2.5)');
-    expect(msg({ ...minimal, vocab_size: '100' })).toBe('config.json: "vocab_size" must be a positive integer up to 300,000 (got "100")');
+    expect(msg({ ...minimal, vocab_size: '100' })).toBe(
+      'config.json: "vocab_size" must be a positive integer up to 300,000 (got "100")',
+    );
     expect(msg({ ...minimal, feed_forward_proj: 'gated-silu' })).toBe(
       'config.json: "feed_forward_proj" "gated-silu" is not supported (supported: "relu", "gated-gelu")',
     );
-    expect(msg({ ...minimal, is_gated_act: true, dense_act_fn: 'silu' })).toMatch(/"is_gated_act" true with "dense_act_fn" "silu" is not supported/);
+    expect(msg({ ...minimal, is_gated_act: true, dense_act_fn: 'silu' })).toMatch(
+      /"is_gated_act" true with "dense_act_fn" "silu" is not supported/,
+    );
     expect(msg({ ...minimal, tie_word_embeddings: 'yes' })).toMatch(/"tie_word_embeddings" must be true or false/);
-    expect(msg({ ...minimal, layer_norm_epsilon: 0 })).toBe('config.json: "layer_norm_epsilon" must be a number in (0, 1) (got 0)');
+    expect(msg({ ...minimal, layer_norm_epsilon: 0 })).toBe(
+      'config.json: "layer_norm_epsilon" must be a number in (0, 1) (got 0)',
+    );
     expect(msg({ ...minimal, dropout_rate: 1 })).toBe('config.json: "dropout_rate" must be a number in [0, 1) (got 1)');
-    expect(msg({ ...minimal, model_type: 'bart' })).toBe('config.json: "model_type" is "bart", only "t5" models are supported');
+    expect(msg({ ...minimal, model_type: 'bart' })).toBe(
+      'config.json: "model_type" is "bart", only "t5" models are supported',
+    );
   });
 });

@@ -14,7 +14,10 @@ const folder: [string, Uint8Array][] = [
 
 describe('folderHash', () => {
   it("is SHA-256 of the files' sorted 'name:sha256' lines (checked with node:crypto)", async () => {
-    const lines = folder.map(([u, b]) => `${u.split('/').pop()}:${sha(b)}\n`).sort().join('');
+    const lines = folder
+      .map(([u, b]) => `${u.split('/').pop()}:${sha(b)}\n`)
+      .sort()
+      .join('');
     expect(await folderHash(folder)).toBe(sha(lines));
   });
 
@@ -22,9 +25,16 @@ describe('folderHash', () => {
     const h = await folderHash(folder);
     expect(await folderHash([...folder].reverse())).toBe(h);
     expect(await folderHash(folder.map(([u, b]) => [u.replace('x.test/m', 'y.test/other'), b]))).toBe(h);
-    const edited = folder.map(([u, b]): [string, Uint8Array] => [u, u.endsWith('.bin') ? new Uint8Array([1, 2, 3, 251]) : b]);
+    const edited = folder.map(([u, b]): [string, Uint8Array] => [
+      u,
+      u.endsWith('.bin') ? new Uint8Array([1, 2, 3, 251]) : b,
+    ]);
     expect(await folderHash(edited)).not.toBe(h);
-    expect(await folderHash(folder.map(([u, b]): [string, Uint8Array] => [u.replace('pytorch_model.bin', 'model.safetensors'), b]))).not.toBe(h);
+    expect(
+      await folderHash(
+        folder.map(([u, b]): [string, Uint8Array] => [u.replace('pytorch_model.bin', 'model.safetensors'), b]),
+      ),
+    ).not.toBe(h);
     await expect(folderHash([])).rejects.toThrow('no files');
   });
 });
@@ -37,7 +47,9 @@ describe('model.sha256 in the spec and the link', () => {
     const sha256 = await folderHash(folder);
     const parsed = parseSpec(withModel({ checkpoint: url, sha256 }));
     expect(parsed.ok && parsed.spec.model).toEqual({ checkpoint: url, sha256 });
-    const back = restoreFromFragment(specFragment((parsed as { spec: ExperimentSpec }).spec), { fallback: defaultSpec });
+    const back = restoreFromFragment(specFragment((parsed as { spec: ExperimentSpec }).spec), {
+      fallback: defaultSpec,
+    });
     expect(back.kind === 'restored' && back.spec.model).toEqual({ checkpoint: url, sha256 });
     const plain = parseSpec(withModel({ checkpoint: url }));
     expect(plain.ok && plain.spec.model).toEqual({ checkpoint: url });
@@ -45,7 +57,9 @@ describe('model.sha256 in the spec and the link', () => {
 
   it('is refused when it is not a SHA-256 or has no checkpoint', () => {
     const bad = parseSpec(withModel({ checkpoint: url, sha256: 'ABC' }));
-    expect(bad.ok ? [] : bad.errors.join(' ')).toContain('model.sha256: must be a content hash: 64 lowercase hex digits');
+    expect(bad.ok ? [] : bad.errors.join(' ')).toContain(
+      'model.sha256: must be a content hash: 64 lowercase hex digits',
+    );
     const orphan = parseSpec(withModel({ preset: 'nano', sha256: sha('x') }));
     expect(orphan.ok ? [] : orphan.errors.join(' ')).toContain('"sha256" is the content hash of a checkpoint');
   });

@@ -27,7 +27,10 @@ describe('--on-bad-record', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kif-data-'));
   writeFileSync(join(dir, 'task511.train.json'), JSON.stringify(superNiTask()));
   writeFileSync(join(dir, 'task511.test.json'), JSON.stringify(superNiTask(20, [])));
-  const spec = { ...tinySpecInput({ strategies: [{ name: 'seqft' }], seed: 1, steps: 1, trainSize: 8, testSize: 4, warmupSteps: 0 }), backend: 'wasm' };
+  const spec = {
+    ...tinySpecInput({ strategies: [{ name: 'seqft' }], seed: 1, steps: 1, trainSize: 8, testSize: 4, warmupSteps: 0 }),
+    backend: 'wasm',
+  };
   spec.tasks = [{ task: { dataset: 'task511' }, steps: 1, trainSize: 8, testSize: 4 }] as never;
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
   const out = join(dir, 'r.json');
@@ -35,18 +38,42 @@ describe('--on-bad-record', () => {
   it('skips the 6 empty outputs by default, names them on stderr and counts them in the results document', async () => {
     const r = await cli('run', join(dir, 'spec.json'), '--out', out, '--data', dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`warning: ${join(dir, 'task511.train.json')}: skipped 6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;`);
+    expect(r.stderr).toContain(
+      `warning: ${join(dir, 'task511.train.json')}: skipped 6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;`,
+    );
     expect(r.stderr).toContain('Instances[999] (id "task511-999"): "output" is empty');
     const doc = parseResults(JSON.parse(readFileSync(out, 'utf8')));
-    expect(doc.ok && doc.results.datasets).toEqual({ task511: { source: join(dir, 'task511'), records: 1020, skipped: 6, skippedWhy: 'train: 6 with an empty field' } });
+    expect(doc.ok && doc.results.datasets).toEqual({
+      task511: { source: join(dir, 'task511'), records: 1020, skipped: 6, skippedWhy: 'train: 6 with an empty field' },
+    });
   });
 
   it('refuses the file under --on-bad-record refuse, with the same names', async () => {
-    const r = await cli('run', join(dir, 'spec.json'), '--out', join(dir, 'r2.json'), '--data', dir, '--on-bad-record', 'refuse');
+    const r = await cli(
+      'run',
+      join(dir, 'spec.json'),
+      '--out',
+      join(dir, 'r2.json'),
+      '--data',
+      dir,
+      '--on-bad-record',
+      'refuse',
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error: ${join(dir, 'task511.train.json')}: 6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;`);
+    expect(r.stderr).toContain(
+      `error: ${join(dir, 'task511.train.json')}: 6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;`,
+    );
     expect(r.stderr).toContain('The file is refused (bad records: refuse); skip them to import the other 994');
-    const bad = await cli('run', join(dir, 'spec.json'), '--out', join(dir, 'r3.json'), '--data', dir, '--on-bad-record', 'maybe');
+    const bad = await cli(
+      'run',
+      join(dir, 'spec.json'),
+      '--out',
+      join(dir, 'r3.json'),
+      '--data',
+      dir,
+      '--on-bad-record',
+      'maybe',
+    );
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: --on-bad-record must be skip or refuse (got maybe)']);
   });
 });

@@ -19,7 +19,11 @@ const root = resolve(__dirname, '..');
 const run = promisify(execFile);
 
 // npm's own warnings about the machine's npm config are not the CLI's output.
-const withoutNpmNoise = (s: string) => s.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n');
+const withoutNpmNoise = (s: string) =>
+  s
+    .split('\n')
+    .filter((l) => !l.startsWith('npm warn'))
+    .join('\n');
 
 /** Runs the CLI; resolves with its exit code and output whether it succeeds or not. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -34,7 +38,10 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 const tinyConfig = tinyByteConfig;
 
-const tinySpec = (strategies: unknown[]) => ({ ...tinySpecInput({ strategies, seed: 1, steps: 3, trainSize: 16, testSize: 3, warmupSteps: 1 }), backend: 'wasm' });
+const tinySpec = (strategies: unknown[]) => ({
+  ...tinySpecInput({ strategies, seed: 1, steps: 3, trainSize: 16, testSize: 3, warmupSteps: 1 }),
+  backend: 'wasm',
+});
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'kif-cli-'));
 const writeJson = (path: string, v: unknown) => writeFileSync(path, JSON.stringify(v));
@@ -74,12 +81,25 @@ describe('run', () => {
 describe.skipIf(!hasShared)('run on the Long Sequence files', () => {
   it('reads ID.train.json / ID.test.json from --data, and asks for --data when it is missing', async () => {
     const dir = tempDir();
-    const spec = { ...tinySpec([{ name: 'seqft' }]), tasks: [{ task: { dataset: 'sst-2' }, steps: 1, trainSize: 8, testSize: 3 }] };
+    const spec = {
+      ...tinySpec([{ name: 'seqft' }]),
+      tasks: [{ task: { dataset: 'sst-2' }, steps: 1, trainSize: 8, testSize: 3 }],
+    };
     spec.training = { ...spec.training, maxInputLen: 32, maxOutputLen: 8 };
     writeJson(join(dir, 'spec.json'), spec);
     let r = await cli('run', join(dir, 'spec.json'), '--out', join(dir, 'r.json'));
-    expect([r.code, r.stderr.trim()]).toEqual([2, 'error: the spec uses imported datasets (sst-2): give their folder with --data DIR (files ID.train.json and ID.test.json)']);
-    r = await cli('run', join(dir, 'spec.json'), '--out', join(dir, 'r.json'), '--data', sharedPath('data', 'long-sequence'));
+    expect([r.code, r.stderr.trim()]).toEqual([
+      2,
+      'error: the spec uses imported datasets (sst-2): give their folder with --data DIR (files ID.train.json and ID.test.json)',
+    ]);
+    r = await cli(
+      'run',
+      join(dir, 'spec.json'),
+      '--out',
+      join(dir, 'r.json'),
+      '--data',
+      sharedPath('data', 'long-sequence'),
+    );
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     const { majorityScore, ...task } = doc.tasks[0];
@@ -90,7 +110,9 @@ describe.skipIf(!hasShared)('run on the Long Sequence files', () => {
     const input: string = doc.strategies[0].samples[0].predictions[0].input;
     expect(input).toMatch(/^Text: .*\nAnswer:$/s);
     expect(new TextEncoder().encode(input).length).toBeLessThanOrEqual(31);
-    expect(doc.warnings[0]).toMatch(/^tasks\[0\] \(sst-2\): 11 of 11 inputs are longer than training.maxInputLen \(32 tokens\) and are cut; their answer cue "Answer:" and the head and end of the text are kept$/);
+    expect(doc.warnings[0]).toMatch(
+      /^tasks\[0\] \(sst-2\): 11 of 11 inputs are longer than training.maxInputLen \(32 tokens\) and are cut; their answer cue "Answer:" and the head and end of the text are kept$/,
+    );
   });
 });
 
@@ -100,18 +122,36 @@ describe('sweep and merge', () => {
     writeJson(join(dir, 'spec.json'), tinySpec([{ name: 'seqft' }]));
     writeJson(join(dir, 'grid.json'), { seeds: [1, 2], strategies: ['seqft'] });
     const out = join(dir, 'sweep');
-    const shards = await Promise.all(['0/2', '1/2'].map((s) => cli('sweep', join(dir, 'spec.json'), '--grid', join(dir, 'grid.json'), '--shard', s, '--out', out)));
+    const shards = await Promise.all(
+      ['0/2', '1/2'].map((s) =>
+        cli('sweep', join(dir, 'spec.json'), '--grid', join(dir, 'grid.json'), '--shard', s, '--out', out),
+      ),
+    );
     shards.forEach((r) => expect(r.code, r.stderr).toBe(0));
     expect(readdirSync(out).sort()).toEqual(['seqft_seed=1.json', 'seqft_seed=2.json']);
-    const again = await cli('sweep', join(dir, 'spec.json'), '--grid', join(dir, 'grid.json'), '--shard', '0/2', '--out', out);
+    const again = await cli(
+      'sweep',
+      join(dir, 'spec.json'),
+      '--grid',
+      join(dir, 'grid.json'),
+      '--shard',
+      '0/2',
+      '--out',
+      out,
+    );
     expect(again.stderr).toContain('seqft_seed=1: already done, skipped');
     const merged = await cli('merge', out, '--out', join(dir, 'merged.json'));
     expect(merged.code, merged.stderr).toBe(0);
     // A heading line, the table's header and rule, then the row.
-    const row = merged.stdout.trim().split('\n')[3].split(/\s{2,}/);
+    const row = merged.stdout
+      .trim()
+      .split('\n')[3]
+      .split(/\s{2,}/);
     expect(row.slice(0, 2)).toEqual(['seqft', '2']);
     const json = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8'));
-    const aps = ['seqft_seed=1.json', 'seqft_seed=2.json'].map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')).strategies[0].metrics.ap);
+    const aps = ['seqft_seed=1.json', 'seqft_seed=2.json'].map(
+      (f) => JSON.parse(readFileSync(join(out, f), 'utf8')).strategies[0].metrics.ap,
+    );
     expect(json.rows[0].metrics.ap.mean).toBeCloseTo((aps[0] + aps[1]) / 2, 9);
     // Mean ± the half-width of the 95% t interval: t(0.975, 1) = 12.7062 (printed tables) · sd / √2.
     const sd = Math.abs(aps[0] - aps[1]) / Math.sqrt(2);
@@ -135,9 +175,27 @@ describe('sweep and merge', () => {
     const dir = tempDir();
     writeJson(join(dir, 'spec.json'), tinySpec([{ name: 'seqft' }]));
     writeJson(join(dir, 'grid.json'), { seeds: [1], knobs: { seqft: { x: [1] } } });
-    let r = await cli('sweep', join(dir, 'spec.json'), '--grid', join(dir, 'grid.json'), '--shard', '0/1', '--out', join(dir, 'o'));
+    let r = await cli(
+      'sweep',
+      join(dir, 'spec.json'),
+      '--grid',
+      join(dir, 'grid.json'),
+      '--shard',
+      '0/1',
+      '--out',
+      join(dir, 'o'),
+    );
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('knobs.x: unknown knob (this strategy has none)')]);
-    r = await cli('sweep', join(dir, 'spec.json'), '--grid', join(dir, 'grid.json'), '--shard', '3/2', '--out', join(dir, 'o'));
+    r = await cli(
+      'sweep',
+      join(dir, 'spec.json'),
+      '--grid',
+      join(dir, 'grid.json'),
+      '--shard',
+      '3/2',
+      '--out',
+      join(dir, 'o'),
+    );
     expect(r.stderr).toContain('shard must be I/N with 0 ≤ I < N');
     writeJson(join(dir, 'junk.json'), { hello: 1 });
     r = await cli('merge', dir);
@@ -155,7 +213,10 @@ describe('fuse', () => {
 
   function setup() {
     const dir = tempDir();
-    for (const [name, seed] of [['a', 1], ['b', 2]] as const) {
+    for (const [name, seed] of [
+      ['a', 1],
+      ['b', 2],
+    ] as const) {
       const ck = writeCheckpoint(config, initWeights(config, seed));
       writeFileSync(join(dir, `${name}.safetensors`), ck.safetensors);
       writeFileSync(join(dir, 'config.json'), ck.configJson);
@@ -168,29 +229,83 @@ describe('fuse', () => {
   it.each([
     ['hard', ['--gamma', '0.6', '--top', '25'], { kind: 'hard', gamma: 0.6, topPercent: 25 }],
     ['soft', ['--tau', '0.5', '--beta', '0.4'], { kind: 'soft', tau: 0.5 }],
-  ] as const)('%s rule: writes the checkpoint planFusion + applyFusionHost give, and the accumulated scores', async (rule, flags, plan) => {
-    const dir = setup();
-    const r = await cli(
-      'fuse', '--prev', join(dir, 'a.safetensors'), '--cur', join(dir, 'b.safetensors'), '--prev-scores', join(dir, 'sa.json'), '--cur-scores', join(dir, 'sb.json'),
-      '--rule', rule, ...flags, '--out', join(dir, 'out', 'fused.safetensors'), '--out-scores', join(dir, 'out', 'acc.json'),
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const read = (file: string, configDir = dir) => readCheckpoint(new Uint8Array(readFileSync(file)), readFileSync(join(configDir, 'config.json'), 'utf8')).tensors;
-    const beta = rule === 'soft' ? 0.4 : 0.7;
-    const want = planFusion(new Map(Object.entries(randomScores(3))), new Map(Object.entries(randomScores(4))), plan, beta);
-    const expected = applyFusionHost(read(join(dir, 'a.safetensors')), read(join(dir, 'b.safetensors')), units, want.coeffs);
-    const got = read(join(dir, 'out', 'fused.safetensors'), join(dir, 'out'));
-    for (const [name, t] of expected) expect(got.get(name)!.data, name).toEqual(t.data);
-    expect(JSON.parse(readFileSync(join(dir, 'out', 'acc.json'), 'utf8'))).toEqual(Object.fromEntries(want.accumulated));
-    expect(r.stdout).toMatch(rule === 'hard' ? /^fused 26 units \(hard rule\): .*thresholds prev/ : /^fused 26 units \(soft rule\): earlier model's share /);
-  });
+  ] as const)(
+    '%s rule: writes the checkpoint planFusion + applyFusionHost give, and the accumulated scores',
+    async (rule, flags, plan) => {
+      const dir = setup();
+      const r = await cli(
+        'fuse',
+        '--prev',
+        join(dir, 'a.safetensors'),
+        '--cur',
+        join(dir, 'b.safetensors'),
+        '--prev-scores',
+        join(dir, 'sa.json'),
+        '--cur-scores',
+        join(dir, 'sb.json'),
+        '--rule',
+        rule,
+        ...flags,
+        '--out',
+        join(dir, 'out', 'fused.safetensors'),
+        '--out-scores',
+        join(dir, 'out', 'acc.json'),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const read = (file: string, configDir = dir) =>
+        readCheckpoint(new Uint8Array(readFileSync(file)), readFileSync(join(configDir, 'config.json'), 'utf8'))
+          .tensors;
+      const beta = rule === 'soft' ? 0.4 : 0.7;
+      const want = planFusion(
+        new Map(Object.entries(randomScores(3))),
+        new Map(Object.entries(randomScores(4))),
+        plan,
+        beta,
+      );
+      const expected = applyFusionHost(
+        read(join(dir, 'a.safetensors')),
+        read(join(dir, 'b.safetensors')),
+        units,
+        want.coeffs,
+      );
+      const got = read(join(dir, 'out', 'fused.safetensors'), join(dir, 'out'));
+      for (const [name, t] of expected) expect(got.get(name)!.data, name).toEqual(t.data);
+      expect(JSON.parse(readFileSync(join(dir, 'out', 'acc.json'), 'utf8'))).toEqual(
+        Object.fromEntries(want.accumulated),
+      );
+      expect(r.stdout).toMatch(
+        rule === 'hard'
+          ? /^fused 26 units \(hard rule\): .*thresholds prev/
+          : /^fused 26 units \(soft rule\): earlier model's share /,
+      );
+    },
+  );
 
   it('names mismatched units, a missing config and a missing flag', async () => {
     const dir = setup();
-    const base = ['fuse', '--prev', join(dir, 'a.safetensors'), '--cur', join(dir, 'b.safetensors'), '--prev-scores', join(dir, 'sa.json'), '--rule', 'hard', '--out', join(dir, 'f.safetensors'), '--out-scores', join(dir, 'acc.json')];
+    const base = [
+      'fuse',
+      '--prev',
+      join(dir, 'a.safetensors'),
+      '--cur',
+      join(dir, 'b.safetensors'),
+      '--prev-scores',
+      join(dir, 'sa.json'),
+      '--rule',
+      'hard',
+      '--out',
+      join(dir, 'f.safetensors'),
+      '--out-scores',
+      join(dir, 'acc.json'),
+    ];
     writeJson(join(dir, 'odd.json'), { ...randomScores(4), 'encoder.block.0.layer.0.SelfAttention#head0': 1 });
     let r = await cli(...base, '--cur-scores', join(dir, 'odd.json'));
-    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('--cur-scores names 1 unit(s) this model does not have with --units tensor: encoder.block.0.layer.0.SelfAttention#head0 (head / neuron-block units: pass --units head-neuron)')]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringContaining(
+        '--cur-scores names 1 unit(s) this model does not have with --units tensor: encoder.block.0.layer.0.SelfAttention#head0 (head / neuron-block units: pass --units head-neuron)',
+      ),
+    ]);
     const fewer = randomScores(4);
     delete fewer['shared.weight'];
     writeJson(join(dir, 'fewer.json'), fewer);
@@ -206,22 +321,45 @@ describe('fuse', () => {
 describe('demo', () => {
   it('lists the demos and prints a demo spec', async () => {
     const list = await cli('demo', '--list');
-    expect(list.stdout.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
+    expect(
+      list.stdout
+        .split('\n')
+        .filter((l) => /^\S/.test(l))
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
     const spec = await cli('demo', 'forgetting', '--print-spec', '--seed', '7');
     expect(JSON.parse(spec.stdout).seed).toBe(7);
     const bad = await cli('demo', 'nope', '--out', 'x.json');
-    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora',
+    ]);
   });
 });
 
 describe('pretrain', () => {
-  const args = (out: string, steps: number) => ['pretrain', '--preset', 'nano', '--steps', String(steps), '--batch', '2', '--checkpoint-every', '2', '--out', out];
+  const args = (out: string, steps: number) => [
+    'pretrain',
+    '--preset',
+    'nano',
+    '--steps',
+    String(steps),
+    '--batch',
+    '2',
+    '--checkpoint-every',
+    '2',
+    '--out',
+    out,
+  ];
 
   it('writes a Hugging Face checkpoint, the loss curve and a model card with the command that made it', async () => {
     const dir = tempDir();
     const r = await cli(...args(dir, 4));
     expect(r.code, r.stderr).toBe(0);
-    const ck = readCheckpoint(readFileSync(join(dir, 'model.safetensors')), readFileSync(join(dir, 'config.json'), 'utf8'));
+    const ck = readCheckpoint(
+      readFileSync(join(dir, 'model.safetensors')),
+      readFileSync(join(dir, 'config.json'), 'utf8'),
+    );
     expect(ck.config.dModel).toBe(64);
     expect(readFileSync(join(dir, 'loss.csv'), 'utf8').trim().split('\n')).toHaveLength(2); // header + the last step's window
     const card = readFileSync(join(dir, 'README.md'), 'utf8');
@@ -233,7 +371,11 @@ describe('pretrain', () => {
   it('picks up an interrupted run from its last saved step', async () => {
     const dir = tempDir();
     // Its own process group, so the kill reaches tsx's node child too (as closing a terminal would).
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args(dir, 600)], { cwd: root, detached: true, stdio: 'ignore' });
+    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args(dir, 600)], {
+      cwd: root,
+      detached: true,
+      stdio: 'ignore',
+    });
     const state = join(dir, 'resume', 'state.json');
     for (let i = 0; i < 600 && !existsSync(state); i++) await new Promise((r) => setTimeout(r, 100));
     process.kill(-(child.pid as number), 'SIGKILL');

@@ -21,17 +21,32 @@ describe('dataset card', () => {
   });
 
   it('computes every figure of a small hand-checked example', () => {
-    const train = [{ input: 'ab', output: 'x' }, { input: 'abcd', output: 'x' }, { input: 'a', output: 'y' }];
-    const test = [{ input: 'abc', output: 'y' }, { input: 'abcdefgh', output: 'x' }, { input: 'q', output: 'z', accepted: ['z', 'y'] }];
+    const train = [
+      { input: 'ab', output: 'x' },
+      { input: 'abcd', output: 'x' },
+      { input: 'a', output: 'y' },
+    ];
+    const test = [
+      { input: 'abc', output: 'y' },
+      { input: 'abcdefgh', output: 'x' },
+      { input: 'q', output: 'z', accepted: ['z', 'y'] },
+    ];
     const report = importDataset('[{"input":"a","output":"b"},{"input":"c","output":""}]').report;
-    const card = datasetCard({ train, test, provenance: provenanceOf('toy.json', report) }, tok, { maxInputLen: 4, maxOutputLen: 1 });
+    const card = datasetCard({ train, test, provenance: provenanceOf('toy.json', report) }, tok, {
+      maxInputLen: 4,
+      maxOutputLen: 1,
+    });
     // Byte tokens are UTF-8 bytes + the end token: inputs 3 5 2 | 4 9 2, outputs all 2.
     expect(card).toEqual({
       provenance: { source: 'toy.json', records: 2, skipped: 1, skippedWhy: '1 with an empty field' },
       train: 3,
       test: 3,
       distinctOutputs: 3,
-      labels: [{ output: 'x', count: 3 }, { output: 'y', count: 2 }, { output: 'z', count: 1 }],
+      labels: [
+        { output: 'x', count: 3 },
+        { output: 'y', count: 2 },
+        { output: 'z', count: 1 },
+      ],
       // "y" is right on the first test example and accepted on the third: 2 of 3; "x" only on the second.
       constant: { answer: 'y', score: 200 / 3 },
       scorer: 'exact-match',
@@ -45,14 +60,21 @@ describe('dataset card', () => {
   });
 
   it.skipIf(!hasShared)('agrees with independent counts on the SST-2 slice', () => {
-    const read = (split: 'train' | 'test') => importDataset(readFileSync(sharedPath('data', 'long-sequence', `sst-2.${split}.json`), 'utf8'), { fileName: `sst-2.${split}.json` }).examples;
+    const read = (split: 'train' | 'test') =>
+      importDataset(readFileSync(sharedPath('data', 'long-sequence', `sst-2.${split}.json`), 'utf8'), {
+        fileName: `sst-2.${split}.json`,
+      }).examples;
     const [train, test] = [read('train'), read('test')];
     const card = datasetCard({ train, test }, tok, { maxInputLen: 128, maxOutputLen: 8 });
     const trainBad = train.filter((e) => e.output === 'Bad').length;
     const majority = trainBad * 2 > train.length ? 'Bad' : 'Good';
     const share = (100 * test.filter((e) => e.output === majority).length) / test.length;
     const other = 100 - share;
-    expect(card.constant).toEqual(share >= other ? { answer: majority, score: share } : { answer: majority === 'Bad' ? 'Good' : 'Bad', score: other });
+    expect(card.constant).toEqual(
+      share >= other
+        ? { answer: majority, score: share }
+        : { answer: majority === 'Bad' ? 'Good' : 'Bad', score: other },
+    );
     expect(card.labels.map((l) => l.count).reduce((a, b) => a + b)).toBe(1500);
     const bytes = [...train, ...test].map((e) => Buffer.byteLength(e.input) + 1).sort((a, b) => a - b);
     expect(card.inputTokens.max).toBe(bytes[1499]);
@@ -77,7 +99,10 @@ describe('several acceptable outputs', () => {
   it('evaluation scores a prediction that matches the second acceptable output as correct', async () => {
     const model = makeModel(tinyConfig({ vocabSize: tok.vocabSize }), 4);
     const opts = { batchSize: 4, maxInputLen: 16, maxOutputLen: 6, score: textScorers['exact-match'].score };
-    const examples = [{ input: 'abc', output: '\u0000never' }, { input: 'xyz', output: '\u0000never' }];
+    const examples = [
+      { input: 'abc', output: '\u0000never' },
+      { input: 'xyz', output: '\u0000never' },
+    ];
     const first = await evaluate(model, tok, examples, opts);
     expect(first.score).toBe(0);
     const withAlternatives = examples.map((e, i) => ({ ...e, accepted: [e.output, first.predictions[i].output] }));

@@ -25,7 +25,10 @@ async function failure(run: () => unknown): Promise<string> {
 describe('SuperNI task format', () => {
   const small = {
     Definition: ['Answer yes or no.'],
-    'Positive Examples': [{ input: 'Is water wet?', output: 'yes' }, { input: 'Is fire cold?', output: 'no' }],
+    'Positive Examples': [
+      { input: 'Is water wet?', output: 'yes' },
+      { input: 'Is fire cold?', output: 'no' },
+    ],
     Instances: [
       { id: 't-1', input: 'Is it?', output: ['yes', 'Yes', 'yep'] },
       { id: 't-2', input: 'Is it not?', output: ['no'] },
@@ -37,8 +40,17 @@ describe('SuperNI task format', () => {
     expect(r.format).toBe('superni');
     expect(r.warnings).toEqual([]);
     expect(r.examples).toEqual([
-      { id: 't-1', input: 'Definition: Answer yes or no.\n\nNow complete the following example -\nInput: Is it?\nOutput:', output: 'yes', accepted: ['yes', 'Yes', 'yep'] },
-      { id: 't-2', input: 'Definition: Answer yes or no.\n\nNow complete the following example -\nInput: Is it not?\nOutput:', output: 'no' },
+      {
+        id: 't-1',
+        input: 'Definition: Answer yes or no.\n\nNow complete the following example -\nInput: Is it?\nOutput:',
+        output: 'yes',
+        accepted: ['yes', 'Yes', 'yep'],
+      },
+      {
+        id: 't-2',
+        input: 'Definition: Answer yes or no.\n\nNow complete the following example -\nInput: Is it not?\nOutput:',
+        output: 'no',
+      },
     ]);
   });
 
@@ -47,16 +59,33 @@ describe('SuperNI task format', () => {
     expect(r.examples[1].input).toBe(
       'Definition: Answer yes or no.\n\nPositive Example 1 -\nInput: Is water wet?\nOutput: yes\n\nNow complete the following example -\nInput: Is it not?\nOutput:',
     );
-    expect(superNiPrompt('D', [{ input: 'a', output: 'b' }, { input: 'c', output: 'd' }], 'x')).toBe(
+    expect(
+      superNiPrompt(
+        'D',
+        [
+          { input: 'a', output: 'b' },
+          { input: 'c', output: 'd' },
+        ],
+        'x',
+      ),
+    ).toBe(
       'Definition: D\n\nPositive Example 1 -\nInput: a\nOutput: b\n\nPositive Example 2 -\nInput: c\nOutput: d\n\nNow complete the following example -\nInput: x\nOutput:',
     );
-    expect(importDataset(JSON.stringify(small), { fewShot: 5 }).warnings).toEqual(['SuperNI task: 5 few-shot examples were asked for, the task has 2 usable positive examples']);
+    expect(importDataset(JSON.stringify(small), { fewShot: 5 }).warnings).toEqual([
+      'SuperNI task: 5 few-shot examples were asked for, the task has 2 usable positive examples',
+    ]);
   });
 
   it('refuses a task whose Instances are not a list, or whose Definition is not text', async () => {
-    expect(await failure(() => importDataset(JSON.stringify({ ...small, Instances: { a: 1 } })))).toBe('SuperNI task: "Instances" must be a list of records (got an object)');
-    expect(await failure(() => importDataset(JSON.stringify({ Definition: ['x'] })))).toBe('SuperNI task: "Instances" must be a list of records (got undefined)');
-    expect(await failure(() => importDataset(JSON.stringify({ ...small, Definition: 3 })))).toBe('SuperNI task: "Definition" must be a text or a list of texts (got 3)');
+    expect(await failure(() => importDataset(JSON.stringify({ ...small, Instances: { a: 1 } })))).toBe(
+      'SuperNI task: "Instances" must be a list of records (got an object)',
+    );
+    expect(await failure(() => importDataset(JSON.stringify({ Definition: ['x'] })))).toBe(
+      'SuperNI task: "Instances" must be a list of records (got undefined)',
+    );
+    expect(await failure(() => importDataset(JSON.stringify({ ...small, Definition: 3 })))).toBe(
+      'SuperNI task: "Definition" must be a text or a list of texts (got 3)',
+    );
   });
 
   it('imports the 1,000-record task with 6 empty outputs as 994 records and a warning naming the 6', () => {
@@ -71,7 +100,9 @@ describe('SuperNI task format', () => {
 
   it('refuses the same file under --on-bad-record refuse, with that message', async () => {
     const msg = await failure(() => importDataset(JSON.stringify(superNiTask()), { onBadRecord: 'refuse' }));
-    expect(msg).toContain('6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;');
+    expect(msg).toContain(
+      '6 of 1000 records cannot be used (6 with an empty field): Instances[50] (id "task511-50"): "output" is empty;',
+    );
     expect(msg).toContain('The file is refused (bad records: refuse); skip them to import the other 994');
   });
 });
@@ -86,15 +117,29 @@ describe('bad records are counted and named, at most ten by name', () => {
     ];
     const r = importDataset(JSON.stringify(records));
     expect(r.examples).toEqual([{ input: 'ok', output: 'fine' }]);
-    expect(r.report).toMatchObject({ records: 15, skipped: 14, byReason: { empty: 12, missing: 1, 'not-a-record': 1 } });
+    expect(r.report).toMatchObject({
+      records: 15,
+      skipped: 14,
+      byReason: { empty: 12, missing: 1, 'not-a-record': 1 },
+    });
     expect(r.report.first).toHaveLength(14);
-    expect(r.warnings[0]).toMatch(/^skipped 14 of 15 records cannot be used \(12 with an empty field, 1 with a missing field, 1 not a record\): record at index 0: "output" is empty; .*record at index 9: "output" is empty; and 4 more$/);
+    expect(r.warnings[0]).toMatch(
+      /^skipped 14 of 15 records cannot be used \(12 with an empty field, 1 with a missing field, 1 not a record\): record at index 0: "output" is empty; .*record at index 9: "output" is empty; and 4 more$/,
+    );
   });
 });
 
 describe('parquet', () => {
   const { text, label } = sentiment(30);
-  const file = parquetFile([{ name: 'idx', data: text.map((_, i) => i), type: 'INT32' }, { name: 'text', data: text, type: 'STRING' }, { name: 'label', data: label, type: 'INT32' }, { name: 'score', data: label.map((l) => l * 0.5), type: 'DOUBLE' }], { label: ['negative', 'positive'] });
+  const file = parquetFile(
+    [
+      { name: 'idx', data: text.map((_, i) => i), type: 'INT32' },
+      { name: 'text', data: text, type: 'STRING' },
+      { name: 'label', data: label, type: 'INT32' },
+      { name: 'score', data: label.map((l) => l * 0.5), type: 'DOUBLE' },
+    ],
+    { label: ['negative', 'positive'] },
+  );
 
   it('lists the columns with their kinds, the Hub ClassLabel names and a guess of input and output', () => {
     const info = inspectParquet([file], 'reviews.parquet');
@@ -109,22 +154,43 @@ describe('parquet', () => {
   });
 
   it('reads the chosen columns, with the ClassLabel names, a label map given by the user, or the ids as text', async () => {
-    const named = await importParquet([file], { inputColumn: 'text', outputColumn: 'label' }, { fileName: 'reviews.parquet' });
+    const named = await importParquet(
+      [file],
+      { inputColumn: 'text', outputColumn: 'label' },
+      { fileName: 'reviews.parquet' },
+    );
     expect(named.format).toBe('parquet');
-    expect(named.examples.slice(0, 2)).toEqual([{ input: 'review 0 bad', output: 'negative' }, { input: 'review 1 good', output: 'positive' }]);
+    expect(named.examples.slice(0, 2)).toEqual([
+      { input: 'review 0 bad', output: 'negative' },
+      { input: 'review 1 good', output: 'positive' },
+    ]);
     expect(named.examples).toHaveLength(30);
-    const mapped = await importParquet([file], { inputColumn: 'text', outputColumn: 'label', labelMap: parseLabelMap('0: Bad, 1: Good') });
+    const mapped = await importParquet([file], {
+      inputColumn: 'text',
+      outputColumn: 'label',
+      labelMap: parseLabelMap('0: Bad, 1: Good'),
+    });
     expect(mapped.examples.map((e) => e.output).slice(0, 3)).toEqual(['Bad', 'Good', 'Good']);
-    const plain = parquetFile([{ name: 'sentence', data: text, type: 'STRING' }, { name: 'y', data: label.map(BigInt), type: 'INT64' }]);
-    expect((await importParquet([plain], { inputColumn: 'sentence', outputColumn: 'y' })).examples[0]).toEqual({ input: 'review 0 bad', output: '0' });
+    const plain = parquetFile([
+      { name: 'sentence', data: text, type: 'STRING' },
+      { name: 'y', data: label.map(BigInt), type: 'INT64' },
+    ]);
+    expect((await importParquet([plain], { inputColumn: 'sentence', outputColumn: 'y' })).examples[0]).toEqual({
+      input: 'review 0 bad',
+      output: '0',
+    });
     // Every part of a split must hold the chosen columns.
-    expect(await failure(() => importParquet([file, plain], { inputColumn: 'text', outputColumn: 'label' }))).toBe('the parquet file (file 2 of 2) has no column "text"; its columns are sentence, y');
+    expect(await failure(() => importParquet([file, plain], { inputColumn: 'text', outputColumn: 'label' }))).toBe(
+      'the parquet file (file 2 of 2) has no column "text"; its columns are sentence, y',
+    );
   });
 
   it('skips rows whose class is not in the label map, naming the row', async () => {
     const r = await importParquet([file], { inputColumn: 'text', outputColumn: 'label', labelMap: { 1: 'Good' } });
     expect(r.examples).toHaveLength(20);
-    expect(r.warnings[0]).toMatch(/^skipped 10 of 30 records cannot be used \(10 malformed\): row 0: class 0 of "label" is not in the label map; row 3: /);
+    expect(r.warnings[0]).toMatch(
+      /^skipped 10 of 30 records cannot be used \(10 malformed\): row 0: class 0 of "label" is not in the label map; row 3: /,
+    );
   });
 
   it('parses label maps: words by id, id: word pairs, JSON', () => {
@@ -138,15 +204,28 @@ describe('parquet', () => {
   });
 
   it('refuses a file with no usable column, a truncated file, a wrong column choice', async () => {
-    const numbers = parquetFile([{ name: 'a', data: [1.5, 2.5], type: 'DOUBLE' }, { name: 'b', data: [true, false], type: 'BOOLEAN' }]);
+    const numbers = parquetFile([
+      { name: 'a', data: [1.5, 2.5], type: 'DOUBLE' },
+      { name: 'b', data: [true, false], type: 'BOOLEAN' },
+    ]);
     expect(await failure(() => inspectParquet([numbers], 'n.parquet'))).toBe(
       'n.parquet has no usable columns: a dataset needs a text column for the input and another text, class-id or list-of-texts column for the output; its columns are a (DOUBLE), b (BOOLEAN)',
     );
-    expect(await failure(() => inspectParquet([file.slice(0, file.length - 20)], 'cut.parquet'))).toMatch(/^cut\.parquet is not a complete parquet file \(.+\); a truncated download or another kind of file$/);
-    expect(await failure(() => inspectParquet([new TextEncoder().encode('input,output\na,b\n')], 'x.parquet'))).toMatch(/^x\.parquet is not a complete parquet file/);
-    expect(await failure(() => importParquet([file], { inputColumn: 'label', outputColumn: 'text' }))).toBe('column "label" (INT32) cannot be the input: it needs text values');
-    expect(await failure(() => importParquet([file], { inputColumn: 'text', outputColumn: 'score' }))).toBe('column "score" (DOUBLE) cannot be the output: it needs text or integer or text-list values');
-    expect(await failure(() => importParquet([file], { inputColumn: 'text', outputColumn: 'label' }, { maxRecords: 10 }))).toBe('the parquet file has 30 rows, more than 10 (the maxRecords limit)');
+    expect(await failure(() => inspectParquet([file.slice(0, file.length - 20)], 'cut.parquet'))).toMatch(
+      /^cut\.parquet is not a complete parquet file \(.+\); a truncated download or another kind of file$/,
+    );
+    expect(await failure(() => inspectParquet([new TextEncoder().encode('input,output\na,b\n')], 'x.parquet'))).toMatch(
+      /^x\.parquet is not a complete parquet file/,
+    );
+    expect(await failure(() => importParquet([file], { inputColumn: 'label', outputColumn: 'text' }))).toBe(
+      'column "label" (INT32) cannot be the input: it needs text values',
+    );
+    expect(await failure(() => importParquet([file], { inputColumn: 'text', outputColumn: 'score' }))).toBe(
+      'column "score" (DOUBLE) cannot be the output: it needs text or integer or text-list values',
+    );
+    expect(
+      await failure(() => importParquet([file], { inputColumn: 'text', outputColumn: 'label' }, { maxRecords: 10 })),
+    ).toBe('the parquet file has 30 rows, more than 10 (the maxRecords limit)');
   });
 });
 
@@ -154,7 +233,22 @@ describe('Hub datasets by name and split, from a datasets server on 127.0.0.1', 
   let server: Server;
   let base = '';
   const { text, label } = sentiment(12);
-  const train = [parquetFile([{ name: 'sentence', data: text.slice(0, 6), type: 'STRING' }, { name: 'label', data: label.slice(0, 6), type: 'INT32' }], { label: ['neg', 'pos'] }), parquetFile([{ name: 'sentence', data: text.slice(6), type: 'STRING' }, { name: 'label', data: label.slice(6), type: 'INT32' }], { label: ['neg', 'pos'] })];
+  const train = [
+    parquetFile(
+      [
+        { name: 'sentence', data: text.slice(0, 6), type: 'STRING' },
+        { name: 'label', data: label.slice(0, 6), type: 'INT32' },
+      ],
+      { label: ['neg', 'pos'] },
+    ),
+    parquetFile(
+      [
+        { name: 'sentence', data: text.slice(6), type: 'STRING' },
+        { name: 'label', data: label.slice(6), type: 'INT32' },
+      ],
+      { label: ['neg', 'pos'] },
+    ),
+  ];
   const requests: string[] = [];
 
   beforeAll(async () => {
@@ -166,10 +260,26 @@ describe('Hub datasets by name and split, from a datasets server on 127.0.0.1', 
         res.setHeader('content-type', 'application/json');
         if (name !== 'someone/reviews') {
           res.statusCode = 404;
-          return res.end(JSON.stringify({ error: 'The dataset does not exist, or is not accessible without authentication.' }));
+          return res.end(
+            JSON.stringify({ error: 'The dataset does not exist, or is not accessible without authentication.' }),
+          );
         }
-        const files = train.map((b, i) => ({ dataset: name, config: 'default', split: 'train', url: `${base}/files/train-${i}.parquet`, filename: `000${i}.parquet`, size: b.length }));
-        files.push({ dataset: name, config: 'default', split: 'test', url: `${base}/files/missing.parquet`, filename: 'x.parquet', size: 10 });
+        const files = train.map((b, i) => ({
+          dataset: name,
+          config: 'default',
+          split: 'train',
+          url: `${base}/files/train-${i}.parquet`,
+          filename: `000${i}.parquet`,
+          size: b.length,
+        }));
+        files.push({
+          dataset: name,
+          config: 'default',
+          split: 'test',
+          url: `${base}/files/missing.parquet`,
+          filename: 'x.parquet',
+          size: 10,
+        });
         return res.end(JSON.stringify({ parquet_files: files, pending: [], failed: [], partial: false }));
       }
       const m = url.pathname.match(/^\/files\/train-(\d)\.parquet$/);
@@ -188,7 +298,10 @@ describe('Hub datasets by name and split, from a datasets server on 127.0.0.1', 
 
   it('downloads every parquet file of the split with progress over all of them, and reads them as one dataset', async () => {
     const progress: [number, number | undefined][] = [];
-    const { parts, files } = await fetchHubSplit('someone/reviews', 'train', { base, onProgress: (l, t) => progress.push([l, t]) });
+    const { parts, files } = await fetchHubSplit('someone/reviews', 'train', {
+      base,
+      onProgress: (l, t) => progress.push([l, t]),
+    });
     expect(files.map((f) => f.filename)).toEqual(['0000.parquet', '0001.parquet']);
     const total = train[0].length + train[1].length;
     expect(progress.at(-1)).toEqual([total, total]);
@@ -202,11 +315,21 @@ describe('Hub datasets by name and split, from a datasets server on 127.0.0.1', 
     expect(await failure(() => fetchHubSplit('nobody/nothing', 'train', { base }))).toBe(
       `Hub dataset "nobody/nothing" was not found or is not public: HTTP 404 from ${base}/parquet?dataset=nobody%2Fnothing (the server says: The dataset does not exist, or is not accessible without authentication.)`,
     );
-    expect(await failure(() => fetchHubSplit('someone/reviews', 'validation', { base }))).toBe('Hub dataset "someone/reviews" (config default) has no split "validation"; its splits are train, test');
-    expect(await failure(() => fetchHubSplit('someone/reviews', 'train', { base, maxBytes: 100 }))).toMatch(/^Hub dataset "someone\/reviews" split train is 0\.0 MiB in 2 parquet files, more than the 0\.0 MiB this page reads$/);
-    expect(await failure(() => fetchHubSplit('someone/reviews', 'train', { base, config: 'other' }))).toBe('Hub dataset "someone/reviews" has no config "other"; its configs are default');
-    expect(await failure(() => fetchHubSplit('not a name!', 'train', { base }))).toBe('"not a name!" is not a Hub dataset name (like "stanfordnlp/sst2" or "ag_news")');
-    expect(await failure(() => fetchHubSplit('someone/reviews', 'test', { base }))).toBe(`could not download ${base}/files/missing.parquet: HTTP 404 Not Found`);
+    expect(await failure(() => fetchHubSplit('someone/reviews', 'validation', { base }))).toBe(
+      'Hub dataset "someone/reviews" (config default) has no split "validation"; its splits are train, test',
+    );
+    expect(await failure(() => fetchHubSplit('someone/reviews', 'train', { base, maxBytes: 100 }))).toMatch(
+      /^Hub dataset "someone\/reviews" split train is 0\.0 MiB in 2 parquet files, more than the 0\.0 MiB this page reads$/,
+    );
+    expect(await failure(() => fetchHubSplit('someone/reviews', 'train', { base, config: 'other' }))).toBe(
+      'Hub dataset "someone/reviews" has no config "other"; its configs are default',
+    );
+    expect(await failure(() => fetchHubSplit('not a name!', 'train', { base }))).toBe(
+      '"not a name!" is not a Hub dataset name (like "stanfordnlp/sst2" or "ag_news")',
+    );
+    expect(await failure(() => fetchHubSplit('someone/reviews', 'test', { base }))).toBe(
+      `could not download ${base}/files/missing.parquet: HTTP 404 Not Found`,
+    );
   });
 
   it('stops when cancelled', async () => {
@@ -221,14 +344,22 @@ describe('Hub datasets by name and split, from a datasets server on 127.0.0.1', 
 describe('every format through one options type', () => {
   it('detects parquet by extension and says text is the wrong way to read it', async () => {
     const opts: ImportOptions = { fileName: 'x.parquet' };
-    expect(await failure(() => importDataset('PAR1', opts))).toBe('a parquet file is read from its bytes (importParquet), not as text');
+    expect(await failure(() => importDataset('PAR1', opts))).toBe(
+      'a parquet file is read from its bytes (importParquet), not as text',
+    );
   });
 });
 
 describe('damaged parquet files', () => {
   it('come back as a dataset or as a DatasetImportError, never another exception', async () => {
     const { text, label } = sentiment(50);
-    const good = parquetFile([{ name: 'text', data: text, type: 'STRING' }, { name: 'label', data: label, type: 'INT32' }], { label: ['a', 'b'] });
+    const good = parquetFile(
+      [
+        { name: 'text', data: text, type: 'STRING' },
+        { name: 'label', data: label, type: 'INT32' },
+      ],
+      { label: ['a', 'b'] },
+    );
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const outcomes = { read: 0, refused: 0 };
@@ -254,17 +385,32 @@ describe('field choice for text datasets', () => {
   it('lists the fields of a CSV header or JSON records, and guesses input and output past bookkeeping columns', () => {
     expect(textFields('\uFEFFid,headline,topic\n1,a,b\n', 'csv')).toEqual(['id', 'headline', 'topic']);
     expect(textFields('q\ta\nx\ty\n', 'csv', '\t')).toEqual(['q', 'a']);
-    expect(textFields('[{"id":1,"question":"a","answer":"b"},{"extra":2}]', 'json')).toEqual(['id', 'question', 'answer', 'extra']);
+    expect(textFields('[{"id":1,"question":"a","answer":"b"},{"extra":2}]', 'json')).toEqual([
+      'id',
+      'question',
+      'answer',
+      'extra',
+    ]);
     expect(textFields('{"a":1}\n{"b":2}\n', 'jsonl')).toEqual(['a', 'b']);
     expect(textFields('[1', 'json')).toEqual([]);
-    expect(guessColumns(['id', 'headline', 'topic'], ['id', 'headline', 'topic'])).toEqual({ input: 'headline', output: 'topic' });
-    expect(guessColumns(['id', 'question', 'answer'], ['id', 'question', 'answer'])).toEqual({ input: 'question', output: 'answer' });
+    expect(guessColumns(['id', 'headline', 'topic'], ['id', 'headline', 'topic'])).toEqual({
+      input: 'headline',
+      output: 'topic',
+    });
+    expect(guessColumns(['id', 'question', 'answer'], ['id', 'question', 'answer'])).toEqual({
+      input: 'question',
+      output: 'answer',
+    });
     expect(guessColumns(['Text'], ['Text', 'Label'])).toEqual({ input: 'Text', output: 'Label' });
     expect(guessColumns(['only'], ['only'])).toBeUndefined();
   });
 
   it('reads the chosen fields', () => {
-    const r = importDataset('id,headline,topic\n1,"a, b",World\n', { fileName: 'n.csv', inputField: 'headline', outputField: 'topic' });
+    const r = importDataset('id,headline,topic\n1,"a, b",World\n', {
+      fileName: 'n.csv',
+      inputField: 'headline',
+      outputField: 'topic',
+    });
     expect(r.examples).toEqual([{ id: '1', input: 'a, b', output: 'World' }]);
   });
 });

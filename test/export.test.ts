@@ -18,7 +18,6 @@ import { fakeResults, typicalSpec } from './helpers/shareFixtures';
 import { parseCsv } from './helpers/parseCsv';
 import { useBackend } from './helpers/tf';
 
-
 describe('results file', () => {
   it('results → file → results is deep-equal, and the spec importer takes the spec out of it', () => {
     const doc = fakeResults(typicalSpec());
@@ -43,7 +42,16 @@ describe('results file', () => {
 
 describe('CSV tables', () => {
   it('quotes commas, quotes and line breaks, guards formulas, leaves numbers alone', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', -1.5], ['=SUM(A1)', null]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",-1.5\r\n\'=SUM(A1),\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', -1.5],
+          ['=SUM(A1)', null],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",-1.5\r\n\'=SUM(A1),\r\n');
   });
 
   it('hold every number of the document: accuracy, metrics, importance, fusion', () => {
@@ -79,7 +87,9 @@ describe('CSV tables', () => {
     const fusion = table('fusion');
     expect(fusion.length - 1).toBe(kif.length * (T - 1) * U);
     expect(fusion[1].slice(1)).toEqual(['1', 'hard', doc.units.names[0], '0.7', 'shared']);
-    expect(resultTables.importance.available({ ...doc, strategies: doc.strategies.filter((s) => !s.importance) })).toBe(false);
+    expect(resultTables.importance.available({ ...doc, strategies: doc.strategies.filter((s) => !s.importance) })).toBe(
+      false,
+    );
   });
 });
 
@@ -93,7 +103,16 @@ describe('checkpoint export', () => {
       seed: 3,
       tasks: [{ task: 'reverse', steps: 4, trainSize: 16, testSize: 4 }],
       strategies: [{ name: 'seqft' }],
-            training: { lr: 1e-4, warmupSteps: 0, weightDecay: 0.01, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 16, evalEvery: 0 },
+      training: {
+        lr: 1e-4,
+        warmupSteps: 0,
+        weightDecay: 0.01,
+        batchSize: 4,
+        clipNorm: 1,
+        maxInputLen: 16,
+        maxOutputLen: 16,
+        evalEvery: 0,
+      },
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const kept = new FinalModels();
@@ -113,7 +132,11 @@ describe('checkpoint export', () => {
     for (const [name, t] of trained!) {
       const got = back.value.tensors.get(name)!;
       expect(got.shape).toEqual(t.shape);
-      expect(Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))).toBe(true);
+      expect(
+        Buffer.from(got.data.buffer, got.data.byteOffset, got.data.byteLength).equals(
+          Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+        ),
+      ).toBe(true);
     }
     const tok = createByteTokenizer();
     const rows = ['hello', 'abc', 'kif', 'reverse me'].map((s) => ({ input: tok.encode(s), output: [1] }));

@@ -79,7 +79,10 @@ const failure = async (p: Promise<unknown>): Promise<FetchError> => {
 describe('fetchBytes', () => {
   it('downloads the whole body and reports growing progress against the total', async () => {
     const seen: [number, number | undefined][] = [];
-    const bytes = await fetchBytes(`${base}/model.bin`, { onProgress: (loaded, total) => seen.push([loaded, total]), accept: ['application/octet-stream'] });
+    const bytes = await fetchBytes(`${base}/model.bin`, {
+      onProgress: (loaded, total) => seen.push([loaded, total]),
+      accept: ['application/octet-stream'],
+    });
     expect(Buffer.from(bytes).equals(Buffer.from(payload))).toBe(true);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.every(([, total]) => total === payload.length)).toBe(true);
@@ -101,9 +104,13 @@ describe('fetchBytes', () => {
   });
 
   it('rejects a wrong or missing content type', async () => {
-    const err = await failure(fetchBytes(`${base}/page.html`, { accept: ['application/octet-stream', 'application/json'] }));
+    const err = await failure(
+      fetchBytes(`${base}/page.html`, { accept: ['application/octet-stream', 'application/json'] }),
+    );
     expect(err.kind).toBe('content-type');
-    expect(err.message).toBe(`${base}/page.html has content type "text/html", expected application/octet-stream or application/json`);
+    expect(err.message).toBe(
+      `${base}/page.html has content type "text/html", expected application/octet-stream or application/json`,
+    );
     const none = await failure(fetchBytes(`${base}/unlabelled`, { accept: ['application/json'] }));
     expect(none.message).toMatch(/has content type "none"/);
   });
@@ -157,6 +164,10 @@ describe('fetchBytes', () => {
     await new Promise((r) => closed.close(r));
     const err = await failure(fetchBytes(`http://127.0.0.1:${port}/model.bin`));
     expect(err.kind).toBe('network');
-    expect(err.message).toMatch(new RegExp(`^could not download http://127.0.0.1:${port}/model.bin: network error \\(fetch failed: .*ECONNREFUSED`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^could not download http://127.0.0.1:${port}/model.bin: network error \\(fetch failed: .*ECONNREFUSED`,
+      ),
+    );
   });
 });

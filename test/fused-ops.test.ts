@@ -23,7 +23,9 @@ function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], se
 
 function expectClose(got: ReturnType<typeof valueAndGrads>, want: ReturnType<typeof valueAndGrads>, rel = 1e-5) {
   expect(maxDiff(got.value, want.value) / scaleOf(want.value)).toBeLessThan(rel);
-  got.grads.forEach((g, i) => expect(maxDiff(g, want.grads[i]) / scaleOf(want.grads[i]), `gradient ${i}`).toBeLessThan(rel));
+  got.grads.forEach((g, i) =>
+    expect(maxDiff(g, want.grads[i]) / scaleOf(want.grads[i]), `gradient ${i}`).toBeLessThan(rel),
+  );
   tf.dispose([got.value, want.value, ...got.grads, ...want.grads]);
 }
 
@@ -33,8 +35,12 @@ describe('fused ops against the plain chains', () => {
       await useBackend(backend);
       const x = tf.randomNormal([3, 5, 8], 0, 2, 'float32', 1);
       const w = tf.randomNormal([8], 1, 0.3, 'float32', 2);
-      const plain = (a: tf.Tensor, b: tf.Tensor) => tf.mul(tf.mul(a, tf.rsqrt(tf.add(tf.mean(tf.square(a), -1, true), 1e-6))), b);
-      expectClose(valueAndGrads((a, b) => rmsNorm(a, b, 1e-6), [x, w], 3), valueAndGrads(plain, [x, w], 3));
+      const plain = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.mul(tf.mul(a, tf.rsqrt(tf.add(tf.mean(tf.square(a), -1, true), 1e-6))), b);
+      expectClose(
+        valueAndGrads((a, b) => rmsNorm(a, b, 1e-6), [x, w], 3),
+        valueAndGrads(plain, [x, w], 3),
+      );
       tf.dispose([x, w]);
     });
 
@@ -43,8 +49,12 @@ describe('fused ops against the plain chains', () => {
       // Large logits (a softmax that would overflow unshifted) and repeated labels, the first and last ids among them.
       const logits = tf.randomNormal([6, 11], 0, 30, 'float32', 4);
       const labels = tf.tensor1d([0, 10, 3, 3, 7, 0], 'int32');
-      const plain = (x: tf.Tensor) => tf.neg(tf.sum(tf.mul(tf.logSoftmax(x), tf.cast(tf.oneHot(labels, 11), 'float32')), 1));
-      expectClose(valueAndGrads((x) => tokenNll(x as tf.Tensor2D, labels), [logits], 5), valueAndGrads(plain, [logits], 5));
+      const plain = (x: tf.Tensor) =>
+        tf.neg(tf.sum(tf.mul(tf.logSoftmax(x), tf.cast(tf.oneHot(labels, 11), 'float32')), 1));
+      expectClose(
+        valueAndGrads((x) => tokenNll(x as tf.Tensor2D, labels), [logits], 5),
+        valueAndGrads(plain, [logits], 5),
+      );
       tf.dispose([logits, labels]);
     });
 
@@ -54,7 +64,10 @@ describe('fused ops against the plain chains', () => {
       const ids = tf.tensor1d([8, 2, 2, 0, 5, 2, 8], 'int32');
       // The plain chain: a one-hot product, forward and backward (what the scatter replaced).
       const plain = (t: tf.Tensor) => tf.matMul(tf.cast(tf.oneHot(ids, 9), 'float32'), t);
-      expectClose(valueAndGrads((t) => lookupRows(t as tf.Tensor2D, ids), [table], 7), valueAndGrads(plain, [table], 7));
+      expectClose(
+        valueAndGrads((t) => lookupRows(t as tf.Tensor2D, ids), [table], 7),
+        valueAndGrads(plain, [table], 7),
+      );
       tf.dispose([table, ids]);
     });
 
@@ -66,11 +79,12 @@ describe('fused ops against the plain chains', () => {
       const x = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 9);
       const joined = () => tf.concat(model.projectHeads(x, names).map((t) => tf.reshape(t, [-1])));
       const oneByOne = () => tf.concat(names.map((n) => tf.reshape(model.splitHeads(model.linear(x, n)), [-1])));
-      const grads = (f: () => tf.Tensor) => tf.tidy(() => {
-        const dy = tf.randomNormal([3 * 2 * 2 * 5 * 3], 0, 1, 'float32', 10);
-        const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(f(), dy)) as tf.Scalar, ws);
-        return { value: tf.keep(f()), grads: [value, ...ws.map((w) => g[w.name])].map((t) => tf.keep(t)) };
-      });
+      const grads = (f: () => tf.Tensor) =>
+        tf.tidy(() => {
+          const dy = tf.randomNormal([3 * 2 * 2 * 5 * 3], 0, 1, 'float32', 10);
+          const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(f(), dy)) as tf.Scalar, ws);
+          return { value: tf.keep(f()), grads: [value, ...ws.map((w) => g[w.name])].map((t) => tf.keep(t)) };
+        });
       expectClose(grads(joined), grads(oneByOne));
       x.dispose();
       model.dispose();

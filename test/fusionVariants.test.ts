@@ -16,7 +16,16 @@ describe('fusion variants', () => {
   it("the paper's rule: over all units the two norms take the top 20% before and now", () => {
     // minmax over 1..200: norms at 0.497 and 1; the 80th percentile of the eight is 0.337.
     const p = planFusion(prev, cur, hard);
-    expect(casesOf(p)).toEqual(['averaged', 'averaged', 'averaged', 'averaged', 'averaged', 'averaged', 'shared', 'shared']);
+    expect(casesOf(p)).toEqual([
+      'averaged',
+      'averaged',
+      'averaged',
+      'averaged',
+      'averaged',
+      'averaged',
+      'shared',
+      'shared',
+    ]);
     expect(planFusion(prev, cur, { ...hard, within: 'all', norms: 'scored' })).toEqual(p);
   });
 
@@ -48,7 +57,11 @@ describe('fusion variants', () => {
   });
 
   it('refuses an unknown variant', () => {
-    expect(() => planFusion(prev, cur, { ...hard, within: 'layer' as never })).toThrow('hard: within must be one of "all", "kind" (got');
-    expect(() => planFusion(prev, cur, { ...hard, norms: 'none' as never })).toThrow('hard: norms must be one of "scored", "current", "average"');
+    expect(() => planFusion(prev, cur, { ...hard, within: 'layer' as never })).toThrow(
+      'hard: within must be one of "all", "kind" (got',
+    );
+    expect(() => planFusion(prev, cur, { ...hard, norms: 'none' as never })).toThrow(
+      'hard: norms must be one of "scored", "current", "average"',
+    );
   });
 });

@@ -20,9 +20,24 @@ const rng = makeRng(20240521);
 
 const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
 const weird: (() => unknown)[] = [
-  () => null, () => true, () => -1, () => 0, () => 1e308, () => -1e308, () => 5e-324, () => 2 ** 53 + 1, () => '',
-  () => 'x'.repeat(200_000), () => '\u0000\ud800', () => [], () => ({}), () => JSON.parse(deep(500)), () => ({ __proto__: { polluted: 1 } }),
-  () => [1, 'two', null], () => ({ version: 1 }), () => 'NaN',
+  () => null,
+  () => true,
+  () => -1,
+  () => 0,
+  () => 1e308,
+  () => -1e308,
+  () => 5e-324,
+  () => 2 ** 53 + 1,
+  () => '',
+  () => 'x'.repeat(200_000),
+  () => '\u0000\ud800',
+  () => [],
+  () => ({}),
+  () => JSON.parse(deep(500)),
+  () => ({ __proto__: { polluted: 1 } }),
+  () => [1, 'two', null],
+  () => ({ version: 1 }),
+  () => 'NaN',
 ];
 
 /** Replaces one randomly chosen value inside `doc` (a copy) by a weird one. */
@@ -47,16 +62,26 @@ function mutate(r: Rng, doc: unknown): unknown {
 /** Text-level damage: numbers become NaN / 1e999, cuts, inserted bytes, random text, deep nesting, long strings. */
 function damage(r: Rng, text: string): string {
   switch (randInt(r, 0, 7)) {
-    case 0: return text.slice(0, randInt(r, 0, text.length - 1));
-    case 1: return text.replace(/\d+(\.\d+)?/, pick(r, ['NaN', '1e999', '-1e999', 'Infinity', '1'.repeat(400)]));
+    case 0:
+      return text.slice(0, randInt(r, 0, text.length - 1));
+    case 1:
+      return text.replace(/\d+(\.\d+)?/, pick(r, ['NaN', '1e999', '-1e999', 'Infinity', '1'.repeat(400)]));
     case 2: {
       const at = randInt(r, 0, text.length);
-      return text.slice(0, at) + String.fromCharCode(...Array.from({ length: randInt(r, 1, 8) }, () => randInt(r, 0, 0xffff))) + text.slice(at);
+      return (
+        text.slice(0, at) +
+        String.fromCharCode(...Array.from({ length: randInt(r, 1, 8) }, () => randInt(r, 0, 0xffff))) +
+        text.slice(at)
+      );
     }
-    case 3: return String.fromCharCode(...Array.from({ length: randInt(r, 0, 300) }, () => randInt(r, 0, 255)));
-    case 4: return deep(randInt(r, 1000, 200_000));
-    case 5: return `{"input": "${'a'.repeat(randInt(r, 1, 300_000))}", "output": "b"}`;
-    case 6: return text.replace(/"[a-z]+"/, '"' + 'z'.repeat(randInt(r, 1, 50_000)) + '"');
+    case 3:
+      return String.fromCharCode(...Array.from({ length: randInt(r, 0, 300) }, () => randInt(r, 0, 255)));
+    case 4:
+      return deep(randInt(r, 1000, 200_000));
+    case 5:
+      return `{"input": "${'a'.repeat(randInt(r, 1, 300_000))}", "output": "b"}`;
+    case 6:
+      return text.replace(/"[a-z]+"/, '"' + 'z'.repeat(randInt(r, 1, 50_000)) + '"');
     default:
       try {
         return JSON.stringify(mutate(r, JSON.parse(text)));
@@ -105,7 +130,9 @@ describe('fuzz: share links', () => {
         if (r.notes.length) noted++;
       }
     }
-    console.log(`links: ${refused} refused with a message, ${restored} restored (${noted} of them with a note on the results part), of 2000`);
+    console.log(
+      `links: ${refused} refused with a message, ${restored} restored (${noted} of them with a note on the results part), of 2000`,
+    );
     expect(refused + noted).toBeGreaterThan(1200);
   });
 });
@@ -118,19 +145,22 @@ describe('fuzz: importers', () => {
     dataset: JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ input: `in ${i}`, output: `out ${i}` }))),
   };
 
-  it.each(Object.keys(textImporters) as (keyof typeof textImporters)[])('%s: 600 damaged files each give a value or messages', (kind) => {
-    const importer = textImporters[kind];
-    expect(importer.read(valid[kind], 'x.json').ok).toBe(true);
-    let errors = 0;
-    for (let i = 0; i < 600; i++) {
-      const text = damage(rng, valid[kind]);
-      const out: ReadOutcome<unknown> = importer.read(text, pick(rng, ["x.json", "x.jsonl", "x.csv", undefined]));
-      expectHandled(out, text);
-      if (!out.ok) errors++;
-    }
-    console.log(`${kind}: ${errors} of 600 refused with messages`);
-    expect(errors).toBeGreaterThan(300);
-  });
+  it.each(Object.keys(textImporters) as (keyof typeof textImporters)[])(
+    '%s: 600 damaged files each give a value or messages',
+    (kind) => {
+      const importer = textImporters[kind];
+      expect(importer.read(valid[kind], 'x.json').ok).toBe(true);
+      let errors = 0;
+      for (let i = 0; i < 600; i++) {
+        const text = damage(rng, valid[kind]);
+        const out: ReadOutcome<unknown> = importer.read(text, pick(rng, ['x.json', 'x.jsonl', 'x.csv', undefined]));
+        expectHandled(out, text);
+        if (!out.ok) errors++;
+      }
+      console.log(`${kind}: ${errors} of 600 refused with messages`);
+      expect(errors).toBeGreaterThan(300);
+    },
+  );
 
   it('checkpoint: 400 damaged safetensors / config.json pairs each give a value or messages', () => {
     const config = tinyConfig();
@@ -144,7 +174,8 @@ describe('fuzz: importers', () => {
       if (kind === 0) bytes = safetensors.slice(0, randInt(rng, 0, safetensors.length - 1));
       else if (kind === 1) {
         bytes = safetensors.slice();
-        for (let j = randInt(rng, 1, 16); j > 0; j--) bytes[randInt(rng, 0, Math.min(bytes.length - 1, 600))] = randInt(rng, 0, 255);
+        for (let j = randInt(rng, 1, 16); j > 0; j--)
+          bytes[randInt(rng, 0, Math.min(bytes.length - 1, 600))] = randInt(rng, 0, 255);
       } else if (kind === 2) cfg = JSON.stringify(mutate(rng, toHfConfig(config)));
       else bytes = new Uint8Array(Array.from({ length: randInt(rng, 0, 64) }, () => randInt(rng, 0, 255)));
       const out = readCheckpointFiles({ 'config.json': cfg, 'model.safetensors': bytes });

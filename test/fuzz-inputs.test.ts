@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { resultsToJson } from '../src/engine/export/resultsFile';
 import { memoryVerdict } from '../src/engine/experiment/memoryBudget';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkpointShapeProblems, resumePoint, stepsBefore, type RunCheckpoint } from '../src/engine/experiment/resume';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  checkpointShapeProblems,
+  resumePoint,
+  stepsBefore,
+  type RunCheckpoint,
+} from '../src/engine/experiment/resume';
 import type { ResultsDocument } from '../src/engine/experiment/results';
 import { experimentProblems } from '../src/engine/experiment/specCheck';
 import { CheckpointError } from '../src/engine/io/checkpointError';
@@ -27,14 +34,28 @@ import { configJson, edge, mostly, mutateDeep, probeTexts, safetensorsFile, toke
 import { fakeResults, typicalSpec } from './helpers/shareFixtures';
 
 type Read<T> = { ok: true; value: T } | { ok: false; errors: string[] };
-type Outcome = 'accepted and sane' | 'refused with a message' | 'unexpected throw' | 'unclear message' | 'insane acceptance' | 'over time budget';
-const outcomes: Outcome[] = ['accepted and sane', 'refused with a message', 'unexpected throw', 'unclear message', 'insane acceptance', 'over time budget'];
+type Outcome =
+  | 'accepted and sane'
+  | 'refused with a message'
+  | 'unexpected throw'
+  | 'unclear message'
+  | 'insane acceptance'
+  | 'over time budget';
+const outcomes: Outcome[] = [
+  'accepted and sane',
+  'refused with a message',
+  'unexpected throw',
+  'unclear message',
+  'insane acceptance',
+  'over time budget',
+];
 const failing = new Set<Outcome>(['unexpected throw', 'unclear message', 'insane acceptance', 'over time budget']);
 
 /** Per case; generous for a shared 2-core machine, far below what a hang or an explosion takes. */
 const CASE_BUDGET_MS = 500;
 // A message that names nothing: a reader's internals leaking out.
-const unclear = /unexpected error|\bundefined\b|NaN bytes|\[object Object\]|Cannot read prop|is not a function|is not iterable|Invalid input/;
+const unclear =
+  /unexpected error|\bundefined\b|NaN bytes|\[object Object\]|Cannot read prop|is not a function|is not iterable|Invalid input/;
 
 interface Tally {
   counts: Record<Outcome, number>;
@@ -43,8 +64,17 @@ interface Tally {
 const table = new Map<string, Tally>();
 
 /** Runs one case of `kind`: `read` gives a value or messages (or throws: expected errors are listed), `sane` checks a value. */
-function fuzzCase<T>(kind: string, input: () => string, read: () => Read<T>, sane: (v: T) => string | null, expected: (new (...a: never[]) => Error)[] = []): void {
-  const tally = table.get(kind) ?? { counts: Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<Outcome, number>, examples: [] };
+function fuzzCase<T>(
+  kind: string,
+  input: () => string,
+  read: () => Read<T>,
+  sane: (v: T) => string | null,
+  expected: (new (...a: never[]) => Error)[] = [],
+): void {
+  const tally = table.get(kind) ?? {
+    counts: Object.fromEntries(outcomes.map((o) => [o, 0])) as Record<Outcome, number>,
+    examples: [],
+  };
   table.set(kind, tally);
   const t0 = performance.now();
   let outcome: Outcome;
@@ -75,7 +105,8 @@ function fuzzCase<T>(kind: string, input: () => string, read: () => Read<T>, san
     detail = `${Math.round(performance.now() - t0)} ms`;
   }
   tally.counts[outcome]++;
-  if (failing.has(outcome) && tally.examples.length < 5) tally.examples.push(`${outcome}: ${detail.slice(0, 200)}\n    input: ${input().slice(0, 300)}`);
+  if (failing.has(outcome) && tally.examples.length < 5)
+    tally.examples.push(`${outcome}: ${detail.slice(0, 200)}\n    input: ${input().slice(0, 300)}`);
 }
 
 const percentOk = (xs: number[][]) => xs.every((row) => row.every((x) => x >= 0 && x <= 100));
@@ -91,7 +122,8 @@ function specSane(spec: ExperimentSpec): string | null {
   const config = 'config' in spec.model ? spec.model.config : null;
   if (config && paramCount(config) > limits.params.value) return `${paramCount(config)} parameters accepted`;
   const t = spec.training;
-  if (t.batchSize * (t.maxInputLen + t.maxOutputLen) > limits.batchTokens.value) return 'batch tokens over the limit accepted';
+  if (t.batchSize * (t.maxInputLen + t.maxOutputLen) > limits.batchTokens.value)
+    return 'batch tokens over the limit accepted';
   if (!Array.isArray(experimentProblems(spec))) return 'experimentProblems gave no list';
   memoryVerdict(spec, 'wasm');
   return null;
@@ -104,12 +136,29 @@ function specDoc(r: Rng): unknown {
     const int = (lo: number, hi: number) => mostly(r, () => randInt(r, lo, hi), 0.9);
     base.model = {
       config: {
-        vocabSize: int(259, 300_000), dModel: int(1, 4096), dKv: int(1, 1024), numHeads: int(1, 128), dFf: int(1, 32_768), numLayers: int(1, 48), numDecoderLayers: int(1, 48),
-        ffn: mostly(r, () => pick(r, ['relu', 'gated-gelu'])), tieEmbeddings: mostly(r, () => r() < 0.5), relBuckets: int(1, 64), relMaxDistance: int(1, 256), layerNormEps: mostly(r, () => 1e-6), dropout: mostly(r, () => 0.1),
+        vocabSize: int(259, 300_000),
+        dModel: int(1, 4096),
+        dKv: int(1, 1024),
+        numHeads: int(1, 128),
+        dFf: int(1, 32_768),
+        numLayers: int(1, 48),
+        numDecoderLayers: int(1, 48),
+        ffn: mostly(r, () => pick(r, ['relu', 'gated-gelu'])),
+        tieEmbeddings: mostly(r, () => r() < 0.5),
+        relBuckets: int(1, 64),
+        relMaxDistance: int(1, 256),
+        layerNormEps: mostly(r, () => 1e-6),
+        dropout: mostly(r, () => 0.1),
       },
     };
   }
-  if (r() < 0.2) base.training = { ...(base.training as object), batchSize: mostly(r, () => randInt(r, 1, 1024)), maxInputLen: mostly(r, () => randInt(r, 1, 4096)), maxOutputLen: mostly(r, () => randInt(r, 1, 1024)) };
+  if (r() < 0.2)
+    base.training = {
+      ...(base.training as object),
+      batchSize: mostly(r, () => randInt(r, 1, 1024)),
+      maxInputLen: mostly(r, () => randInt(r, 1, 4096)),
+      maxOutputLen: mostly(r, () => randInt(r, 1, 1024)),
+    };
   return r() < 0.6 ? mutateDeep(r, base) : base;
 }
 
@@ -149,7 +198,12 @@ describe('input fuzz suite', () => {
   it('spec files: 1,500 cases', () => {
     for (let i = 0; i < 1500; i++) {
       const text = JSON.stringify(specDoc(rng));
-      fuzzCase('spec file', () => text, () => textImporters.spec.read(text), specSane);
+      fuzzCase(
+        'spec file',
+        () => text,
+        () => textImporters.spec.read(text),
+        specSane,
+      );
     }
   });
 
@@ -159,20 +213,34 @@ describe('input fuzz suite', () => {
       let mutated = mutateDeep(rng, valid);
       if (i % 3 === 0) mutated = mutateDeep(rng, mutated);
       const text = JSON.stringify(mutated);
-      fuzzCase('results file', () => text, () => textImporters.results.read(text), resultsSane);
+      fuzzCase(
+        'results file',
+        () => text,
+        () => textImporters.results.read(text),
+        resultsSane,
+      );
     }
   });
 
   it('datasets (JSON and JSONL): 500 cases', () => {
     for (let i = 0; i < 500; i++) {
-      const records = Array.from({ length: randInt(rng, 0, 6) }, (_, j) => (rng() < 0.85 ? { input: `in ${j}`, output: `out ${j}` } : mutateDeep(rng, { input: 'x', output: 'y', split: 'train' })));
+      const records = Array.from({ length: randInt(rng, 0, 6) }, (_, j) =>
+        rng() < 0.85
+          ? { input: `in ${j}`, output: `out ${j}` }
+          : mutateDeep(rng, { input: 'x', output: 'y', split: 'train' }),
+      );
       const jsonl = rng() < 0.5;
-      const text = jsonl ? records.map((x) => JSON.stringify(x)).join('\n') : JSON.stringify(rng() < 0.9 ? records : edge(rng));
+      const text = jsonl
+        ? records.map((x) => JSON.stringify(x)).join('\n')
+        : JSON.stringify(rng() < 0.9 ? records : edge(rng));
       fuzzCase(
         'dataset (JSON, JSONL)',
         () => text,
         () => textImporters.dataset.read(text, jsonl ? 'd.jsonl' : 'd.json'),
-        (v) => (v.examples.every((e) => typeof e.input === 'string' && typeof e.output === 'string') ? null : 'an example that is not two strings'),
+        (v) =>
+          v.examples.every((e) => typeof e.input === 'string' && typeof e.output === 'string')
+            ? null
+            : 'an example that is not two strings',
       );
     }
   });
@@ -184,7 +252,12 @@ describe('input fuzz suite', () => {
         'config.json',
         () => JSON.stringify(cfg),
         () => ({ ok: true, value: fromHfConfig(cfg) }),
-        (c) => (paramCount(c) <= limits.params.value && c.numLayers <= limits.layers.value && c.numDecoderLayers <= limits.layers.value ? null : 'a model over the limits accepted'),
+        (c) =>
+          paramCount(c) <= limits.params.value &&
+          c.numLayers <= limits.layers.value &&
+          c.numDecoderLayers <= limits.layers.value
+            ? null
+            : 'a model over the limits accepted',
         [CheckpointError],
       );
     }
@@ -198,7 +271,9 @@ describe('input fuzz suite', () => {
         () => new TextDecoder().decode(bytes.subarray(0, 300)),
         () => ({ ok: true, value: { tensors: parseSafetensors(bytes), size: bytes.length } }),
         ({ tensors }) => {
-          for (const [name, t] of tensors) if (t.data.length !== t.shape.reduce((a, b) => a * b, 1)) return `tensor ${name}: ${t.data.length} values for shape ${t.shape}`;
+          for (const [name, t] of tensors)
+            if (t.data.length !== t.shape.reduce((a, b) => a * b, 1))
+              return `tensor ${name}: ${t.data.length} values for shape ${t.shape}`;
           return null;
         },
         [CheckpointError],
@@ -217,7 +292,8 @@ describe('input fuzz suite', () => {
           for (const text of probeTexts) {
             const ids = tok.encode(text);
             const bad = ids.find((id) => !Number.isInteger(id) || id < 0 || id >= tok.vocabSize);
-            if (bad !== undefined) return `encode(${JSON.stringify(text)}) gave id ${bad} outside 0..${tok.vocabSize - 1}`;
+            if (bad !== undefined)
+              return `encode(${JSON.stringify(text)}) gave id ${bad} outside 0..${tok.vocabSize - 1}`;
             if (ids.at(-1) !== tok.eosId) return 'encode did not end with eos';
             if (typeof tok.decode(ids) !== 'string') return 'decode gave no string';
           }
@@ -239,14 +315,24 @@ describe('input fuzz suite', () => {
           const { runs, damaged } = sortRecords([raw]);
           return runs.length ? { ok: true, value: runs[0] } : { ok: false, errors: damaged.map((d) => d.reason) };
         },
-        (run) => (parseSpec(run.spec).ok && Array.isArray(run.strategies) && (run.resumeAt === null || run.resumeAt.task < run.spec.tasks.length) ? null : 'a run that cannot be opened accepted'),
+        (run) =>
+          parseSpec(run.spec).ok &&
+          Array.isArray(run.strategies) &&
+          (run.resumeAt === null || run.resumeAt.task < run.spec.tasks.length)
+            ? null
+            : 'a run that cannot be opened accepted',
       );
     }
   });
 
   it('resume checkpoints: 500 cases', () => {
     const weights = new Map([['shared.weight', { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }]]);
-    const good: RunCheckpoint = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: doc.strategies.slice(0, 1), current: { strategy: 1, nextTask: 2, weights, state: {}, result: doc.strategies[1] } };
+    const good: RunCheckpoint = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      done: doc.strategies.slice(0, 1),
+      current: { strategy: 1, nextTask: 2, weights, state: {}, result: doc.strategies[1] },
+    };
     for (let i = 0; i < 500; i++) {
       const raw = i % 10 === 0 ? good : (mutateDeep(rng, good) as RunCheckpoint);
       fuzzCase(
@@ -258,7 +344,15 @@ describe('input fuzz suite', () => {
         },
         (cp) => {
           const at = resumePoint(cp);
-          return Number.isInteger(at.strategy) && Number.isFinite(stepsBefore(cp, spec.tasks.map((t) => t.steps))) ? null : 'a checkpoint whose resume point is not a number accepted';
+          return Number.isInteger(at.strategy) &&
+            Number.isFinite(
+              stepsBefore(
+                cp,
+                spec.tasks.map((t) => t.steps),
+              ),
+            )
+            ? null
+            : 'a checkpoint whose resume point is not a number accepted';
         },
       );
     }
@@ -269,7 +363,14 @@ describe('input fuzz suite', () => {
     const total = rows.reduce((a, [, t]) => a + outcomes.reduce((b, o) => b + t.counts[o], 0), 0);
     const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
     console.log(
-      [line(['input', 'cases', ...outcomes]), line(Array(outcomes.length + 2).fill('---')), ...rows.map(([k, t]) => line([k, outcomes.reduce((b, o) => b + t.counts[o], 0), ...outcomes.map((o) => t.counts[o])])), line(['all', total, ...outcomes.map((o) => rows.reduce((a, [, t]) => a + t.counts[o], 0))])].join('\n'),
+      [
+        line(['input', 'cases', ...outcomes]),
+        line(Array(outcomes.length + 2).fill('---')),
+        ...rows.map(([k, t]) =>
+          line([k, outcomes.reduce((b, o) => b + t.counts[o], 0), ...outcomes.map((o) => t.counts[o])]),
+        ),
+        line(['all', total, ...outcomes.map((o) => rows.reduce((a, [, t]) => a + t.counts[o], 0))]),
+      ].join('\n'),
     );
     expect(total).toBeGreaterThanOrEqual(10_000);
     const failures = rows.flatMap(([k, t]) => t.examples.map((e) => `${k}: ${e}`));

@@ -24,7 +24,12 @@ describe('training memory estimate', () => {
     expect(backendBudget('wasm', undefined)).toBe(2 * 2 ** 30);
   });
   it('lists the four Hub T5s the page offers, smallest first, each a resolve/main folder', () => {
-    expect(hubModels.map((m) => m.id)).toEqual(['google/t5-efficient-tiny', 'google/t5-efficient-mini', 'google-t5/t5-small', 'google/flan-t5-small']);
+    expect(hubModels.map((m) => m.id)).toEqual([
+      'google/t5-efficient-tiny',
+      'google/t5-efficient-mini',
+      'google-t5/t5-small',
+      'google/flan-t5-small',
+    ]);
     for (const m of hubModels) expect(m.url).toBe(`https://huggingface.co/${m.id}/resolve/main/`);
     const params = hubModels.map((m) => paramCount(m.config));
     expect([...params].sort((a, b) => a - b)).toEqual(params);

@@ -21,8 +21,12 @@ describe('importance views', () => {
     expect(describeUnit(h1)).toEqual({ kind: 'attention', words: 'encoder layer 0, self-attention head 1' });
     expect(describeUnit(ffn)).toEqual({ kind: 'ffn', words: 'encoder layer 0, FFN neurons 0–15' });
     expect(describeUnit(ln)).toEqual({ kind: 'norm', words: 'encoder layer 0, layer norm before self-attention' });
-    expect(describeUnit('decoder.block.1.layer.2.layer_norm.weight').words).toBe('decoder layer 1, layer norm before the FFN');
-    expect(describeUnit('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight').kind).toBe('relative-bias');
+    expect(describeUnit('decoder.block.1.layer.2.layer_norm.weight').words).toBe(
+      'decoder layer 1, layer norm before the FFN',
+    );
+    expect(describeUnit('decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight').kind).toBe(
+      'relative-bias',
+    );
     expect(describeUnit(emb).kind).toBe('embedding');
     expect(describeUnit('something.else').kind).toBe('other');
   });
@@ -37,7 +41,7 @@ describe('importance views', () => {
     expect(ranks({ a: 0.5, b: 1.5, c: 0.5, d: 1.5, e: 1, f: 1 })).toEqual({ b: 1, d: 1, e: 3, f: 3, a: 5, c: 5 });
   });
 
-  it('task-specific: this task\'s normalised score minus the mean of the other tasks\'', () => {
+  it("task-specific: this task's normalised score minus the mean of the other tasks'", () => {
     // Normalised B: heads 1.5, 0.5; norms 1, 1; FFN 1; emb 1. Normalised C: heads 1, 1; norms 0, 0; FFN 1; emb 1.
     // For A against B and C: h0 0.5 − (1.5 + 1)/2 = −0.75; h1 1.5 − (0.5 + 1)/2 = 0.75; ln 0.5 − (1 + 0)/2 = 0;
     // fln 1.5 − 0.5 = 1; FFN 1 − 1 = 0; emb 0.

@@ -28,7 +28,12 @@ const close = (got: ArrayLike<number>, want: ArrayLike<number>, digits = 6) => {
 
 describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
   // The vectors name the cases after their meaning; the engine uses short names.
-  const caseNames: Record<string, FusionCase> = { shared: 'shared', prev_specific: 'kept', cur_specific: 'taken', unimportant: 'averaged' };
+  const caseNames: Record<string, FusionCase> = {
+    shared: 'shared',
+    prev_specific: 'kept',
+    cur_specific: 'taken',
+    unimportant: 'averaged',
+  };
 
   it('hard_fusion_example: normalisation, thresholds, cases, fused values and the new accumulation', async () => {
     const ex = vectors.hard_fusion_example;
@@ -42,11 +47,19 @@ describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
     expect(plan.thresholds!.cur).toBeCloseTo(ex.threshold_cur, 6);
     expect(plan.thresholds!.prev).toBeCloseTo(ex.threshold_prev, 6);
     expect(names.map((u) => plan.cases.get(u))).toEqual(ex.cases.map((c: string) => caseNames[c]));
-    close(names.map((u) => plan.accumulated.get(u)!), ex.new_accumulated);
+    close(
+      names.map((u) => plan.accumulated.get(u)!),
+      ex.new_accumulated,
+    );
 
     // Each unit is one element of a single [10] parameter, so this also exercises sliced masks.
-    const units: SkillUnit[] = names.map((u, i) => ({ name: u, parts: [{ param: 'theta', slice: { axis: 0, start: i, end: i + 1 } }], combine: 'mean' }));
-    const host = (xs: number[]): Map<string, HostTensor> => new Map([['theta', { shape: [n], data: Float32Array.from(xs) }]]);
+    const units: SkillUnit[] = names.map((u, i) => ({
+      name: u,
+      parts: [{ param: 'theta', slice: { axis: 0, start: i, end: i + 1 } }],
+      combine: 'mean',
+    }));
+    const host = (xs: number[]): Map<string, HostTensor> =>
+      new Map([['theta', { shape: [n], data: Float32Array.from(xs) }]]);
     close(applyFusionHost(host(ex.theta_prev), host(ex.theta_cur), units, plan.coeffs).get('theta')!.data, ex.fused);
     const [prev, cur] = [tf.tensor(ex.theta_prev), tf.tensor(ex.theta_cur)];
     const fused = applyFusion(new Map([['theta', prev]]), new Map([['theta', cur]]), units, plan.coeffs);
@@ -57,11 +70,19 @@ describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
   it('soft_fusion_example: c_prev = e^{Â/τ} / (e^{Â/τ} + e^{Ŝ/τ}), c_cur = 1 − c_prev', () => {
     const ex = vectors.soft_fusion_example;
     const pairs: Array<{ prev: number; cur: number; c_prev_c_cur: [number, number] }> = ex.pairs;
-    const { coeffs } = fusionRules.soft.decide(pairs.map((p) => p.prev), pairs.map((p) => p.cur), { kind: 'soft', tau: ex.tau });
+    const { coeffs } = fusionRules.soft.decide(
+      pairs.map((p) => p.prev),
+      pairs.map((p) => p.cur),
+      { kind: 'soft', tau: ex.tau },
+    );
     pairs.forEach((p, i) => close([coeffs[i].prev, coeffs[i].cur], p.c_prev_c_cur));
     // These scores already span [0, 1], so planFusion's normalisation keeps them and gives the same coefficients.
     const names = pairs.map((_, i) => `u${i}`);
-    const plan = planFusion(new Map(names.map((u, i) => [u, pairs[i].prev])), new Map(names.map((u, i) => [u, pairs[i].cur])), { kind: 'soft', tau: ex.tau });
+    const plan = planFusion(
+      new Map(names.map((u, i) => [u, pairs[i].prev])),
+      new Map(names.map((u, i) => [u, pairs[i].cur])),
+      { kind: 'soft', tau: ex.tau },
+    );
     names.forEach((u, i) => close([plan.coeffs.get(u)!.prev, plan.coeffs.get(u)!.cur], pairs[i].c_prev_c_cur));
     expect(plan.cases.size).toBe(0);
     expect(plan.thresholds).toBeNull();
@@ -71,7 +92,15 @@ describe.skipIf(!hasShared)('test vectors (kif/test-vectors.json)', () => {
 describe('normalisation and percentile', () => {
   it('percentile matches numpy.percentile (linear) on values with ties', () => {
     const xs = [3.0, -1.5, 7.25, 0.0, 2.0, 2.0, 9.5];
-    const numpy: Array<[number, number]> = [[0, -1.5], [20, 0.40000000000000036], [37.5, 2.0], [50, 2.0], [80, 6.400000000000003], [95, 8.825], [100, 9.5]];
+    const numpy: Array<[number, number]> = [
+      [0, -1.5],
+      [20, 0.40000000000000036],
+      [37.5, 2.0],
+      [50, 2.0],
+      [80, 6.400000000000003],
+      [95, 8.825],
+      [100, 9.5],
+    ];
     for (const [q, want] of numpy) expect(percentile(xs, q)).toBeCloseTo(want, 12);
     expect(percentile([1], 80)).toBe(1);
   });
@@ -79,7 +108,10 @@ describe('normalisation and percentile', () => {
   it('minmax maps to [0, 1]; with no spread every unit maps to 0, so none is important', () => {
     expect(minmax([2, 4, 3])).toEqual([0, 1, 0.5]);
     expect(minmax([5, 5, 5])).toEqual([0, 0, 0]);
-    const same = new Map([['a', 1], ['b', 1]]);
+    const same = new Map([
+      ['a', 1],
+      ['b', 1],
+    ]);
     const plan = planFusion(same, same, fusionDefaults.hard);
     expect([...plan.cases.values()]).toEqual(['averaged', 'averaged']);
   });
@@ -106,11 +138,27 @@ describe('normalisation and percentile', () => {
   });
 
   it('bad knobs and mismatched unit sets are named', () => {
-    const a = new Map([['a', 1], ['b', 2]]);
-    expect(() => planFusion(a, a, { kind: 'hard', gamma: 1.5, topPercent: 20 })).toThrow('hard: gamma must be a number from 0 to 1 (got 1.5)');
-    expect(() => planFusion(a, a, { kind: 'soft', tau: 0 })).toThrow('soft: tau must be a number above 0 and at most 100 (got 0)');
+    const a = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    expect(() => planFusion(a, a, { kind: 'hard', gamma: 1.5, topPercent: 20 })).toThrow(
+      'hard: gamma must be a number from 0 to 1 (got 1.5)',
+    );
+    expect(() => planFusion(a, a, { kind: 'soft', tau: 0 })).toThrow(
+      'soft: tau must be a number above 0 and at most 100 (got 0)',
+    );
     expect(() => planFusion(a, a, fusionDefaults.soft, 2)).toThrow(/accumulation beta/);
-    expect(() => planFusion(a, new Map([['a', 1], ['c', 2]]), fusionDefaults.hard)).toThrow(/not in both: c, b/);
+    expect(() =>
+      planFusion(
+        a,
+        new Map([
+          ['a', 1],
+          ['c', 2],
+        ]),
+        fusionDefaults.hard,
+      ),
+    ).toThrow(/not in both: c, b/);
   });
 });
 
@@ -119,8 +167,22 @@ describe('applying fusion to sliced units', () => {
   // that no unit covers (taken from θ_k); a "kept" tensor unit.
   const shapes: Record<string, number[]> = { q: [4, 2], o: [2, 4], norm: [2], emb: [3, 2], kept: [2] };
   const units: SkillUnit[] = [
-    { name: 'att#head0', combine: 'mean', parts: [{ param: 'q', slice: { axis: 0, start: 0, end: 2 } }, { param: 'o', slice: { axis: 1, start: 0, end: 2 } }] },
-    { name: 'att#head1', combine: 'mean', parts: [{ param: 'q', slice: { axis: 0, start: 2, end: 4 } }, { param: 'o', slice: { axis: 1, start: 2, end: 4 } }] },
+    {
+      name: 'att#head0',
+      combine: 'mean',
+      parts: [
+        { param: 'q', slice: { axis: 0, start: 0, end: 2 } },
+        { param: 'o', slice: { axis: 1, start: 0, end: 2 } },
+      ],
+    },
+    {
+      name: 'att#head1',
+      combine: 'mean',
+      parts: [
+        { param: 'q', slice: { axis: 0, start: 2, end: 4 } },
+        { param: 'o', slice: { axis: 1, start: 2, end: 4 } },
+      ],
+    },
     { name: 'norm', combine: 'mean', parts: [{ param: 'norm' }] },
     { name: 'kept', combine: 'mean', parts: [{ param: 'kept' }] },
   ];
@@ -131,7 +193,12 @@ describe('applying fusion to sliced units', () => {
     ['kept', { prev: 1, cur: 0 }],
   ]);
   const values = (sign: number) =>
-    new Map(Object.entries(shapes).map(([name, shape], k) => [name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => sign * (k + 1) + 0.25 * i)]));
+    new Map(
+      Object.entries(shapes).map(([name, shape], k) => [
+        name,
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => sign * (k + 1) + 0.25 * i),
+      ]),
+    );
   const prev = values(1);
   const cur = values(-1);
   // Written out per element: which head (row of q, column of o) decides the coefficient.
@@ -151,7 +218,8 @@ describe('applying fusion to sliced units', () => {
   });
 
   it('on device, returning one new tensor per parameter and leaking nothing', async () => {
-    const device = (m: Map<string, Float32Array>) => new Map([...m].map(([k, data]) => [k, tf.tensor(data, shapes[k])]));
+    const device = (m: Map<string, Float32Array>) =>
+      new Map([...m].map(([k, data]) => [k, tf.tensor(data, shapes[k])]));
     const [p, c] = [device(prev), device(cur)];
     const before = tf.memory().numTensors;
     const out = applyFusion(p, c, units, coeffs);
@@ -167,6 +235,8 @@ describe('applying fusion to sliced units', () => {
 
   it('a unit on a parameter the model lacks is an error', () => {
     const bad: SkillUnit[] = [{ name: 'x', combine: 'mean', parts: [{ param: 'missing' }] }];
-    expect(() => applyFusionHost(new Map(), new Map(), bad, new Map([['x', { prev: 1, cur: 0 }]]))).toThrow(/parameter missing, which the model does not have/);
+    expect(() => applyFusionHost(new Map(), new Map(), bad, new Map([['x', { prev: 1, cur: 0 }]]))).toThrow(
+      /parameter missing, which the model does not have/,
+    );
   });
 });

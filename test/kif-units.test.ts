@@ -9,7 +9,8 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 function coverage(params: readonly ParamShape[], units: readonly SkillUnit[]): Map<string, Uint8Array> {
   const counts = new Map(params.map((p) => [p.name, new Uint8Array(sizeOf(p.shape))]));
   const shapes = new Map(params.map((p) => [p.name, p.shape]));
-  for (const u of units) for (const part of u.parts) forEachElement(part, shapes.get(part.param)!, (i) => counts.get(part.param)![i]++);
+  for (const u of units)
+    for (const part of u.parts) forEachElement(part, shapes.get(part.param)!, (i) => counts.get(part.param)![i]++);
   return counts;
 }
 
@@ -35,7 +36,10 @@ describe('unit coverage: every element of every parameter is in exactly one unit
         const units = buildUnits(granularity, params, { numHeads: c.numHeads, neuronBlock });
         expect(new Set(units.map((u) => u.name)).size).toBe(units.length);
         for (const [name, counts] of coverage(params, units)) {
-          expect(counts.every((n) => n === 1), name).toBe(true);
+          expect(
+            counts.every((n) => n === 1),
+            name,
+          ).toBe(true);
         }
       });
     }
@@ -82,12 +86,20 @@ describe('unit layouts on the nano preset', () => {
       { param: `${m}.wo.weight`, slice: { axis: 1, start: 16, end: 32 } },
     ]);
     const odd = buildUnits('head-neuron', specs, { numHeads: c.numHeads, neuronBlock: 100 });
-    expect(odd.filter((u) => u.name.startsWith(`${m}#`)).map((u) => u.name)).toEqual([`${m}#neurons0-99`, `${m}#neurons100-199`, `${m}#neurons200-255`]);
+    expect(odd.filter((u) => u.name.startsWith(`${m}#`)).map((u) => u.name)).toEqual([
+      `${m}#neurons0-99`,
+      `${m}#neurons100-199`,
+      `${m}#neurons200-255`,
+    ]);
   });
 
   it('LoRA rank units pair row j of A with column j of B and multiply their means', () => {
     const m = 'encoder.block.0.layer.0.SelfAttention.q';
-    const units = buildUnits('lora-rank', [...specs, { name: `${m}.lora_A`, shape: [8, 64] }, { name: `${m}.lora_B`, shape: [64, 8] }], { numHeads: 4 });
+    const units = buildUnits(
+      'lora-rank',
+      [...specs, { name: `${m}.lora_A`, shape: [8, 64] }, { name: `${m}.lora_B`, shape: [64, 8] }],
+      { numHeads: 4 },
+    );
     const rank = units.filter((u) => u.name.startsWith(`${m}.lora|`));
     expect(rank.map((u) => u.name)).toEqual(Array.from({ length: 8 }, (_, j) => `${m}.lora|${j}`));
     expect(rank[7]).toEqual({
@@ -97,7 +109,15 @@ describe('unit layouts on the nano preset', () => {
         { param: `${m}.lora_A`, slice: { axis: 0, start: 7, end: 8 } },
         { param: `${m}.lora_B`, slice: { axis: 1, start: 7, end: 8 } },
       ],
-      info: { shape: 'lora-rank', stack: 'encoder', layer: 0, sublayer: 0, module: 'SelfAttention', role: 'q', index: 7 },
+      info: {
+        shape: 'lora-rank',
+        stack: 'encoder',
+        layer: 0,
+        sublayer: 0,
+        module: 'SelfAttention',
+        role: 'q',
+        index: 7,
+      },
     });
     expect(units.length).toBe(47 + 8);
   });
@@ -109,10 +129,16 @@ describe('unit layouts on the nano preset', () => {
   });
 
   it('bad input is named', () => {
-    expect(() => buildUnits('heads', specs, { numHeads: 4 })).toThrow(/unknown unit granularity "heads"; known: tensor, head-neuron, lora-rank/);
+    expect(() => buildUnits('heads', specs, { numHeads: 4 })).toThrow(
+      /unknown unit granularity "heads"; known: tensor, head-neuron, lora-rank/,
+    );
     expect(() => buildUnits('head-neuron', specs, { numHeads: 4, neuronBlock: 0 })).toThrow(/neuron block size/);
-    expect(() => buildUnits('head-neuron', specs, { numHeads: 5 })).toThrow(/64 attention rows do not split into 5 heads/);
+    expect(() => buildUnits('head-neuron', specs, { numHeads: 5 })).toThrow(
+      /64 attention rows do not split into 5 heads/,
+    );
     expect(() => buildUnits('lora-rank', [{ name: 'a.lora_A', shape: [2, 4] }], { numHeads: 1 })).toThrow(/needs both/);
-    expect(() => forEachElement({ param: 'x', slice: { axis: 0, start: 2, end: 5 } }, [4, 4], () => {})).toThrow(/does not fit/);
+    expect(() => forEachElement({ param: 'x', slice: { axis: 0, start: 2, end: 5 } }, [4, 4], () => {})).toThrow(
+      /does not fit/,
+    );
   });
 });

@@ -20,26 +20,44 @@ describe('the knob table', () => {
   });
 
   it("the KIF rules' own check refuses exactly what the table refuses, in its words", () => {
-    const scores = new Map([['a', 1], ['b', 2]]);
+    const scores = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
     const def = fusionRuleInfo.hard.knobs.gamma;
-    expect(() => planFusion(scores, scores, { kind: 'hard', gamma: 1.01, topPercent: 20 })).toThrow(`hard: gamma ${knobProblem(def, 1.01)}`);
+    expect(() => planFusion(scores, scores, { kind: 'hard', gamma: 1.01, topPercent: 20 })).toThrow(
+      `hard: gamma ${knobProblem(def, 1.01)}`,
+    );
     expect(() => planFusion(scores, scores, { kind: 'hard', gamma: 1, topPercent: 20 })).not.toThrow();
     const tau = fusionRuleInfo.soft.knobs.tau;
     expect(() => planFusion(scores, scores, { kind: 'soft', tau: 101 })).toThrow(`soft: tau ${knobProblem(tau, 101)}`);
-    expect(ruleFromKnobs('soft', { tau: 101 })).toEqual({ ok: false, problems: [`soft: tau: ${knobProblem(tau, 101)}`] });
+    expect(ruleFromKnobs('soft', { tau: 101 })).toEqual({
+      ok: false,
+      problems: [`soft: tau: ${knobProblem(tau, 101)}`],
+    });
   });
 
   it("the CLI's fuse help lists every rule's every knob with its meaning and default", () => {
     const usage = commands.get('fuse')!.usage;
     for (const rule of fusionRuleNames) {
       const lines = usage.split('\n').filter((l) => l.trim().startsWith(`--rule ${rule} --`));
-      expect(lines.map((l) => l.slice(l.indexOf(': ') + 2))).toEqual(Object.values(fusionRuleInfo[rule].knobs).map((d) => expect.stringMatching(`^${d.help.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(default ${d.default}`)));
+      expect(lines.map((l) => l.slice(l.indexOf(': ') + 2))).toEqual(
+        Object.values(fusionRuleInfo[rule].knobs).map((d) =>
+          expect.stringMatching(`^${d.help.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(default ${d.default}`),
+        ),
+      );
     }
     expect(usage).toContain(`--rule hard --gamma: ${fusionRuleInfo.hard.knobs.gamma.help} (default 0.7)`);
   });
 
   it("the page's training fields check with the spec schema's own bounds and words", () => {
-    for (const [field, bad, good] of [['lr', 0, 1e-3], ['lr', 1.5, 1], ['batchSize', 0, 8], ['warmupSteps', -1, 0], ['seed', 0.5, 7]] as const) {
+    for (const [field, bad, good] of [
+      ['lr', 0, 1e-3],
+      ['lr', 1.5, 1],
+      ['batchSize', 0, 8],
+      ['warmupSteps', -1, 0],
+      ['seed', 0.5, 7],
+    ] as const) {
       expect(specFieldProblem(field, good)).toBeNull();
       const spec = defaultSpec() as unknown as Record<string, unknown> & { training: Record<string, unknown> };
       if (field === 'seed') spec.seed = bad;

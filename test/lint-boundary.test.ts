@@ -27,11 +27,20 @@ describe('the import boundary rule', () => {
     expect(await problems("import * as tf from '@tensorflow/tfjs';", 'src/app/zz-violation.ts')).toEqual([
       "no-restricted-imports: '@tensorflow/tfjs' import is restricted from being used by a pattern. the app never runs TF.js: the worker does (send it a command)",
     ]);
-    expect(await problems("import * as tf from '@tensorflow/tfjs';\nexport const b = tf.getBackend();", 'src/engine/run/zz-ok.ts')).toEqual([]);
-    expect(await problems("import { useState } from 'react';\nexport const u = useState;", 'src/app/zz-ok.ts')).toEqual([]);
+    expect(
+      await problems(
+        "import * as tf from '@tensorflow/tfjs';\nexport const b = tf.getBackend();",
+        'src/engine/run/zz-ok.ts',
+      ),
+    ).toEqual([]);
+    expect(await problems("import { useState } from 'react';\nexport const u = useState;", 'src/app/zz-ok.ts')).toEqual(
+      [],
+    );
   });
 
   it('the correctness rules catch a bug: NaN compared with ===', async () => {
-    expect(await problems('export const bad = (x: number) => x === NaN;', 'src/engine/run/zz-nan.ts')).toEqual(['use-isnan: Use the isNaN function to compare with NaN.']);
+    expect(await problems('export const bad = (x: number) => x === NaN;', 'src/engine/run/zz-nan.ts')).toEqual([
+      'use-isnan: Use the isNaN function to compare with NaN.',
+    ]);
   });
 });

@@ -42,18 +42,27 @@ describe.skipIf(!hasShared)('loading a checkpoint folder by URL', () => {
     expect(progress[progress.length - 1]).toBe(fixture('model.safetensors').length);
     const exp = JSON.parse(fixture('expected.json').toString());
     const model = new T5Model(m.config, m.tensors);
-    const ids = await greedyDecode(model, tf.tensor2d(exp.input_ids, undefined, 'int32'), tf.tensor2d(exp.attention_mask, undefined, 'float32'), { maxLen: 10 });
+    const ids = await greedyDecode(
+      model,
+      tf.tensor2d(exp.input_ids, undefined, 'int32'),
+      tf.tensor2d(exp.attention_mask, undefined, 'float32'),
+      { maxLen: 10 },
+    );
     expect(ids).toEqual((exp.greedy_ids as number[][]).map((r) => r.slice(1)));
     model.dispose();
   });
 
   it('names the file and the problem: missing weights, wrong content type, a file too large', async () => {
     routes.set('/nomodel/config.json', { type: 'application/json', body: fixture('config.json') });
-    await expect(loadHfModelFromUrl(`${base}/nomodel/`)).rejects.toThrow(/no weights this app reads: none of model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin/);
+    await expect(loadHfModelFromUrl(`${base}/nomodel/`)).rejects.toThrow(
+      /no weights this app reads: none of model\.safetensors, model\.safetensors\.index\.json, pytorch_model\.bin/,
+    );
     routes.set('/html/config.json', { type: 'application/json', body: fixture('config.json') });
     routes.set('/html/model.safetensors', { type: 'text/html', body: Buffer.from('<html>login</html>') });
     await expect(loadHfModelFromUrl(`${base}/html`)).rejects.toThrow(/model\.safetensors: .*text\/html/);
-    await expect(loadHfModelFromUrl(`${base}/t5`, { maxBytes: 1000 })).rejects.toThrow(/model\.safetensors: .*(large|limit|1000)/i);
+    await expect(loadHfModelFromUrl(`${base}/t5`, { maxBytes: 1000 })).rejects.toThrow(
+      /model\.safetensors: .*(large|limit|1000)/i,
+    );
   });
 });
 
@@ -63,7 +72,15 @@ describe('export and load back', () => {
     const c = tinyConfig({ vocabSize: 40, ffn: 'gated-gelu', tieEmbeddings: false });
     const model = makeModel(c, 8);
     const batch = randomBatch(c, 4, 8, 6);
-    const t = new Trainer(model, { steps: 5, lr: 1e-2, warmupSteps: 0, weightDecay: 0.01, batchSize: 4, clipNorm: 1, seed: 1 });
+    const t = new Trainer(model, {
+      steps: 5,
+      lr: 1e-2,
+      warmupSteps: 0,
+      weightDecay: 0.01,
+      batchSize: 4,
+      clipNorm: 1,
+      seed: 1,
+    });
     for (let i = 0; i < 5; i++) await t.step(batch, i, 5);
     const files = writeCheckpoint(c, await model.exportWeights());
     const loaded = loadHfModelFromFiles({ 'config.json': files.configJson, 'model.safetensors': files.safetensors });

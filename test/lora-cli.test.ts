@@ -23,7 +23,17 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const spec = (granularity: string) => ({
-  ...tinySpecInput({ strategies: ['seqft', 'seqlora', 'olora', 'kif-lora'].map((name) => ({ name, knobs: name === 'seqft' ? {} : { rank: 2 } })), seed: 1, steps: 3, trainSize: 16, testSize: 3, warmupSteps: 1 }),
+  ...tinySpecInput({
+    strategies: ['seqft', 'seqlora', 'olora', 'kif-lora'].map((name) => ({
+      name,
+      knobs: name === 'seqft' ? {} : { rank: 2 },
+    })),
+    seed: 1,
+    steps: 3,
+    trainSize: 16,
+    testSize: 3,
+    warmupSteps: 1,
+  }),
   backend: 'wasm',
   units: { granularity, blockSize: 16 },
 });
@@ -40,7 +50,12 @@ describe('LoRA strategies in the CLI', () => {
     expect(Object.keys(kif.importance!.tasks[1])).toContain('encoder.block.0.layer.0.SelfAttention.q.lora|1');
     expect(kif.fusions.map((f) => f.rule)).toEqual(['soft']);
     const lines = r.stdout.trim().split('\n');
-    expect(lines.slice(2).map((l) => l.split(/\s{2,}/)[0])).toEqual(['seqft', 'seqlora (rank=2)', 'olora (rank=2)', 'kif-lora (rank=2)']);
+    expect(lines.slice(2).map((l) => l.split(/\s{2,}/)[0])).toEqual([
+      'seqft',
+      'seqlora (rank=2)',
+      'olora (rank=2)',
+      'kif-lora (rank=2)',
+    ]);
   });
 
   it('refuses kif-lora on tensor units, naming the field', async () => {
@@ -48,6 +63,8 @@ describe('LoRA strategies in the CLI', () => {
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec('tensor')));
     const r = await cli('run', join(dir, 'spec.json'), '--out', join(dir, 'results.json'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('strategies[3]: needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "tensor")');
+    expect(r.stderr).toContain(
+      'strategies[3]: needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "tensor")',
+    );
   });
 });

@@ -24,14 +24,14 @@ beforeAll(() => useBackend('wasm'));
 
 const SEED = 3;
 
-
-
 const isAdapter = (name: string) => /\.lora_[AB]$/.test(name);
 const base = (w: HostTensors) => new Map([...w].filter(([n]) => !isAdapter(n)));
 const adapter = (w: HostTensors) => new Map([...w].filter(([n]) => isAdapter(n)));
 const maxDiff = (a: HostTensors, b: HostTensors) => {
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  return Math.max(...[...a].map(([n, t]) => t.data.reduce((m, x, i) => Math.max(m, Math.abs(x - b.get(n)!.data[i])), 0)));
+  return Math.max(
+    ...[...a].map(([n, t]) => t.data.reduce((m, x, i) => Math.max(m, Math.abs(x - b.get(n)!.data[i])), 0)),
+  );
 };
 const absMax = (t: HostTensor) => t.data.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 
@@ -40,7 +40,9 @@ function hostProduct(b: HostTensor, a: HostTensor): Float32Array {
   const [out, r] = b.shape;
   const inDim = a.shape[1];
   const c = new Float32Array(out * inDim);
-  for (let i = 0; i < out; i++) for (let j = 0; j < inDim; j++) for (let t = 0; t < r; t++) c[i * inDim + j] += b.data[i * r + t] * a.data[t * inDim + j];
+  for (let i = 0; i < out; i++)
+    for (let j = 0; j < inDim; j++)
+      for (let t = 0; t < r; t++) c[i * inDim + j] += b.data[i * r + t] * a.data[t * inDim + j];
   return c;
 }
 
@@ -79,48 +81,51 @@ type Nested = number | Nested[];
 const flat = (x: Nested): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
 
 describe('kif-lora', () => {
-  it.skipIf(!hasShared)('scores rank units as the reference vectors: mean(s_B[:,j])·mean(s_A[j,:]) of the second-order EMA scores', async () => {
-    // lora_rank_units_example has A [2, 4] and B [3, 2]: the q projection of a model with d_model 4 and one head of 3.
-    const ex = vectors.lora_rank_units_example;
-    const model = makeModel(tinyConfig({ dModel: 4, dKv: 3, numHeads: 1 }), 1);
-    const events: StrategyEvent[] = [];
-    const env = {
-      model,
-      config: model.config,
-      unitsFor: (params) => buildUnits('lora-rank', params, { numHeads: 1 }),
-      rng: (label: string) => makeRng(deriveSeed(0, label)),
-      importanceEvery: 0,
-      emit: (e: StrategyEvent) => void events.push(e),
-      inspect: async () => {},
-    } as Partial<StrategyEnv> as StrategyEnv;
-    const run = kifLora.create(env, { ...defaults('kif-lora'), rank: 2 });
-    const q = 'encoder.block.0.layer.0.SelfAttention.q';
-    const adapterNames = [...model.params.keys()].filter(isAdapter);
-    run.beforeTask!(0);
-    const hooks = run.hooks!(0);
-    // A junk first step (KIF skips it), then the two steps of the example on q; the other modules get zero gradients.
-    const steps = [ex.steps[1], ...ex.steps];
-    for (const [i, step] of steps.entries()) {
-      const grads = new Map<string, tf.Tensor>();
-      for (const name of adapterNames) {
-        const v = model.params.get(name)!;
-        const key = name === `${q}.lora_A` ? 'A' : name === `${q}.lora_B` ? 'B' : null;
-        if (key) v.assign(tf.tensor(flat(step.params[key]), v.shape));
-        grads.set(name, key ? tf.tensor(flat(step.grads[key]), v.shape) : tf.zerosLike(v));
+  it.skipIf(!hasShared)(
+    'scores rank units as the reference vectors: mean(s_B[:,j])·mean(s_A[j,:]) of the second-order EMA scores',
+    async () => {
+      // lora_rank_units_example has A [2, 4] and B [3, 2]: the q projection of a model with d_model 4 and one head of 3.
+      const ex = vectors.lora_rank_units_example;
+      const model = makeModel(tinyConfig({ dModel: 4, dKv: 3, numHeads: 1 }), 1);
+      const events: StrategyEvent[] = [];
+      const env = {
+        model,
+        config: model.config,
+        unitsFor: (params) => buildUnits('lora-rank', params, { numHeads: 1 }),
+        rng: (label: string) => makeRng(deriveSeed(0, label)),
+        importanceEvery: 0,
+        emit: (e: StrategyEvent) => void events.push(e),
+        inspect: async () => {},
+      } as Partial<StrategyEnv> as StrategyEnv;
+      const run = kifLora.create(env, { ...defaults('kif-lora'), rank: 2 });
+      const q = 'encoder.block.0.layer.0.SelfAttention.q';
+      const adapterNames = [...model.params.keys()].filter(isAdapter);
+      run.beforeTask!(0);
+      const hooks = run.hooks!(0);
+      // A junk first step (KIF skips it), then the two steps of the example on q; the other modules get zero gradients.
+      const steps = [ex.steps[1], ...ex.steps];
+      for (const [i, step] of steps.entries()) {
+        const grads = new Map<string, tf.Tensor>();
+        for (const name of adapterNames) {
+          const v = model.params.get(name)!;
+          const key = name === `${q}.lora_A` ? 'A' : name === `${q}.lora_B` ? 'B' : null;
+          if (key) v.assign(tf.tensor(flat(step.params[key]), v.shape));
+          grads.set(name, key ? tf.tensor(flat(step.grads[key]), v.shape) : tf.zerosLike(v));
+        }
+        hooks.onGrads!(grads, i);
+        tf.dispose([...grads.values()]);
       }
-      hooks.onGrads!(grads, i);
-      tf.dispose([...grads.values()]);
-    }
-    await run.afterTask!(0);
-    const final = events.find((e) => e.type === 'importance' && e.final);
-    expect(final?.type === 'importance' && final.step).toBe(2);
-    const scores = final?.type === 'importance' ? final.scores : {};
-    expect(Object.keys(scores)).toHaveLength(6 * 2); // q and v of encoder self, decoder self and cross, rank 2
-    for (const j of [0, 1]) expect(scores[`${q}.lora|${j}`]).toBeCloseTo(ex.unit_scores[`layer0.q|${j}`], 6);
-    expect(scores['encoder.block.0.layer.0.SelfAttention.v.lora|0']).toBe(0);
-    run.dispose();
-    model.dispose();
-  });
+      await run.afterTask!(0);
+      const final = events.find((e) => e.type === 'importance' && e.final);
+      expect(final?.type === 'importance' && final.step).toBe(2);
+      const scores = final?.type === 'importance' ? final.scores : {};
+      expect(Object.keys(scores)).toHaveLength(6 * 2); // q and v of encoder self, decoder self and cross, rank 2
+      for (const j of [0, 1]) expect(scores[`${q}.lora|${j}`]).toBeCloseTo(ex.unit_scores[`layer0.q|${j}`], 6);
+      expect(scores['encoder.block.0.layer.0.SelfAttention.v.lora|0']).toBe(0);
+      run.dispose();
+      model.dispose();
+    },
+  );
 
   it('keeps the base frozen, tracks rank units, and fuses the adapter softly: c_prev·old + c_cur·new per rank unit', async () => {
     const knobs = { rank: 2, alpha: 4, tau: 0.5, beta: 0.6 };
@@ -128,15 +133,25 @@ describe('kif-lora', () => {
     const { weights, s } = await runCapturing(spec);
     expect(s.error).toBeUndefined();
     const init = initWeights(tinyByteConfig, SEED);
-    for (const stage of ['0/trained', '0/final', '1/trained', '1/final']) expect(maxDiff(base(weights.get(stage)!), init), stage).toBe(0);
-    const units = buildUnits('lora-rank', [...adapter(weights.get('0/final')!)].map(([name, t]) => ({ name, shape: t.shape })), { numHeads: 2 });
+    for (const stage of ['0/trained', '0/final', '1/trained', '1/final'])
+      expect(maxDiff(base(weights.get(stage)!), init), stage).toBe(0);
+    const units = buildUnits(
+      'lora-rank',
+      [...adapter(weights.get('0/final')!)].map(([name, t]) => ({ name, shape: t.shape })),
+      { numHeads: 2 },
+    );
     expect(units).toHaveLength(6 * 2);
     const imp = s.importance!;
     expect(Object.keys(imp.tasks[1]).sort()).toEqual(units.map((u) => u.name).sort());
     expect(imp.accumulated[0]).toEqual(imp.tasks[0]);
     const toMap = (r: Record<string, number>) => new Map(Object.entries(r));
     const plan = planFusion(toMap(imp.accumulated[0]), toMap(imp.tasks[1]), { kind: 'soft', tau: 0.5 }, 0.6);
-    const expected = applyFusionHost(adapter(weights.get('0/final')!), adapter(weights.get('1/trained')!), units, plan.coeffs);
+    const expected = applyFusionHost(
+      adapter(weights.get('0/final')!),
+      adapter(weights.get('1/trained')!),
+      units,
+      plan.coeffs,
+    );
     expect(maxDiff(adapter(weights.get('1/final')!), expected)).toBeLessThan(1e-6);
     expect(maxDiff(adapter(weights.get('1/final')!), adapter(weights.get('1/trained')!))).toBeGreaterThan(1e-4);
     // Soft coefficients are strictly between 0 and 1, and the report is the plan.
@@ -150,7 +165,13 @@ describe('kif-lora', () => {
     const model = makeModel(tinyConfig(), 2);
     const ad = new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 5 });
     const rng = makeRng(6);
-    for (const m of ad.modules) m.b.assign(tf.tensor(Float32Array.from({ length: m.b.size }, () => 0.5 * randn(rng)), m.b.shape));
+    for (const m of ad.modules)
+      m.b.assign(
+        tf.tensor(
+          Float32Array.from({ length: m.b.size }, () => 0.5 * randn(rng)),
+          m.b.shape,
+        ),
+      );
     // Host value: for A [r, in] P = A·Aᵀ, for B [out, r] P = Bᵀ·B.
     const fro = (x: Float32Array, rows: number, cols: number, rowsOfP: boolean) => {
       const r = rowsOfP ? rows : cols;
@@ -166,7 +187,10 @@ describe('kif-lora', () => {
       return Math.sqrt(sq);
     };
     const hostValue = () => {
-      const terms = ad.modules.flatMap((m) => [fro(m.a.dataSync() as Float32Array, m.a.shape[0], m.a.shape[1]!, true), fro(m.b.dataSync() as Float32Array, m.b.shape[0], m.b.shape[1]!, false)]);
+      const terms = ad.modules.flatMap((m) => [
+        fro(m.a.dataSync() as Float32Array, m.a.shape[0], m.a.shape[1]!, true),
+        fro(m.b.dataSync() as Float32Array, m.b.shape[0], m.b.shape[1]!, false),
+      ]);
       return (0.1 * terms.reduce((a, b) => a + b, 0)) / terms.length;
     };
     expect(tf.tidy(() => orthogonalityPenalty(ad, 0.1).dataSync()[0])).toBeCloseTo(hostValue(), 5);
@@ -185,7 +209,9 @@ describe('kif-lora', () => {
         };
         const numeric = (at(w[i] + h) - at(w[i] - h)) / (2 * h);
         at(w[i]);
-        expect(Math.abs(numeric - g[i]), `${v.name}[${i}] numeric ${numeric} autodiff ${g[i]}`).toBeLessThan(Math.max(1e-4, 0.01 * Math.abs(numeric)));
+        expect(Math.abs(numeric - g[i]), `${v.name}[${i}] numeric ${numeric} autodiff ${g[i]}`).toBeLessThan(
+          Math.max(1e-4, 0.01 * Math.abs(numeric)),
+        );
       }
     }
     tf.dispose(Object.values(grads));
@@ -201,22 +227,31 @@ describe('olora', () => {
       if (!name.endsWith('lora_A')) continue;
       const t1 = a1.get(name)!;
       const [r, inDim] = t0.shape;
-      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) {
-        let p = 0;
-        for (let c = 0; c < inDim; c++) p += t0.data[i * inDim + c] * t1.data[j * inDim + c];
-        sum += Math.abs(p);
-      }
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < r; j++) {
+          let p = 0;
+          for (let c = 0; c < inDim; c++) p += t0.data[i * inDim + c] * t1.data[j * inDim + c];
+          sum += Math.abs(p);
+        }
     }
     return sum;
   }
 
   it('the penalty λ1·Σ|A_old·A_newᵀ| drives the overlap with the earlier adapter down over training; the base stays frozen', async () => {
-    const run = async (lambda1: number) => runCapturing(strategySpec([{ name: 'olora', knobs: { rank: 2, alpha: 4, lambda1 } }], {}, 30));
+    const run = async (lambda1: number) =>
+      runCapturing(strategySpec([{ name: 'olora', knobs: { rank: 2, alpha: 4, lambda1 } }], {}, 30));
     const [free, penalised] = [await run(0), await run(2)];
     // The initial lora_A of task 1, as the strategy draws it.
     const model = makeModel(tinyByteConfig, SEED);
-    const fresh = new LoraAdapter(model, { rank: 2, alpha: 4, targets: 'q,v', seed: Math.floor(makeRng(deriveSeed(SEED, adapterSeedLabel(1)))() * 2 ** 32) });
-    const start = new Map([...fresh.params()].map(([n, v]) => [n, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
+    const fresh = new LoraAdapter(model, {
+      rank: 2,
+      alpha: 4,
+      targets: 'q,v',
+      seed: Math.floor(makeRng(deriveSeed(SEED, adapterSeedLabel(1)))() * 2 ** 32),
+    });
+    const start = new Map(
+      [...fresh.params()].map(([n, v]) => [n, { shape: [...v.shape], data: v.dataSync() as Float32Array }]),
+    );
     model.dispose();
     const a0 = adapter(penalised.weights.get('0/trained')!);
     expect(maxDiff(a0, adapter(free.weights.get('0/trained')!))).toBe(0); // task 0 has no earlier adapter: no penalty
@@ -232,10 +267,14 @@ describe('olora', () => {
     const model = makeModel(tinyConfig(), 2);
     const old = new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 1 });
     const earlier = new Map(old.modules.map((m) => [m.module, tf.keep(tf.clone(m.a))]));
-    const host = new Map([...old.params()].map(([n, v]) => [n, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
+    const host = new Map(
+      [...old.params()].map(([n, v]) => [n, { shape: [...v.shape], data: v.dataSync() as Float32Array }]),
+    );
     old.detach();
     const cur = new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 2 });
-    const curHost = new Map([...cur.params()].map(([n, v]) => [n, { shape: [...v.shape], data: v.dataSync() as Float32Array }]));
+    const curHost = new Map(
+      [...cur.params()].map(([n, v]) => [n, { shape: [...v.shape], data: v.dataSync() as Float32Array }]),
+    );
     expect(tf.tidy(() => oloraOverlap(cur, [earlier]).dataSync()[0])).toBeCloseTo(overlap(host, curHost), 4);
     tf.dispose([...earlier.values()]);
     model.dispose();
@@ -265,11 +304,14 @@ describe('registry', () => {
       const r = resolveStrategy({ name, knobs }, 'strategies[0]', { granularity, tasks: 2 });
       return r.ok ? [] : r.problems;
     };
-    expect(problems('kif-lora', 'tensor')).toEqual(['strategies[0]: needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "tensor")']);
+    expect(problems('kif-lora', 'tensor')).toEqual([
+      'strategies[0]: needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "tensor")',
+    ]);
     expect(problems('kif-lora', 'head-neuron')[0]).toMatch(/needs units.granularity "lora-rank"/);
     expect(problems('kif-soft', 'lora-rank')[0]).toMatch(/needs units.granularity "tensor" or "head-neuron"/);
     // seqlora and olora use no units: any granularity fits.
-    for (const g of ['tensor', 'head-neuron', 'lora-rank']) expect([problems('seqlora', g), problems('olora', g)]).toEqual([[], []]);
+    for (const g of ['tensor', 'head-neuron', 'lora-rank'])
+      expect([problems('seqlora', g), problems('olora', g)]).toEqual([[], []]);
     expect(problems('seqlora', 'tensor', { rank: 0, targets: 'q', alpha: 0 })).toEqual([
       'strategies[0].knobs.rank: must be an integer from 1 to 256 (got 0)',
       'strategies[0].knobs.alpha: must be a number above 0 and at most 4096 (got 0)',
@@ -281,8 +323,14 @@ describe('registry', () => {
 describe('resume', () => {
   it('kif-lora and olora resumed from a task boundary end with the numbers of the uninterrupted run', async () => {
     const spec = strategySpec(
-      [{ name: 'kif-lora', knobs: { rank: 2 } }, { name: 'olora', knobs: { rank: 2, lambda1: 1 } }],
-      { units: { granularity: 'lora-rank', blockSize: 16 }, tasks: ['length', 'compare', 'copy'].map((task) => ({ task, steps: 5, trainSize: 24, testSize: 5 })) },
+      [
+        { name: 'kif-lora', knobs: { rank: 2 } },
+        { name: 'olora', knobs: { rank: 2, lambda1: 1 } },
+      ],
+      {
+        units: { granularity: 'lora-rank', blockSize: 16 },
+        tasks: ['length', 'compare', 'copy'].map((task) => ({ task, steps: 5, trainSize: 24, testSize: 5 })),
+      },
     );
     const checkpoints: RunCheckpoint[] = [];
     const full = await runExperiment(spec, { onCheckpoint: (cp) => void checkpoints.push(structuredClone(cp)) });

@@ -13,10 +13,17 @@ const config = tinyConfig({ numLayers: 2 });
 /** Random non-zero B (a fresh adapter has B = 0, which would test nothing). */
 function randomiseB(adapter: LoraAdapter, seed: number) {
   const rng = makeRng(seed);
-  for (const m of adapter.modules) m.b.assign(tf.tensor(Float32Array.from({ length: m.b.size }, () => 0.3 * randn(rng)), m.b.shape));
+  for (const m of adapter.modules)
+    m.b.assign(
+      tf.tensor(
+        Float32Array.from({ length: m.b.size }, () => 0.3 * randn(rng)),
+        m.b.shape,
+      ),
+    );
 }
 
-const logitsOf = (model: T5Model, batch: ReturnType<typeof randomBatch>) => tf.tidy(() => model.forward(batch).dataSync() as Float32Array);
+const logitsOf = (model: T5Model, batch: ReturnType<typeof randomBatch>) =>
+  tf.tidy(() => model.forward(batch).dataSync() as Float32Array);
 const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
 
 describe('LoRA adapters', () => {
@@ -29,10 +36,14 @@ describe('LoRA adapters', () => {
       const adapter = new LoraAdapter(model, { rank: 3, alpha: 6, targets: 'q,v', seed: 1 });
       // q and v of every attention: encoder self ×2, decoder self and cross ×1 each.
       expect(adapter.modules.map((m) => m.module)).toEqual([
-        'encoder.block.0.layer.0.SelfAttention.q', 'encoder.block.0.layer.0.SelfAttention.v',
-        'encoder.block.1.layer.0.SelfAttention.q', 'encoder.block.1.layer.0.SelfAttention.v',
-        'decoder.block.0.layer.0.SelfAttention.q', 'decoder.block.0.layer.0.SelfAttention.v',
-        'decoder.block.0.layer.1.EncDecAttention.q', 'decoder.block.0.layer.1.EncDecAttention.v',
+        'encoder.block.0.layer.0.SelfAttention.q',
+        'encoder.block.0.layer.0.SelfAttention.v',
+        'encoder.block.1.layer.0.SelfAttention.q',
+        'encoder.block.1.layer.0.SelfAttention.v',
+        'decoder.block.0.layer.0.SelfAttention.q',
+        'decoder.block.0.layer.0.SelfAttention.v',
+        'decoder.block.0.layer.1.EncDecAttention.q',
+        'decoder.block.0.layer.1.EncDecAttention.v',
       ]);
       expect(adapter.scale).toBe(2);
       // B = 0: a fresh adapter changes nothing.
@@ -47,10 +58,18 @@ describe('LoRA adapters', () => {
       const reference = new T5Model(config, merged);
       expect(maxAbsDiff(logitsOf(reference, batch), withLora)).toBeLessThan(1e-5);
       const q = adapter.modules[0];
-      const [a, b, w0] = [q.a.dataSync(), q.b.dataSync(), (await makeModel(config, 5).exportWeights()).get(q.weight)!.data];
+      const [a, b, w0] = [
+        q.a.dataSync(),
+        q.b.dataSync(),
+        (await makeModel(config, 5).exportWeights()).get(q.weight)!.data,
+      ];
       const [out, r, inDim] = [q.b.shape[0], q.a.shape[0], q.a.shape[1] as number];
       const wm = merged.get(q.weight)!.data;
-      for (const [i, j] of [[0, 0], [out - 1, inDim - 1], [2, 3]]) {
+      for (const [i, j] of [
+        [0, 0],
+        [out - 1, inDim - 1],
+        [2, 3],
+      ]) {
         let ba = 0;
         for (let t = 0; t < r; t++) ba += b[i * r + t] * a[t * inDim + j];
         expect(wm[i * inDim + j]).toBeCloseTo(w0[i * inDim + j] + 2 * ba, 5);
@@ -112,8 +131,12 @@ describe('LoRA adapters', () => {
       ],
       combine: 'product',
     });
-    expect(() => new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 2 })).toThrow(/already has a LoRA adapter/);
-    expect(() => new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'nope', seed: 2 })).toThrow(/unknown LoRA targets/);
+    expect(() => new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 2 })).toThrow(
+      /already has a LoRA adapter/,
+    );
+    expect(() => new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'nope', seed: 2 })).toThrow(
+      /unknown LoRA targets/,
+    );
     model.dispose();
   });
 });

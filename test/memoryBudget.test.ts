@@ -9,7 +9,12 @@ import { useBackend } from './helpers/tf';
 
 const withModel = (config: T5Config, strategies: string[], batch = 32, inLen = 64, outLen = 16): ExperimentSpec => {
   const s = defaultSpec();
-  return { ...s, model: { config }, strategies: strategies.map((name) => ({ name, knobs: {} })), training: { ...s.training, batchSize: batch, maxInputLen: inLen, maxOutputLen: outLen } };
+  return {
+    ...s,
+    model: { config },
+    strategies: strategies.map((name) => ({ name, knobs: {} })),
+    training: { ...s.training, batchSize: batch, maxInputLen: inLen, maxOutputLen: outLen },
+  };
 };
 
 describe('memory estimate', () => {
@@ -24,7 +29,21 @@ describe('memory estimate', () => {
 
   it('activations of a one-block model, counted by hand', () => {
     // d 4, 1 head of 2, d_ff 8 (relu), 1 + 1 blocks, vocabulary 10; batch 2, 3 tokens in, 2 out.
-    const c: T5Config = { vocabSize: 10, dModel: 4, dKv: 2, numHeads: 1, dFf: 8, numLayers: 1, numDecoderLayers: 1, ffn: 'relu', tieEmbeddings: true, relBuckets: 2, relMaxDistance: 4, layerNormEps: 1e-6, dropout: 0 };
+    const c: T5Config = {
+      vocabSize: 10,
+      dModel: 4,
+      dKv: 2,
+      numHeads: 1,
+      dFf: 8,
+      numLayers: 1,
+      numDecoderLayers: 1,
+      ffn: 'relu',
+      tieEmbeddings: true,
+      relBuckets: 2,
+      relMaxDistance: 4,
+      layerNormEps: 1e-6,
+      dropout: 0,
+    };
     const perToken = 8 * 4 + 4 * 2 + 2 * 8; // 56
     const encoder = 2 * 3 * (perToken + 2 * 1 * 3); // 372
     const decoder = 2 * 2 * (2 * perToken + 2 * 1 * (2 + 3)); // 488
@@ -43,10 +62,14 @@ describe('memory estimate', () => {
   it('a model that cannot fit is refused with the numbers; one that comes close is warned of', () => {
     const big = { ...presets['t5-small'], dModel: 1024, dFf: 4096, numHeads: 16, numLayers: 12, numDecoderLayers: 12 }; // ~ 300 M parameters
     const v = memoryVerdict(withModel(big, ['seqft', 'kif-hard']), 'wasm');
-    expect(v.refusal).toMatch(/^model: this run needs about \d+\.\d GiB of memory, more than the 4\.0 GiB the wasm backend can hold: weights and gradients \d\.\d GiB \+ AdamW moments \d\.\d GiB \+ strategy state \d\.\d GiB \+ activations \d+(\.\d)? [MG]iB \(\d+\.\d M parameters, batch 32 × 64 \+ 16 tokens\)/);
+    expect(v.refusal).toMatch(
+      /^model: this run needs about \d+\.\d GiB of memory, more than the 4\.0 GiB the wasm backend can hold: weights and gradients \d\.\d GiB \+ AdamW moments \d\.\d GiB \+ strategy state \d\.\d GiB \+ activations \d+(\.\d)? [MG]iB \(\d+\.\d M parameters, batch 32 × 64 \+ 16 tokens\)/,
+    );
     const close = memoryVerdict(withModel(presets['t5-small'], ['seqft']), 'webgl');
     expect(close.refusal).toBeUndefined();
-    expect(close.warning).toMatch(/^This run needs about 1\.\d GiB of the 2\.0 GiB the webgl backend can hold \(\d\d%\)/);
+    expect(close.warning).toMatch(
+      /^This run needs about 1\.\d GiB of the 2\.0 GiB the webgl backend can hold \(\d\d%\)/,
+    );
   });
 
   it('the runner refuses such a run before any work', async () => {

@@ -3,16 +3,28 @@
 import { describe, expect, it } from 'vitest';
 import { fusionRules, mergeWithRule, ruleProblems } from '../src/engine/kif/fusion';
 import { fusionRuleInfo, ruleFromKnobs, taskVectorRuleNames } from '../src/engine/kif/fusionRuleKnobs';
-import { dareDrop, MergeInputError, mergeTaskVectors, trimTopPercent, unitShares, type TaskVectorRule, type Weights } from '../src/engine/kif/taskVectors';
+import {
+  dareDrop,
+  MergeInputError,
+  mergeTaskVectors,
+  trimTopPercent,
+  unitShares,
+  type TaskVectorRule,
+  type Weights,
+} from '../src/engine/kif/taskVectors';
 import type { SkillUnit } from '../src/engine/kif/units';
 import { makeRng } from '../src/engine/util/rng';
 
 type Spec = Record<string, { shape: number[]; data: number[] }>;
-const weights = (s: Spec): Weights => new Map(Object.entries(s).map(([n, t]) => [n, { shape: t.shape, data: Float32Array.from(t.data) }]));
+const weights = (s: Spec): Weights =>
+  new Map(Object.entries(s).map(([n, t]) => [n, { shape: t.shape, data: Float32Array.from(t.data) }]));
 const flat = (w: Weights) => [...w.values()].flatMap((t) => [...t.data]);
 const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-6) => {
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `entry ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i]), `entry ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(
+      tol * Math.max(1, Math.abs(want[i])),
+    );
 };
 const plus = (base: number[], d: number[]) => base.map((b, i) => b + d[i]);
 
@@ -20,13 +32,23 @@ const plus = (base: number[], d: number[]) => base.map((b, i) => b + d[i]);
 const base = weights({ w: { shape: [2, 3], data: [1, 1, 1, 1, 1, 1] }, b: { shape: [2], data: [0, 0] } });
 const tauA = [0.5, -0.2, 0, 0.3, -0.4, 0.1, 0.05, -0.6];
 const tauB = [-0.5, -0.3, 0.2, 0.1, 0.4, 0, 0, 0.7];
-const model = (tau: number[]) => weights({ w: { shape: [2, 3], data: plus([1, 1, 1, 1, 1, 1], tau.slice(0, 6)) }, b: { shape: [2], data: tau.slice(6) } });
+const model = (tau: number[]) =>
+  weights({
+    w: { shape: [2, 3], data: plus([1, 1, 1, 1, 1, 1], tau.slice(0, 6)) },
+    b: { shape: [2], data: tau.slice(6) },
+  });
 const two = { base, models: [model(tauA), model(tauB)] };
 
 describe('hand-checked examples', () => {
   it('task arithmetic: θ₀ + λ·Σ τ; averaging: θ₀ + mean τ', () => {
     const ta = mergeTaskVectors(two, { kind: 'task-arithmetic', lambda: 0.4 });
-    close(flat(ta.weights), plus(flat(base), tauA.map((a, i) => 0.4 * (a + tauB[i]))));
+    close(
+      flat(ta.weights),
+      plus(
+        flat(base),
+        tauA.map((a, i) => 0.4 * (a + tauB[i])),
+      ),
+    );
     const avg = mergeTaskVectors(two, { kind: 'average' });
     close(flat(avg.weights), [1, 0.75, 1.1, 1.2, 1, 1.05, 0.025, 0.05]);
   });
@@ -47,9 +69,15 @@ describe('hand-checked examples', () => {
     const b3 = weights({ x: { shape: [3], data: [0, 0, 0] } });
     const m = (d: number[]) => weights({ x: { shape: [3], data: d } });
     // x0: 0.2 − 0.2 = 0 (tie); x1: −0.4, x2: −0.1 → majority −, so x0 takes B's −0.2. x1: only −0.5 agrees.
-    const r = mergeTaskVectors({ base: b3, models: [m([0.2, -0.5, -0.4]), m([-0.2, 0.1, 0.3])] }, { kind: 'ties', topPercent: 100, lambda: 0.5 });
+    const r = mergeTaskVectors(
+      { base: b3, models: [m([0.2, -0.5, -0.4]), m([-0.2, 0.1, 0.3])] },
+      { kind: 'ties', topPercent: 100, lambda: 0.5 },
+    );
     close(flat(r.weights), [-0.1, -0.25, -0.2]);
-    const agree = mergeTaskVectors({ base: b3, models: [m([0.4, 0, 0]), m([0.2, 0, 0]), m([-0.1, 0, 0])] }, { kind: 'ties', topPercent: 100, lambda: 0.5 });
+    const agree = mergeTaskVectors(
+      { base: b3, models: [m([0.4, 0, 0]), m([0.2, 0, 0]), m([-0.1, 0, 0])] },
+      { kind: 'ties', topPercent: 100, lambda: 0.5 },
+    );
     close(flat(agree.weights), [0.15, 0, 0]); // (0.4 + 0.2) / 2 · 0.5; −0.1 disagrees
   });
 
@@ -63,7 +91,10 @@ describe('hand-checked examples', () => {
   it('MagMax: per entry the task vector of largest magnitude (a tie goes to the later task), times λ', () => {
     const b3 = weights({ x: { shape: [3], data: [1, 1, 1] } });
     const m = (d: number[]) => weights({ x: { shape: [3], data: plus([1, 1, 1], d) } });
-    const r = mergeTaskVectors({ base: b3, models: [m([0.5, -0.2, 0.3]), m([-0.6, 0.1, -0.3])] }, { kind: 'magmax', lambda: 0.5 });
+    const r = mergeTaskVectors(
+      { base: b3, models: [m([0.5, -0.2, 0.3]), m([-0.6, 0.1, -0.3])] },
+      { kind: 'magmax', lambda: 0.5 },
+    );
     close(flat(r.weights), [0.7, 0.9, 0.85]);
     close(r.contributions[0], [0, 0.1, 0]);
     close(r.contributions[1], [0.3, 0, 0.15]);
@@ -103,7 +134,10 @@ function refMagmax(taus: number[][], lambda: number): number[] {
   return taus[0].map((_, i) => lambda * taus.reduce((best, t) => (Math.abs(t[i]) >= Math.abs(best) ? t[i] : best), 0));
 }
 function refFisher(models: number[][], fishers: number[][], eps: number): number[] {
-  return models[0].map((_, i) => models.reduce((a, m, t) => a + (fishers[t][i] + eps) * m[i], 0) / fishers.reduce((a, f) => a + f[i] + eps, 0));
+  return models[0].map(
+    (_, i) =>
+      models.reduce((a, m, t) => a + (fishers[t][i] + eps) * m[i], 0) / fishers.reduce((a, f) => a + f[i] + eps, 0),
+  );
 }
 
 describe('against the reference on random models', () => {
@@ -113,12 +147,14 @@ describe('against the reference on random models', () => {
   const size = 20 + 7 + 6;
   const toWeights = (v: number[]) => {
     let o = 0;
-    return new Map(Object.entries(shapes).map(([n, s]) => {
-      const k = s.reduce((x, y) => x * y, 1);
-      const t = { shape: s, data: Float32Array.from(v.slice(o, o + k)) };
-      o += k;
-      return [n, t];
-    }));
+    return new Map(
+      Object.entries(shapes).map(([n, s]) => {
+        const k = s.reduce((x, y) => x * y, 1);
+        const t = { shape: s, data: Float32Array.from(v.slice(o, o + k)) };
+        o += k;
+        return [n, t];
+      }),
+    );
   };
   // Float32 inputs, so the reference reads the same numbers the engine does.
   const f32 = (v: number[]) => [...Float32Array.from(v)];
@@ -128,10 +164,18 @@ describe('against the reference on random models', () => {
   const inputs = { base: toWeights(b), models: ms.map(toWeights) };
 
   it('task arithmetic and TIES for several k and λ', () => {
-    close(flat(mergeTaskVectors(inputs, { kind: 'task-arithmetic', lambda: 0.7 }).weights), b.map((x, i) => x + 0.7 * taus.reduce((a, t) => a + t[i], 0)), 1e-5);
+    close(
+      flat(mergeTaskVectors(inputs, { kind: 'task-arithmetic', lambda: 0.7 }).weights),
+      b.map((x, i) => x + 0.7 * taus.reduce((a, t) => a + t[i], 0)),
+      1e-5,
+    );
     for (const k of [5, 20, 50, 100]) {
       for (const lambda of [0.5, 1]) {
-        close(flat(mergeTaskVectors(inputs, { kind: 'ties', topPercent: k, lambda }).weights), plus(b, refTies(taus, k, lambda)), 1e-5);
+        close(
+          flat(mergeTaskVectors(inputs, { kind: 'ties', topPercent: k, lambda }).weights),
+          plus(b, refTies(taus, k, lambda)),
+          1e-5,
+        );
       }
     }
   });
@@ -144,10 +188,19 @@ describe('against the reference on random models', () => {
   });
 
   it('DARE with p = 0 is its inner rule exactly; with p > 0 the same seed gives the same merge and another seed another', () => {
-    const dare = (drop: number, seed: number, inner: 'ties' | 'task-arithmetic' | 'average') => flat(mergeTaskVectors(inputs, { kind: 'dare', drop, inner, topPercent: 20, lambda: 0.8, seed }).weights);
+    const dare = (drop: number, seed: number, inner: 'ties' | 'task-arithmetic' | 'average') =>
+      flat(mergeTaskVectors(inputs, { kind: 'dare', drop, inner, topPercent: 20, lambda: 0.8, seed }).weights);
     close(dare(0, 3, 'ties'), plus(b, refTies(taus, 20, 0.8)), 1e-5);
-    close(dare(0, 3, 'task-arithmetic'), b.map((x, i) => x + 0.8 * taus.reduce((a, t) => a + t[i], 0)), 1e-5);
-    close(dare(0, 3, 'average'), b.map((x, i) => x + taus.reduce((a, t) => a + t[i], 0) / 3), 1e-5);
+    close(
+      dare(0, 3, 'task-arithmetic'),
+      b.map((x, i) => x + 0.8 * taus.reduce((a, t) => a + t[i], 0)),
+      1e-5,
+    );
+    close(
+      dare(0, 3, 'average'),
+      b.map((x, i) => x + taus.reduce((a, t) => a + t[i], 0) / 3),
+      1e-5,
+    );
     expect(dare(0.5, 3, 'average')).toEqual(dare(0.5, 3, 'average'));
     expect(dare(0.5, 3, 'average')).not.toEqual(dare(0.5, 4, 'average'));
   });
@@ -182,16 +235,30 @@ describe('DARE rescaling', () => {
     const mean = new Float64Array(8);
     const seeds = 3000;
     for (let s = 0; s < seeds; s++) {
-      flat(mergeTaskVectors(two, { kind: 'dare', drop: 0.5, inner: 'task-arithmetic', topPercent: 100, lambda: 1, seed: s }).weights).forEach((x, i) => (mean[i] += x / seeds));
+      flat(
+        mergeTaskVectors(two, {
+          kind: 'dare',
+          drop: 0.5,
+          inner: 'task-arithmetic',
+          topPercent: 100,
+          lambda: 1,
+          seed: s,
+        }).weights,
+      ).forEach((x, i) => (mean[i] += x / seeds));
     }
-    const want = plus(flat(base), tauA.map((a, i) => a + tauB[i]));
+    const want = plus(
+      flat(base),
+      tauA.map((a, i) => a + tauB[i]),
+    );
     // sd of one seed's entry: sqrt(Σ_t τ_t²·p/(1−p)); over 3000 seeds it shrinks by sqrt(3000).
-    want.forEach((w, i) => expect(Math.abs(mean[i] - w)).toBeLessThan(4 * Math.sqrt((tauA[i] ** 2 + tauB[i] ** 2) / seeds) + 1e-9));
+    want.forEach((w, i) =>
+      expect(Math.abs(mean[i] - w)).toBeLessThan(4 * Math.sqrt((tauA[i] ** 2 + tauB[i] ** 2) / seeds) + 1e-9),
+    );
   });
 });
 
 describe('shares of each task in each unit', () => {
-  it('sums each task\'s |part of the change| over the unit, and gives all zeros where the merge left the unit at the base', () => {
+  it("sums each task's |part of the change| over the unit, and gives all zeros where the merge left the unit at the base", () => {
     const units: SkillUnit[] = [
       { name: 'w#row0', parts: [{ param: 'w', slice: { axis: 0, start: 0, end: 1 } }], combine: 'mean' },
       { name: 'w#row1', parts: [{ param: 'w', slice: { axis: 0, start: 1, end: 2 } }], combine: 'mean' },
@@ -211,20 +278,30 @@ describe('bad input', () => {
   it('refuses models of another shape, a missing or extra parameter, and non-finite values, naming the model', () => {
     const wrong = weights({ w: { shape: [3, 2], data: [1, 1, 1, 1, 1, 1] }, b: { shape: [2], data: [0, 0] } });
     const names = ['A.safetensors', 'B.safetensors'];
-    expect(() => mergeTaskVectors({ base, models: [model(tauA), wrong], names }, { kind: 'average' })).toThrow(/B\.safetensors: w is \[3, 2\], the base's is \[2, 3\]: not the same model/);
+    expect(() => mergeTaskVectors({ base, models: [model(tauA), wrong], names }, { kind: 'average' })).toThrow(
+      /B\.safetensors: w is \[3, 2\], the base's is \[2, 3\]: not the same model/,
+    );
     const missing = weights({ w: { shape: [2, 3], data: [1, 1, 1, 1, 1, 1] } });
-    expect(() => mergeTaskVectors({ base, models: [missing], names }, { kind: 'average' })).toThrow(/A\.safetensors has no parameter b, which the base has/);
+    expect(() => mergeTaskVectors({ base, models: [missing], names }, { kind: 'average' })).toThrow(
+      /A\.safetensors has no parameter b, which the base has/,
+    );
     const extra = new Map([...model(tauA), ['c', { shape: [1], data: Float32Array.from([0]) }]]);
-    expect(() => mergeTaskVectors({ base, models: [extra] }, { kind: 'average' })).toThrow(/model 1 has parameter\(s\) the base does not: c/);
+    expect(() => mergeTaskVectors({ base, models: [extra] }, { kind: 'average' })).toThrow(
+      /model 1 has parameter\(s\) the base does not: c/,
+    );
     const nan = weights({ w: { shape: [2, 3], data: [1, NaN, 1, 1, 1, 1] }, b: { shape: [2], data: [0, 0] } });
     expect(() => mergeTaskVectors({ base, models: [nan] }, { kind: 'average' })).toThrow(MergeInputError);
     expect(() => mergeTaskVectors({ base, models: [] }, { kind: 'average' })).toThrow(/no models to merge/);
   });
 
   it('Fisher averaging needs one non-negative Fisher of the same shape per model', () => {
-    expect(() => mergeTaskVectors(two, { kind: 'fisher', floor: 0 })).toThrow(/one Fisher per model: 2 model\(s\), 0 Fisher/);
+    expect(() => mergeTaskVectors(two, { kind: 'fisher', floor: 0 })).toThrow(
+      /one Fisher per model: 2 model\(s\), 0 Fisher/,
+    );
     const negative = model(tauA.map((x) => -Math.abs(x) - 1));
-    expect(() => mergeTaskVectors({ ...two, fishers: [model(tauA.map(Math.abs)), negative] }, { kind: 'fisher', floor: 0 })).toThrow(/the Fisher of model 2 has a negative value/);
+    expect(() =>
+      mergeTaskVectors({ ...two, fishers: [model(tauA.map(Math.abs)), negative] }, { kind: 'fisher', floor: 0 }),
+    ).toThrow(/the Fisher of model 2 has a negative value/);
   });
 
   it('warns when the base is not the model the tasks started from, or a model equals the base', () => {
@@ -232,31 +309,55 @@ describe('bad input', () => {
     const small = { base, models: [model(tauA.map((x) => x / 10)), model(tauB.map((x) => x / 10))] };
     expect(mergeTaskVectors(small, { kind: 'average' }).warnings).toEqual([]);
     // Another model of the same shape: the task vectors against it are longer than it is.
-    const other = weights({ w: { shape: [2, 3], data: [-1, -1, -1, -1, -1, -1] }, b: { shape: [2], data: [0.5, -0.5] } });
-    const w = mergeTaskVectors({ base: other, models: small.models, names: ['A', 'B'] }, { kind: 'ties', topPercent: 20, lambda: 1 }).warnings;
+    const other = weights({
+      w: { shape: [2, 3], data: [-1, -1, -1, -1, -1, -1] },
+      b: { shape: [2], data: [0.5, -0.5] },
+    });
+    const w = mergeTaskVectors(
+      { base: other, models: small.models, names: ['A', 'B'] },
+      { kind: 'ties', topPercent: 20, lambda: 1 },
+    ).warnings;
     expect(w).toHaveLength(2);
-    expect(w[0]).toMatch(/^A lies \d+% of the base's norm away from it .*the base is probably not the model it started from, and its task vector θ − θ₀ is then meaningless/);
-    expect(mergeTaskVectors({ base, models: [base, small.models[0]] }, { kind: 'average' }).warnings).toEqual(['model 1 equals the base: its task vector is zero, so it adds nothing to the merge']);
+    expect(w[0]).toMatch(
+      /^A lies \d+% of the base's norm away from it .*the base is probably not the model it started from, and its task vector θ − θ₀ is then meaningless/,
+    );
+    expect(mergeTaskVectors({ base, models: [base, small.models[0]] }, { kind: 'average' }).warnings).toEqual([
+      'model 1 equals the base: its task vector is zero, so it adds nothing to the merge',
+    ]);
   });
 
   it('refuses k outside (0, 100], p outside [0, 1), λ < 0 and unknown rules, naming rule and knob', () => {
     const r = (rule: TaskVectorRule) => ruleProblems(rule);
-    expect(r({ kind: 'ties', topPercent: 0, lambda: 1 })).toEqual(['ties: topPercent must be a number above 0 and at most 100 (got 0)']);
-    expect(r({ kind: 'ties', topPercent: 101, lambda: 1 })).toEqual(['ties: topPercent must be a number above 0 and at most 100 (got 101)']);
+    expect(r({ kind: 'ties', topPercent: 0, lambda: 1 })).toEqual([
+      'ties: topPercent must be a number above 0 and at most 100 (got 0)',
+    ]);
+    expect(r({ kind: 'ties', topPercent: 101, lambda: 1 })).toEqual([
+      'ties: topPercent must be a number above 0 and at most 100 (got 101)',
+    ]);
     expect(r({ kind: 'ties', topPercent: 100, lambda: 1 })).toEqual([]);
     const dare = { kind: 'dare', inner: 'ties', topPercent: 100, lambda: 1, seed: 0 } as const;
     expect(r({ ...dare, drop: 1 })).toEqual(['dare: drop must be a number from 0 and below 1 (got 1)']);
     expect(r({ ...dare, drop: -0.1 })).toEqual(['dare: drop must be a number from 0 and below 1 (got -0.1)']);
     expect(r({ ...dare, drop: 0 })).toEqual([]);
-    expect(r({ kind: 'task-arithmetic', lambda: -1 })).toEqual(['task-arithmetic: lambda must be a number from 0 to 10 (got -1)']);
-    expect(() => mergeWithRule(two, { kind: 'ties', topPercent: 0, lambda: 1 })).toThrow(/ties: topPercent must be a number above 0/);
-    expect(ruleFromKnobs('ties', { top: 5 })).toEqual({ ok: false, problems: ['ties: top: unknown knob; knobs: topPercent, lambda'] });
-    expect(ruleFromKnobs('nope', {})).toMatchObject({ ok: false, problems: [expect.stringMatching(/unknown fusion rule "nope"/)] });
+    expect(r({ kind: 'task-arithmetic', lambda: -1 })).toEqual([
+      'task-arithmetic: lambda must be a number from 0 to 10 (got -1)',
+    ]);
+    expect(() => mergeWithRule(two, { kind: 'ties', topPercent: 0, lambda: 1 })).toThrow(
+      /ties: topPercent must be a number above 0/,
+    );
+    expect(ruleFromKnobs('ties', { top: 5 })).toEqual({
+      ok: false,
+      problems: ['ties: top: unknown knob; knobs: topPercent, lambda'],
+    });
+    expect(ruleFromKnobs('nope', {})).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/unknown fusion rule "nope"/)],
+    });
   });
 });
 
 describe('the registry', () => {
-  it('holds every rule with its knobs, defaulting to the papers\' values', () => {
+  it("holds every rule with its knobs, defaulting to the papers' values", () => {
     for (const name of taskVectorRuleNames) expect(fusionRules[name].input).toBe('task-vectors');
     expect(fusionRules.hard.input).toBe('scores');
     const defaults = (name: keyof typeof fusionRuleInfo) => {

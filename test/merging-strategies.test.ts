@@ -14,9 +14,15 @@ import { tinySpecInput } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
-const strategies = ['seqft', 'magmax', 'task-arithmetic', 'ties', 'dare', 'fisher-merge'].map((name) => ({ name, knobs: name === 'dare' ? { drop: 0.5 } : {} }));
+const strategies = ['seqft', 'magmax', 'task-arithmetic', 'ties', 'dare', 'fisher-merge'].map((name) => ({
+  name,
+  knobs: name === 'dare' ? { drop: 0.5 } : {},
+}));
 const input = tinySpecInput({ strategies, seed: 4, steps: 8, trainSize: 40, testSize: 6, warmupSteps: 2 });
-const parsed = parseSpec({ ...input, tasks: ['length', 'compare', 'add'].map((task) => ({ task, steps: 8, trainSize: 40, testSize: 6 })) });
+const parsed = parseSpec({
+  ...input,
+  tasks: ['length', 'compare', 'add'].map((task) => ({ task, steps: 8, trainSize: 40, testSize: 6 })),
+});
 if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
 const spec = parsed.spec;
 const at = (name: string) => strategies.findIndex((s) => s.name === name);
@@ -43,7 +49,8 @@ describe('merging strategies', () => {
     for (let t = 0; t < 3; t++) expect(maxDiff(runOf('magmax').models[t], runOf('seqft').models[t])).toBe(0);
     // Task arithmetic, TIES, DARE and Fisher fine-tune every task from the base: the same task models for all four,
     // and task 0's is seqft's.
-    for (const name of ['ties', 'dare', 'fisher-merge']) for (let t = 0; t < 3; t++) expect(maxDiff(runOf(name).models[t], runOf('task-arithmetic').models[t])).toBe(0);
+    for (const name of ['ties', 'dare', 'fisher-merge'])
+      for (let t = 0; t < 3; t++) expect(maxDiff(runOf(name).models[t], runOf('task-arithmetic').models[t])).toBe(0);
     expect(maxDiff(runOf('task-arithmetic').models[0], runOf('seqft').models[0])).toBe(0);
     expect(maxDiff(runOf('task-arithmetic').models[1], runOf('seqft').models[1])).toBeGreaterThan(1e-4);
 
@@ -82,8 +89,12 @@ describe('merging strategies', () => {
     const fromSeqft = await whatIfFusion(spec, runOf('seqft'), { kind: 'magmax', lambda: 0.5 }, 0.7);
     expect(fromSeqft.scores).toEqual(results.strategies[at('magmax')].matrix.at(-1));
     // KIF's rules need importance scores, which seqft did not record.
-    await expect(whatIfFusion(spec, runOf('seqft'), { kind: 'hard', gamma: 0.7, topPercent: 20 }, 0.7)).rejects.toThrow(/needs importance scores, which only KIF strategies record/);
+    await expect(whatIfFusion(spec, runOf('seqft'), { kind: 'hard', gamma: 0.7, topPercent: 20 }, 0.7)).rejects.toThrow(
+      /needs importance scores, which only KIF strategies record/,
+    );
     // A bad knob is refused with the rule and knob named.
-    await expect(whatIfFusion(spec, runOf('seqft'), { kind: 'ties', topPercent: 0, lambda: 1 }, 0.7)).rejects.toThrow(/ties: topPercent must be a number above 0/);
+    await expect(whatIfFusion(spec, runOf('seqft'), { kind: 'ties', topPercent: 0, lambda: 1 }, 0.7)).rejects.toThrow(
+      /ties: topPercent must be a number above 0/,
+    );
   }, 240_000);
 });

@@ -27,13 +27,24 @@ describe('continual metrics from the accuracy matrix (row 0 = untrained model)',
   });
 
   it('T = 1: AP only; the averages over no tasks are null', () => {
-    expect(continualMetrics([[10], [70]])).toEqual({ tasks: 1, ap: 70, bwt: null, fwt: null, fwtZeroShot: null, forgetting: null });
+    expect(continualMetrics([[10], [70]])).toEqual({
+      tasks: 1,
+      ap: 70,
+      bwt: null,
+      fwt: null,
+      fwtZeroShot: null,
+      forgetting: null,
+    });
   });
 
   it('malformed matrices are named', () => {
-    expect(accuracyMatrixProblems([[1, 2]])).toEqual(['the accuracy matrix needs the untrained row and at least one task row']);
+    expect(accuracyMatrixProblems([[1, 2]])).toEqual([
+      'the accuracy matrix needs the untrained row and at least one task row',
+    ]);
     expect(accuracyMatrixProblems([[1, 2], [3]])).toEqual([]);
-    expect(accuracyMatrixProblems([[1, 2], [3, 4], [5]])).toEqual(['row 2 has 1 scores, needs at least 2 (one per trained task)']);
+    expect(accuracyMatrixProblems([[1, 2], [3, 4], [5]])).toEqual([
+      'row 2 has 1 scores, needs at least 2 (one per trained task)',
+    ]);
     expect(() => continualMetrics([[1], [Number.NaN]])).toThrow(/R\[1\]\[0\] is not a finite number/);
   });
 });
@@ -68,7 +79,7 @@ describe('text scores', () => {
       { prediction: 'dcab', reference: 'dcba' },
     ];
     expect(taskScorePercent('exact-match', pairs)).toBe(50);
-    expect(taskScorePercent('rouge-l-char', pairs)).toBeCloseTo(100 * (1 + 0.75) / 2, 12);
+    expect(taskScorePercent('rouge-l-char', pairs)).toBeCloseTo((100 * (1 + 0.75)) / 2, 12);
     expect(Object.keys(textScorers)).toEqual(['exact-match', 'rouge-l', 'rouge-l-char']);
     expect(() => textScorer('bleu')).toThrow(/unknown text scorer "bleu"; known: exact-match, rouge-l, rouge-l-char/);
     expect(() => taskScorePercent('exact-match', [])).toThrow(/at least one example/);

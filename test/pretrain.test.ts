@@ -51,7 +51,9 @@ describe('span corruption', () => {
 
 describe('the pretraining mixture', () => {
   it('leaves out every task a built-in demo uses', () => {
-    const used = listDemos().flatMap((d) => d.spec({ seed: 0 }).tasks.flatMap((t) => (typeof t.task === 'string' ? [t.task] : [])));
+    const used = listDemos().flatMap((d) =>
+      d.spec({ seed: 0 }).tasks.flatMap((t) => (typeof t.task === 'string' ? [t.task] : [])),
+    );
     expect(used.length).toBeGreaterThan(0);
     expect(used.filter((t) => (pretrainTasks as readonly string[]).includes(t))).toEqual([]);
   });
@@ -73,7 +75,16 @@ describe('the pretraining mixture', () => {
 describe('pretraining', () => {
   beforeAll(() => useBackend('wasm'));
   const settings: PretrainSettings = {
-    steps: 6, seed: 5, batchSize: 4, lr: 1e-2, warmupSteps: 2, weightDecay: 0.01, clipNorm: 1, inLen: 24, outLen: 16, mixture: mixtureDefaults,
+    steps: 6,
+    seed: 5,
+    batchSize: 4,
+    lr: 1e-2,
+    warmupSteps: 2,
+    weightDecay: 0.01,
+    clipNorm: 1,
+    inLen: 24,
+    outLen: 16,
+    mixture: mixtureDefaults,
   };
 
   it('gives step i the same batch whenever it is drawn', async () => {
@@ -92,9 +103,12 @@ describe('pretraining', () => {
     expect(half.optimizer?.t).toBe(3);
     const resumed = await pretrain(tinyByteConfig, tok, settings, { logEvery: 1 }, half);
     expect(resumed.step).toBe(6);
-    for (const [name, t] of full.weights) expect(Array.from(resumed.weights.get(name)!.data), name).toEqual(Array.from(t.data));
+    for (const [name, t] of full.weights)
+      expect(Array.from(resumed.weights.get(name)!.data), name).toEqual(Array.from(t.data));
     // Training moved the weights at all.
     const fresh = await pretrain(tinyByteConfig, tok, { ...settings, steps: 0 });
-    expect(Array.from(fresh.weights.get('shared.weight')!.data)).not.toEqual(Array.from(full.weights.get('shared.weight')!.data));
+    expect(Array.from(fresh.weights.get('shared.weight')!.data)).not.toEqual(
+      Array.from(full.weights.get('shared.weight')!.data),
+    );
   });
 });

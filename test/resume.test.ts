@@ -30,7 +30,11 @@ const fullModel = [
   { name: 'magmax' },
   { name: 'fisher-merge', knobs: { fisherBatches: 2 } },
 ];
-const lora = [{ name: 'seqlora', knobs: { rank: 2 } }, { name: 'kif-lora', knobs: { rank: 2 } }, { name: 'olora', knobs: { rank: 2 } }];
+const lora = [
+  { name: 'seqlora', knobs: { rank: 2 } },
+  { name: 'kif-lora', knobs: { rank: 2 } },
+  { name: 'olora', knobs: { rank: 2 } },
+];
 
 it('covers every registered strategy', () => {
   expect([...fullModel, ...lora].map((s) => s.name).sort()).toEqual(strategyNames().sort());
@@ -111,8 +115,15 @@ describe.each([
     });
     // The strategies train differently after the first task, so equal losses are not trivially true; by design the
     // merging strategies that start every task from the base train alike, and magmax trains as seqft.
-    const trainsAs: Record<string, string> = { ties: 'task-arithmetic', dare: 'task-arithmetic', 'fisher-merge': 'task-arithmetic', magmax: 'seqft' };
-    expect(new Set(full.strategies.map((s) => JSON.stringify(s.losses))).size).toBe(strategies.filter((s) => !trainsAs[s.name]).length);
+    const trainsAs: Record<string, string> = {
+      ties: 'task-arithmetic',
+      dare: 'task-arithmetic',
+      'fisher-merge': 'task-arithmetic',
+      magmax: 'seqft',
+    };
+    expect(new Set(full.strategies.map((s) => JSON.stringify(s.losses))).size).toBe(
+      strategies.filter((s) => !trainsAs[s.name]).length,
+    );
   });
 
   it('emits a checkpoint at each inner task boundary and between strategies', () => {
@@ -135,21 +146,33 @@ describe.each([
   it('refuses a checkpoint of another spec, naming why', async () => {
     const cp = fullCheckpoints.find((c) => c.current?.strategy === 2)!;
     const other = { ...spec(), strategies: spec().strategies.slice(1) };
-    expect(resumeProblems(cp, full.strategies.slice(1).map((s) => s.label), 3)[0]).toMatch(/^resume: finished strategy 0 is ".+", the spec's is ".+"$/);
+    expect(
+      resumeProblems(
+        cp,
+        full.strategies.slice(1).map((s) => s.label),
+        3,
+      )[0],
+    ).toMatch(/^resume: finished strategy 0 is ".+", the spec's is ".+"$/);
     await expect(runExperiment(other, {}, { resume: cp })).rejects.toThrow(ExperimentError);
   });
 });
 
 it('keeps what each strategy carries between tasks in its checkpoint state', async () => {
   const states = new Map<number, RunCheckpoint['current']>();
-  await runExperiment(specOf(fullModel.slice(1, 4), 'tensor'), { onCheckpoint: (cp) => void (cp.current?.nextTask === 2 && states.set(cp.current.strategy, cp.current)) });
+  await runExperiment(specOf(fullModel.slice(1, 4), 'tensor'), {
+    onCheckpoint: (cp) => void (cp.current?.nextTask === 2 && states.set(cp.current.strategy, cp.current)),
+  });
   const [seq, kif, ewc] = [0, 1, 2].map((i) => states.get(i)!);
   expect(seq.state).toEqual({});
   expect(Object.keys(kif.state.scores!.accumulated).length).toBeGreaterThan(0);
   expect([...ewc.state.tensors!.fisher.keys()]).toEqual([...ewc.weights.keys()]);
-  expect([...ewc.state.tensors!.anchor.values()].map((t) => [...t.data])).toEqual([...ewc.weights.values()].map((t) => [...t.data]));
+  expect([...ewc.state.tensors!.anchor.values()].map((t) => [...t.data])).toEqual(
+    [...ewc.weights.values()].map((t) => [...t.data]),
+  );
   // A merging strategy carries the base, every task model so far and (fisher-merge) their Fishers.
   const merge = new Map<number, RunCheckpoint['current']>();
-  await runExperiment(specOf([{ name: 'fisher-merge', knobs: { fisherBatches: 1 } }], 'tensor'), { onCheckpoint: (cp) => void (cp.current?.nextTask === 2 && merge.set(0, cp.current)) });
+  await runExperiment(specOf([{ name: 'fisher-merge', knobs: { fisherBatches: 1 } }], 'tensor'), {
+    onCheckpoint: (cp) => void (cp.current?.nextTask === 2 && merge.set(0, cp.current)),
+  });
   expect(Object.keys(merge.get(0)!.state.tensors!)).toEqual(['base', 'task-0', 'task-1', 'fisher-0', 'fisher-1']);
 });

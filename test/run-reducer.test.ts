@@ -17,7 +17,16 @@ import { tinySpecInput } from './helpers/tinySpec';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/results-v1/${name}`, import.meta.url), 'utf8');
 
 function tinySpec(evalEvery = 0): ExperimentSpec {
-  const r = parseSpec(tinySpecInput({ strategies: [{ name: 'seqft' }, { name: 'kif-hard', knobs: { gamma: 0.5 } }], seed: 5, steps: 6, trainSize: 30, testSize: 5, warmupSteps: 2 }));
+  const r = parseSpec(
+    tinySpecInput({
+      strategies: [{ name: 'seqft' }, { name: 'kif-hard', knobs: { gamma: 0.5 } }],
+      seed: 5,
+      steps: 6,
+      trainSize: 30,
+      testSize: 5,
+      warmupSteps: 2,
+    }),
+  );
   if (!r.ok) throw new Error(r.errors.join('\n'));
   r.spec.training.evalEvery = evalEvery;
   return r.spec;
@@ -33,8 +42,29 @@ const header: RunHeader = {
   ],
   units: { granularity: 'layer', names: ['u0', 'u1'] },
 };
-const start: RunEvent = { type: 'run-start', strategies: ['seqft', 'kif-hard (gamma=0.5)'], tasks: ['a', 'b'], majorityScores: [0, 0], units: ['u0', 'u1'], totalSteps: 16, backend: 'cpu', header, lossPoints: 2 };
-const step = (s: number, loss: number, task = 0, phase = 'train'): StepEvent => ({ type: 'step', strategy: 0, task, phase, step: s, steps: 4, loss, lr: 0.1 * s, gradNorm: s, fraction: s / 16 });
+const start: RunEvent = {
+  type: 'run-start',
+  strategies: ['seqft', 'kif-hard (gamma=0.5)'],
+  tasks: ['a', 'b'],
+  majorityScores: [0, 0],
+  units: ['u0', 'u1'],
+  totalSteps: 16,
+  backend: 'cpu',
+  header,
+  lossPoints: 2,
+};
+const step = (s: number, loss: number, task = 0, phase = 'train'): StepEvent => ({
+  type: 'step',
+  strategy: 0,
+  task,
+  phase,
+  step: s,
+  steps: 4,
+  loss,
+  lr: 0.1 * s,
+  gradNorm: s,
+  fraction: s / 16,
+});
 const fold = (...events: RunEvent[]) => foldRun([start, ...events]) as RunState;
 
 describe('reduceRun, event by event', () => {
@@ -42,7 +72,10 @@ describe('reduceRun, event by event', () => {
     const s = fold();
     expect(s.spec).toEqual(header.spec);
     expect(s.warnings).toEqual(['early']);
-    expect(s.strategies.map((x) => [x.name, x.label, x.live])).toEqual([['seqft', 'seqft', { pending: true }], ['kif-hard', 'kif-hard (gamma=0.5)', { pending: true }]]);
+    expect(s.strategies.map((x) => [x.name, x.label, x.live])).toEqual([
+      ['seqft', 'seqft', { pending: true }],
+      ['kif-hard', 'kif-hard (gamma=0.5)', { pending: true }],
+    ]);
     expect(s.live).toEqual({ totalSteps: 16, lossPoints: 2, progress: null, phase: null });
     expect(() => reduceRun(undefined, { type: 'warning', message: 'x' })).toThrow(/before "run-start"/);
   });
@@ -50,31 +83,62 @@ describe('reduceRun, event by event', () => {
   it('warning, strategy-start, phase, task-start', () => {
     const s = fold(
       { type: 'warning', message: 'late' },
-      { type: 'strategy-start', strategy: 1, name: 'kif-hard', label: 'kif-hard (gamma=0.5)', knobs: { gamma: 0.5 }, tracksImportance: true },
+      {
+        type: 'strategy-start',
+        strategy: 1,
+        name: 'kif-hard',
+        label: 'kif-hard (gamma=0.5)',
+        knobs: { gamma: 0.5 },
+        tracksImportance: true,
+      },
       { type: 'phase', strategy: 1, task: 0, phase: 'compiling' },
       { type: 'task-start', strategy: 1, task: 0, steps: 4 },
     );
     expect(s.warnings).toEqual(['early', 'late']);
-    expect(s.strategies[1]).toMatchObject({ knobs: { gamma: 0.5 }, importance: { tasks: [], accumulated: [] }, live: {} });
+    expect(s.strategies[1]).toMatchObject({
+      knobs: { gamma: 0.5 },
+      importance: { tasks: [], accumulated: [] },
+      live: {},
+    });
     expect(s.live?.phase).toBe('compiling');
     expect(s.live?.progress).toMatchObject({ strategy: 1, task: 0, step: 0, steps: 4 });
   });
 
   it('step: a raw curve with learning rate and gradient norm while the phase runs, bucket means once it ends', () => {
     const open = fold(step(1, 4), step(2, 2), step(3, 3));
-    expect(open.strategies[0].losses).toEqual([{ task: 0, phase: 'train', steps: [1, 2, 3], losses: [4, 2, 3], lr: [0.1, 0.2, 0.1 * 3], gradNorm: [1, 2, 3] }]);
+    expect(open.strategies[0].losses).toEqual([
+      { task: 0, phase: 'train', steps: [1, 2, 3], losses: [4, 2, 3], lr: [0.1, 0.2, 0.1 * 3], gradNorm: [1, 2, 3] },
+    ]);
     expect(open.live?.progress).toMatchObject({ step: 3, loss: 3, lr: 0.1 * 3, gradNorm: 3 });
     // A new phase's first step closes the curve: lossPoints 2 → two bucket means, as downsample computes them.
     const next = fold(step(1, 4), step(2, 2), step(3, 3), step(4, 5), step(1, 1, 0, 'replay'));
     const closed = next.strategies[0].losses[0];
-    expect(closed).toEqual({ task: 0, phase: 'train', steps: [2, 4], losses: [3, 4], lr: [(0.1 + 0.2) / 2, (0.1 * 3 + 0.4) / 2], gradNorm: [1.5, 3.5] });
+    expect(closed).toEqual({
+      task: 0,
+      phase: 'train',
+      steps: [2, 4],
+      losses: [3, 4],
+      lr: [(0.1 + 0.2) / 2, (0.1 * 3 + 0.4) / 2],
+      gradNorm: [1.5, 3.5],
+    });
     expect(next.strategies[0].losses[1]).toMatchObject({ phase: 'replay', steps: [1], losses: [1] });
-    expect(lossPoints(next.strategies[0])).toEqual([[2, 3], [4, 4], [5, 1]]);
+    expect(lossPoints(next.strategies[0])).toEqual([
+      [2, 3],
+      [4, 4],
+      [5, 1],
+    ]);
   });
 
   it('importance, accumulated, fusion: live map, final maps per task, fusion reports', () => {
     const s = fold(
-      { type: 'strategy-start', strategy: 1, name: 'kif-hard', label: 'kif-hard (gamma=0.5)', knobs: {}, tracksImportance: true },
+      {
+        type: 'strategy-start',
+        strategy: 1,
+        name: 'kif-hard',
+        label: 'kif-hard (gamma=0.5)',
+        knobs: {},
+        tracksImportance: true,
+      },
       { type: 'importance', strategy: 1, task: 0, step: 2, final: false, scores: { u0: 1 } },
       { type: 'importance', strategy: 1, task: 0, step: 4, final: true, scores: { u0: 2 } },
       { type: 'accumulated', strategy: 1, task: 0, scores: { u0: 2 } },
@@ -95,8 +159,16 @@ describe('reduceRun, event by event', () => {
       { type: 'eval-curve', strategy: 0, task: 1, step: 2, scores: [40, 35] },
     );
     const x = s.strategies[0];
-    expect(x.matrix).toEqual([[10, 20], [60, 30]]);
-    expect(x.metrics).toEqual(continualMetrics([[10, 20], [60, 30]]));
+    expect(x.matrix).toEqual([
+      [10, 20],
+      [60, 30],
+    ]);
+    expect(x.metrics).toEqual(
+      continualMetrics([
+        [10, 20],
+        [60, 30],
+      ]),
+    );
     expect(x.samples).toEqual(samples);
     expect(x.curves).toEqual([{ task: 1, step: 2, scores: [40, 35] }]);
   });
@@ -112,7 +184,11 @@ describe('reduceRun, event by event', () => {
     );
     expect(s.live).toBeUndefined();
     expect(s.strategies).toHaveLength(1);
-    expect(s.strategies[0]).toMatchObject({ error: 'seqft: the loss is NaN', timings, losses: [{ steps: [1], losses: [4] }] });
+    expect(s.strategies[0]).toMatchObject({
+      error: 'seqft: the loss is NaN',
+      timings,
+      losses: [{ steps: [1], losses: [4] }],
+    });
     expect(s.strategies[0].live).toBeUndefined();
     expect(s).toMatchObject({ stopped: true, timings: { totalSeconds: 3 }, version: RESULTS_VERSION });
   });
@@ -120,7 +196,10 @@ describe('reduceRun, event by event', () => {
   it('strategy-restored: a finished strategy as the checkpoint kept it, or one that goes on', () => {
     const result = { ...fold().strategies[0], matrix: [[1, 2]], live: undefined };
     delete result.live;
-    const s = fold({ type: 'strategy-restored', strategy: 0, result, done: true }, { type: 'strategy-restored', strategy: 1, result, done: false });
+    const s = fold(
+      { type: 'strategy-restored', strategy: 0, result, done: true },
+      { type: 'strategy-restored', strategy: 1, result, done: false },
+    );
     expect(s.strategies[0]).toEqual(result);
     expect(s.strategies[1]).toEqual({ ...result, live: {} });
     expect(shownImportance(s.strategies[0], [4, 4])).toBeNull();
@@ -147,16 +226,46 @@ describe('a recorded run', () => {
       const steps = mine.filter((e): e is StepEvent => e.type === 'step');
       for (const c of s.losses) {
         const raw = steps.filter((e) => e.task === c.task && e.phase === c.phase);
-        expect(c.losses).toEqual(downsample(raw.map((e) => e.loss), 4).losses);
-        expect(c.lr).toEqual(downsample(raw.map((e) => e.lr), 4).losses);
-        expect(c.gradNorm).toEqual(downsample(raw.map((e) => e.gradNorm), 4).losses);
+        expect(c.losses).toEqual(
+          downsample(
+            raw.map((e) => e.loss),
+            4,
+          ).losses,
+        );
+        expect(c.lr).toEqual(
+          downsample(
+            raw.map((e) => e.lr),
+            4,
+          ).losses,
+        );
+        expect(c.gradNorm).toEqual(
+          downsample(
+            raw.map((e) => e.gradNorm),
+            4,
+          ).losses,
+        );
       }
       expect(s.matrix).toEqual(mine.flatMap((e) => (e.type === 'eval-row' ? [e.scores] : [])));
-      expect(s.curves).toEqual(mine.flatMap((e) => (e.type === 'eval-curve' ? [{ task: e.task, step: e.step, scores: e.scores }] : [])));
+      expect(s.curves).toEqual(
+        mine.flatMap((e) => (e.type === 'eval-curve' ? [{ task: e.task, step: e.step, scores: e.scores }] : [])),
+      );
       expect(s.curves.length).toBeGreaterThan(0);
     });
     expect(new Set(events.map((e) => e.type))).toEqual(
-      new Set(['run-start', 'strategy-start', 'phase', 'task-start', 'step', 'eval-row', 'eval-curve', 'importance', 'accumulated', 'fusion', 'strategy-done', 'run-done']),
+      new Set([
+        'run-start',
+        'strategy-start',
+        'phase',
+        'task-start',
+        'step',
+        'eval-row',
+        'eval-curve',
+        'importance',
+        'accumulated',
+        'fusion',
+        'strategy-done',
+        'run-done',
+      ]),
     );
     expect(events.filter((e) => e.type === 'phase').map((e) => e.phase)).toContain('fusing');
   });
@@ -173,7 +282,9 @@ describe('a link with results', () => {
     if (r.kind !== 'restored' || !r.results) throw new Error(JSON.stringify(r));
     r.results.strategies.forEach((s, i) => {
       const full = doc.strategies[i];
-      expect(s.losses.map((c) => [c.task, c.phase, c.steps])).toEqual(full.losses.map((c) => [c.task, c.phase, c.steps]));
+      expect(s.losses.map((c) => [c.task, c.phase, c.steps])).toEqual(
+        full.losses.map((c) => [c.task, c.phase, c.steps]),
+      );
       s.losses.forEach((c, j) => c.losses.forEach((l, k) => expect(l).toBeCloseTo(full.losses[j].losses[k], 2)));
       expect(s.curves.map((c) => [c.task, c.step])).toEqual(full.curves.map((c) => [c.task, c.step]));
       expect(s.curves.length).toBeGreaterThan(0);
@@ -200,7 +311,9 @@ describe('version 1 documents (files and links made before the run model)', () =
     const numbers = (d: ResultsDocument) =>
       d.strategies.map((s) => ({
         ...s,
-        knobs: Object.fromEntries(Object.entries(s.knobs).filter(([k, v]) => !(k in added && v === added[k as keyof typeof added]))),
+        knobs: Object.fromEntries(
+          Object.entries(s.knobs).filter(([k, v]) => !(k in added && v === added[k as keyof typeof added])),
+        ),
         timings: null,
         losses: s.losses.map(({ task, phase, steps, losses }) => ({ task, phase, steps, losses })),
       }));
@@ -212,6 +325,8 @@ describe('version 1 documents (files and links made before the run model)', () =
     if (r.kind !== 'restored') throw new Error(JSON.stringify(r));
     expect(r.notes).toEqual([]);
     const v1 = JSON.parse(fixture('tiny-run.json')) as ResultsDocument;
-    expect(r.results?.strategies.map((s) => s.matrix.map((row) => row.map((x) => Math.round(x))))).toEqual(v1.strategies.map((s) => s.matrix.map((row) => row.map((x) => Math.round(x)))));
+    expect(r.results?.strategies.map((s) => s.matrix.map((row) => row.map((x) => Math.round(x))))).toEqual(
+      v1.strategies.map((s) => s.matrix.map((row) => row.map((x) => Math.round(x)))),
+    );
   });
 });

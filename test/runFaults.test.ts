@@ -66,7 +66,11 @@ describe('heatmap units', () => {
   const q = 'encoder.block.0.layer.0.SelfAttention.q';
   it('places LoRA rank units as sub-cells of their module', () => {
     expect(placeUnit(`${q}.lora|3`)).toEqual({ row: 'encoder 0', group: 'self-attn', sub: 'q·3' });
-    expect(placeUnit('decoder.block.1.layer.1.EncDecAttention.v.lora|0')).toEqual({ row: 'decoder 1', group: 'cross-attn', sub: 'v·0' });
+    expect(placeUnit('decoder.block.1.layer.1.EncDecAttention.v.lora|0')).toEqual({
+      row: 'decoder 1',
+      group: 'cross-attn',
+      sub: 'v·0',
+    });
     const grid = unitGrid([`${q}.lora|0`, `${q}.lora|1`, 'encoder.block.0.layer.0.SelfAttention.v.lora|0']);
     expect(grid.columns.map((c) => c.sub)).toEqual(['q·0', 'q·1', 'v·0']);
   });
@@ -86,7 +90,9 @@ describe('imported datasets and saved run inputs', () => {
     expect([d.train.length, d.test.length]).toEqual([40, 10]);
     const trainInputs = new Set(d.train.map((e) => e.input));
     expect(d.test.some((e) => trainInputs.has(e.input))).toBe(false);
-    const own = datasetFromImport({ examples: rows.map((r, i) => ({ ...r, split: i < 45 ? ('train' as const) : ('test' as const) })) });
+    const own = datasetFromImport({
+      examples: rows.map((r, i) => ({ ...r, split: i < 45 ? ('train' as const) : ('test' as const) })),
+    });
     expect([own.train.length, own.test.length]).toEqual([45, 5]);
     expect(() => datasetFromImport({ examples: [{ input: 'a', output: 'b' }] })).toThrow('two distinct inputs');
   });
@@ -94,7 +100,9 @@ describe('imported datasets and saved run inputs', () => {
   it('keeps small inputs and names the ones too large to save', () => {
     const small = { train: rows, test: rows.slice(0, 5) };
     const big = { train: [{ input: 'x'.repeat(SAVE_LIMITS.datasetChars), output: 'y' }], test: [] };
-    const weights = new Map([['w', { shape: [SAVE_LIMITS.weights + 1], data: new Float32Array(SAVE_LIMITS.weights + 1) }]]);
+    const weights = new Map([
+      ['w', { shape: [SAVE_LIMITS.weights + 1], data: new Float32Array(SAVE_LIMITS.weights + 1) }],
+    ]);
     const r = savableInputs({ datasets: { small, big }, base: { id: 'ckpt', weights } });
     expect(Object.keys(r.kept.datasets)).toEqual(['small']);
     expect(r.kept.base).toBeUndefined();

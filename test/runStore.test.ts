@@ -12,13 +12,30 @@ import { newRun } from '../src/app/storage/savedRun';
 import { tinySpecInput } from './helpers/tinySpec';
 
 const spec = (() => {
-  const r = parseSpec(tinySpecInput({ strategies: [{ name: 'seqft' }, { name: 'ewc' }], seed: 1, steps: 2, trainSize: 8, testSize: 2, warmupSteps: 0 }));
+  const r = parseSpec(
+    tinySpecInput({
+      strategies: [{ name: 'seqft' }, { name: 'ewc' }],
+      seed: 1,
+      steps: 2,
+      trainSize: 8,
+      testSize: 2,
+      warmupSteps: 0,
+    }),
+  );
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return r.spec as ExperimentSpec;
 })();
 
 const result = (label: string, rows: number): StrategyResult => ({
-  name: label, label, knobs: {}, matrix: Array.from({ length: rows }, (_, r) => [r * 10, r * 5]), metrics: null, fusions: [], losses: [], curves: [], samples: [],
+  name: label,
+  label,
+  knobs: {},
+  matrix: Array.from({ length: rows }, (_, r) => [r * 10, r * 5]),
+  metrics: null,
+  fusions: [],
+  losses: [],
+  curves: [],
+  samples: [],
   timings: { trainSeconds: 0, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 0 },
 });
 
@@ -26,7 +43,13 @@ const checkpoint = (strategy: number, nextTask: number, w: number): RunCheckpoin
   format: CHECKPOINT_FORMAT,
   version: CHECKPOINT_VERSION,
   done: strategy > 0 ? [result('seqft', 3)] : [],
-  current: { strategy, nextTask, weights: new Map([['shared.weight', { shape: [2], data: new Float32Array([w, -w]) }]]), state: {}, result: result(strategy ? 'ewc' : 'seqft', nextTask + 1) },
+  current: {
+    strategy,
+    nextTask,
+    weights: new Map([['shared.weight', { shape: [2], data: new Float32Array([w, -w]) }]]),
+    state: {},
+    result: result(strategy ? 'ewc' : 'seqft', nextTask + 1),
+  },
 });
 
 let dbCount = 0;
@@ -65,7 +88,7 @@ describe.each([
     expect((await store.get(run.id))!.status).toBe('done');
   });
 
-  it('drops only the checkpoint of a run (a damaged one), keeping the run and the other runs\' checkpoints', async () => {
+  it("drops only the checkpoint of a run (a damaged one), keeping the run and the other runs' checkpoints", async () => {
     const store = await open();
     const run = newRun(spec, 1);
     const other = { ...newRun(spec, 2), id: 'other' };
@@ -90,11 +113,17 @@ it('a checkpoint write that fails leaves the saved record and checkpoint as they
 });
 
 describe('RunRecorder', () => {
-  const doc = (stopped: boolean): ResultsDocument => ({ stopped, strategies: [result('seqft', 3), result('ewc', 3)] }) as unknown as ResultsDocument;
+  const doc = (stopped: boolean): ResultsDocument =>
+    ({ stopped, strategies: [result('seqft', 3), result('ewc', 3)] }) as unknown as ResultsDocument;
 
   it('saves the record at the start, results so far and the checkpoint at each boundary, the results at the end', async () => {
     const store = memoryRunStore();
-    const rec = new RunRecorder(store, { saved: () => undefined, failed: (m) => { throw new Error(m); } });
+    const rec = new RunRecorder(store, {
+      saved: () => undefined,
+      failed: (m) => {
+        throw new Error(m);
+      },
+    });
     rec.started(spec, 10);
     const id = rec.current!;
     await rec.idle();
@@ -102,12 +131,20 @@ describe('RunRecorder', () => {
     rec.checkpoint(checkpoint(1, 1, 3), 20);
     await rec.idle();
     const mid = (await store.get(id))!;
-    expect(mid.strategies.map((s) => [s.label, s.matrix.length])).toEqual([['seqft', 3], ['ewc', 2]]);
+    expect(mid.strategies.map((s) => [s.label, s.matrix.length])).toEqual([
+      ['seqft', 3],
+      ['ewc', 2],
+    ]);
     expect(mid.resumeAt).toEqual({ strategy: 1, task: 1 });
     expect((await store.checkpoint(id))!.current!.strategy).toBe(1);
 
     // A reload: a new recorder resumes the saved run under the same id.
-    const again = new RunRecorder(store, { saved: () => undefined, failed: (m) => { throw new Error(m); } });
+    const again = new RunRecorder(store, {
+      saved: () => undefined,
+      failed: (m) => {
+        throw new Error(m);
+      },
+    });
     again.willResume(mid);
     again.started(spec, 30);
     expect(again.current).toBe(id);
@@ -120,7 +157,11 @@ describe('RunRecorder', () => {
   });
 
   it('reports a failing write once and goes on', async () => {
-    const failing: RunStore = { ...memoryRunStore(), put: () => Promise.reject(new DOMException('full', 'QuotaExceededError')), saveBoundary: () => Promise.reject(new DOMException('full', 'QuotaExceededError')) };
+    const failing: RunStore = {
+      ...memoryRunStore(),
+      put: () => Promise.reject(new DOMException('full', 'QuotaExceededError')),
+      saveBoundary: () => Promise.reject(new DOMException('full', 'QuotaExceededError')),
+    };
     const messages: string[] = [];
     const rec = new RunRecorder(failing, { saved: () => undefined, failed: (m) => messages.push(m) });
     rec.started(spec);

@@ -72,19 +72,44 @@ describe('serializeSafetensors / parseSafetensors', () => {
 describe('half-precision tensors', () => {
   it('converts F16 bit patterns to the right float32 values', () => {
     const bits = [0x3c00, 0xc000, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x3555, 0x8000, 0x7c00, 0xfc00, 0x7e00];
-    const file = rawFile({ h: { dtype: 'F16', shape: [bits.length], data_offsets: [0, bits.length * 2] } }, u16le(bits));
+    const file = rawFile(
+      { h: { dtype: 'F16', shape: [bits.length], data_offsets: [0, bits.length * 2] } },
+      u16le(bits),
+    );
     const t = parseSafetensors(file).get('h')!;
     expect(t.dtype).toBe('F16');
     const v = Array.from(t.data);
-    expect(v.slice(0, 10)).toEqual([1, -2, 65504, 2 ** -24, 1023 * 2 ** -24, 2 ** -14, 0.333251953125, -0, Infinity, -Infinity]);
+    expect(v.slice(0, 10)).toEqual([
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      1023 * 2 ** -24,
+      2 ** -14,
+      0.333251953125,
+      -0,
+      Infinity,
+      -Infinity,
+    ]);
     expect(Object.is(v[7], -0)).toBe(true);
     expect(Number.isNaN(v[10])).toBe(true);
   });
 
   it('converts BF16 bit patterns to the right float32 values', () => {
     const bits = [0x3f80, 0xc040, 0x3eab, 0x4049, 0x0001, 0x7f80, 0xff80];
-    const file = rawFile({ b: { dtype: 'BF16', shape: [bits.length], data_offsets: [0, bits.length * 2] } }, u16le(bits));
-    expect(Array.from(parseSafetensors(file).get('b')!.data)).toEqual([1, -3, 0.333984375, 3.140625, 2 ** -133, Infinity, -Infinity]);
+    const file = rawFile(
+      { b: { dtype: 'BF16', shape: [bits.length], data_offsets: [0, bits.length * 2] } },
+      u16le(bits),
+    );
+    expect(Array.from(parseSafetensors(file).get('b')!.data)).toEqual([
+      1,
+      -3,
+      0.333984375,
+      3.140625,
+      2 ** -133,
+      Infinity,
+      -Infinity,
+    ]);
   });
 });
 
@@ -119,24 +144,48 @@ describe('malformed files give named CheckpointErrors', () => {
   });
 
   it('unknown and unsupported dtypes, naming the tensor', () => {
-    expectError(rawFile({ 'enc.w': { dtype: 'Q7', shape: [2], data_offsets: [0, 8] } }, data8), /tensor "enc.w": unknown dtype "Q7" \(supported: F32, F16, BF16\)/);
-    expectError(rawFile({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, data8), /tensor "ids": unsupported dtype "I64"/);
+    expectError(
+      rawFile({ 'enc.w': { dtype: 'Q7', shape: [2], data_offsets: [0, 8] } }, data8),
+      /tensor "enc.w": unknown dtype "Q7" \(supported: F32, F16, BF16\)/,
+    );
+    expectError(
+      rawFile({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, data8),
+      /tensor "ids": unsupported dtype "I64"/,
+    );
   });
 
   it('truncated file, naming the tensor', () => {
-    const header = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, 'dec.w': { dtype: 'F32', shape: [4], data_offsets: [8, 24] } };
-    expectError(rawFile(header, new Uint8Array(12)), /truncated file: tensor "dec.w" needs data bytes 8..24 but the file holds only 12 data bytes/);
+    const header = {
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      'dec.w': { dtype: 'F32', shape: [4], data_offsets: [8, 24] },
+    };
+    expectError(
+      rawFile(header, new Uint8Array(12)),
+      /truncated file: tensor "dec.w" needs data bytes 8..24 but the file holds only 12 data bytes/,
+    );
   });
 
   it('shape that does not match the data offsets', () => {
-    expectError(rawFile({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8), /tensor "w": shape \[3\] of F32 needs 12 bytes but data_offsets \[0, 8\] hold 8/);
+    expectError(
+      rawFile({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8),
+      /tensor "w": shape \[3\] of F32 needs 12 bytes but data_offsets \[0, 8\] hold 8/,
+    );
     expectError(rawFile({ w: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 8] } }, data8), /needs 12 bytes/);
   });
 
   it('broken header entries', () => {
-    expectError(rawFile({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, data8), /tensor "w": shape dimension 0 is -1, not a whole number of 0 or more/);
-    expectError(rawFile({ w: { dtype: 'F32', data_offsets: [0, 4] } }, data8), /tensor "w": "shape" must be a list of sizes \(got nothing\)/);
-    expectError(rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }, data8), /tensor "w": data_offsets \[8,4\] are not a \[begin, end\] byte range/);
+    expectError(
+      rawFile({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, data8),
+      /tensor "w": shape dimension 0 is -1, not a whole number of 0 or more/,
+    );
+    expectError(
+      rawFile({ w: { dtype: 'F32', data_offsets: [0, 4] } }, data8),
+      /tensor "w": "shape" must be a list of sizes \(got nothing\)/,
+    );
+    expectError(
+      rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [8, 4] } }, data8),
+      /tensor "w": data_offsets \[8,4\] are not a \[begin, end\] byte range/,
+    );
     expectError(rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, data8), /tensor "w": the header gives no dtype/);
   });
 });
@@ -156,23 +205,44 @@ describe('byte ranges tile the data exactly (as the reference implementation req
   };
   const f32 = (begin: number, n: number) => ({ dtype: 'F32', shape: [n], data_offsets: [begin, begin + 4 * n] });
 
-  it('overlapping ranges', () => expect(refused({ a: f32(0, 2), b: f32(4, 2) }, new Uint8Array(12))).toBe('tensor "b": data bytes 4..12 overlap the tensor before it, which ends at 8'));
-  it('a hole between ranges', () => expect(refused({ a: f32(0, 1), b: f32(8, 1) }, new Uint8Array(12))).toBe('tensor "b": data bytes 4..8 before it belong to no tensor (a hole in the data)'));
-  it('data that does not start at 0', () => expect(refused({ a: f32(4, 1) }, new Uint8Array(8))).toMatch(/data bytes 0..4 before it belong to no tensor/));
-  it('trailing bytes', () => expect(refused({ a: f32(0, 1) }, new Uint8Array(9))).toBe("the file has 5 trailing bytes after the last tensor's data (data ends at 4 of 9)"));
-  it('the same range twice', () => expect(refused({ a: f32(0, 1), b: f32(0, 1) }, new Uint8Array(4))).toMatch(/overlap/));
+  it('overlapping ranges', () =>
+    expect(refused({ a: f32(0, 2), b: f32(4, 2) }, new Uint8Array(12))).toBe(
+      'tensor "b": data bytes 4..12 overlap the tensor before it, which ends at 8',
+    ));
+  it('a hole between ranges', () =>
+    expect(refused({ a: f32(0, 1), b: f32(8, 1) }, new Uint8Array(12))).toBe(
+      'tensor "b": data bytes 4..8 before it belong to no tensor (a hole in the data)',
+    ));
+  it('data that does not start at 0', () =>
+    expect(refused({ a: f32(4, 1) }, new Uint8Array(8))).toMatch(/data bytes 0..4 before it belong to no tensor/));
+  it('trailing bytes', () =>
+    expect(refused({ a: f32(0, 1) }, new Uint8Array(9))).toBe(
+      "the file has 5 trailing bytes after the last tensor's data (data ends at 4 of 9)",
+    ));
+  it('the same range twice', () =>
+    expect(refused({ a: f32(0, 1), b: f32(0, 1) }, new Uint8Array(4))).toMatch(/overlap/));
   it('dtypes named like Object properties', () => {
     for (const dtype of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-      expect(refused({ w: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4))).toBe(`tensor "w": unknown dtype "${dtype}" (supported: F32, F16, BF16)`);
+      expect(refused({ w: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4))).toBe(
+        `tensor "w": unknown dtype "${dtype}" (supported: F32, F16, BF16)`,
+      );
     }
   });
   it('a shape too large for any tensor is refused before its size overflows', () => {
-    expect(refused({ w: { dtype: 'F32', shape: [1e9, 1e9, 1e9], data_offsets: [0, 4] } }, new Uint8Array(4))).toMatch(/tensor "w": shape \[1000000000, 1000000000, 1000000000\] of F32 needs .* more than the 2,147,483,647 bytes in one tensor/);
+    expect(refused({ w: { dtype: 'F32', shape: [1e9, 1e9, 1e9], data_offsets: [0, 4] } }, new Uint8Array(4))).toMatch(
+      /tensor "w": shape \[1000000000, 1000000000, 1000000000\] of F32 needs .* more than the 2,147,483,647 bytes in one tensor/,
+    );
   });
-  it('metadata that is not strings', () => expect(refused({ __metadata__: { format: 1 }, a: f32(0, 1) }, new Uint8Array(4))).toBe('"__metadata__" entry "format" must be a string (got 1)'));
-  it('an entry that is not an object', () => expect(refused({ w: 5 }, new Uint8Array(0))).toBe('tensor "w": the header entry is 5, not an object'));
+  it('metadata that is not strings', () =>
+    expect(refused({ __metadata__: { format: 1 }, a: f32(0, 1) }, new Uint8Array(4))).toBe(
+      '"__metadata__" entry "format" must be a string (got 1)',
+    ));
+  it('an entry that is not an object', () =>
+    expect(refused({ w: 5 }, new Uint8Array(0))).toBe('tensor "w": the header entry is 5, not an object'));
   it('zero-size tensors tile too', () => {
-    const t = parseSafetensors(rawFile({ e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] }, a: f32(0, 1) }, new Uint8Array(4)));
+    const t = parseSafetensors(
+      rawFile({ e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] }, a: f32(0, 1) }, new Uint8Array(4)),
+    );
     expect(t.get('e')!.data.length).toBe(0);
   });
 });

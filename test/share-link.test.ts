@@ -5,7 +5,15 @@ import { parseResults } from '../src/engine/experiment/results';
 import { defaultSpec, parseSpec, SPEC_VERSION, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { checksum, packPayload } from '../src/engine/share/linkPayload';
 import { summarizeResults } from '../src/engine/share/resultsSummary';
-import { LINK_PARAMS, restoreFromFragment, RESULTS_LINK_BUDGET, shareWithResults, SPEC_LINK_TARGET, specFragment, type LinkRestore } from '../src/engine/share/shareLink';
+import {
+  LINK_PARAMS,
+  restoreFromFragment,
+  RESULTS_LINK_BUDGET,
+  shareWithResults,
+  SPEC_LINK_TARGET,
+  specFragment,
+  type LinkRestore,
+} from '../src/engine/share/shareLink';
 import { fakeResults, typicalSpec } from './helpers/shareFixtures';
 
 const fallback = () => defaultSpec();
@@ -24,7 +32,9 @@ describe('spec links', () => {
   it('a typical experiment (5 tasks, 3 strategies with knobs) fits in 2,000 characters and comes back deep-equal', () => {
     const spec = typicalSpec();
     const fragment = specFragment(spec);
-    console.log(`typical spec: ${JSON.stringify(spec).length} characters of JSON, ${fragment.length} characters of fragment`);
+    console.log(
+      `typical spec: ${JSON.stringify(spec).length} characters of JSON, ${fragment.length} characters of fragment`,
+    );
     expect(fragment.length).toBeLessThanOrEqual(SPEC_LINK_TARGET);
     expect(restoredSpec(open(`#${fragment}`))).toEqual(spec);
   });
@@ -33,7 +43,26 @@ describe('spec links', () => {
     const spec = defaultSpec();
     expect(restoredSpec(open(specFragment(spec)))).toEqual(spec);
     expect(restoredSpec(open(`#other=1&${specFragment(spec)}`))).toEqual(spec);
-    const custom = parseSpec({ ...spec, model: { config: { vocabSize: 259, dModel: 32, dKv: 8, numHeads: 4, dFf: 64, numLayers: 1, numDecoderLayers: 1, ffn: 'gated-gelu', tieEmbeddings: false, relBuckets: 32, relMaxDistance: 128, layerNormEps: 1e-6, dropout: 0.1 } } });
+    const custom = parseSpec({
+      ...spec,
+      model: {
+        config: {
+          vocabSize: 259,
+          dModel: 32,
+          dKv: 8,
+          numHeads: 4,
+          dFf: 64,
+          numLayers: 1,
+          numDecoderLayers: 1,
+          ffn: 'gated-gelu',
+          tieEmbeddings: false,
+          relBuckets: 32,
+          relMaxDistance: 128,
+          layerNormEps: 1e-6,
+          dropout: 0.1,
+        },
+      },
+    });
     if (!custom.ok) throw new Error(custom.errors.join('\n'));
     expect(restoredSpec(open(specFragment(custom.spec)))).toEqual(custom.spec);
   });
@@ -63,11 +92,17 @@ describe('spec links', () => {
     const flipped = data.slice(0, 30) + (data[30] === 'A' ? 'B' : 'A') + data.slice(31);
     expect(refusal(open(`#spec=1.${sum}.${flipped}`))).toMatch(/truncated or (was altered|damaged)/);
     expect(refusal(open(`#spec=2.${sum}.${data}`))).toMatch(/link format 2, newer than this app reads \(1\)/);
-    expect(refusal(open(`#spec=${packPayload({ ...typicalSpec(), version: SPEC_VERSION + 1 })}`))).toMatch(/version: 2 is newer than this app understands/);
+    expect(refusal(open(`#spec=${packPayload({ ...typicalSpec(), version: SPEC_VERSION + 1 })}`))).toMatch(
+      /version: 2 is newer than this app understands/,
+    );
     expect(refusal(open(`#spec=${packPayload({ ...typicalSpec(), seed: -1 })}`))).toMatch(/seed: must be an integer/);
     expect(refusal(open(`#spec=${packPayload([1, 2])}`))).toMatch(/must be a JSON object/);
-    expect(refusal(open(`#spec=${packPayload(typicalSpec()).replace(/^1\.[0-9a-z]+\./, `1.${checksum('x')}.`)}`))).toMatch(/checksum/);
-    expect(refusal(open(`#results=${packPayload(summarizeResults(fakeResults(typicalSpec())))}`))).toMatch(/results but no experiment/);
+    expect(
+      refusal(open(`#spec=${packPayload(typicalSpec()).replace(/^1\.[0-9a-z]+\./, `1.${checksum('x')}.`)}`)),
+    ).toMatch(/checksum/);
+    expect(refusal(open(`#results=${packPayload(summarizeResults(fakeResults(typicalSpec())))}`))).toMatch(
+      /results but no experiment/,
+    );
     // A hand-edited link whose checksum was recomputed is a different, valid experiment: that is allowed.
     expect(restoredSpec(open(`#spec=${packPayload({ ...typicalSpec(), seed: 9 })}`)).seed).toBe(9);
   });
@@ -80,7 +115,9 @@ describe('links with results', () => {
     expect(parseResults(JSON.parse(JSON.stringify(doc))).ok).toBe(true); // the fixture is a valid results document
     const share = shareWithResults(spec, doc);
     if (!share.ok) throw new Error(share.message);
-    console.log(`typical results: ${doc.units.names.length} units, fragment with results ${share.fragment.length} characters (budget ${RESULTS_LINK_BUDGET})`);
+    console.log(
+      `typical results: ${doc.units.names.length} units, fragment with results ${share.fragment.length} characters (budget ${RESULTS_LINK_BUDGET})`,
+    );
     const r = open(`#${share.fragment}`);
     if (r.kind !== 'restored' || !r.summary || !r.results) throw new Error(JSON.stringify(r).slice(0, 500));
     expect(r.spec).toEqual(spec);
@@ -95,7 +132,8 @@ describe('links with results', () => {
     const names = doc.units.names;
     const orig = doc.strategies[0].importance!.tasks[4];
     const range = Math.max(...Object.values(orig)) - Math.min(...Object.values(orig));
-    for (const n of names) expect(Math.abs(kif.importance!.tasks[4][n] - orig[n])).toBeLessThanOrEqual(range / 999 / 2 + 1e-12);
+    for (const n of names)
+      expect(Math.abs(kif.importance!.tasks[4][n] - orig[n])).toBeLessThanOrEqual(range / 999 / 2 + 1e-12);
     expect(kif.fusions[0].prevWeight).toEqual(doc.strategies[0].fusions[3].prevWeight);
     expect(kif.fusions[0].cases).toEqual(doc.strategies[0].fusions[3].cases);
     expect(back.results.warnings[0]).toMatch(/summary/);
@@ -122,10 +160,20 @@ describe('links with results', () => {
     };
     expect(notes(`${sf}&results=1.abc.zzz`)).toMatch(/results part is truncated or damaged/);
     expect(notes(`${sf}&results=${packPayload({ ...summary, version: 9 })}`)).toMatch(/version: 9 is newer/);
-    expect(notes(`${sf}&results=${packPayload({ ...summary, tasks: summary.tasks.slice(1) })}`)).toMatch(/not valid|do not belong/);
-    const wrongLength = { ...summary, strategies: [{ ...summary.strategies[0], fusion: { ...summary.strategies[0].fusion!, cases: 'sk' } }, ...summary.strategies.slice(1)] };
+    expect(notes(`${sf}&results=${packPayload({ ...summary, tasks: summary.tasks.slice(1) })}`)).toMatch(
+      /not valid|do not belong/,
+    );
+    const wrongLength = {
+      ...summary,
+      strategies: [
+        { ...summary.strategies[0], fusion: { ...summary.strategies[0].fusion!, cases: 'sk' } },
+        ...summary.strategies.slice(1),
+      ],
+    };
     expect(notes(`${sf}&results=${packPayload(wrongLength)}`)).toMatch(/fusion\.cases: has 2 entries, one per unit/);
     const twoTasks = { ...spec, tasks: spec.tasks.slice(0, 2) };
-    expect(notes(`${specFragment(twoTasks)}&results=${packPayload(summary)}`, twoTasks)).toMatch(/do not belong to this experiment/);
+    expect(notes(`${specFragment(twoTasks)}&results=${packPayload(summary)}`, twoTasks)).toMatch(
+      /do not belong to this experiment/,
+    );
   });
 });

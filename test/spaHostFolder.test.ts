@@ -12,8 +12,13 @@ function spaHost(files: string[]) {
   vi.stubGlobal('fetch', async (url: string) => {
     const name = new URL(url).pathname.split('/').pop()!;
     asked.push(name);
-    if (files.includes(name)) return new Response(readFileSync(join(folder, name)), { headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
-    return new Response('<!doctype html><title>app</title>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+    if (files.includes(name))
+      return new Response(readFileSync(join(folder, name)), {
+        headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' },
+      });
+    return new Response('<!doctype html><title>app</title>', {
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
   });
   return asked;
 }
@@ -31,6 +36,8 @@ describe('a folder on a host with an index.html fallback', () => {
 
   it('still refuses an HTML page where config.json should be, naming it', async () => {
     spaHost(['pytorch_model.bin']);
-    await expect(loadHfModelFromUrl('https://site.test/models/tiny/')).rejects.toThrow(/config\.json: .* has content type "text\/html"/);
+    await expect(loadHfModelFromUrl('https://site.test/models/tiny/')).rejects.toThrow(
+      /config\.json: .* has content type "text\/html"/,
+    );
   });
 });

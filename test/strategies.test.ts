@@ -26,8 +26,6 @@ beforeAll(() => useBackend('wasm'));
 const tok = createByteTokenizer();
 const tinyConfig = tinyByteConfig;
 
-
-
 function expectClose(got: HostTensors, want: HostTensors, tol = 1e-6) {
   for (const [name, w] of want) {
     const g = got.get(name)!;
@@ -37,35 +35,41 @@ function expectClose(got: HostTensors, want: HostTensors, tol = 1e-6) {
   }
 }
 
-const maxDiff = (a: HostTensors, b: HostTensors) => Math.max(...[...a].map(([n, t]) => t.data.reduce((m, x, i) => Math.max(m, Math.abs(x - b.get(n)!.data[i])), 0)));
+const maxDiff = (a: HostTensors, b: HostTensors) =>
+  Math.max(...[...a].map(([n, t]) => t.data.reduce((m, x, i) => Math.max(m, Math.abs(x - b.get(n)!.data[i])), 0)));
 const toMap = (r: Record<string, number>) => new Map(Object.entries(r));
 
 describe('kif-hard and kif-soft', () => {
   it.each([
     ['kif-hard', 'head-neuron', { gamma: 0.6, topPercent: 30 }, { kind: 'hard', gamma: 0.6, topPercent: 30 }],
     ['kif-soft', 'tensor', { tau: 0.5, beta: 0.5 }, { kind: 'soft', tau: 0.5 }],
-  ] as const)('%s fuses exactly as planFusion + applyFusionHost on the stored models (%s units)', async (name, granularity, knobs, rule) => {
-    const spec = strategySpec([{ name, knobs }], { units: { granularity, blockSize: 8 } });
-    const { weights, s } = await runCapturing(spec);
-    const units = buildUnits(granularity, paramSpecs(tinyConfig), { numHeads: 2, neuronBlock: 8 });
-    const imp = s.importance!;
-    expect(imp.tasks).toHaveLength(2);
-    expect(imp.accumulated[0]).toEqual(imp.tasks[0]); // A_0 = S_0
-    expect(Object.keys(imp.tasks[1]).sort()).toEqual(units.map((u) => u.name).sort());
-    const beta = 'beta' in knobs ? knobs.beta : 0.7;
-    const plan = planFusion(toMap(imp.accumulated[0]), toMap(imp.tasks[1]), rule, beta);
-    const expected = applyFusionHost(weights.get('0/final')!, weights.get('1/trained')!, units, plan.coeffs);
-    expectClose(weights.get('1/final')!, expected);
-    // The fusion really moved the weights away from θ_1 and the report is the plan.
-    expect(maxDiff(weights.get('1/final')!, weights.get('1/trained')!)).toBeGreaterThan(1e-3);
-    expect(s.fusions).toHaveLength(1);
-    expect(s.fusions[0].prevWeight).toEqual(Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])));
-    if (rule.kind === 'hard') expect(s.fusions[0].cases).toEqual(Object.fromEntries(plan.cases));
-    expect(imp.accumulated[1]).toEqual(Object.fromEntries(plan.accumulated));
-  });
+  ] as const)(
+    '%s fuses exactly as planFusion + applyFusionHost on the stored models (%s units)',
+    async (name, granularity, knobs, rule) => {
+      const spec = strategySpec([{ name, knobs }], { units: { granularity, blockSize: 8 } });
+      const { weights, s } = await runCapturing(spec);
+      const units = buildUnits(granularity, paramSpecs(tinyConfig), { numHeads: 2, neuronBlock: 8 });
+      const imp = s.importance!;
+      expect(imp.tasks).toHaveLength(2);
+      expect(imp.accumulated[0]).toEqual(imp.tasks[0]); // A_0 = S_0
+      expect(Object.keys(imp.tasks[1]).sort()).toEqual(units.map((u) => u.name).sort());
+      const beta = 'beta' in knobs ? knobs.beta : 0.7;
+      const plan = planFusion(toMap(imp.accumulated[0]), toMap(imp.tasks[1]), rule, beta);
+      const expected = applyFusionHost(weights.get('0/final')!, weights.get('1/trained')!, units, plan.coeffs);
+      expectClose(weights.get('1/final')!, expected);
+      // The fusion really moved the weights away from θ_1 and the report is the plan.
+      expect(maxDiff(weights.get('1/final')!, weights.get('1/trained')!)).toBeGreaterThan(1e-3);
+      expect(s.fusions).toHaveLength(1);
+      expect(s.fusions[0].prevWeight).toEqual(Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])));
+      if (rule.kind === 'hard') expect(s.fusions[0].cases).toEqual(Object.fromEntries(plan.cases));
+      expect(imp.accumulated[1]).toEqual(Object.fromEntries(plan.accumulated));
+    },
+  );
 
   it('kif-replay trains on the memory after fusion with the current-task units frozen exactly', async () => {
-    const spec = strategySpec([{ name: 'kif-replay', knobs: { topPercent: 40, memory: 5, replaySteps: 6 } }], { units: { granularity: 'head-neuron', blockSize: 8 } });
+    const spec = strategySpec([{ name: 'kif-replay', knobs: { topPercent: 40, memory: 5, replaySteps: 6 } }], {
+      units: { granularity: 'head-neuron', blockSize: 8 },
+    });
     const { weights, s } = await runCapturing(spec);
     const frozen = new Set(s.fusions[0].frozen!);
     expect(frozen.size).toBeGreaterThan(0);
@@ -74,8 +78,11 @@ describe('kif-hard and kif-soft', () => {
     const final = weights.get('1/final')!;
     // Every element of a frozen unit is bit for bit what fusion left; elements outside them moved during replay.
     const inFrozen = new Map([...fused].map(([n, t]) => [n, new Uint8Array(t.data.length)]));
-    for (const u of buildUnits('head-neuron', paramSpecs(tinyConfig), { numHeads: 2, neuronBlock: 8 }).filter((u) => frozen.has(u.name))) {
-      for (const part of u.parts) forEachElement(part, fused.get(part.param)!.shape, (i) => (inFrozen.get(part.param)![i] = 1));
+    for (const u of buildUnits('head-neuron', paramSpecs(tinyConfig), { numHeads: 2, neuronBlock: 8 }).filter((u) =>
+      frozen.has(u.name),
+    )) {
+      for (const part of u.parts)
+        forEachElement(part, fused.get(part.param)!.shape, (i) => (inFrozen.get(part.param)![i] = 1));
     }
     let frozenElements = 0;
     let movedElements = 0;
@@ -101,7 +108,12 @@ describe('weight-avg', () => {
     const { weights, s } = await runCapturing(strategySpec([{ name: 'weight-avg', knobs }]));
     const prev = weights.get('0/final')!;
     const cur = weights.get('1/trained')!;
-    const want: HostTensors = new Map([...cur].map(([n, t]) => [n, { shape: t.shape, data: t.data.map((x, i) => Math.fround(w * prev.get(n)!.data[i] + (1 - w) * x)) }]));
+    const want: HostTensors = new Map(
+      [...cur].map(([n, t]) => [
+        n,
+        { shape: t.shape, data: t.data.map((x, i) => Math.fround(w * prev.get(n)!.data[i] + (1 - w) * x)) },
+      ]),
+    );
     expectClose(weights.get('1/final')!, want, 1e-6);
     expect(Object.values(s.fusions[0].prevWeight).every((x) => x === w)).toBe(true);
   });
@@ -109,8 +121,14 @@ describe('weight-avg', () => {
 
 describe('ewc', () => {
   it('the penalty is zero at the anchor and grows as (λ/2)·Σ F·δ² away from it', () => {
-    const anchor = new Map<string, tf.Tensor>([['a', tf.tensor1d([1, -2, 3])], ['b', tf.tensor2d([[0.5, 0.5]])]]);
-    const fisher = new Map<string, tf.Tensor>([['a', tf.tensor1d([1, 0, 2])], ['b', tf.tensor2d([[4, 0.25]])]]);
+    const anchor = new Map<string, tf.Tensor>([
+      ['a', tf.tensor1d([1, -2, 3])],
+      ['b', tf.tensor2d([[0.5, 0.5]])],
+    ]);
+    const fisher = new Map<string, tf.Tensor>([
+      ['a', tf.tensor1d([1, 0, 2])],
+      ['b', tf.tensor2d([[4, 0.25]])],
+    ]);
     const at = (delta: number) => {
       const params = new Map([...anchor].map(([n, t]) => [n, tf.add(t, delta)]));
       const v = ewcPenalty(params, fisher, anchor, 10).dataSync()[0];
@@ -149,8 +167,14 @@ describe('ewc', () => {
 
 describe('lwf', () => {
   it('the KL term is 0 for equal logits and T²·KL(p_t ‖ p_s) otherwise; ce trains on the teacher argmax', () => {
-    const t = tf.tensor2d([[2, 0, -1], [0, 1, 0]]);
-    const s = tf.tensor2d([[0, 1, 0], [1, 1, 1]]);
+    const t = tf.tensor2d([
+      [2, 0, -1],
+      [0, 1, 0],
+    ]);
+    const s = tf.tensor2d([
+      [0, 1, 0],
+      [1, 1, 1],
+    ]);
     const mask = tf.tensor2d([[1, 0]]); // only the first position counts
     expect(distillLosses.kl(t, t, mask, 2).dataSync()[0]).toBeCloseTo(0, 6);
     const soft = (xs: number[], T: number) => {
@@ -168,15 +192,23 @@ describe('lwf', () => {
   });
 
   it('keeps the new model closer to the previous one than sequential fine-tuning does', async () => {
-    const spec = strategySpec([{ name: 'seqft', knobs: {} }, { name: 'lwf', knobs: { lambda: 5 } }]);
+    const spec = strategySpec([
+      { name: 'seqft', knobs: {} },
+      { name: 'lwf', knobs: { lambda: 5 } },
+    ]);
     const weights = new Map<string, HostTensors>();
-    await runExperiment(spec, { onModel: async ({ strategy, task, stage }, m) => void (stage === 'final' && weights.set(`${strategy}/${task}`, await m.exportWeights())) });
+    await runExperiment(spec, {
+      onModel: async ({ strategy, task, stage }, m) =>
+        void (stage === 'final' && weights.set(`${strategy}/${task}`, await m.exportWeights())),
+    });
     const rows = encodeExamples(tok, makeTaskData('compare', { seed: 3, trainSize: 8, testSize: 0 }).train, 16, 4);
     const batch = packBatch(rows, shapeFor(rows, 8, 16, 4));
     const klFromTeacher = (strategy: number) => {
       const teacher = new T5Model(tinyConfig, weights.get(`${strategy}/0`)!);
       const student = new T5Model(tinyConfig, weights.get(`${strategy}/1`)!);
-      const v = tf.tidy(() => distillLosses.kl(teacher.forward(batch), student.forward(batch), batch.labelMask, 1).dataSync()[0]);
+      const v = tf.tidy(
+        () => distillLosses.kl(teacher.forward(batch), student.forward(batch), batch.labelMask, 1).dataSync()[0],
+      );
       teacher.dispose();
       student.dispose();
       return v;
@@ -200,7 +232,8 @@ function samplerEnv(taskRows: Encoded[][], batchSize: number): StrategyEnv {
   } as unknown as StrategyEnv;
 }
 
-const rowsOf = (task: number, n: number): Encoded[] => Array.from({ length: n }, (_, i) => ({ input: [task, i], output: [1] }));
+const rowsOf = (task: number, n: number): Encoded[] =>
+  Array.from({ length: n }, (_, i) => ({ input: [task, i], output: [1] }));
 
 describe('replay and mtl build their batches from the right tasks', () => {
   it('replay: every batch holds round(mix·B) rows from a memory of M examples per earlier task', () => {
@@ -236,8 +269,23 @@ describe('registry and knobs', () => {
   const context = { granularity: 'tensor', tasks: 3 };
   it('lists every strategy, each with a description and defaults that pass its own checks on the units it needs', () => {
     expect(strategyNames()).toEqual([
-      'seqft', 'mtl', 'ewc', 'replay', 'lwf', 'weight-avg', 'task-arithmetic', 'ties', 'dare', 'magmax', 'fisher-merge',
-      'kif-hard', 'kif-soft', 'kif-replay', 'seqlora', 'kif-lora', 'olora',
+      'seqft',
+      'mtl',
+      'ewc',
+      'replay',
+      'lwf',
+      'weight-avg',
+      'task-arithmetic',
+      'ties',
+      'dare',
+      'magmax',
+      'fisher-merge',
+      'kif-hard',
+      'kif-soft',
+      'kif-replay',
+      'seqlora',
+      'kif-lora',
+      'olora',
     ]);
     for (const name of strategyNames()) {
       const def = getStrategy(name);
@@ -252,31 +300,54 @@ describe('registry and knobs', () => {
       const r = resolveStrategy(s, 'strategies[1]', { ...context, granularity });
       return r.ok ? [] : r.problems;
     };
-    expect(problems({ name: 'kif', knobs: {} })[0]).toMatch(/^strategies\[1\]\.name: unknown strategy "kif"; known: seqft, /);
+    expect(problems({ name: 'kif', knobs: {} })[0]).toMatch(
+      /^strategies\[1\]\.name: unknown strategy "kif"; known: seqft, /,
+    );
     expect(problems({ name: 'kif-hard', knobs: { gamma: 1.5, top: 10, metric: 'fisher' } })).toEqual([
       'strategies[1].knobs.top: unknown knob; knobs: gamma, topPercent, within, norms, metric, beta1, beta2, beta',
       'strategies[1].knobs.gamma: must be a number from 0 to 1 (got 1.5)',
       'strategies[1].knobs.metric: must be one of "first-order", "second-order", "plain", "no-uncertainty", "no-ema" (got "fisher")',
     ]);
-    expect(problems({ name: 'replay', knobs: { memory: 2.5 } })).toEqual(['strategies[1].knobs.memory: must be an integer from 1 to 100000 (got 2.5)']);
-    expect(problems({ name: 'kif-soft', knobs: { tau: 0 } })).toEqual(['strategies[1].knobs.tau: must be a number above 0 and at most 100 (got 0)']);
-    expect(problems({ name: 'lwf', knobs: { loss: true } })).toEqual(['strategies[1].knobs.loss: must be one of "kl", "ce" (got true)']);
-    expect(problems({ name: 'ties', knobs: { topPercent: 0 } })).toEqual(['strategies[1].knobs.topPercent: must be a number above 0 and at most 100 (got 0)']);
+    expect(problems({ name: 'replay', knobs: { memory: 2.5 } })).toEqual([
+      'strategies[1].knobs.memory: must be an integer from 1 to 100000 (got 2.5)',
+    ]);
+    expect(problems({ name: 'kif-soft', knobs: { tau: 0 } })).toEqual([
+      'strategies[1].knobs.tau: must be a number above 0 and at most 100 (got 0)',
+    ]);
+    expect(problems({ name: 'lwf', knobs: { loss: true } })).toEqual([
+      'strategies[1].knobs.loss: must be one of "kl", "ce" (got true)',
+    ]);
+    expect(problems({ name: 'ties', knobs: { topPercent: 0 } })).toEqual([
+      'strategies[1].knobs.topPercent: must be a number above 0 and at most 100 (got 0)',
+    ]);
     expect(problems({ name: 'dare', knobs: { drop: 1, inner: 'max' } })).toEqual([
       'strategies[1].knobs.drop: must be a number from 0 and below 1 (got 1)',
       'strategies[1].knobs.inner: must be one of "ties", "task-arithmetic", "average" (got "max")',
     ]);
-    expect(problems({ name: 'magmax', knobs: { start: 'middle' } })).toEqual(['strategies[1].knobs.start: must be one of "base", "previous", "merged" (got "middle")']);
-    expect(problems({ name: 'seqft', knobs: { lr: 1 } })).toEqual(['strategies[1].knobs.lr: unknown knob (this strategy has none)']);
-    expect(problems({ name: 'kif-hard', knobs: {} }, 'lora-rank')[0]).toMatch(/^strategies\[1\]: needs units.granularity "tensor" or "head-neuron"/);
+    expect(problems({ name: 'magmax', knobs: { start: 'middle' } })).toEqual([
+      'strategies[1].knobs.start: must be one of "base", "previous", "merged" (got "middle")',
+    ]);
+    expect(problems({ name: 'seqft', knobs: { lr: 1 } })).toEqual([
+      'strategies[1].knobs.lr: unknown knob (this strategy has none)',
+    ]);
+    expect(problems({ name: 'kif-hard', knobs: {} }, 'lora-rank')[0]).toMatch(
+      /^strategies\[1\]: needs units.granularity "tensor" or "head-neuron"/,
+    );
   });
 
   it('a knob changes the run: kif-hard with γ = 1 keeps the shared units of the earlier model', async () => {
     const { weights, s } = await runCapturing(strategySpec([{ name: 'kif-hard', knobs: { gamma: 1 } }]));
-    const shared = Object.entries(s.fusions[0].cases!).filter(([, c]) => c === 'shared').map(([u]) => u);
-    const kept = (c: string) => Object.entries(s.fusions[0].cases!).filter(([, x]) => x === c).map(([u]) => u);
-    for (const u of [...shared, ...kept('kept')]) expect(weights.get('1/final')!.get(u)!.data).toEqual(weights.get('0/final')!.get(u)!.data);
-    for (const u of kept('taken')) expect(weights.get('1/final')!.get(u)!.data).toEqual(weights.get('1/trained')!.get(u)!.data);
+    const shared = Object.entries(s.fusions[0].cases!)
+      .filter(([, c]) => c === 'shared')
+      .map(([u]) => u);
+    const kept = (c: string) =>
+      Object.entries(s.fusions[0].cases!)
+        .filter(([, x]) => x === c)
+        .map(([u]) => u);
+    for (const u of [...shared, ...kept('kept')])
+      expect(weights.get('1/final')!.get(u)!.data).toEqual(weights.get('0/final')!.get(u)!.data);
+    for (const u of kept('taken'))
+      expect(weights.get('1/final')!.get(u)!.data).toEqual(weights.get('1/trained')!.get(u)!.data);
     const coeff: Coeff = { prev: 1, cur: 0 };
     expect(shared.every((u) => s.fusions[0].prevWeight[u] === coeff.prev)).toBe(true);
   });

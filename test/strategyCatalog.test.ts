@@ -6,7 +6,7 @@ import { resolveStrategyInfo, strategyCatalog } from '../src/engine/strategies/c
 import { getStrategy, resolveStrategy, strategyNames } from '../src/engine/strategies/registry';
 
 describe('strategy catalog', () => {
-  it('lists the registered strategies in the registry\'s order, with their metadata', () => {
+  it("lists the registered strategies in the registry's order, with their metadata", () => {
     expect(strategyCatalog.map((s) => s.name)).toEqual(strategyNames());
     for (const info of strategyCatalog) {
       const def = getStrategy(info.name);
@@ -15,7 +15,7 @@ describe('strategy catalog', () => {
     }
   });
 
-  it('checks a spec\'s strategy as the registry does', () => {
+  it("checks a spec's strategy as the registry does", () => {
     const cases: StrategySpec[] = [
       { name: 'kif-hard', knobs: { gamma: 1.5 } },
       { name: 'kif-lora', knobs: {} },
@@ -28,7 +28,9 @@ describe('strategy catalog', () => {
         const context = { granularity, tasks: 2 };
         const a = resolveStrategyInfo(s, 'strategies[0]', context);
         const b = resolveStrategy(s, 'strategies[0]', context);
-        expect(a.ok ? { knobs: a.knobs, name: a.def.name } : a.problems).toEqual(b.ok ? { knobs: b.knobs, name: b.def.name } : b.problems);
+        expect(a.ok ? { knobs: a.knobs, name: a.def.name } : a.problems).toEqual(
+          b.ok ? { knobs: b.knobs, name: b.def.name } : b.problems,
+        );
       }
     }
   });

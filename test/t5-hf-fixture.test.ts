@@ -14,7 +14,10 @@ describe.skipIf(!hasShared)('Hugging Face T5 v1.0 fixture', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`matches transformers on ${backend}`, async () => {
       await useBackend(backend);
-      const ckpt = readCheckpoint(new Uint8Array(readFileSync(dir('model.safetensors'))), readFileSync(dir('config.json'), 'utf8'));
+      const ckpt = readCheckpoint(
+        new Uint8Array(readFileSync(dir('model.safetensors'))),
+        readFileSync(dir('config.json'), 'utf8'),
+      );
       const exp = JSON.parse(readFileSync(dir('expected.json'), 'utf8'));
       const model = new T5Model(ckpt.config, ckpt.tensors);
       const batch = fixtureBatch(exp);

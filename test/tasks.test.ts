@@ -5,9 +5,14 @@ import { getTask, listTasks, registerTask, taskNames } from '../src/engine/tasks
 import type { TaskDef } from '../src/engine/tasks/types';
 
 // Independent oracles, written differently from the task code: each maps a raw input (no instruction) to its answer.
-const shiftBy = (s: string, k: number) => s.replace(/[a-z]/g, (c) => String.fromCharCode(97 + ((c.charCodeAt(0) - 97 + k + 26) % 26)));
+const shiftBy = (s: string, k: number) =>
+  s.replace(/[a-z]/g, (c) => String.fromCharCode(97 + ((c.charCodeAt(0) - 97 + k + 26) % 26)));
 const rev = (s: string) => s.split('').reduceRight((acc, c) => acc + c, '');
-const srt = (s: string) => s.split('').sort((a, b) => a.charCodeAt(0) - b.charCodeAt(0)).join('');
+const srt = (s: string) =>
+  s
+    .split('')
+    .sort((a, b) => a.charCodeAt(0) - b.charCodeAt(0))
+    .join('');
 const count = (words: string[], lex: readonly string[]) => words.filter((w) => lex.includes(w)).length;
 
 const oracles: Record<string, (x: string) => string | null> = {
@@ -16,7 +21,11 @@ const oracles: Record<string, (x: string) => string | null> = {
   sort: srt,
   shift: (x) => shiftBy(x, 1),
   unshift: (x) => shiftBy(x, -1),
-  dedup: (x) => x.split('').filter((c, i) => x.indexOf(c) === i).join(''),
+  dedup: (x) =>
+    x
+      .split('')
+      .filter((c, i) => x.indexOf(c) === i)
+      .join(''),
   upper: (x) => x.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32)),
   double: (x) => x.replace(/(.)/g, '$1$1'),
   first3: (x) => x.substring(0, 3),
@@ -42,7 +51,9 @@ const oracles: Record<string, (x: string) => string | null> = {
   },
   topic: (x) => {
     const w = x.split(' ');
-    return Object.keys(topicWords).reduce((best, t) => (count(w, topicWords[t]) > count(w, topicWords[best]) ? t : best));
+    return Object.keys(topicWords).reduce((best, t) =>
+      count(w, topicWords[t]) > count(w, topicWords[best]) ? t : best,
+    );
   },
 };
 
@@ -88,19 +99,110 @@ describe('task registry', () => {
 describe('task generators', () => {
   // Hand-checked: the first three test examples of seed 7.
   it.each([
-    ['reverse', [['reverse: xotpot', 'toptox'], ['reverse: yhz', 'zhy'], ['reverse: nctuvoz', 'zovutcn']]],
-    ['sort', [['sort: ixu', 'iux'], ['sort: hbe', 'beh'], ['sort: unotir', 'inortu']]],
-    ['shift', [['shift: iudtakq', 'jveublr'], ['shift: kcthzz', 'lduiaa'], ['shift: pjafttg', 'qkbguuh']]],
-    ['unshift', [['unshift: wsrlci', 'vrqkbh'], ['unshift: chimrx', 'bghlqw'], ['unshift: gtalu', 'fszkt']]],
-    ['dedup', [['dedup: eee', 'e'], ['dedup: ckm', 'ckm'], ['dedup: vvww', 'vw']]],
-    ['double', [['double: gsggx', 'ggssggggxx'], ['double: kijmt', 'kkiijjmmtt'], ['double: ffegqw', 'ffffeeggqqww']]],
-    ['swap', [['swap: vgcaaa', 'agcaav'], ['swap: fczyif', 'fczyif'], ['swap: xghttj', 'jghttx']]],
-    ['rvsh', [['rvsh: csmcyk', 'lzdntd'], ['rvsh: llyoheh', 'ifipzmm'], ['rvsh: rju', 'vks']]],
-    ['shso', [['shso: glt', 'hmu'], ['shso: hcvtp', 'diquw'], ['shso: blszekx', 'acflmty']]],
-    ['add', [['add: 93+20', '113'], ['add: 46+24', '70'], ['add: 94+14', '108']]],
-    ['compare', [['compare: 35 82', '<'], ['compare: 80 79', '>'], ['compare: 61 32', '>']]],
-    ['length', [['length: ibvif', '5'], ['length: mtw', '3'], ['length: qqables', '7']]],
-    ['span', [['span: dtyyy_t', 'j'], ['span: sdn_nb', 'm'], ['span: airt_', 'wf']]],
+    [
+      'reverse',
+      [
+        ['reverse: xotpot', 'toptox'],
+        ['reverse: yhz', 'zhy'],
+        ['reverse: nctuvoz', 'zovutcn'],
+      ],
+    ],
+    [
+      'sort',
+      [
+        ['sort: ixu', 'iux'],
+        ['sort: hbe', 'beh'],
+        ['sort: unotir', 'inortu'],
+      ],
+    ],
+    [
+      'shift',
+      [
+        ['shift: iudtakq', 'jveublr'],
+        ['shift: kcthzz', 'lduiaa'],
+        ['shift: pjafttg', 'qkbguuh'],
+      ],
+    ],
+    [
+      'unshift',
+      [
+        ['unshift: wsrlci', 'vrqkbh'],
+        ['unshift: chimrx', 'bghlqw'],
+        ['unshift: gtalu', 'fszkt'],
+      ],
+    ],
+    [
+      'dedup',
+      [
+        ['dedup: eee', 'e'],
+        ['dedup: ckm', 'ckm'],
+        ['dedup: vvww', 'vw'],
+      ],
+    ],
+    [
+      'double',
+      [
+        ['double: gsggx', 'ggssggggxx'],
+        ['double: kijmt', 'kkiijjmmtt'],
+        ['double: ffegqw', 'ffffeeggqqww'],
+      ],
+    ],
+    [
+      'swap',
+      [
+        ['swap: vgcaaa', 'agcaav'],
+        ['swap: fczyif', 'fczyif'],
+        ['swap: xghttj', 'jghttx'],
+      ],
+    ],
+    [
+      'rvsh',
+      [
+        ['rvsh: csmcyk', 'lzdntd'],
+        ['rvsh: llyoheh', 'ifipzmm'],
+        ['rvsh: rju', 'vks'],
+      ],
+    ],
+    [
+      'shso',
+      [
+        ['shso: glt', 'hmu'],
+        ['shso: hcvtp', 'diquw'],
+        ['shso: blszekx', 'acflmty'],
+      ],
+    ],
+    [
+      'add',
+      [
+        ['add: 93+20', '113'],
+        ['add: 46+24', '70'],
+        ['add: 94+14', '108'],
+      ],
+    ],
+    [
+      'compare',
+      [
+        ['compare: 35 82', '<'],
+        ['compare: 80 79', '>'],
+        ['compare: 61 32', '>'],
+      ],
+    ],
+    [
+      'length',
+      [
+        ['length: ibvif', '5'],
+        ['length: mtw', '3'],
+        ['length: qqables', '7'],
+      ],
+    ],
+    [
+      'span',
+      [
+        ['span: dtyyy_t', 'j'],
+        ['span: sdn_nb', 'm'],
+        ['span: airt_', 'wf'],
+      ],
+    ],
   ])('%s: hand-checked examples of seed 7', (name, expected) => {
     const { test } = makeTaskData(name, { seed: 7, trainSize: 0, testSize: 3 });
     expect(test.map((e) => [e.input, e.output])).toEqual(expected);
@@ -122,7 +224,8 @@ describe('task generators', () => {
       const lens = makeTaskData(t.name, { seed: 1, trainSize: 300, testSize: 0 }).train.map((e) => raw(t, e.input));
       for (const x of lens) expect(x).toMatch(/^[a-z]{3,7}$/);
       expect(new Set(lens.map((x) => x.length))).toEqual(new Set([3, 4, 5, 6, 7]));
-      for (const e of makeTaskData(t.name, { seed: 1, trainSize: 100, testSize: 0, maxLen: 4 }).train) expect(raw(t, e.input)).toMatch(/^[a-z]{3,4}$/);
+      for (const e of makeTaskData(t.name, { seed: 1, trainSize: 100, testSize: 0, maxLen: 4 }).train)
+        expect(raw(t, e.input)).toMatch(/^[a-z]{3,4}$/);
     }
   });
 
@@ -131,8 +234,8 @@ describe('task generators', () => {
       const x = raw(getTask('span'), e.input);
       expect(x.split('_').length).toBe(2);
       expect(e.output).toMatch(/^[a-z]{1,2}$/);
-      expect((x.replace('_', e.output)).length).toBeGreaterThanOrEqual(3);
-      expect((x.replace('_', e.output)).length).toBeLessThanOrEqual(7);
+      expect(x.replace('_', e.output).length).toBeGreaterThanOrEqual(3);
+      expect(x.replace('_', e.output).length).toBeLessThanOrEqual(7);
     }
   });
 
@@ -180,9 +283,15 @@ describe('makeTaskData', () => {
 
   it('refuses bad options and more examples than a task can make', () => {
     expect(() => makeTaskData('nope', { seed: 1, trainSize: 1, testSize: 1 })).toThrow('unknown task "nope"');
-    expect(() => makeTaskData('add', { seed: 1.5, trainSize: 1, testSize: 1 })).toThrow('seed must be an integer (got 1.5)');
-    expect(() => makeTaskData('add', { seed: 1, trainSize: -1, testSize: 1 })).toThrow('trainSize must be an integer from 0 to 1000000 (got -1)');
-    expect(() => makeTaskData('reverse', { seed: 1, trainSize: 1, testSize: 1, maxLen: 2 })).toThrow('maxLen must be an integer from 3 to 32 (got 2)');
+    expect(() => makeTaskData('add', { seed: 1.5, trainSize: 1, testSize: 1 })).toThrow(
+      'seed must be an integer (got 1.5)',
+    );
+    expect(() => makeTaskData('add', { seed: 1, trainSize: -1, testSize: 1 })).toThrow(
+      'trainSize must be an integer from 0 to 1000000 (got -1)',
+    );
+    expect(() => makeTaskData('reverse', { seed: 1, trainSize: 1, testSize: 1, maxLen: 2 })).toThrow(
+      'maxLen must be an integer from 3 to 32 (got 2)',
+    );
     // 90 × 90 two-digit pairs exist.
     expect(() => makeTaskData('add', { seed: 1, trainSize: 8100, testSize: 1 })).toThrow(
       'task "add" ran out of distinct inputs at 8100 (asked for 8101)',

@@ -7,7 +7,12 @@ import { TEXT_BASE } from '../src/engine/experiment/realModelDemos';
 import { loadHfModelFromFiles } from '../src/engine/io/loadHfModel';
 import { paramCount } from '../src/engine/model/paramSpec';
 
-const files = Object.fromEntries(['config.json', 'model.safetensors', 'spiece.model'].map((n) => [n, new Uint8Array(readFileSync(join(TEXT_BASE, n)))]));
+const files = Object.fromEntries(
+  ['config.json', 'model.safetensors', 'spiece.model'].map((n) => [
+    n,
+    new Uint8Array(readFileSync(join(TEXT_BASE, n))),
+  ]),
+);
 
 describe('text-nano base', () => {
   const m = loadHfModelFromFiles(files);

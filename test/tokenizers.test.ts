@@ -15,10 +15,15 @@ describe('byte tokenizer (ByT5 ids)', () => {
     expect(tok.encode('')).toEqual([1]);
   });
 
-  it.each(['', 'plain ascii', 'emoji 😀👍🏽👨‍👩‍👧', '中文字符 and 日本語のテキスト', 'e\u0301 a\u0308 combining', '\uFEFFbom kept', 'tab\tnew\nline\u0000nul'])(
-    'round-trips %j',
-    (text) => expect(tok.decode(tok.encode(text))).toBe(text),
-  );
+  it.each([
+    '',
+    'plain ascii',
+    'emoji 😀👍🏽👨‍👩‍👧',
+    '中文字符 and 日本語のテキスト',
+    'e\u0301 a\u0308 combining',
+    '\uFEFFbom kept',
+    'tab\tnew\nline\u0000nul',
+  ])('round-trips %j', (text) => expect(tok.decode(tok.encode(text))).toBe(text));
 
   it('round-trips random strings of any Unicode scalar values (seeded)', () => {
     const rng = makeRng(123);
@@ -36,7 +41,9 @@ describe('byte tokenizer (ByT5 ids)', () => {
   });
 
   it('decodes up to eos, skipping pad, unk and out-of-range ids', () => {
-    expect(tok.decode([0, 0, 'a'.charCodeAt(0) + 3, 2, 'b'.charCodeAt(0) + 3, 999, 1, 'c'.charCodeAt(0) + 3])).toBe('ab');
+    expect(tok.decode([0, 0, 'a'.charCodeAt(0) + 3, 2, 'b'.charCodeAt(0) + 3, 999, 1, 'c'.charCodeAt(0) + 3])).toBe(
+      'ab',
+    );
   });
 
   it('decodes invalid UTF-8 to U+FFFD instead of throwing', () => {
@@ -48,22 +55,61 @@ describe('byte tokenizer (ByT5 ids)', () => {
 // A minimal T5-style tokenizer.json: NFKC + space collapsing, whitespace split + Metaspace, a Unigram over a few dozen
 // pieces (every lowercase letter, so any lowercase word is encodable), </s> appended, Metaspace decoding.
 function t5StyleTokenizerJson() {
-  const specials: [string, number][] = [['<pad>', 0], ['</s>', 0], ['<unk>', 0]];
-  const words: [string, number][] = [['▁', -2], ['▁hello', -3], ['▁world', -3], ['▁the', -3], ['▁cat', -3], ['ing', -3.5], ['er', -3.5]];
+  const specials: [string, number][] = [
+    ['<pad>', 0],
+    ['</s>', 0],
+    ['<unk>', 0],
+  ];
+  const words: [string, number][] = [
+    ['▁', -2],
+    ['▁hello', -3],
+    ['▁world', -3],
+    ['▁the', -3],
+    ['▁cat', -3],
+    ['ing', -3.5],
+    ['er', -3.5],
+  ];
   const letters: [string, number][] = [...'abcdefghijklmnopqrstuvwxyz'].map((c) => [c, -5]);
-  const punct: [string, number][] = [['.', -4], [',', -4], ['!', -4], ['?', -4]];
+  const punct: [string, number][] = [
+    ['.', -4],
+    [',', -4],
+    ['!', -4],
+    ['?', -4],
+  ];
   const vocab = [...specials, ...words, ...letters, ...punct];
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: specials.map(([content], id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'NFKC' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }] },
-    pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }] },
+    added_tokens: specials.map(([content], id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [{ type: 'NFKC' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }],
+    },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        { type: 'WhitespaceSplit' },
+        { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
+      ],
+    },
     post_processor: {
       type: 'TemplateProcessing',
       single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
-      pair: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }, { Sequence: { id: 'B', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      pair: [
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '</s>', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 0 } },
+        { SpecialToken: { id: '</s>', type_id: 0 } },
+      ],
       special_tokens: { '</s>': { id: '</s>', ids: [1], tokens: ['</s>'] } },
     },
     decoder: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true },
@@ -141,18 +187,26 @@ describe('tokenizer.json (Unigram) tokenizer', () => {
     expect(msg('{"model": ')).toBe('invalid tokenizer.json: not valid JSON');
     expect(msg('[]')).toBe('invalid tokenizer.json: not a JSON object');
     expect(msg({ version: '1.0' })).toBe('invalid tokenizer.json: it has no "model" object');
-    expect(msg({ ...json, model: { type: 'Unigram', unk_id: 0, vocab: [] } })).toMatch(/"model.vocab" must be a non-empty list/);
+    expect(msg({ ...json, model: { type: 'Unigram', unk_id: 0, vocab: [] } })).toMatch(
+      /"model.vocab" must be a non-empty list/,
+    );
     expect(msg({ ...json, model: { type: 'Unigram', unk_id: 0, vocab: [['a', -1], ['b']] } })).toBe(
       'invalid tokenizer.json: "model.vocab" entry 1 is ["b"], not a [piece, score] pair',
     );
     expect(msg({ ...json, model: { ...json.model, unk_id: 500 } })).toBe(
       'invalid tokenizer.json: "model.unk_id" 500 is not an index into the 40-piece vocabulary',
     );
-    expect(msg({ ...json, model: { type: 'Mystery' } })).toBe('invalid tokenizer.json: "model.type" "Mystery" is not one of Unigram, BPE, WordPiece');
+    expect(msg({ ...json, model: { type: 'Mystery' } })).toBe(
+      'invalid tokenizer.json: "model.type" "Mystery" is not one of Unigram, BPE, WordPiece',
+    );
     expect(msg({ ...json, decoder: { type: 'Nope' } })).toBe(
       'invalid tokenizer.json: decoder.type "Nope" is not one of ByteLevel, WordPiece, Metaspace, BPEDecoder, CTC, Sequence, Replace, Fuse, Strip, ByteFallback',
     );
-    const noEos = { ...json, added_tokens: json.added_tokens.slice(0, 1), model: { ...json.model, vocab: json.model.vocab.map(([p, s]) => [p === '</s>' ? '<eos>' : p, s]) } };
+    const noEos = {
+      ...json,
+      added_tokens: json.added_tokens.slice(0, 1),
+      model: { ...json.model, vocab: json.model.vocab.map(([p, s]) => [p === '</s>' ? '<eos>' : p, s]) },
+    };
     expect(msg(noEos)).toBe('invalid tokenizer.json: its vocabulary has no eos token "</s>"');
   });
 });
@@ -168,7 +222,9 @@ describe('tokenizer registry', () => {
 
   it('rejects unknown names, duplicates and a missing tokenizer.json', () => {
     expect(() => createTokenizer('nope')).toThrow(/unknown tokenizer "nope"; known: byte, hf/);
-    expect(() => registerTokenizer('byte', () => createByteTokenizer())).toThrow(/tokenizer "byte" is already registered/);
+    expect(() => registerTokenizer('byte', () => createByteTokenizer())).toThrow(
+      /tokenizer "byte" is already registered/,
+    );
     expect(() => createTokenizer('hf')).toThrow(/tokenizer "hf" needs a tokenizer.json/);
   });
 

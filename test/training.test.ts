@@ -11,7 +11,16 @@ import { presetConfig } from '../src/engine/model/config';
 import { ImportanceTracker, trackingHooks } from '../src/engine/kif/importance';
 import { buildUnits } from '../src/engine/kif/units';
 
-const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({ steps: 12, lr: 1e-2, warmupSteps: 3, weightDecay: 0.01, batchSize: 4, clipNorm: 1, seed: 7, ...over });
+const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({
+  steps: 12,
+  lr: 1e-2,
+  warmupSteps: 3,
+  weightDecay: 0.01,
+  batchSize: 4,
+  clipNorm: 1,
+  seed: 7,
+  ...over,
+});
 const tok = createByteTokenizer();
 const data = () => encodeExamples(tok, makeTaskData('reverse', { seed: 1, trainSize: 40, testSize: 0 }).train, 32, 16);
 const byteConfig = () => tinyConfig({ vocabSize: tok.vocabSize, dModel: 16, dFf: 32 });
@@ -119,32 +128,32 @@ describe('training loop', () => {
   });
 
   for (const optimizerOn of ['host', 'device'] as const)
-  it(`stops at a non-finite loss naming the step, keeping the weights from before it (${optimizerOn} update)`, async () => {
-    await useBackend('wasm');
-    const c = byteConfig();
-    const model = makeModel(c, 3);
-    const enc = data();
-    const t = new Trainer(model, settings({ steps: 10, optimizerOn }));
-    let before = new Map<string, Float32Array>();
-    let err: unknown;
-    try {
-      await t.train(enc, shapeFor(enc, 4, 32, 16), {
-        extraLoss: () => (t.optimizer.stepCount === 4 ? tf.scalar(NaN) : null),
-        onStep: async () => {
-          before = new Map([...(await model.exportWeights())].map(([k, v]) => [k, v.data]));
-        },
-      });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(NonFiniteLossError);
-    expect((err as NonFiniteLossError).step).toBe(4);
-    expect((err as Error).message).toMatch(/step 5: the loss became NaN/);
-    const after = await model.exportWeights();
-    for (const [k, v] of after) expect(Array.from(v.data)).toEqual(Array.from(before.get(k) as Float32Array));
-    t.dispose();
-    model.dispose();
-  });
+    it(`stops at a non-finite loss naming the step, keeping the weights from before it (${optimizerOn} update)`, async () => {
+      await useBackend('wasm');
+      const c = byteConfig();
+      const model = makeModel(c, 3);
+      const enc = data();
+      const t = new Trainer(model, settings({ steps: 10, optimizerOn }));
+      let before = new Map<string, Float32Array>();
+      let err: unknown;
+      try {
+        await t.train(enc, shapeFor(enc, 4, 32, 16), {
+          extraLoss: () => (t.optimizer.stepCount === 4 ? tf.scalar(NaN) : null),
+          onStep: async () => {
+            before = new Map([...(await model.exportWeights())].map(([k, v]) => [k, v.data]));
+          },
+        });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(NonFiniteLossError);
+      expect((err as NonFiniteLossError).step).toBe(4);
+      expect((err as Error).message).toMatch(/step 5: the loss became NaN/);
+      const after = await model.exportWeights();
+      for (const [k, v] of after) expect(Array.from(v.data)).toEqual(Array.from(before.get(k) as Float32Array));
+      t.dispose();
+      model.dispose();
+    });
 
   it('leaks no tensors: the count after step 10 equals the count after step 200', async () => {
     await useBackend('wasm');

@@ -15,7 +15,10 @@ const rng = makeRng(11);
 const randomArray = (n: number) => Float32Array.from({ length: n }, () => randn(rng));
 
 /** Runs f on both backends with the same host inputs and returns both outputs as host arrays. */
-async function onBoth(inputs: { data: Float32Array; shape: number[] }[], f: (xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]) {
+async function onBoth(
+  inputs: { data: Float32Array; shape: number[] }[],
+  f: (xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+) {
   const run = async (backend: 'cpu' | 'wasm') => {
     await useBackend(backend);
     const xs = inputs.map((x) => tf.tensor(x.data, x.shape));
@@ -33,7 +36,8 @@ async function onBoth(inputs: { data: Float32Array; shape: number[] }[], f: (xs:
 function expectClose(got: Float32Array, want: Float32Array, label: string, terms = 16) {
   expect(got.length, label).toBe(want.length);
   let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
+  for (let i = 0; i < want.length; i++)
+    worst = Math.max(worst, Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i])));
   expect(worst, label).toBeLessThan(1e-6 * Math.max(terms, 10));
 }
 
@@ -61,39 +65,58 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
     [[2, 2, 3], 4, 6, 19],
   ];
   for (const [outer, m, k, n] of cases)
-  for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
-    it(`[${outer}] ${m}×${k}·${k}×${n}, transposeA ${ta}, transposeB ${tb}: equals cpu, and so do both gradients`, async () => {
-      const aShape = [...outer, ...(ta ? [k, m] : [m, k])];
-      const bShape = [...outer, ...(tb ? [n, k] : [k, n])];
-      const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
-      const dy = { data: randomArray(size(outer) * m * n), shape: [...outer, m, n] };
-      const a = { data: randomArray(size(aShape)), shape: aShape };
-      const b = { data: randomArray(size(bShape)), shape: bShape };
-      const { cpu, wasm } = await onBoth([a, b, dy], ([x, y, g]) => {
-        const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q, ta, tb);
-        const grads = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), g)))([x, y]);
-        return [f(x, y), ...grads];
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
+      it(`[${outer}] ${m}×${k}·${k}×${n}, transposeA ${ta}, transposeB ${tb}: equals cpu, and so do both gradients`, async () => {
+        const aShape = [...outer, ...(ta ? [k, m] : [m, k])];
+        const bShape = [...outer, ...(tb ? [n, k] : [k, n])];
+        const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+        const dy = { data: randomArray(size(outer) * m * n), shape: [...outer, m, n] };
+        const a = { data: randomArray(size(aShape)), shape: aShape };
+        const b = { data: randomArray(size(bShape)), shape: bShape };
+        const { cpu, wasm } = await onBoth([a, b, dy], ([x, y, g]) => {
+          const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p, q, ta, tb);
+          const grads = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), g)))([x, y]);
+          return [f(x, y), ...grads];
+        });
+        expect(wasm.shapes).toEqual(cpu.shapes);
+        ['product', 'grad a', 'grad b'].forEach((label, i) =>
+          expectClose(wasm.data[i], cpu.data[i], label, Math.max(m, k, n)),
+        );
       });
-      expect(wasm.shapes).toEqual(cpu.shapes);
-      ['product', 'grad a', 'grad b'].forEach((label, i) => expectClose(wasm.data[i], cpu.data[i], label, Math.max(m, k, n)));
-    });
-  }
+    }
 
   it('leaves broadcast batches and plain 2-D products to tfjs, with the same answers and errors as before', async () => {
     const a = { data: randomArray(1 * 4 * 6), shape: [1, 4, 6] };
     const b = { data: randomArray(3 * 6 * 5), shape: [3, 6, 5] };
     const c = { data: randomArray(7 * 4), shape: [7, 4] };
-    const { cpu, wasm } = await onBoth([a, b, c], ([x, y, z]) => [tf.matMul(x, y), tf.matMul(z, tf.reshape(x, [4, 6]))]);
-    expect(wasm.shapes).toEqual([[3, 4, 5], [7, 6]]);
+    const { cpu, wasm } = await onBoth([a, b, c], ([x, y, z]) => [
+      tf.matMul(x, y),
+      tf.matMul(z, tf.reshape(x, [4, 6])),
+    ]);
+    expect(wasm.shapes).toEqual([
+      [3, 4, 5],
+      [7, 6],
+    ]);
     wasm.data.forEach((d, i) => expectClose(d, cpu.data[i], `case ${i}`));
     await useBackend('wasm');
-    expect(() => tf.tidy(() => tf.matMul(tf.zeros([2, 3, 4]), tf.zeros([2, 5, 6])))).toThrow(/inner shapes \(4\) and \(5\)/);
+    expect(() => tf.tidy(() => tf.matMul(tf.zeros([2, 3, 4]), tf.zeros([2, 5, 6])))).toThrow(
+      /inner shapes \(4\) and \(5\)/,
+    );
   });
 
   it('runs a large 2-D transposed product (past XNNPACK_TRANSPOSED_FROM) as transpose + XNNPACK: equals cpu, leaks nothing', async () => {
     const [m, k, n] = [64, 64, 8200]; // a vocabulary projection's shape, just past the threshold
     expect(m * k * n).toBeGreaterThanOrEqual(XNNPACK_TRANSPOSED_FROM);
-    for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+    for (const [ta, tb] of [
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
       const a = { data: randomArray(m * k), shape: ta ? [k, m] : [m, k] };
       const b = { data: randomArray(k * n), shape: tb ? [n, k] : [k, n] };
       const { cpu, wasm } = await onBoth([a, b], ([x, y]) => tf.matMul(x, y, ta, tb));
@@ -124,7 +147,13 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
     // A gradient through saved tensors still equals cpu's.
     const g = async (name: 'cpu' | 'wasm') => {
       await useBackend(name);
-      return tf.tidy(() => Array.from(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.exp(a), tf.square(a))))(tf.tensor1d([0.5, -1, 2])).dataSync()));
+      return tf.tidy(() =>
+        Array.from(
+          tf
+            .grad((a: tf.Tensor) => tf.sum(tf.mul(tf.exp(a), tf.square(a))))(tf.tensor1d([0.5, -1, 2]))
+            .dataSync(),
+        ),
+      );
     };
     const [onCpu, onWasm] = [await g('cpu'), await g('wasm')];
     onWasm.forEach((v, i) => expect(v).toBeCloseTo(onCpu[i], 5));
@@ -144,17 +173,26 @@ describe('wasm batched matrix product (SIMD kernel)', () => {
     x.dispose();
   });
 
-  it('the model\'s fallback where the kernel cannot load (explicit transposes, plain products) equals cpu, gradients too', async () => {
-    for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+  it("the model's fallback where the kernel cannot load (explicit transposes, plain products) equals cpu, gradients too", async () => {
+    for (const [ta, tb] of [
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
       const a = { data: randomArray(6 * 5), shape: ta ? [5, 6] : [6, 5] };
       const b = { data: randomArray(5 * 7), shape: tb ? [7, 5] : [5, 7] };
       const dy = { data: randomArray(6 * 7), shape: [6, 7] };
-      const { cpu } = await onBoth([a, b, dy], ([x, y, g]) => [tf.matMul(x, y, ta, tb), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, ta, tb), g)))([x, y])]);
+      const { cpu } = await onBoth([a, b, dy], ([x, y, g]) => [
+        tf.matMul(x, y, ta, tb),
+        ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, ta, tb), g)))([x, y]),
+      ]);
       const { wasm } = await onBoth([a, b, dy], ([x, y, g]) => {
         const f = (p: tf.Tensor, q: tf.Tensor) => explicitTransposeProduct(p, q, ta, tb);
         return [f(x, y), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), g)))([x, y])];
       });
-      ['product', 'grad a', 'grad b'].forEach((label, i) => expectClose(wasm.data[i], cpu.data[i], `${label} (${ta}, ${tb})`));
+      ['product', 'grad a', 'grad b'].forEach((label, i) =>
+        expectClose(wasm.data[i], cpu.data[i], `${label} (${ta}, ${tb})`),
+      );
     }
   });
 });

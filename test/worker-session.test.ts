@@ -9,7 +9,16 @@ import { TrainerSession } from '../src/worker/session';
 import { tinySpecInput } from './helpers/tinySpec';
 
 function spec(steps: number): ExperimentSpec {
-  const r = parseSpec(tinySpecInput({ strategies: [{ name: 'seqft' }, { name: 'kif-soft' }], seed: 3, steps, trainSize: 12, testSize: 3, warmupSteps: 0 }));
+  const r = parseSpec(
+    tinySpecInput({
+      strategies: [{ name: 'seqft' }, { name: 'kif-soft' }],
+      seed: 3,
+      steps,
+      trainSize: 12,
+      testSize: 3,
+      warmupSteps: 0,
+    }),
+  );
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return r.spec;
 }
@@ -29,7 +38,9 @@ function session(on?: (e: TrainerEvent, s: TrainerSession) => void) {
 
 /** The run events of run `runId` in order, steps unbatched, as the page folds them. */
 const runEvents = (events: TrainerEvent[], runId: number): RunEvent[] =>
-  events.flatMap((e): RunEvent[] => (e.type === 'run' && e.runId === runId ? [e.event] : e.type === 'steps' && e.runId === runId ? e.steps : []));
+  events.flatMap((e): RunEvent[] =>
+    e.type === 'run' && e.runId === runId ? [e.event] : e.type === 'steps' && e.runId === runId ? e.steps : [],
+  );
 
 describe('TrainerSession', () => {
   it('runs an experiment: every event carries the run id, and the events fold into the posted document', async () => {
@@ -37,7 +48,9 @@ describe('TrainerSession', () => {
     await s.handle({ type: 'init', backend: 'cpu' });
     expect(events[0]).toMatchObject({ type: 'ready', backend: 'cpu' });
     await s.handle({ type: 'start', runId: 7, spec: spec(4) });
-    const tagged = events.filter((e) => ['run', 'steps', 'done', 'checkpoint', 'recomputable', 'notice', 'fallback'].includes(e.type));
+    const tagged = events.filter((e) =>
+      ['run', 'steps', 'done', 'checkpoint', 'recomputable', 'notice', 'fallback'].includes(e.type),
+    );
     expect(tagged.length).toBeGreaterThan(10);
     expect(tagged.every((e) => 'runId' in e && e.runId === 7)).toBe(true);
     const done = events.find((e) => e.type === 'done');
@@ -53,7 +66,8 @@ describe('TrainerSession', () => {
   it('stop ends the run early with a stopped document; reset leaves the old run id on its last events', async () => {
     // The first step of each run: run 1 is stopped, run 2 reset.
     const { s, events } = session((e, s) => {
-      if (e.type === 'steps' && e.steps[0].step === 1 && e.steps[0].strategy === 0 && e.steps[0].task === 0) void s.handle({ type: e.runId === 1 ? 'stop' : 'reset' });
+      if (e.type === 'steps' && e.steps[0].step === 1 && e.steps[0].strategy === 0 && e.steps[0].task === 0)
+        void s.handle({ type: e.runId === 1 ? 'stop' : 'reset' });
     });
     await s.handle({ type: 'init', backend: 'cpu' });
     await s.handle({ type: 'start', runId: 1, spec: spec(30) });
@@ -67,8 +81,15 @@ describe('TrainerSession', () => {
     const ids = after.flatMap((e) => ('runId' in e && e.runId !== undefined ? [e.runId] : []));
     expect(ids.length).toBeGreaterThan(0);
     expect(new Set(ids)).toEqual(new Set([2]));
-    await s.handle({ type: 'recompute-fusion', request: { id: 5, strategy: 0, rule: { kind: 'soft' } as never, beta: 0.5 } });
-    expect(events.at(-2)).toMatchObject({ type: 'error', requestId: 5, message: expect.stringMatching(/nothing to merge/) });
+    await s.handle({
+      type: 'recompute-fusion',
+      request: { id: 5, strategy: 0, rule: { kind: 'soft' } as never, beta: 0.5 },
+    });
+    expect(events.at(-2)).toMatchObject({
+      type: 'error',
+      requestId: 5,
+      message: expect.stringMatching(/nothing to merge/),
+    });
   }, 120_000);
 
   it('an unknown command, or a start while a run goes, is an error event', async () => {

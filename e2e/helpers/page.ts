@@ -4,7 +4,12 @@ import type { Locator, Page, TestInfo } from '@playwright/test';
 import { parseSpec, type ExperimentSpec } from '../../src/engine/spec/experiment';
 
 /** Saves a screenshot of the page (the viewport, or all of it with fullPage) or of one element, and attaches it. */
-export async function snap(target: Page | Locator, info: TestInfo, name: string, { fullPage = false } = {}): Promise<void> {
+export async function snap(
+  target: Page | Locator,
+  info: TestInfo,
+  name: string,
+  { fullPage = false } = {},
+): Promise<void> {
   const path = info.outputPath(`${name}.png`);
   await ('goto' in target ? target.screenshot({ path, fullPage }) : target.screenshot({ path }));
   await info.attach(name, { path, contentType: 'image/png' });
@@ -36,6 +41,15 @@ export function twoTaskSpec(o: TwoTaskOptions): ExperimentSpec {
     seed: o.seed,
     tasks: ['length', 'compare'].map((task, i) => ({ task, steps: o.steps[i], trainSize: 200, testSize: o.testSize })),
     strategies: o.strategies,
-    training: { lr: 2e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 32, maxOutputLen: 8, evalEvery: 0 },
+    training: {
+      lr: 2e-3,
+      warmupSteps: 5,
+      weightDecay: 0.01,
+      batchSize: 8,
+      clipNorm: 1,
+      maxInputLen: 32,
+      maxOutputLen: 8,
+      evalEvery: 0,
+    },
   });
 }

@@ -13,7 +13,15 @@ if (!dir) throw new Error('usage: initBase.ts DIR [dModel] [layers] [seed]');
 const sp = spieceToTokenizerJson(new Uint8Array(readFileSync(join(dir, 'spiece.model'))));
 const vocabSize = (sp.json.model as { vocab: unknown[] }).vocab.length; // the pieces and the sentinels
 const dModel = Number(d);
-const config = { ...presets.nano, vocabSize, dModel, dFf: 4 * dModel, dKv: dModel / 4, numLayers: Number(layers), numDecoderLayers: Number(layers) };
+const config = {
+  ...presets.nano,
+  vocabSize,
+  dModel,
+  dFf: 4 * dModel,
+  dKv: dModel / 4,
+  numLayers: Number(layers),
+  numDecoderLayers: Number(layers),
+};
 const { safetensors, configJson } = writeCheckpoint(config, initWeights(config, Number(seed)));
 writeFileSync(join(dir, 'model.safetensors'), safetensors);
 writeFileSync(join(dir, 'config.json'), configJson);

@@ -24,10 +24,22 @@ const parsed = parseSpec({
   seed: 0,
   tasks: [{ task: { dataset: 'wordnet' }, steps: Number(steps), trainSize: Number(trainSize), testSize: 300 }],
   strategies: [{ name: 'seqft' }],
-  training: { lr: Number(lr), warmupSteps: 20, weightDecay: 0.01, batchSize: Number(batch), clipNorm: 1, maxInputLen: Number(inLen), maxOutputLen: 6, evalEvery: 0 },
+  training: {
+    lr: Number(lr),
+    warmupSteps: 20,
+    weightDecay: 0.01,
+    batchSize: Number(batch),
+    clipNorm: 1,
+    maxInputLen: Number(inLen),
+    maxOutputLen: 6,
+    evalEvery: 0,
+  },
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-const file = (split: string) => ({ name: `wordnet.${split}.json`, text: readFileSync(join(data, `wordnet.${split}.json`), 'utf8') });
+const file = (split: string) => ({
+  name: `wordnet.${split}.json`,
+  text: readFileSync(join(data, `wordnet.${split}.json`), 'utf8'),
+});
 const wordnet = datasetFromSplitFiles(join(data, 'wordnet'), file('train'), file('test'));
 const m = await loadCheckpointSource(init);
 await startBackend('wasm');
@@ -39,9 +51,14 @@ const results = await runExperiment(
     onModel: async (at, model) => {
       if (at.stage === 'final') weights = await model.exportWeights();
     },
-    onEvent: (e) => e.type === 'eval-row' && console.error(`eval row ${e.row}: ${e.scores.map((s) => s.toFixed(1)).join(' / ')}`),
+    onEvent: (e) =>
+      e.type === 'eval-row' && console.error(`eval row ${e.row}: ${e.scores.map((s) => s.toFixed(1)).join(' / ')}`),
   },
-  { datasets: (id) => (id === 'wordnet' ? wordnet : undefined), checkpoint: { config: m.config, weights: m.tensors }, tokenizer: checkpointTokenizerSpec(m.tokenizer!, init) },
+  {
+    datasets: (id) => (id === 'wordnet' ? wordnet : undefined),
+    checkpoint: { config: m.config, weights: m.tensors },
+    tokenizer: checkpointTokenizerSpec(m.tokenizer!, init),
+  },
 );
 if (!weights) throw new Error('the run gave no final model');
 mkdirSync(out, { recursive: true });
@@ -50,6 +67,17 @@ writeFileSync(join(out, 'model.safetensors'), safetensors);
 writeFileSync(join(out, 'config.json'), configJson);
 copyFileSync(join(init, 'spiece.model'), join(out, 'spiece.model'));
 const curve = results.strategies[0].losses?.[0];
-writeFileSync(join(out, 'loss.csv'), 'step,loss\n' + (curve ? curve.steps.map((s, i) => `${s},${curve.losses[i].toFixed(5)}`).join('\n') : '') + '\n');
+writeFileSync(
+  join(out, 'loss.csv'),
+  'step,loss\n' + (curve ? curve.steps.map((s, i) => `${s},${curve.losses[i].toFixed(5)}`).join('\n') : '') + '\n',
+);
 const held = results.strategies[0].matrix[1][0];
-console.log(JSON.stringify({ out, steps: Number(steps), seconds: Math.round((performance.now() - t0) / 1000), heldOutExactMatch: held, majority: results.tasks[0].majorityScore }));
+console.log(
+  JSON.stringify({
+    out,
+    steps: Number(steps),
+    seconds: Math.round((performance.now() - t0) / 1000),
+    heldOutExactMatch: held,
+    majority: results.tasks[0].majorityScore,
+  }),
+);

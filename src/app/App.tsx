@@ -23,7 +23,8 @@ import { WhatIfPanel } from './components/WhatIfPanel';
 export function App() {
   const step = usePresentStore((s) => s.step);
   const hide = usePresentStore((s) => s.hide);
-  const present = step === null ? '' : ` present present-${PRESENT_STEPS[step].id} ${hide.map((h) => `hide-${h}`).join(' ')}`;
+  const present =
+    step === null ? '' : ` present present-${PRESENT_STEPS[step].id} ${hide.map((h) => `hide-${h}`).join(' ')}`;
   return (
     <div className={`app${present}`}>
       <SkipLink to="run-title">Skip to the run controls</SkipLink>

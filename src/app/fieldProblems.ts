@@ -33,4 +33,5 @@ export function setFieldProblem(inputId: string, problem: FieldProblem | null): 
 }
 
 /** The problems of one scope, in the order the fields reported them. */
-export const problemsOf = (s: FieldProblemsState, scope: FieldScope) => Object.values(s.byInput).filter((p) => p.scope === scope);
+export const problemsOf = (s: FieldProblemsState, scope: FieldScope) =>
+  Object.values(s.byInput).filter((p) => p.scope === scope);

@@ -33,13 +33,27 @@ const TEST_FRACTION = 0.2;
  * occur), else a seeded 80/20 split by input. With a source and the import's report, it carries its provenance (the
  * dataset card and the results document show the records skipped). Throws with a message when it cannot be split.
  */
-export function datasetFromImport(r: { examples: readonly ImportedExample[]; report?: SkipReport }, source?: string): DatasetData {
-  const own = r.examples.every((e) => e.split) && r.examples.some((e) => e.split === 'train') && r.examples.some((e) => e.split === 'test');
-  const s = splitDataset(r.examples, own ? { kind: 'file' } : { kind: 'fraction', seed: 0, testFraction: TEST_FRACTION });
-  return { train: s.train, test: s.test, ...(source && r.report ? { provenance: provenanceOf(source, r.report) } : {}) };
+export function datasetFromImport(
+  r: { examples: readonly ImportedExample[]; report?: SkipReport },
+  source?: string,
+): DatasetData {
+  const own =
+    r.examples.every((e) => e.split) &&
+    r.examples.some((e) => e.split === 'train') &&
+    r.examples.some((e) => e.split === 'test');
+  const s = splitDataset(
+    r.examples,
+    own ? { kind: 'file' } : { kind: 'fraction', seed: 0, testFraction: TEST_FRACTION },
+  );
+  return {
+    train: s.train,
+    test: s.test,
+    ...(source && r.report ? { provenance: provenanceOf(source, r.report) } : {}),
+  };
 }
 
-export const addDataset = (id: string, data: DatasetData) => useImportedStore.setState((s) => ({ datasets: { ...s.datasets, [id]: data } }));
+export const addDataset = (id: string, data: DatasetData) =>
+  useImportedStore.setState((s) => ({ datasets: { ...s.datasets, [id]: data } }));
 export const addCheckpoint = (id: string, ckpt: ImportedCheckpoint) =>
   useImportedStore.setState((s) => ({ checkpoints: { ...s.checkpoints, [id]: ckpt } }));
 

@@ -16,7 +16,9 @@ export interface RunInputs {
 /** Most characters of dataset text, and most weights, a saved run carries (beyond them it names what it left out). */
 export const SAVE_LIMITS = { datasetChars: 4_000_000, weights: 4_000_000 };
 
-export const datasetIds = (spec: ExperimentSpec) => [...new Set(spec.tasks.flatMap((t) => (typeof t.task === 'string' ? [] : [t.task.dataset])))];
+export const datasetIds = (spec: ExperimentSpec) => [
+  ...new Set(spec.tasks.flatMap((t) => (typeof t.task === 'string' ? [] : [t.task.dataset]))),
+];
 
 /** The inputs of a run of `spec` from this tab's imports, and the dataset ids that are not loaded. */
 export function runInputsFor(spec: ExperimentSpec): { inputs: RunInputs; missing: string[] } {
@@ -30,12 +32,18 @@ export function runInputsFor(spec: ExperimentSpec): { inputs: RunInputs; missing
   const config = 'config' in spec.model ? spec.model.config : null;
   if (config && spec.init === 'pretrained') {
     const hit = Object.entries(checkpoints).find(([, c]) => sameConfig(c.config, config));
-    if (hit) inputs.base = { id: hit[0], weights: hit[1].weights, ...(hit[1].tokenizer ? { tokenizer: hit[1].tokenizer } : {}) };
+    if (hit)
+      inputs.base = {
+        id: hit[0],
+        weights: hit[1].weights,
+        ...(hit[1].tokenizer ? { tokenizer: hit[1].tokenizer } : {}),
+      };
   }
   return { inputs, missing };
 }
 
-const datasetChars = (d: DatasetData) => [...d.train, ...d.test].reduce((n, e) => n + e.input.length + e.output.length, 0);
+const datasetChars = (d: DatasetData) =>
+  [...d.train, ...d.test].reduce((n, e) => n + e.input.length + e.output.length, 0);
 const weightCount = (w: HostTensors) => [...w.values()].reduce((n, t) => n + t.data.length, 0);
 
 /** What a saved run keeps of its inputs: the whole of them within SAVE_LIMITS, else the rest named in `leftOut`. */
@@ -60,6 +68,10 @@ export function restoreInputs(inputs: RunInputs | undefined, config: ExperimentS
   if (!inputs) return;
   Object.entries(inputs.datasets).forEach(([id, d]) => addDataset(id, d));
   if (inputs.base && 'config' in config) {
-    addCheckpoint(inputs.base.id, { config: config.config, weights: inputs.base.weights, ...(inputs.base.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}) });
+    addCheckpoint(inputs.base.id, {
+      config: config.config,
+      weights: inputs.base.weights,
+      ...(inputs.base.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}),
+    });
   }
 }

@@ -72,7 +72,8 @@ export function restoreSeedLoop(): void {
     if (!raw) return;
     const { spec, seeds } = JSON.parse(raw) as { spec: unknown; seeds: unknown };
     const parsed = parseSpec(spec);
-    if (!parsed.ok || !Array.isArray(seeds) || !seeds.every((s) => Number.isInteger(s) && s >= 0)) return localStorage.removeItem(KEY);
+    if (!parsed.ok || !Array.isArray(seeds) || !seeds.every((s) => Number.isInteger(s) && s >= 0))
+      return localStorage.removeItem(KEY);
     useSeedLoop.setState({ loop: { spec: parsed.spec, seeds, current: null, paused: 'the page was reloaded' } });
   } catch {
     // Unreadable: nothing to continue.
@@ -83,7 +84,8 @@ export function restoreSeedLoop(): void {
 useRunStore.subscribe((s, prev) => {
   const loop = useSeedLoop.getState().loop;
   if (!loop || loop.current === null || !prev.active || s.active || !s.outcome) return;
-  if (s.outcome.kind !== 'finished') return save({ ...loop, current: null, paused: `the run of seed ${loop.current} was ${s.outcome.kind}` });
+  if (s.outcome.kind !== 'finished')
+    return save({ ...loop, current: null, paused: `the run of seed ${loop.current} was ${s.outcome.kind}` });
   const started = performance.now();
   const wait = () => {
     const saved = savedSeeds(loop.spec).has(loop.current!);

@@ -41,8 +41,13 @@ class TrainerClient {
 
   private readonly handlers: Handlers<TrainerEvent> = {
     ready: (ev) =>
-      useTrainerStore.setState({ worker: 'ready', switching: false, backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks } }),
-    status: (ev) => useTrainerStore.setState({ phase: ev.phase, ...(ev.phase === 'loading-base' ? {} : { download: null }) }),
+      useTrainerStore.setState({
+        worker: 'ready',
+        switching: false,
+        backend: { name: ev.backend, reason: ev.reason, fallbacks: ev.fallbacks },
+      }),
+    status: (ev) =>
+      useTrainerStore.setState({ phase: ev.phase, ...(ev.phase === 'loading-base' ? {} : { download: null }) }),
     download: (ev) => useTrainerStore.setState({ download: { loaded: ev.loaded, total: ev.total } }),
     notice: (ev) => this.current(ev.runId) && useRunStore.setState((s) => ({ notices: [...s.notices, ev.message] })),
     fallback: (ev) => this.current(ev.runId) && useRunStore.setState((s) => ({ notices: [...s.notices, ev.message] })),
@@ -52,19 +57,24 @@ class TrainerClient {
     done: (ev) => {
       if (!this.current(ev.runId)) return;
       // The worker's document: the fold of the same events, with the backend fallbacks' notices among its warnings.
-      useRunStore.setState((s) => ({ run: ev.results, notices: s.notices.filter((n) => !ev.results.warnings.includes(n)) }));
+      useRunStore.setState((s) => ({
+        run: ev.results,
+        notices: s.notices.filter((n) => !ev.results.warnings.includes(n)),
+      }));
       this.runEnded({ kind: ev.results.stopped ? 'stopped' : 'finished', seconds: ev.results.timings.totalSeconds });
       useExperimentStore.getState().setResults(ev.results);
     },
     'model-export': onModelExport,
-    recomputable: (ev) => this.current(ev.runId) && useRunStore.setState({ recomputable: ev.strategies, recomputableKif: ev.kif }),
+    recomputable: (ev) =>
+      this.current(ev.runId) && useRunStore.setState({ recomputable: ev.strategies, recomputableKif: ev.kif }),
     'fusion-recomputed': (ev) => {
       if (ev.id !== useRunStore.getState().whatIf.pending) return; // a newer request replaced it
       useRunStore.setState({ whatIf: { pending: null, result: ev.result, error: null } });
     },
     error: (ev) => {
       if (ev.requestId !== undefined) {
-        if (ev.requestId === useRunStore.getState().whatIf.pending) useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: null, error: ev.message } }));
+        if (ev.requestId === useRunStore.getState().whatIf.pending)
+          useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: null, error: ev.message } }));
         return;
       }
       if (ev.runId !== undefined && !this.current(ev.runId)) return;
@@ -77,7 +87,10 @@ class TrainerClient {
   /** Starts the worker (once) and asks it for the preferred backend. */
   connect(): void {
     if (this.worker) return;
-    const worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+    const worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'trainer',
+    });
     worker.onmessage = (e: MessageEvent<TrainerEvent>) => this.onEvent(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
@@ -112,7 +125,9 @@ class TrainerClient {
     }
     const { inputs, missing } = runInputsFor(spec);
     if (missing.length) {
-      reportError(`The task queue uses ${missing.map((id) => `dataset "${id}"`).join(', ')}, not loaded in this page: import the file again (Import) or remove the task.`);
+      reportError(
+        `The task queue uses ${missing.map((id) => `dataset "${id}"`).join(', ')}, not loaded in this page: import the file again (Import) or remove the task.`,
+      );
       return;
     }
     const runId = this.nextRunId++;
@@ -121,7 +136,16 @@ class TrainerClient {
     useTrainerStore.setState({ phase: 'loading-base' });
     // A test-only switch (src/worker/faultSwitch.ts): the page's ?fault= parameter goes to the worker as it is.
     const fault = new URLSearchParams(location.search).get('fault') ?? undefined;
-    this.send({ type: 'start', runId, spec, datasets: inputs.datasets, ...(inputs.base ? { baseWeights: inputs.base.weights } : {}), ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}), ...(resume ? { resume } : {}), ...(fault ? { fault } : {}) });
+    this.send({
+      type: 'start',
+      runId,
+      spec,
+      datasets: inputs.datasets,
+      ...(inputs.base ? { baseWeights: inputs.base.weights } : {}),
+      ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}),
+      ...(resume ? { resume } : {}),
+      ...(fault ? { fault } : {}),
+    });
   }
 
   pause = () => this.send({ type: 'pause' });

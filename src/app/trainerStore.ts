@@ -39,7 +39,9 @@ let nextErrorId = 1;
 
 export function reportError(text: string): void {
   // The same message twice (a retry that fails the same way) is shown once.
-  useTrainerStore.setState((s) => (s.errors.some((e) => e.text === text) ? s : { errors: [...s.errors, { id: nextErrorId++, text }] }));
+  useTrainerStore.setState((s) =>
+    s.errors.some((e) => e.text === text) ? s : { errors: [...s.errors, { id: nextErrorId++, text }] },
+  );
 }
 
 export function dismissError(id: number): void {

@@ -26,11 +26,19 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
     const choice = await chooseBackend(req.backend, { wasmPaths });
-    if (req.backend !== 'auto' && choice.name !== req.backend) throw new Error(`${req.backend} did not start: ${choice.fallbacks.join('; ')}`);
+    if (req.backend !== 'auto' && choice.name !== req.backend)
+      throw new Error(`${req.backend} did not start: ${choice.fallbacks.join('; ')}`);
     post({ type: 'backend', name: choice.name, reason: choice.reason, threads: await wasmThreads() });
     for (const preset of req.presets) {
       for (const mode of req.modes) {
-        const result = await benchPreset({ preset, mode, shape: req.shape, warmup: 3, repeats: req.repeats, memorySteps: req.memorySteps });
+        const result = await benchPreset({
+          preset,
+          mode,
+          shape: req.shape,
+          warmup: 3,
+          repeats: req.repeats,
+          memorySteps: req.memorySteps,
+        });
         post({ type: 'result', result });
       }
     }

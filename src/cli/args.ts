@@ -42,7 +42,8 @@ export function intFlag(args: Args, name: string, fallback: number, min = 0, max
   const raw = args.flags.get(name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (raw === true || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got ${String(raw)})`);
+  if (raw === true || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max} (got ${String(raw)})`);
   return n;
 }
 
@@ -50,19 +51,23 @@ export function numberFlag(args: Args, name: string, fallback: number, min = -In
   const raw = args.flags.get(name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (raw === true || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max} (got ${String(raw)})`);
+  if (raw === true || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max} (got ${String(raw)})`);
   return n;
 }
 
 /** The flags a usage line names: every `--name` in it. */
-export const flagsOfUsage = (usage: string): string[] => [...new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]))];
+export const flagsOfUsage = (usage: string): string[] => [
+  ...new Set([...usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1])),
+];
 
 /** Edit distance between two short strings (flag names). */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length];

@@ -43,7 +43,11 @@ kernels, GFLOP/s, KIF importance overhead, decode speed, memory) and writes benc
   --help               this text`;
 
 const args = parseArgs(process.argv.slice(2));
-const list = (flag: string, fallback: string) => stringFlag(args, flag, fallback).split(',').map((p) => p.trim()).filter((p) => p && p !== 'none');
+const list = (flag: string, fallback: string) =>
+  stringFlag(args, flag, fallback)
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p && p !== 'none');
 
 function checkedList(flag: string, fallback: string, known: readonly string[]): string[] {
   const xs = list(flag, fallback);
@@ -54,7 +58,11 @@ function checkedList(flag: string, fallback: string, known: readonly string[]): 
 
 async function main() {
   if (args.flags.has('help')) return void console.log(help);
-  const shape = { batch: intFlag(args, 'batch', 16, 1, 1024), inLen: intFlag(args, 'in-len', 16, 1, 512), outLen: intFlag(args, 'out-len', 16, 1, 512) };
+  const shape = {
+    batch: intFlag(args, 'batch', 16, 1, 1024),
+    inLen: intFlag(args, 'in-len', 16, 1, 512),
+    outLen: intFlag(args, 'out-len', 16, 1, 512),
+  };
   const repeats = intFlag(args, 'repeats', 40, 3, 1000);
   const repeatsGiven = args.flags.has('repeats');
   const memorySteps = intFlag(args, 'memory-steps', 500, 0, 100_000);
@@ -65,13 +73,20 @@ async function main() {
   const modes = checkedList('modes', benchModes.join(','), benchModes) as BenchMode[];
   const known = Object.keys(presets);
   const override = args.flags.has('presets') ? checkedList('presets', '', known) : undefined;
-  const backends = checkedList('backends', [...nodeBackends, ...browserBackends].filter((b, i, a) => a.indexOf(b) === i).join(','), [...new Set([...nodeBackends, ...browserBackends])]);
+  const backends = checkedList(
+    'backends',
+    [...nodeBackends, ...browserBackends].filter((b, i, a) => a.indexOf(b) === i).join(','),
+    [...new Set([...nodeBackends, ...browserBackends])],
+  );
   const nodePlan: Record<string, string[]> = {
     wasm: override ?? checkedList('wasm-presets', defaultWasmPresets, known),
     cpu: override ?? checkedList('cpu-presets', 'bench-ref', known),
   };
   const torchPython = args.flags.has('torch') ? findTorchPython() : undefined;
-  if (args.flags.has('torch') && !torchPython) console.error('--torch: no python3 here imports torch (apt-get install python3-torch libopenblas0-pthread); the ratio column stays empty');
+  if (args.flags.has('torch') && !torchPython)
+    console.error(
+      '--torch: no python3 here imports torch (apt-get install python3-torch libopenblas0-pthread); the ratio column stays empty',
+    );
 
   const results: BenchRow[] = [];
   let demoRow: DemoRow | undefined;
@@ -83,16 +98,42 @@ async function main() {
         for (const mode of modes) {
           const big = numParams(presetConfig(preset)) > bigModel;
           const slow = backend === 'cpu';
-          const steps = slow ? Math.min(memorySteps, 100) : big && !memoryGiven ? Math.min(memorySteps, 20) : memorySteps;
+          const steps = slow
+            ? Math.min(memorySteps, 100)
+            : big && !memoryGiven
+              ? Math.min(memorySteps, 20)
+              : memorySteps;
           const reps = slow ? 5 : big && !repeatsGiven ? Math.min(repeats, 8) : repeats;
           const warmup = intFlag(args, 'warmup', big ? 1 : 3, 0, 100);
           const skipExtras = big && !args.flags.has('extras');
-          const peer = torchPython && backend === 'wasm' ? torchRounds(torchPython, preset, shape, mode, big) : undefined;
-          const r = await benchPreset({ preset, mode, shape, warmup, skipExtras, repeats: reps, memorySteps: steps, cpuClock, hostBytes, rounds: peer ? 2 : 1, betweenRounds: peer?.round });
+          const peer =
+            torchPython && backend === 'wasm' ? torchRounds(torchPython, preset, shape, mode, big) : undefined;
+          const r = await benchPreset({
+            preset,
+            mode,
+            shape,
+            warmup,
+            skipExtras,
+            repeats: reps,
+            memorySteps: steps,
+            cpuClock,
+            hostBytes,
+            rounds: peer ? 2 : 1,
+            betweenRounds: peer?.round,
+          });
           const torch = peer?.best();
-          const note = [steps < memorySteps ? `memory over ${steps} steps` : '', reps < repeats ? `${reps} repeats` : '', skipExtras ? 'no decode/fusion timing' : '', torch ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}` : ''];
+          const note = [
+            steps < memorySteps ? `memory over ${steps} steps` : '',
+            reps < repeats ? `${reps} repeats` : '',
+            skipExtras ? 'no decode/fusion timing' : '',
+            torch
+              ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}`
+              : '',
+          ];
           results.push({ ...r, backend: `node-${backend}`, torch, note: note.filter(Boolean).join('; ') || undefined });
-          console.error(`done: node ${backend} ${preset} ${mode}: ${r.stepMs.median} ms/step${torch ? `, torch ${torch.stepMs} ms` : ''}`);
+          console.error(
+            `done: node ${backend} ${preset} ${mode}: ${r.stepMs.median} ms/step${torch ? `, torch ${torch.stepMs} ms` : ''}`,
+          );
         }
       }
     }
@@ -125,7 +166,13 @@ async function main() {
  * PyTorch rounds that alternate with the engine's: the engine times round 1, PyTorch runs, the engine times round 2,
  * PyTorch runs again. Each side keeps its best round's median.
  */
-function torchRounds(python: string, preset: string, shape: { batch: number; inLen: number; outLen: number }, mode: BenchMode, big: boolean) {
+function torchRounds(
+  python: string,
+  preset: string,
+  shape: { batch: number; inLen: number; outLen: number },
+  mode: BenchMode,
+  big: boolean,
+) {
   const runs: TorchResult[] = [];
   const reps = intFlag(args, 'torch-repeats', big ? 3 : 10, 2, 1000);
   return {
@@ -143,7 +190,9 @@ function cpuClock() {
 const hostBytes = () => process.memoryUsage().rss;
 
 function machineNote() {
-  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   return `${process.platform} ${process.arch}, ${cpus().length} logical cores (${cpus()[0]?.model ?? '?'}), load average ${load}, node ${process.version}`;
 }
 

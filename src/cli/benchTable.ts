@@ -30,7 +30,35 @@ function loraOverFull(r: BenchRow, rows: BenchRow[]): string {
 }
 
 export function formatBenchTable(rows: BenchRow[]): string {
-  const head = ['backend', 'preset', 'mode', 'params', 'ms/step (p10-p90)', 'cpu ms/step', 'fwd/bwd/opt/imp ms', 'tok/s', 'torch ms', 'x torch', 'torch cpu ms', 'x torch cpu', 'lora/full', 'kernels', 'reads/step (sync)', 'GFLOP/s', 'KIF x', 'dec tok/s cache', 'no cache', 'fuse ms/M', 'tensors@10/@N', 'bytes@10/@N', 'peak step MiB', 'peak host MiB', 'peak GPU MiB', 'frame p95 ms', 'note'];
+  const head = [
+    'backend',
+    'preset',
+    'mode',
+    'params',
+    'ms/step (p10-p90)',
+    'cpu ms/step',
+    'fwd/bwd/opt/imp ms',
+    'tok/s',
+    'torch ms',
+    'x torch',
+    'torch cpu ms',
+    'x torch cpu',
+    'lora/full',
+    'kernels',
+    'reads/step (sync)',
+    'GFLOP/s',
+    'KIF x',
+    'dec tok/s cache',
+    'no cache',
+    'fuse ms/M',
+    'tensors@10/@N',
+    'bytes@10/@N',
+    'peak step MiB',
+    'peak host MiB',
+    'peak GPU MiB',
+    'frame p95 ms',
+    'note',
+  ];
   const body = rows.map((r) => [
     r.backend,
     r.preset,

@@ -44,7 +44,6 @@ interface PageState {
   frameP95Ms?: number;
 }
 
-
 async function waitForServer(url: string, ms: number) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -87,20 +86,37 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows
     return out;
   }
   // vite's own entry, not npx: killing npx would leave the server running.
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  const server = spawn(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort'],
+    { stdio: 'ignore' },
+  );
   try {
     await waitForServer(`http://127.0.0.1:${PORT}/bench.html`, 30_000);
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const openPage = async (label: string, query: string): Promise<PageState> => {
       const page = await browser.newPage();
       try {
         await page.goto(`http://127.0.0.1:${PORT}/bench.html?${query}`);
-        await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, undefined, { timeout: 600_000 });
+        await page.waitForFunction(
+          () => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true,
+          undefined,
+          { timeout: 600_000 },
+        );
         const state = await page.evaluate(() => (window as unknown as { __bench: PageState }).__bench);
-        console.error(`${label}: ${state.error ?? state.reason}${state.threads ? ` (${threadsText(state.threads)})` : ''}`);
+        console.error(
+          `${label}: ${state.error ?? state.reason}${state.threads ? ` (${threadsText(state.threads)})` : ''}`,
+        );
         return state;
       } finally {
         await page.close();
@@ -116,13 +132,26 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows
         const q = `backend=${run.backend}&presets=${presets}&modes=${modes}&batch=${batch}&inLen=${inLen}&outLen=${outLen}&repeats=${slow ? 5 : opts.repeats}&memorySteps=${memorySteps}${run.extra ?? ''}`;
         const state = await openPage(run.label, q);
         if (state.error) console.error(`${run.label}: ${state.error}`);
-        const notes = [state.threads ? threadsText(state.threads) : '', state.reason && run.slow ? state.reason : '', slow && memorySteps < opts.memorySteps ? `memory over ${memorySteps} steps` : ''];
+        const notes = [
+          state.threads ? threadsText(state.threads) : '',
+          state.reason && run.slow ? state.reason : '',
+          slow && memorySteps < opts.memorySteps ? `memory over ${memorySteps} steps` : '',
+        ];
         const note = notes.filter(Boolean).join('; ') || undefined;
         for (const r of state.results) out.rows.push({ ...r, backend: run.label, frameP95Ms: state.frameP95Ms, note });
       }
       if (opts.demo) {
-        const state = await openPage(`demo ${opts.demo}`, `backend=wasm&presets=&demo=${encodeURIComponent(opts.demo)}`);
-        if (state.demo) out.demo = { ...state.demo, label: 'chromium-wasm-threads', threads: state.threads, frameP95Ms: state.frameP95Ms };
+        const state = await openPage(
+          `demo ${opts.demo}`,
+          `backend=wasm&presets=&demo=${encodeURIComponent(opts.demo)}`,
+        );
+        if (state.demo)
+          out.demo = {
+            ...state.demo,
+            label: 'chromium-wasm-threads',
+            threads: state.threads,
+            frameP95Ms: state.frameP95Ms,
+          };
       }
     } finally {
       await browser.close();

@@ -4,7 +4,8 @@ import { chooseBackend, isBackendName } from '../engine/backend';
 import { UsageError } from './args';
 
 export async function startBackend(name: string): Promise<string> {
-  if (name !== 'auto' && !isBackendName(name)) throw new UsageError(`--backend must be auto, wasm or cpu in Node (got ${name})`);
+  if (name !== 'auto' && !isBackendName(name))
+    throw new UsageError(`--backend must be auto, wasm or cpu in Node (got ${name})`);
   const choice = await chooseBackend(name);
   for (const f of choice.fallbacks) console.error(`note: ${f}`);
   return choice.name;

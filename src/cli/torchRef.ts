@@ -23,9 +23,35 @@ export function findTorchPython(): string | undefined {
   return undefined;
 }
 
-export function runTorchRef(python: string, c: T5Config, shape: BenchShape, mode: BenchMode, repeats: number, warmup: number): TorchResult {
-  const args = ['scripts/torch_ref.py', '--config', JSON.stringify(c), '--batch', String(shape.batch), '--in-len', String(shape.inLen), '--out-len', String(shape.outLen), '--mode', mode, '--repeats', String(repeats), '--warmup', String(warmup), '--threads', '1,2'];
+export function runTorchRef(
+  python: string,
+  c: T5Config,
+  shape: BenchShape,
+  mode: BenchMode,
+  repeats: number,
+  warmup: number,
+): TorchResult {
+  const args = [
+    'scripts/torch_ref.py',
+    '--config',
+    JSON.stringify(c),
+    '--batch',
+    String(shape.batch),
+    '--in-len',
+    String(shape.inLen),
+    '--out-len',
+    String(shape.outLen),
+    '--mode',
+    mode,
+    '--repeats',
+    String(repeats),
+    '--warmup',
+    String(warmup),
+    '--threads',
+    '1,2',
+  ];
   const r = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`torch_ref.py failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(`torch_ref.py failed (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as TorchResult;
 }

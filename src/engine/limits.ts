@@ -40,7 +40,8 @@ export type LimitName = keyof typeof limits;
 export const overLimit = (name: LimitName, got: number | bigint) =>
   `${fmtCount(got)} is more than the ${fmtCount(limits[name].value)} ${limits[name].what} this app accepts`;
 
-export const fmtCount = (n: number | bigint) => (typeof n === 'bigint' || Number.isSafeInteger(n) ? n.toLocaleString('en-US') : n.toPrecision(3));
+export const fmtCount = (n: number | bigint) =>
+  typeof n === 'bigint' || Number.isSafeInteger(n) ? n.toLocaleString('en-US') : n.toPrecision(3);
 
 /**
  * Depth of the deepest nesting in a parsed JSON value, stopping as soon as it passes `max` (so a hostile document costs
@@ -52,7 +53,8 @@ export function jsonDepthOver(value: unknown, max = limits.depth.value): boolean
     const [v, d] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
     if (d + 1 > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
   }
   return false;
 }

@@ -9,11 +9,16 @@ const cache = new Map<string, HostTensors>();
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The base's weights, or a notice saying why there are none (null: the spec does not ask for a base). */
-export async function loadBaseWeights(spec: ExperimentSpec): Promise<{ weights?: HostTensors; notice?: string } | null> {
+export async function loadBaseWeights(
+  spec: ExperimentSpec,
+): Promise<{ weights?: HostTensors; notice?: string } | null> {
   if (spec.init !== 'pretrained') return null;
   const preset = 'preset' in spec.model ? spec.model.preset : undefined;
   const base = baseFor(preset);
-  if (!preset || !base) return { notice: `There is no pretrained base for ${preset ? `the "${preset}" preset` : 'an edited model config'}, so the run starts from scratch.` };
+  if (!preset || !base)
+    return {
+      notice: `There is no pretrained base for ${preset ? `the "${preset}" preset` : 'an edited model config'}, so the run starts from scratch.`,
+    };
   const cached = cache.get(preset);
   if (cached) return { weights: cached };
   const folder = new URL(`${import.meta.env.BASE_URL}${base.folder}/`, self.location.origin);
@@ -21,13 +26,17 @@ export async function loadBaseWeights(spec: ExperimentSpec): Promise<{ weights?:
     // The accept lists turn a static server's fallback page (HTML) into a clear message; static servers (vite preview
     // among them) often send .safetensors with no content type at all, hence the empty one.
     const [safetensors, config] = await Promise.all([
-      fetchBytes(new URL('model.safetensors', folder).href, { accept: ['application/octet-stream', 'binary/octet-stream', ''] }),
+      fetchBytes(new URL('model.safetensors', folder).href, {
+        accept: ['application/octet-stream', 'binary/octet-stream', ''],
+      }),
       fetchBytes(new URL('config.json', folder).href, { accept: ['application/json', 'text/plain'] }),
     ]);
     const weights = baseWeightsFrom(safetensors, new TextDecoder().decode(config));
     cache.set(preset, weights);
     return { weights };
   } catch (e) {
-    return { notice: `The pretrained ${preset} base could not be loaded (${message(e)}), so the run starts from scratch.` };
+    return {
+      notice: `The pretrained ${preset} base could not be loaded (${message(e)}), so the run starts from scratch.`,
+    };
   }
 }

@@ -29,7 +29,11 @@ const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 /** The model of `url`; throws with the file and the problem when the folder cannot be read. */
 export async function loadCheckpointModel(
   url: string,
-  opts: { signal?: AbortSignal; onProgress?: (loaded: number, total: number | undefined) => void; sha256?: string } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (loaded: number, total: number | undefined) => void;
+    sha256?: string;
+  } = {},
 ): Promise<LoadedCheckpointModel> {
   let href: string;
   try {
@@ -45,10 +49,21 @@ export async function loadCheckpointModel(
     return b;
   };
   let loaded = 0;
-  const m = await loadHfModelFromUrl(href, { ...opts, onProgress: (n, t) => opts.onProgress?.((loaded = n), t), maxBytes: MAX_BYTES, fetchFile: keep });
+  const m = await loadHfModelFromUrl(href, {
+    ...opts,
+    onProgress: (n, t) => opts.onProgress?.((loaded = n), t),
+    maxBytes: MAX_BYTES,
+    fetchFile: keep,
+  });
   const sha256 = await folderHash(read);
-  const model: CheckpointModel = { checkpoint: { config: m.config, weights: m.tensors }, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, url) } : {}) };
-  const how = fetchFile.downloads.length === 0 ? "from this browser's cache, no download" : `downloaded ${mib(loaded)} of weights${fetchFile.hits.length ? ', the rest from the cache' : ''}`;
+  const model: CheckpointModel = {
+    checkpoint: { config: m.config, weights: m.tensors },
+    ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, url) } : {}),
+  };
+  const how =
+    fetchFile.downloads.length === 0
+      ? "from this browser's cache, no download"
+      : `downloaded ${mib(loaded)} of weights${fetchFile.hits.length ? ', the rest from the cache' : ''}`;
   const problems = fetchFile.problems.length ? `; not kept for next time: ${fetchFile.problems.join('; ')}` : '';
   return {
     model,

@@ -2,7 +2,14 @@
 // test drives it in Node. It runs one experiment at a time, tags every event of a run with the run's id, and keeps
 // every strategy's task models (and the inputs of each KIF strategy's last fusion) so the page can ask what any fusion
 // rule with any knobs would have merged (what-if) without retraining.
-import { chooseBackend, fallBackFrom, isBackendFailure, type BackendEnv, type BackendName, type BackendPreference } from '../engine/backend';
+import {
+  chooseBackend,
+  fallBackFrom,
+  isBackendFailure,
+  type BackendEnv,
+  type BackendName,
+  type BackendPreference,
+} from '../engine/backend';
 import type { ResultsDocument } from '../engine/experiment/results';
 import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
 import { runExperiment, type RunHooks } from '../engine/experiment/runner';
@@ -85,7 +92,14 @@ export class TrainerSession {
     },
     'recompute-fusion': (cmd) => this.recomputeFusion(cmd.request),
     'export-model': (cmd) =>
-      this.post({ type: 'model-export', id: cmd.id, result: this.finalModels.export(cmd.strategy, this.lastTokenizer && this.lastTokenizer.kind !== 'byte' ? this.lastTokenizer.json : undefined) }),
+      this.post({
+        type: 'model-export',
+        id: cmd.id,
+        result: this.finalModels.export(
+          cmd.strategy,
+          this.lastTokenizer && this.lastTokenizer.kind !== 'byte' ? this.lastTokenizer.json : undefined,
+        ),
+      }),
   };
 
   /** Routes one command; whatever it throws reaches the page as an 'error' event. Resolves when the command is done. */
@@ -225,11 +239,19 @@ export class TrainerSession {
         const recorded = this.recorder.run(r.strategy);
         const last = this.last;
         if (!last || !recorded) {
-          this.post({ type: 'error', message: 'there is nothing to merge: run an experiment over at least two tasks first', requestId: r.id });
+          this.post({
+            type: 'error',
+            message: 'there is nothing to merge: run an experiment over at least two tasks first',
+            requestId: r.id,
+          });
           continue;
         }
         try {
-          const result = await whatIfFusion(last.spec, recorded, r.rule, r.beta, { datasets: (id) => last.datasets?.[id], tokenizer: last.tokenizer, config: last.config });
+          const result = await whatIfFusion(last.spec, recorded, r.rule, r.beta, {
+            datasets: (id) => last.datasets?.[id],
+            tokenizer: last.tokenizer,
+            config: last.config,
+          });
           this.post({ type: 'fusion-recomputed', id: r.id, result });
         } catch (e) {
           this.post({ type: 'error', message: `what-if fusion failed: ${message(e)}`, requestId: r.id });

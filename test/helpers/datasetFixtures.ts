@@ -23,12 +23,28 @@ export function superNiTask(n = 1000, empty: readonly number[] = EMPTY_OUTPUTS) 
 }
 
 /** A parquet file of columns (strings, int class ids, ...) as the Hub serves them, optionally with ClassLabel names. */
-export function parquetFile(columns: { name: string; data: unknown[]; type?: string }[], classLabels?: Record<string, string[]>): Uint8Array {
+export function parquetFile(
+  columns: { name: string; data: unknown[]; type?: string }[],
+  classLabels?: Record<string, string[]>,
+): Uint8Array {
   const kvMetadata = classLabels
-    ? [{ key: 'huggingface', value: JSON.stringify({ info: { features: Object.fromEntries(Object.entries(classLabels).map(([k, names]) => [k, { names, _type: 'ClassLabel' }])) } }) }]
+    ? [
+        {
+          key: 'huggingface',
+          value: JSON.stringify({
+            info: {
+              features: Object.fromEntries(
+                Object.entries(classLabels).map(([k, names]) => [k, { names, _type: 'ClassLabel' }]),
+              ),
+            },
+          }),
+        },
+      ]
     : undefined;
   // The writer's column types are a closed union; the tests pass its names as strings.
-  return new Uint8Array(parquetWriteBuffer({ columnData: columns as Parameters<typeof parquetWriteBuffer>[0]['columnData'], kvMetadata }));
+  return new Uint8Array(
+    parquetWriteBuffer({ columnData: columns as Parameters<typeof parquetWriteBuffer>[0]['columnData'], kvMetadata }),
+  );
 }
 
 export const sentiment = (n: number) => ({

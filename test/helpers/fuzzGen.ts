@@ -7,8 +7,39 @@ import { pick, randInt, type Rng } from '../../src/engine/util/rng';
 
 /** Values at and beyond the edges of any numeric or typed field. */
 export const edgeValues: readonly unknown[] = [
-  0, 1, -1, 2, 0.5, 1.5, -0.0, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e6, 1e9, 1e308, -1e308, 5e-324, Number.MAX_SAFE_INTEGER,
-  '', '0', '12', 'NaN', 'Infinity', 'x'.repeat(300), null, true, false, [], [1], {}, { a: 1 }, 'constructor', '__proto__', 'toString',
+  0,
+  1,
+  -1,
+  2,
+  0.5,
+  1.5,
+  -0.0,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e6,
+  1e9,
+  1e308,
+  -1e308,
+  5e-324,
+  Number.MAX_SAFE_INTEGER,
+  '',
+  '0',
+  '12',
+  'NaN',
+  'Infinity',
+  'x'.repeat(300),
+  null,
+  true,
+  false,
+  [],
+  [1],
+  {},
+  { a: 1 },
+  'constructor',
+  '__proto__',
+  'toString',
 ];
 
 export const edge = (r: Rng) => pick(r, edgeValues);
@@ -38,8 +69,33 @@ export function mutateDeep(r: Rng, doc: unknown): unknown {
 
 // ---- safetensors ----
 
-const dtypes = ['F32', 'F16', 'BF16', 'F64', 'I64', 'I32', 'U8', 'BOOL', 'F8_E4M3', 'f32', 'Q7', 'constructor', '__proto__', ''];
-const dtypeBytes: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, U8: 1, BOOL: 1, F8_E4M3: 1 };
+const dtypes = [
+  'F32',
+  'F16',
+  'BF16',
+  'F64',
+  'I64',
+  'I32',
+  'U8',
+  'BOOL',
+  'F8_E4M3',
+  'f32',
+  'Q7',
+  'constructor',
+  '__proto__',
+  '',
+];
+const dtypeBytes: Record<string, number> = {
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  F64: 8,
+  I64: 8,
+  I32: 4,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+};
 
 /** A safetensors file: usually laid out as the format says, with one of the ways a file goes wrong now and then. */
 export function safetensorsFile(r: Rng): Uint8Array {
@@ -47,7 +103,9 @@ export function safetensorsFile(r: Rng): Uint8Array {
   const header: Record<string, unknown> = {};
   if (r() < 0.3) header.__metadata__ = r() < 0.8 ? { format: 'pt' } : edge(r);
   let offset = 0;
-  const names = Array.from({ length: n }, (_, i) => (r() < 0.95 ? `t${i}.weight` : pick(r, ['__proto__', 'constructor', '', 'a'.repeat(500)])));
+  const names = Array.from({ length: n }, (_, i) =>
+    r() < 0.95 ? `t${i}.weight` : pick(r, ['__proto__', 'constructor', '', 'a'.repeat(500)]),
+  );
   for (const name of names) {
     const dtype = r() < 0.85 ? pick(r, ['F32', 'F16', 'BF16']) : pick(r, dtypes);
     const shape = Array.from({ length: randInt(r, 0, 3) }, () => (r() < 0.9 ? randInt(r, 0, 6) : edge(r)));
@@ -56,9 +114,12 @@ export function safetensorsFile(r: Rng): Uint8Array {
     let begin = offset;
     let end = offset + bytes;
     const damage = r();
-    if (damage < 0.05) begin -= randInt(r, 1, 4); // overlap
-    else if (damage < 0.1) [begin, end] = [begin + 4, end + 4]; // hole
-    else if (damage < 0.13) end += 1; // size mismatch
+    if (damage < 0.05)
+      begin -= randInt(r, 1, 4); // overlap
+    else if (damage < 0.1)
+      [begin, end] = [begin + 4, end + 4]; // hole
+    else if (damage < 0.13)
+      end += 1; // size mismatch
     else if (damage < 0.15) [begin, end] = [end, begin];
     offset = Math.max(offset, end);
     header[name] = r() < 0.97 ? { dtype, shape, data_offsets: r() < 0.97 ? [begin, end] : edge(r) } : edge(r);
@@ -112,48 +173,106 @@ export function configJson(r: Rng): Record<string, unknown> {
 
 /** Regex patterns: what real tokenizers use, random small patterns from a grammar, and repeated groups. */
 function regex(r: Rng): string {
-  const atom = () => pick(r, ['a', '\\s', '\\p{L}', '[a-z]', '[^\\s]', '.', '\\d', ' ', "'", '(?:ab)', '(a|b)', '(a+)', '(\\w*)', '[(+]']);
+  const atom = () =>
+    pick(r, [
+      'a',
+      '\\s',
+      '\\p{L}',
+      '[a-z]',
+      '[^\\s]',
+      '.',
+      '\\d',
+      ' ',
+      "'",
+      '(?:ab)',
+      '(a|b)',
+      '(a+)',
+      '(\\w*)',
+      '[(+]',
+    ]);
   const quant = () => pick(r, ['', '', '+', '*', '?', '{2}', '{1,3}', '{2,}']);
   const seq = () => Array.from({ length: randInt(r, 1, 3) }, () => atom() + quant()).join('');
   switch (randInt(r, 0, 4)) {
-    case 0: return pick(r, [' {2,}', "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", '\\s+', '[0-9]']);
-    case 1: return `(${seq()})${quant()}`;
-    case 2: return seq() + (r() < 0.5 ? '|' + seq() : '');
-    case 3: return pick(r, ['(a+)+$', '(a*)*b', '(a|aa)+$', '((a+)b?)+$', '(\\s*a)*$', '([a-z]+)*$']);
-    default: return pick(r, ['(', '[', 'a{', '\\', '(?<n>a)\\k<n>', 'x'.repeat(2000)]);
+    case 0:
+      return pick(r, [
+        ' {2,}',
+        "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+        '\\s+',
+        '[0-9]',
+      ]);
+    case 1:
+      return `(${seq()})${quant()}`;
+    case 2:
+      return seq() + (r() < 0.5 ? '|' + seq() : '');
+    case 3:
+      return pick(r, ['(a+)+$', '(a*)*b', '(a|aa)+$', '((a+)b?)+$', '(\\s*a)*$', '([a-z]+)*$']);
+    default:
+      return pick(r, ['(', '[', 'a{', '\\', '(?<n>a)\\k<n>', 'x'.repeat(2000)]);
   }
 }
 
-const pattern = (r: Rng) => (r() < 0.8 ? { Regex: regex(r) } : r() < 0.7 ? { String: pick(r, [' ', 'a', '▁']) } : edge(r));
+const pattern = (r: Rng) =>
+  r() < 0.8 ? { Regex: regex(r) } : r() < 0.7 ? { String: pick(r, [' ', 'a', '▁']) } : edge(r);
 
 function stage(r: Rng, kind: 'normalizer' | 'pre_tokenizer' | 'decoder' | 'post_processor', depth = 0): unknown {
   if (r() < 0.3) return null;
   if (r() < 0.04) return edge(r);
-  const seqKey = { normalizer: 'normalizers', pre_tokenizer: 'pretokenizers', decoder: 'decoders', post_processor: 'processors' }[kind];
-  if (depth < 3 && r() < 0.15) return { type: 'Sequence', [seqKey]: r() < 0.95 ? Array.from({ length: randInt(r, 0, 3) }, () => stage(r, kind, depth + 1)) : edge(r) };
+  const seqKey = {
+    normalizer: 'normalizers',
+    pre_tokenizer: 'pretokenizers',
+    decoder: 'decoders',
+    post_processor: 'processors',
+  }[kind];
+  if (depth < 3 && r() < 0.15)
+    return {
+      type: 'Sequence',
+      [seqKey]: r() < 0.95 ? Array.from({ length: randInt(r, 0, 3) }, () => stage(r, kind, depth + 1)) : edge(r),
+    };
   switch (kind) {
     case 'normalizer':
-      return pick(r, [() => ({ type: 'NFKC' }), () => ({ type: 'Lowercase' }), () => ({ type: 'Replace', pattern: pattern(r), content: ' ' }), () => ({ type: 'Prepend', prepend: '▁' }), () => ({ type: pick(r, ['Nope', undefined, 3]) })])();
+      return pick(r, [
+        () => ({ type: 'NFKC' }),
+        () => ({ type: 'Lowercase' }),
+        () => ({ type: 'Replace', pattern: pattern(r), content: ' ' }),
+        () => ({ type: 'Prepend', prepend: '▁' }),
+        () => ({ type: pick(r, ['Nope', undefined, 3]) }),
+      ])();
     case 'pre_tokenizer':
       return pick(r, [
         () => ({ type: 'WhitespaceSplit' }),
         () => ({ type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }),
-        () => ({ type: 'Split', pattern: pattern(r), behavior: pick(r, ['Isolated', 'Removed', 'MergedWithPrevious']), invert: r() < 0.2 }),
+        () => ({
+          type: 'Split',
+          pattern: pattern(r),
+          behavior: pick(r, ['Isolated', 'Removed', 'MergedWithPrevious']),
+          invert: r() < 0.2,
+        }),
         () => ({ type: 'Digits', individual_digits: true }),
         () => ({ type: pick(r, ['Nope', undefined]) }),
       ])();
     case 'decoder':
-      return pick(r, [() => ({ type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }), () => ({ type: 'Replace', pattern: pattern(r), content: '' }), () => ({ type: 'Fuse' }), () => ({ type: pick(r, ['Nope', undefined]) })])();
+      return pick(r, [
+        () => ({ type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }),
+        () => ({ type: 'Replace', pattern: pattern(r), content: '' }),
+        () => ({ type: 'Fuse' }),
+        () => ({ type: pick(r, ['Nope', undefined]) }),
+      ])();
     default:
       return pick(r, [
-        () => ({ type: 'TemplateProcessing', single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }], pair: [], special_tokens: { '</s>': { id: '</s>', ids: [1], tokens: ['</s>'] } } }),
+        () => ({
+          type: 'TemplateProcessing',
+          single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+          pair: [],
+          special_tokens: { '</s>': { id: '</s>', ids: [1], tokens: ['</s>'] } },
+        }),
         () => ({ type: pick(r, ['Nope', undefined]) }),
         () => ({}),
       ])();
   }
 }
 
-const idOr = (r: Rng, valid: number) => (r() < 0.93 ? valid : pick(r, [-1, 2 ** 32, 1e308, 1e9, 1.5, '3', null, valid + 7, 0]));
+const idOr = (r: Rng, valid: number) =>
+  r() < 0.93 ? valid : pick(r, [-1, 2 ** 32, 1e308, 1e9, 1.5, '3', null, valid + 7, 0]);
 
 /** A tokenizer.json following the library's schema, with wrong ids, shapes, types and patterns now and then. */
 export function tokenizerJson(r: Rng): unknown {
@@ -161,7 +280,9 @@ export function tokenizerJson(r: Rng): unknown {
   const pieces = ['<pad>', '</s>', '<unk>', '▁', ...letters, ...letters.map((l) => `▁${l}`)];
   const type = r() < 0.92 ? pick(r, ['Unigram', 'Unigram', 'BPE', 'WordPiece']) : pick(r, ['Mystery', undefined, 7]);
   const asList = type === 'Unigram' ? r() < 0.95 : r() < 0.05; // a vocabulary of the other model type now and then
-  const vocab = asList ? pieces.map((p) => [p, r() < 0.97 ? -1 - r() * 5 : edge(r)]) : Object.fromEntries(pieces.map((p, i) => [p, idOr(r, i)]));
+  const vocab = asList
+    ? pieces.map((p) => [p, r() < 0.97 ? -1 - r() * 5 : edge(r)])
+    : Object.fromEntries(pieces.map((p, i) => [p, idOr(r, i)]));
   const model: Record<string, unknown> = { type, vocab };
   if (type === 'Unigram') model.unk_id = idOr(r, 2);
   else {
@@ -171,7 +292,8 @@ export function tokenizerJson(r: Rng): unknown {
   }
   const extra = r() < 0.3 ? randInt(r, 1, 3) : 0;
   const added = [0, 1, 2].map((id) => ({ id: idOr(r, id), content: pieces[id], special: true }));
-  for (let k = 0; k < extra; k++) added.push({ id: idOr(r, pieces.length + k), content: `<extra_${k}>`, special: true });
+  for (let k = 0; k < extra; k++)
+    added.push({ id: idOr(r, pieces.length + k), content: `<extra_${k}>`, special: true });
   const doc: Record<string, unknown> = {
     version: '1.0',
     added_tokens: r() < 0.97 ? added : edge(r),

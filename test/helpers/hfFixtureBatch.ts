@@ -17,8 +17,16 @@ export function fixtureBatch(exp: HfExpected) {
     inputIds: tf.tensor2d(exp.input_ids, undefined, 'int32'),
     inputMask: tf.tensor2d(exp.attention_mask, undefined, 'float32'),
     decoderInputIds: tf.tensor2d(exp.decoder_input_ids, undefined, 'int32'),
-    labels: tf.tensor2d(exp.labels.map((r) => r.map((x) => Math.max(x, 0))), undefined, 'int32'),
-    labelMask: tf.tensor2d(exp.labels.map((r) => r.map((x) => (x < 0 ? 0 : 1))), undefined, 'float32'),
+    labels: tf.tensor2d(
+      exp.labels.map((r) => r.map((x) => Math.max(x, 0))),
+      undefined,
+      'int32',
+    ),
+    labelMask: tf.tensor2d(
+      exp.labels.map((r) => r.map((x) => (x < 0 ? 0 : 1))),
+      undefined,
+      'float32',
+    ),
   };
 }
 

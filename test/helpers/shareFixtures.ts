@@ -16,7 +16,12 @@ export const typicalSpec = (): ExperimentSpec => ({
   init: 'pretrained',
   backend: 'auto',
   seed: 1234,
-  tasks: ['length', 'compare', 'upper', 'sentiment', 'topic'].map((task, i) => ({ task, steps: 150 + 50 * i, trainSize: 1000, testSize: 100 })),
+  tasks: ['length', 'compare', 'upper', 'sentiment', 'topic'].map((task, i) => ({
+    task,
+    steps: 150 + 50 * i,
+    trainSize: 1000,
+    testSize: 100,
+  })),
   strategies: [
     { name: 'kif-hard', knobs: { gamma: 0.6, topPercent: 25, metric: 'second-order', beta1: 0.8 } },
     { name: 'replay', knobs: { memory: 80, mix: 0.3 } },
@@ -32,7 +37,10 @@ const cases = ['shared', 'kept', 'taken', 'averaged'] as const;
 export function fakeResults(spec: ExperimentSpec, seed = 5): ResultsDocument {
   const rng = makeRng(seed);
   const config = presetConfig('nano');
-  const names = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize }).map((u) => u.name);
+  const names = buildUnits(spec.units.granularity, paramSpecs(config), {
+    numHeads: config.numHeads,
+    neuronBlock: spec.units.blockSize,
+  }).map((u) => u.name);
   const T = spec.tasks.length;
   const scores = () => Object.fromEntries(names.map((n) => [n, rng() ** 3 * 1e-4]));
   const strategies: StrategyResult[] = spec.strategies.map((s) => {
@@ -44,7 +52,9 @@ export function fakeResults(spec: ExperimentSpec, seed = 5): ResultsDocument {
       knobs: s.knobs,
       matrix,
       metrics: continualMetrics(matrix),
-      ...(kif ? { importance: { tasks: Array.from({ length: T }, scores), accumulated: Array.from({ length: T }, scores) } } : {}),
+      ...(kif
+        ? { importance: { tasks: Array.from({ length: T }, scores), accumulated: Array.from({ length: T }, scores) } }
+        : {}),
       fusions: kif
         ? Array.from({ length: T - 1 }, (_, k) => ({
             afterTask: k + 1,
@@ -67,7 +77,13 @@ export function fakeResults(spec: ExperimentSpec, seed = 5): ResultsDocument {
     backend: 'wasm',
     warnings: [],
     stopped: false,
-    tasks: spec.tasks.map((t) => ({ name: typeof t.task === 'string' ? t.task : t.task.dataset, scorer: 'exact-match', steps: t.steps, trainSize: t.trainSize, testSize: t.testSize })),
+    tasks: spec.tasks.map((t) => ({
+      name: typeof t.task === 'string' ? t.task : t.task.dataset,
+      scorer: 'exact-match',
+      steps: t.steps,
+      trainSize: t.trainSize,
+      testSize: t.testSize,
+    })),
     units: { granularity: spec.units.granularity, names },
     strategies,
     timings: { totalSeconds: 100 },

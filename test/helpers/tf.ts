@@ -20,8 +20,20 @@ export async function useBackend(name: 'cpu' | 'wasm') {
 }
 
 export const tinyConfig = (over: Partial<T5Config> = {}): T5Config => ({
-  vocabSize: 13, dModel: 8, dKv: 4, numHeads: 2, dFf: 12, numLayers: 1, numDecoderLayers: 1, ffn: 'relu',
-  tieEmbeddings: true, relBuckets: 8, relMaxDistance: 16, layerNormEps: 1e-6, dropout: 0, ...over,
+  vocabSize: 13,
+  dModel: 8,
+  dKv: 4,
+  numHeads: 2,
+  dFf: 12,
+  numLayers: 1,
+  numDecoderLayers: 1,
+  ffn: 'relu',
+  tieEmbeddings: true,
+  relBuckets: 8,
+  relMaxDistance: 16,
+  layerNormEps: 1e-6,
+  dropout: 0,
+  ...over,
 });
 
 export const makeModel = (c: T5Config, seed = 1) => new T5Model(c, initWeights(c, seed));

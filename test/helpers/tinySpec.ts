@@ -5,10 +5,20 @@ import type { T5Config } from '../../src/engine/model/config';
 import type { HostTensors } from '../../src/engine/model/init';
 import { parseSpec, type ExperimentSpec, type StrategySpec } from '../../src/engine/spec/experiment';
 
-
 export const tinyByteConfig: T5Config = {
-  vocabSize: 259, dModel: 16, dKv: 8, numHeads: 2, dFf: 32, numLayers: 1, numDecoderLayers: 1, ffn: 'relu',
-  tieEmbeddings: true, relBuckets: 8, relMaxDistance: 16, layerNormEps: 1e-6, dropout: 0,
+  vocabSize: 259,
+  dModel: 16,
+  dKv: 8,
+  numHeads: 2,
+  dFf: 32,
+  numLayers: 1,
+  numDecoderLayers: 1,
+  ffn: 'relu',
+  tieEmbeddings: true,
+  relBuckets: 8,
+  relMaxDistance: 16,
+  layerNormEps: 1e-6,
+  dropout: 0,
 };
 
 export interface TinySpecOptions {
@@ -28,12 +38,28 @@ export const tinySpecInput = (o: TinySpecOptions) => ({
   seed: o.seed,
   tasks: ['length', 'compare'].map((task) => ({ task, steps: o.steps, trainSize: o.trainSize, testSize: o.testSize })),
   strategies: o.strategies,
-  training: { lr: 1e-2, warmupSteps: o.warmupSteps, weightDecay: 0.01, batchSize: 4, clipNorm: 1, maxInputLen: 16, maxOutputLen: 4, evalEvery: 0 },
+  training: {
+    lr: 1e-2,
+    warmupSteps: o.warmupSteps,
+    weightDecay: 0.01,
+    batchSize: 4,
+    clipNorm: 1,
+    maxInputLen: 16,
+    maxOutputLen: 4,
+    evalEvery: 0,
+  },
 });
 
 /** The strategy tests' spec: the tiny two-task spec (seed 3, 40 examples a task) with `steps` steps a task, validated. */
-export function strategySpec(strategies: StrategySpec[], over: Partial<ExperimentSpec> = {}, steps = 8): ExperimentSpec {
-  const r = parseSpec({ ...tinySpecInput({ strategies, seed: 3, steps, trainSize: 40, testSize: 6, warmupSteps: 2 }), ...over });
+export function strategySpec(
+  strategies: StrategySpec[],
+  over: Partial<ExperimentSpec> = {},
+  steps = 8,
+): ExperimentSpec {
+  const r = parseSpec({
+    ...tinySpecInput({ strategies, seed: 3, steps, trainSize: 40, testSize: 6, warmupSteps: 2 }),
+    ...over,
+  });
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return r.spec;
 }

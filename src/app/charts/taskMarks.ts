@@ -15,7 +15,8 @@ export function curveTaskStarts(curves: readonly LossCurve[]): number[] {
 }
 
 /** Task starts from the tasks' step counts (results without a live run): 0, n1, n1+n2, … */
-export const startsFromSteps = (steps: readonly number[]) => steps.map((_, t) => steps.slice(0, t).reduce((a, b) => a + b, 0));
+export const startsFromSteps = (steps: readonly number[]) =>
+  steps.map((_, t) => steps.slice(0, t).reduce((a, b) => a + b, 0));
 
 export interface ChartMark {
   x: number;
@@ -36,6 +37,7 @@ export function chartMarks(starts: readonly number[], fusedAfter: readonly numbe
     const fusion = fused.has(t - 1);
     marks.push({ x, label: fusion ? `fusion · task ${t + 1}` : `task ${t + 1}`, fusion });
   });
-  if (fused.has(starts.length - 1) && lastX > (starts.at(-1) ?? 0)) marks.push({ x: lastX, label: 'fusion', fusion: true });
+  if (fused.has(starts.length - 1) && lastX > (starts.at(-1) ?? 0))
+    marks.push({ x: lastX, label: 'fusion', fusion: true });
   return marks;
 }

@@ -37,7 +37,9 @@ export function BackendPanel() {
             <p className="backend-active">
               Active: <strong data-testid="backend-name">{backend.name}</strong>
             </p>
-            <p className="backend-reason" data-testid="backend-reason">{backend.reason}</p>
+            <p className="backend-reason" data-testid="backend-reason">
+              {backend.reason}
+            </p>
             {backend.fallbacks.length > 0 && (
               <ul className="warnings" data-testid="backend-fallbacks">
                 {backend.fallbacks.map((f) => (

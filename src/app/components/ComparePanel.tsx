@@ -30,7 +30,11 @@ function Matrix({ row, tasks, majority }: { row: CompareRow; tasks: string[]; ma
           <tr key={r}>
             <th scope="row">{r === 0 ? 'untrained' : `task ${r}: ${tasks[r - 1]}`}</th>
             {scores.map((x, j) => (
-              <td key={j} style={{ background: viridis(x / 100), color: readableOn(viridis(x / 100)) }} className={j === r - 1 ? 'diag' : undefined}>
+              <td
+                key={j}
+                style={{ background: viridis(x / 100), color: readableOn(viridis(x / 100)) }}
+                className={j === r - 1 ? 'diag' : undefined}
+              >
                 {x.toFixed(1)}
               </td>
             ))}
@@ -40,7 +44,10 @@ function Matrix({ row, tasks, majority }: { row: CompareRow; tasks: string[]; ma
       {majority.some((m) => m !== undefined) && (
         <tfoot>
           <tr className="majority" data-testid="majority-row">
-            <th scope="row" title="The best score one constant answer gets on the same test examples: a column means something only above it">
+            <th
+              scope="row"
+              title="The best score one constant answer gets on the same test examples: a column means something only above it"
+            >
               best constant answer
             </th>
             {tasks.map((t, j) => (
@@ -56,10 +63,30 @@ function Matrix({ row, tasks, majority }: { row: CompareRow; tasks: string[]; ma
 type Column = { key: keyof ContinualMetrics; label: string; title: string; better: 'high' | 'low' };
 const columns: Column[] = [
   { key: 'ap', label: 'AP', title: 'average score on every task after the last one', better: 'high' },
-  { key: 'bwt', label: 'BWT', title: 'backward transfer: change on earlier tasks since they were learned (negative: forgetting)', better: 'high' },
-  { key: 'fwt', label: 'FWT', title: 'forward transfer: score on a task before training it, minus the untrained score', better: 'high' },
-  { key: 'fwtZeroShot', label: 'FWT (TaSL)', title: "TaSL's forward transfer: score before training it, nothing subtracted", better: 'high' },
-  { key: 'forgetting', label: 'Forgetting', title: 'mean drop from the best earlier score to the final one', better: 'low' },
+  {
+    key: 'bwt',
+    label: 'BWT',
+    title: 'backward transfer: change on earlier tasks since they were learned (negative: forgetting)',
+    better: 'high',
+  },
+  {
+    key: 'fwt',
+    label: 'FWT',
+    title: 'forward transfer: score on a task before training it, minus the untrained score',
+    better: 'high',
+  },
+  {
+    key: 'fwtZeroShot',
+    label: 'FWT (TaSL)',
+    title: "TaSL's forward transfer: score before training it, nothing subtracted",
+    better: 'high',
+  },
+  {
+    key: 'forgetting',
+    label: 'Forgetting',
+    title: 'mean drop from the best earlier score to the final one',
+    better: 'low',
+  },
 ];
 
 function MetricsTable({ rows }: { rows: CompareRow[] }) {
@@ -67,7 +94,10 @@ function MetricsTable({ rows }: { rows: CompareRow[] }) {
     columns.map((c) => {
       const values = rows.map((r) => r.metrics?.[c.key]).filter((v): v is number => typeof v === 'number');
       // A column where every strategy ties has no best.
-      return [c.key, new Set(values).size > 1 ? (c.better === 'high' ? Math.max(...values) : Math.min(...values)) : null];
+      return [
+        c.key,
+        new Set(values).size > 1 ? (c.better === 'high' ? Math.max(...values) : Math.min(...values)) : null,
+      ];
     }),
   );
   return (
@@ -112,14 +142,21 @@ export function ComparePanel() {
     <section className="panel" aria-labelledby="compare-title">
       <h2 id="compare-title">Compare strategies</h2>
       {withRows.length === 0 ? (
-        <p className="muted">Each strategy's accuracy matrix, forgetting curves and metrics appear here as soon as it has been evaluated.</p>
+        <p className="muted">
+          Each strategy's accuracy matrix, forgetting curves and metrics appear here as soon as it has been evaluated.
+        </p>
       ) : (
-        <figure className="comparison" aria-label="Comparison of strategies: metrics, accuracy matrices and forgetting curves">
+        <figure
+          className="comparison"
+          aria-label="Comparison of strategies: metrics, accuracy matrices and forgetting curves"
+        >
           <ScrollRegion label="Continual-learning metrics">
             <MetricsTable rows={withRows} />
           </ScrollRegion>
           <h3>Accuracy matrices</h3>
-          <p className="hint">Row: after training that task (and fusing); column: the test set. The diagonal is outlined.</p>
+          <p className="hint">
+            Row: after training that task (and fusing); column: the test set. The diagonal is outlined.
+          </p>
           <div className="matrices">
             {withRows.map((r) => (
               <Matrix key={r.label} row={r} tasks={tasks} majority={majority} />

@@ -39,16 +39,19 @@ export function DatasetCardView({ data, testId = 'dataset-card' }: { data: CardI
       </dd>
       <dt>Best constant answer</dt>
       <dd data-testid="card-constant">
-        “{card.constant.answer}” scores {card.constant.score.toFixed(1)}% ({card.scorer}) on the test split: the floor to beat
+        “{card.constant.answer}” scores {card.constant.score.toFixed(1)}% ({card.scorer}) on the test split: the floor
+        to beat
       </dd>
       <dt>Length ({card.tokenizer} tokens)</dt>
       <dd data-testid="card-lengths">
-        inputs p50 {card.inputTokens.p50} · p90 {card.inputTokens.p90} · p99 {card.inputTokens.p99} · max {card.inputTokens.max}; outputs p50 {card.outputTokens.p50} · p90{' '}
-        {card.outputTokens.p90} · max {card.outputTokens.max}
+        inputs p50 {card.inputTokens.p50} · p90 {card.inputTokens.p90} · p99 {card.inputTokens.p99} · max{' '}
+        {card.inputTokens.max}; outputs p50 {card.outputTokens.p50} · p90 {card.outputTokens.p90} · max{' '}
+        {card.outputTokens.max}
       </dd>
       <dt>Cut by the caps</dt>
       <dd data-testid="card-truncated" className={card.truncatedInputs || card.truncatedOutputs ? 'warn' : undefined}>
-        {card.truncatedInputs} of {total} inputs over {card.caps.maxInputLen} tokens ({pct(card.truncatedInputs, total)}); {card.truncatedOutputs} outputs over {card.caps.maxOutputLen}
+        {card.truncatedInputs} of {total} inputs over {card.caps.maxInputLen} tokens ({pct(card.truncatedInputs, total)}
+        ); {card.truncatedOutputs} outputs over {card.caps.maxOutputLen}
       </dd>
     </dl>
   );

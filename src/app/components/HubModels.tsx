@@ -25,7 +25,9 @@ export function memoryNeed(spec: ExperimentSpec, m: HubModel): number {
 export function cannotTrain(spec: ExperimentSpec, m: HubModel, backend: string): string | null {
   const need = memoryNeed(spec, m);
   const budget = backendBudget(backend, deviceMemory());
-  return need > budget ? `needs about ${gib(need)} with these strategies; ${backend} here has about ${gib(budget)}` : null;
+  return need > budget
+    ? `needs about ${gib(need)} with these strategies; ${backend} here has about ${gib(budget)}`
+    : null;
 }
 
 function useCachedFolders() {
@@ -37,7 +39,8 @@ function useCachedFolders() {
     listCachedFolders().then(setFolders, (e: unknown) => setProblem(storageProblem(e)));
   }, []);
   useEffect(refresh, [refresh, phase, stored]);
-  const remove = (folder: string) => deleteCachedFolder(folder).then(refresh, (e: unknown) => setProblem(storageProblem(e)));
+  const remove = (folder: string) =>
+    deleteCachedFolder(folder).then(refresh, (e: unknown) => setProblem(storageProblem(e)));
   return { folders, problem, remove };
 }
 
@@ -56,7 +59,8 @@ export function HubModels({ spec }: { spec: ExperimentSpec }) {
             <li key={m.id} data-testid="hub-model">
               <code>{m.id}</code>
               <span className="muted">
-                {(paramCount(m.config) / 1e6).toFixed(1)} M parameters · {mib(m.downloadBytes)} download · about {gib(memoryNeed(spec, m))} to train on {backend}
+                {(paramCount(m.config) / 1e6).toFixed(1)} M parameters · {mib(m.downloadBytes)} download · about{' '}
+                {gib(memoryNeed(spec, m))} to train on {backend}
               </span>
               {current === m.url ? (
                 <strong>the run's model</strong>
@@ -76,7 +80,9 @@ export function HubModels({ spec }: { spec: ExperimentSpec }) {
       {current && !hubModels.some((m) => m.url === current) && (
         <p className="hint" data-testid="checkpoint-url">
           The run's model: the checkpoint at <code>{current}</code>, with its own tokenizer.
-          {'sha256' in spec.model && spec.model.sha256 && ` The link names its content hash ${shortHash(spec.model.sha256)}…; the run checks the files it reads against it.`}
+          {'sha256' in spec.model &&
+            spec.model.sha256 &&
+            ` The link names its content hash ${shortHash(spec.model.sha256)}…; the run checks the files it reads against it.`}
         </p>
       )}
       {problem && <p className="hint warn">{problem}</p>}

@@ -33,13 +33,22 @@ function Legend({ from, to, ramp }: { from: string; to: string; ramp: (t: number
 type MapView = 'earlier' | 'dominant' | `task-${number}`;
 
 // Units a merge left at the base (e.g. TIES trimmed all their entries) have no share to show.
-const AT_BASE: CellLook = { color: '#d9d9d9', mark: '·', markColor: '#333', describe: 'unchanged: the merge left this unit at the base', value: 'base' };
+const AT_BASE: CellLook = {
+  color: '#d9d9d9',
+  mark: '·',
+  markColor: '#333',
+  describe: 'unchanged: the merge left this unit at the base',
+  value: 'base',
+};
 
 /** Which kinds of unit the hard rule found important (shared, kept or taken): with the paper's rule, mostly norms. */
 function ImportantKinds({ cases }: { cases: Record<string, FusionCase> }) {
   const important = Object.entries(cases).filter(([, c]) => c !== 'averaged');
   if (important.length === 0) return null;
-  const byKind = important.reduce<Record<string, number>>((a, [u]) => ({ ...a, [unitKindLabels[unitKind(u)]]: (a[unitKindLabels[unitKind(u)]] ?? 0) + 1 }), {});
+  const byKind = important.reduce<Record<string, number>>(
+    (a, [u]) => ({ ...a, [unitKindLabels[unitKind(u)]]: (a[unitKindLabels[unitKind(u)]] ?? 0) + 1 }),
+    {},
+  );
   const kinds = Object.entries(byKind).sort((a, b) => b[1] - a[1]);
   return (
     <p className="hint" data-testid="fusion-important-kinds">
@@ -56,32 +65,55 @@ function FusionMap({ strategy }: { strategy: number }) {
   const units = useUnitNames();
   const [pick, setPick] = useState<number | null>(null);
   const [view, setView] = useState<MapView>('earlier');
-  if (!s || s.fusions.length === 0) return <p className="muted">The fusion map appears after the first fusion (the end of the second task).</p>;
+  if (!s || s.fusions.length === 0)
+    return <p className="muted">The fusion map appears after the first fusion (the end of the second task).</p>;
   const index = pick !== null && pick < s.fusions.length ? pick : s.fusions.length - 1;
   const f = s.fusions[index];
   const cases = f.cases;
   const shares = f.shares;
   const shown: MapView = shares && (view === 'dominant' || Number(view.slice(5)) <= f.afterTask) ? view : 'earlier';
-  const counts = cases ? Object.values(cases).reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {}) : null;
-  const shareText = (sh: number[]) => sh.map((x, t) => `${tasks[t] ?? `task ${t + 1}`} ${(x * 100).toFixed(0)}%`).join(', ');
+  const counts = cases
+    ? Object.values(cases).reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {})
+    : null;
+  const shareText = (sh: number[]) =>
+    sh.map((x, t) => `${tasks[t] ?? `task ${t + 1}`} ${(x * 100).toFixed(0)}%`).join(', ');
   const look = (unit: string): CellLook | null => {
     const w = f.prevWeight[unit];
     if (w === undefined) return null;
     const c = cases?.[unit];
-    if (c) return { color: caseStyles[c].color, mark: caseStyles[c].mark, markColor: caseStyles[c].text, describe: `${c}: ${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`, value: c };
+    if (c)
+      return {
+        color: caseStyles[c].color,
+        mark: caseStyles[c].mark,
+        markColor: caseStyles[c].text,
+        describe: `${c}: ${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`,
+        value: c,
+      };
     const sh = shares?.[unit];
     if (sh && sh.every((x) => x === 0)) return AT_BASE;
     if (sh && shown === 'dominant') {
       const t = sh.indexOf(Math.max(...sh));
-      return { color: seriesColor(t), mark: String(t + 1), markColor: textOn(0), describe: `largest share: task ${t + 1}; ${shareText(sh)}`, value: `task-${t}` };
+      return {
+        color: seriesColor(t),
+        mark: String(t + 1),
+        markColor: textOn(0),
+        describe: `largest share: task ${t + 1}; ${shareText(sh)}`,
+        value: `task-${t}`,
+      };
     }
     if (sh && shown.startsWith('task-')) {
       const x = sh[Number(shown.slice(5))];
-      return { color: cividis(x), describe: `share of task ${Number(shown.slice(5)) + 1}: ${(x * 100).toFixed(1)}%; ${shareText(sh)}`, value: x.toFixed(3) };
+      return {
+        color: cividis(x),
+        describe: `share of task ${Number(shown.slice(5)) + 1}: ${(x * 100).toFixed(1)}%; ${shareText(sh)}`,
+        value: x.toFixed(3),
+      };
     }
     return {
       color: cividis(w),
-      describe: sh ? `earlier tasks' share ${w.toFixed(3)}; ${shareText(sh)}` : `weight of the earlier model ${w.toFixed(3)}, of the new one ${(1 - w).toFixed(3)}`,
+      describe: sh
+        ? `earlier tasks' share ${w.toFixed(3)}; ${shareText(sh)}`
+        : `weight of the earlier model ${w.toFixed(3)}, of the new one ${(1 - w).toFixed(3)}`,
       value: w.toFixed(3),
     };
   };
@@ -101,7 +133,12 @@ function FusionMap({ strategy }: { strategy: number }) {
         {shares && (
           <div className="field inline">
             <label htmlFor="fusion-view">Colour by</label>
-            <select id="fusion-view" data-testid="fusion-view" value={shown} onChange={(e) => setView(e.target.value as MapView)}>
+            <select
+              id="fusion-view"
+              data-testid="fusion-view"
+              value={shown}
+              onChange={(e) => setView(e.target.value as MapView)}
+            >
               <option value="earlier">earlier tasks' share</option>
               <option value="dominant">task with the largest share</option>
               {Array.from({ length: f.afterTask + 1 }, (_, t) => (
@@ -113,7 +150,12 @@ function FusionMap({ strategy }: { strategy: number }) {
           </div>
         )}
       </div>
-      <UnitHeatmap names={unitNamesFor(units, f.prevWeight)} look={look} label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`} testId="fusion-map" />
+      <UnitHeatmap
+        names={unitNamesFor(units, f.prevWeight)}
+        look={look}
+        label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`}
+        testId="fusion-map"
+      />
       {counts ? (
         <>
           <FusionCaseLegend counts={counts} testId="fusion-legend" />
@@ -131,7 +173,11 @@ function FusionMap({ strategy }: { strategy: number }) {
           </span>
         </p>
       ) : shares ? (
-        <Legend from={shown === 'earlier' ? 'all from the last task (0)' : 'none of it (0)'} to={shown === 'earlier' ? 'all from earlier tasks (1)' : 'all of the change (1)'} ramp={cividis} />
+        <Legend
+          from={shown === 'earlier' ? 'all from the last task (0)' : 'none of it (0)'}
+          to={shown === 'earlier' ? 'all from earlier tasks (1)' : 'all of the change (1)'}
+          ramp={cividis}
+        />
       ) : (
         <Legend from="all new model (0)" to="all earlier model (1)" ramp={cividis} />
       )}
@@ -151,7 +197,12 @@ function FusionMapSection({ preferred }: { preferred: number | undefined }) {
       {fusing.length > 1 && current && (
         <div className="field inline">
           <label htmlFor="fusion-strategy">Strategy</label>
-          <select id="fusion-strategy" data-testid="fusion-strategy" value={current.i} onChange={(e) => setChosen(Number(e.target.value))}>
+          <select
+            id="fusion-strategy"
+            data-testid="fusion-strategy"
+            value={current.i}
+            onChange={(e) => setChosen(Number(e.target.value))}
+          >
             {fusing.map(({ s: x, i }) => (
               <option key={i} value={i}>
                 {x.label}
@@ -170,7 +221,9 @@ export function ImportancePanel() {
   const tasks = useTaskNames();
   const taskSteps = useTaskSteps();
   const units = useUnitNames();
-  const kif = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.live?.importance || (s.importance?.tasks.length ?? 0) > 0);
+  const kif = strategies
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => s.live?.importance || (s.importance?.tasks.length ?? 0) > 0);
   const fuses = strategies.some((s) => s.fusions.length > 0);
   const [chosen, setChosen] = useState<number | null>(null);
   const [tab, setTab] = useState<string>('current');
@@ -179,7 +232,9 @@ export function ImportancePanel() {
     return (
       <section className="panel" aria-labelledby="imp-title">
         <h2 id="imp-title">Skill-unit importance</h2>
-        <p className="muted">When a KIF strategy trains, the importance of every skill unit lights up here, layer by layer.</p>
+        <p className="muted">
+          When a KIF strategy trains, the importance of every skill unit lights up here, layer by layer.
+        </p>
         {fuses && <FusionMapSection preferred={undefined} />}
       </section>
     );
@@ -189,7 +244,12 @@ export function ImportancePanel() {
   const live = shownImportance(s, taskSteps);
   const taskScores = s.importance?.tasks ?? [];
   const tabs: { id: string; label: string; scores: UnitScores | undefined; task: number | null }[] = [
-    { id: 'current', label: live ? `Current: task ${live.task + 1} (${tasks[live.task]}), step ${live.step}` : 'Current task', scores: live?.scores, task: live?.task ?? null },
+    {
+      id: 'current',
+      label: live ? `Current: task ${live.task + 1} (${tasks[live.task]}), step ${live.step}` : 'Current task',
+      scores: live?.scores,
+      task: live?.task ?? null,
+    },
     ...taskScores.map((sc, k) => ({ id: `task-${k}`, label: `Task ${k + 1}: ${tasks[k]}`, scores: sc, task: k })),
     { id: 'accumulated', label: 'Accumulated', scores: s.importance?.accumulated.at(-1), task: null },
   ];
@@ -197,7 +257,8 @@ export function ImportancePanel() {
   // The task in training is compared with the finished tasks before it.
   const taskSet = active.id === 'current' && live ? [...taskScores.slice(0, live.task), live.scores] : taskScores;
   const wanted = active.scores ? importanceView(view, active.scores, { tasks: taskSet, task: active.task }) : null;
-  const shown = wanted ?? (active.scores ? importanceView('normalised', active.scores, { tasks: taskSet, task: null }) : null);
+  const shown =
+    wanted ?? (active.scores ? importanceView('normalised', active.scores, { tasks: taskSet, task: null }) : null);
   const fusion = s.fusions.find((f) => f.afterTask === active.task) ?? s.fusions.at(-1);
   return (
     <section className="panel" aria-labelledby="imp-title">
@@ -214,7 +275,15 @@ export function ImportancePanel() {
       </div>
       <div role="tablist" aria-label="Which scores" className="tabs">
         {tabs.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={t.id === active.id} className={t.id === active.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)} disabled={!t.scores}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={t.id === active.id}
+            className={t.id === active.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+            disabled={!t.scores}
+          >
             {t.label}
           </button>
         ))}
@@ -223,7 +292,12 @@ export function ImportancePanel() {
         {active.scores && shown ? (
           <>
             <ImportanceViewPicker chosen={view} view={shown.view} onChange={setView} />
-            <UnitHeatmap names={unitNamesFor(units, active.scores)} look={importanceLook(shown, active.scores, fusion?.cases)} label={`Importance of ${s.label}: ${active.label}, ${shown.view} view`} testId="importance-heatmap" />
+            <UnitHeatmap
+              names={unitNamesFor(units, active.scores)}
+              look={importanceLook(shown, active.scores, fusion?.cases)}
+              label={`Importance of ${s.label}: ${active.label}, ${shown.view} view`}
+              testId="importance-heatmap"
+            />
             <Legend {...viewLegends[shown.view]} />
           </>
         ) : (

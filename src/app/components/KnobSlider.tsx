@@ -14,13 +14,33 @@ export function sliderSpan(def: NumberKnob): { min: number; max: number; step: n
   return { min, max, step: (max - min) / 100 };
 }
 
-export function KnobSlider({ name, label, def, value, onCommit }: { name: string; label: string; def: NumberKnob; value: number; onCommit(v: number): void }) {
+export function KnobSlider({
+  name,
+  label,
+  def,
+  value,
+  onCommit,
+}: {
+  name: string;
+  label: string;
+  def: NumberKnob;
+  value: number;
+  onCommit(v: number): void;
+}) {
   const ticks = useId();
   const span = sliderSpan(def);
   const paper = def.default;
   return (
     <div className="knob-slider" data-testid={`whatif-knob-${name}`}>
-      <NumberField label={label} value={value} check={(v) => knobProblem(def, v)} onCommit={onCommit} testId={`whatif-${name}`} className="compact" scope="whatif" />
+      <NumberField
+        label={label}
+        value={value}
+        check={(v) => knobProblem(def, v)}
+        onCommit={onCommit}
+        testId={`whatif-${name}`}
+        className="compact"
+        scope="whatif"
+      />
       <input
         type="range"
         aria-label={`${label} slider`}

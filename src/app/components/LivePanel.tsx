@@ -9,7 +9,8 @@ import { useHistoryStore } from '../storage/runHistory';
 const LossChart = lazy(() => import('./LossChart'));
 
 /** "before training" for row 0, "after task k (name)" for row k. */
-const rowName = (row: number, tasks: string[]) => (row === 0 ? 'before training' : `after task ${row} (${tasks[row - 1] ?? '?'})`);
+const rowName = (row: number, tasks: string[]) =>
+  row === 0 ? 'before training' : `after task ${row} (${tasks[row - 1] ?? '?'})`;
 
 function Samples() {
   const strategies = useStrategies();
@@ -17,7 +18,8 @@ function Samples() {
   const current = useRunStore((s) => (s.active ? s.run?.live?.progress?.strategy : undefined));
   const withSamples = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.samples.length > 0);
   const [pick, setPick] = useState<number | null>(null);
-  if (withSamples.length === 0) return <p className="muted">Sample predictions appear at the first evaluation, before training starts.</p>;
+  if (withSamples.length === 0)
+    return <p className="muted">Sample predictions appear at the first evaluation, before training starts.</p>;
   // The strategy the user picked, else the one training now, else the last one evaluated.
   const chosen = withSamples.find(({ i }) => i === (pick ?? current)) ?? withSamples.at(-1)!;
   return (
@@ -85,7 +87,10 @@ export function LivePanel() {
           <Samples />
         </>
       ) : (
-        <p className="muted empty">{interrupted ? 'A run was interrupted: Resume it at the top, or Discard it. ' : ''}Press Run (or Space). Loss curves, importance heatmaps, fusion maps and the comparison appear as the run goes.</p>
+        <p className="muted empty">
+          {interrupted ? 'A run was interrupted: Resume it at the top, or Discard it. ' : ''}Press Run (or Space). Loss
+          curves, importance heatmaps, fusion maps and the comparison appear as the run goes.
+        </p>
       )}
     </section>
   );

@@ -34,27 +34,74 @@ export default function LossChart() {
   if (strategies.every((s) => s.losses.length === 0)) {
     return (
       <p className="muted chart-empty" data-testid="loss-chart-empty">
-        {active ? 'The loss curves start with the first training steps.' : 'These results carry no loss curves (run the experiment to draw them).'}
+        {active
+          ? 'The loss curves start with the first training steps.'
+          : 'These results carry no loss curves (run the experiment to draw them).'}
       </p>
     );
   }
   const points = strategies.map(lossPoints);
   // The marks follow the highlighted strategy, else the first with curves, else the tasks' step counts.
-  const markOf = focus ?? Math.max(0, strategies.findIndex((s) => s.losses.length > 0));
+  const markOf =
+    focus ??
+    Math.max(
+      0,
+      strategies.findIndex((s) => s.losses.length > 0),
+    );
   const curveStarts = curveTaskStarts(strategies[markOf]?.losses ?? []);
   const starts = curveStarts.length ? curveStarts : startsFromSteps((runSpec ?? spec).tasks.map((t) => t.steps));
   const lastX = Math.max(...points.map((p) => p.at(-1)?.[0] ?? 0));
-  const marks = chartMarks(starts, (strategies[markOf]?.fusions ?? []).map((f) => f.afterTask), lastX);
+  const marks = chartMarks(
+    starts,
+    (strategies[markOf]?.fusions ?? []).map((f) => f.afterTask),
+    lastX,
+  );
   return (
     <figure className="chart" aria-label="Training loss by step, one line per strategy" data-testid="loss-chart">
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 16, right: 16, bottom: 18, left: 12 }}>
           <CartesianGrid stroke="#e3e6ea" />
-          <XAxis dataKey="x" type="number" domain={[0, 'dataMax']} allowDecimals={false} tick={{ fontSize: 12 }} label={{ value: 'training step (all tasks, one after another)', position: 'insideBottom', offset: -12, fontSize: 12 }} />
-          <YAxis tick={{ fontSize: 12 }} width={48} domain={[0, 'auto']} tickFormatter={(v: number) => v.toFixed(1)} label={{ value: 'loss (cross-entropy, nats)', angle: -90, position: 'insideLeft', offset: 0, fontSize: 12, style: { textAnchor: 'middle' } }} />
+          <XAxis
+            dataKey="x"
+            type="number"
+            domain={[0, 'dataMax']}
+            allowDecimals={false}
+            tick={{ fontSize: 12 }}
+            label={{
+              value: 'training step (all tasks, one after another)',
+              position: 'insideBottom',
+              offset: -12,
+              fontSize: 12,
+            }}
+          />
+          <YAxis
+            tick={{ fontSize: 12 }}
+            width={48}
+            domain={[0, 'auto']}
+            tickFormatter={(v: number) => v.toFixed(1)}
+            label={{
+              value: 'loss (cross-entropy, nats)',
+              angle: -90,
+              position: 'insideLeft',
+              offset: 0,
+              fontSize: 12,
+              style: { textAnchor: 'middle' },
+            }}
+          />
           <Tooltip formatter={(v) => Number(v).toFixed(3)} labelFormatter={(s) => `step ${String(s)}`} />
           {marks.map((m) => (
-            <ReferenceLine key={m.x} x={m.x} stroke={m.fusion ? '#8a4b00' : '#5b6570'} strokeDasharray="4 3" label={{ value: m.label, position: m.x === lastX ? 'insideTopRight' : 'insideTopLeft', fontSize: 11, fill: '#3d454e' }} />
+            <ReferenceLine
+              key={m.x}
+              x={m.x}
+              stroke={m.fusion ? '#8a4b00' : '#5b6570'}
+              strokeDasharray="4 3"
+              label={{
+                value: m.label,
+                position: m.x === lastX ? 'insideTopRight' : 'insideTopLeft',
+                fontSize: 11,
+                fill: '#3d454e',
+              }}
+            />
           ))}
           {strategies.map((s, i) => (
             <Line
@@ -90,7 +137,11 @@ export default function LossChart() {
           </button>
         ))}
         <span className="hint">
-          Dotted: where each of the {tasks.length} tasks starts{strategies.some((s) => s.fusions.length) ? '; “fusion”: the picked strategy fused its models at the end of a task' : ''}. <span data-ui-hint>Click a strategy to pick it out.</span>
+          Dotted: where each of the {tasks.length} tasks starts
+          {strategies.some((s) => s.fusions.length)
+            ? '; “fusion”: the picked strategy fused its models at the end of a task'
+            : ''}
+          . <span data-ui-hint>Click a strategy to pick it out.</span>
         </span>
       </figcaption>
     </figure>

@@ -2,7 +2,12 @@
 // granularity, seed and the main training settings.
 import { presets } from '../../engine/model/config';
 import { baseFor } from '../../engine/model/bases';
-import { specFieldProblem, type ExperimentSpec, type TrainingSpec, type UnitGranularity } from '../../engine/spec/experiment';
+import {
+  specFieldProblem,
+  type ExperimentSpec,
+  type TrainingSpec,
+  type UnitGranularity,
+} from '../../engine/spec/experiment';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { sameConfig, useImportedStore } from '../importedStore';
 import { HubModels } from './HubModels';
@@ -39,9 +44,15 @@ function ImportedCheckpoints({ spec }: { spec: ExperimentSpec }) {
                 d_model {c.config.dModel}, {c.config.numLayers}+{c.config.numDecoderLayers} layers
               </span>
               {inUse ? (
-                <strong data-testid="checkpoint-in-use">the run's model{c.tokenizer ? `, with its own tokenizer (${c.tokenizer.kind})` : ''}</strong>
+                <strong data-testid="checkpoint-in-use">
+                  the run's model{c.tokenizer ? `, with its own tokenizer (${c.tokenizer.kind})` : ''}
+                </strong>
               ) : (
-                <button type="button" className="small" onClick={() => set({ model: { config: { ...c.config } }, init: 'pretrained' })}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => set({ model: { config: { ...c.config } }, init: 'pretrained' })}
+                >
                   Use as the model
                 </button>
               )}
@@ -73,7 +84,11 @@ export function ModelPanel() {
         </div>
         <div className="field">
           <label htmlFor="granularity">Skill units</label>
-          <select id="granularity" value={spec.units.granularity} onChange={(e) => set({ units: { ...spec.units, granularity: e.target.value as UnitGranularity } })}>
+          <select
+            id="granularity"
+            value={spec.units.granularity}
+            onChange={(e) => set({ units: { ...spec.units, granularity: e.target.value as UnitGranularity } })}
+          >
             {granularities.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.label}
@@ -87,22 +102,60 @@ export function ModelPanel() {
       <fieldset className="init">
         <legend>Start from</legend>
         <label>
-          <input type="radio" name="init" checked={spec.init === 'pretrained'} onChange={() => set({ init: 'pretrained' })} /> a pretrained base
+          <input
+            type="radio"
+            name="init"
+            checked={spec.init === 'pretrained'}
+            onChange={() => set({ init: 'pretrained' })}
+          />{' '}
+          a pretrained base
           {preset && !baseFor(preset) && <span className="muted"> (none for {preset}: runs from scratch)</span>}
         </label>
         <label>
-          <input type="radio" name="init" checked={spec.init === 'scratch'} onChange={() => set({ init: 'scratch' })} /> random weights (scratch)
+          <input type="radio" name="init" checked={spec.init === 'scratch'} onChange={() => set({ init: 'scratch' })} />{' '}
+          random weights (scratch)
         </label>
         <p className="hint">
-          Fusion blends models around what they share: from scratch there is nothing shared, and every fusion rule collapses toward
-          zero; from a base that already holds the skills, KIF keeps earlier tasks (KIF.md §9).
+          Fusion blends models around what they share: from scratch there is nothing shared, and every fusion rule
+          collapses toward zero; from a base that already holds the skills, KIF keeps earlier tasks (KIF.md §9).
         </p>
       </fieldset>
       <div className="field-row">
-        <NumberField label="Seed" value={spec.seed} check={(v) => specFieldProblem('seed', v)} onCommit={(seed) => set({ seed })} step={1} testId="seed" className="compact" />
-        <NumberField label="Learning rate" value={spec.training.lr} check={(v) => specFieldProblem('lr', v)} onCommit={(lr) => setTraining({ lr })} testId="lr" className="compact" />
-        <NumberField label="Batch size" value={spec.training.batchSize} check={(v) => specFieldProblem('batchSize', v)} onCommit={(batchSize) => setTraining({ batchSize })} step={1} testId="batch" className="compact" />
-        <NumberField label="Warm-up steps" value={spec.training.warmupSteps} check={(v) => specFieldProblem('warmupSteps', v)} onCommit={(warmupSteps) => setTraining({ warmupSteps })} step={1} testId="warmup" className="compact" />
+        <NumberField
+          label="Seed"
+          value={spec.seed}
+          check={(v) => specFieldProblem('seed', v)}
+          onCommit={(seed) => set({ seed })}
+          step={1}
+          testId="seed"
+          className="compact"
+        />
+        <NumberField
+          label="Learning rate"
+          value={spec.training.lr}
+          check={(v) => specFieldProblem('lr', v)}
+          onCommit={(lr) => setTraining({ lr })}
+          testId="lr"
+          className="compact"
+        />
+        <NumberField
+          label="Batch size"
+          value={spec.training.batchSize}
+          check={(v) => specFieldProblem('batchSize', v)}
+          onCommit={(batchSize) => setTraining({ batchSize })}
+          step={1}
+          testId="batch"
+          className="compact"
+        />
+        <NumberField
+          label="Warm-up steps"
+          value={spec.training.warmupSteps}
+          check={(v) => specFieldProblem('warmupSteps', v)}
+          onCommit={(warmupSteps) => setTraining({ warmupSteps })}
+          step={1}
+          testId="warmup"
+          className="compact"
+        />
       </div>
     </section>
   );

@@ -19,7 +19,11 @@ export function Notices() {
                     {n.action.label}
                   </button>
                 )}
-                <button className="link" onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))} aria-label="Dismiss this notice">
+                <button
+                  className="link"
+                  onClick={() => useShareStore.setState((s) => ({ notices: s.notices.filter((_, j) => j !== i) }))}
+                  aria-label="Dismiss this notice"
+                >
                   ×
                 </button>
               </li>

@@ -19,7 +19,18 @@ export interface NumberFieldProps {
   fullLabel?: string;
 }
 
-export function NumberField({ label, value, check, onCommit, testId, step = 'any', disabled, className, scope = 'run', fullLabel = label }: NumberFieldProps) {
+export function NumberField({
+  label,
+  value,
+  check,
+  onCommit,
+  testId,
+  step = 'any',
+  disabled,
+  className,
+  scope = 'run',
+  fullLabel = label,
+}: NumberFieldProps) {
   const reactId = useId();
   // A readable id: the run bar links to it (useId's own contains colons, awkward in a URL fragment).
   const id = `field-${testId ?? reactId.replace(/[^A-Za-z0-9_-]/g, '')}`;
@@ -40,7 +51,12 @@ export function NumberField({ label, value, check, onCommit, testId, step = 'any
     setText(t);
     const trimmed = t.trim();
     const v = Number(trimmed);
-    const why = trimmed === '' ? 'is empty: enter a number' : !Number.isFinite(v) ? `must be a number (got "${trimmed}")` : check(v);
+    const why =
+      trimmed === ''
+        ? 'is empty: enter a number'
+        : !Number.isFinite(v)
+          ? `must be a number (got "${trimmed}")`
+          : check(v);
     setProblem(why);
     if (!why && v !== value) onCommit(v);
   };
@@ -68,5 +84,9 @@ export function NumberField({ label, value, check, onCommit, testId, step = 'any
 }
 
 /** A check for an integer or real in [min, max]. */
-export const rangeCheck = (min: number, max: number, integer = false) => (v: number) =>
-  (integer ? Number.isInteger(v) : true) && v >= min && v <= max ? null : `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got ${v})`;
+export const rangeCheck =
+  (min: number, max: number, integer = false) =>
+  (v: number) =>
+    (integer ? Number.isInteger(v) : true) && v >= min && v <= max
+      ? null
+      : `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got ${v})`;

@@ -3,12 +3,21 @@
 import { useEffect } from 'react';
 import { useExperimentStore } from '../experimentStore';
 import { captionFor, embedSnippet, HIDEABLE, PRESENT_STEPS, type Hideable } from '../present/presentState';
-import { continueRun, goToStep, pauseAtBoundaries, setHidden, startPresenting, stopPresenting, usePresentStore } from '../present/presentStore';
+import {
+  continueRun,
+  goToStep,
+  pauseAtBoundaries,
+  setHidden,
+  startPresenting,
+  stopPresenting,
+  usePresentStore,
+} from '../present/presentStore';
 import { useRunStore } from '../runStore';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 
-const typing = (t: EventTarget | null) => !!(t as HTMLElement | null)?.closest?.('input, select, textarea, [contenteditable="true"]');
+const typing = (t: EventTarget | null) =>
+  !!(t as HTMLElement | null)?.closest?.('input, select, textarea, [contenteditable="true"]');
 
 /** P toggles present mode; ← and → walk its steps. */
 function usePresentKeys(): void {
@@ -20,7 +29,11 @@ function usePresentKeys(): void {
         e.preventDefault();
         if (step === null) startPresenting();
         else stopPresenting();
-      } else if (step !== null && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !(e.target as HTMLElement | null)?.closest?.('[role="group"], [role="tablist"]')) {
+      } else if (
+        step !== null &&
+        (e.key === 'ArrowRight' || e.key === 'ArrowLeft') &&
+        !(e.target as HTMLElement | null)?.closest?.('[role="group"], [role="tablist"]')
+      ) {
         e.preventDefault();
         goToStep(step + (e.key === 'ArrowRight' ? 1 : -1));
       }
@@ -41,11 +54,19 @@ function EmbedForm() {
         <legend>Hide in the embed</legend>
         {(Object.keys(HIDEABLE) as Hideable[]).map((h) => (
           <label key={h}>
-            <input type="checkbox" checked={hide.includes(h)} onChange={(e) => toggle(h, e.target.checked)} /> {HIDEABLE[h]}
+            <input type="checkbox" checked={hide.includes(h)} onChange={(e) => toggle(h, e.target.checked)} />{' '}
+            {HIDEABLE[h]}
           </label>
         ))}
       </fieldset>
-      <textarea readOnly rows={3} aria-label="Embed snippet" value={snippet} data-testid="embed-snippet" onFocus={(e) => e.currentTarget.select()} />
+      <textarea
+        readOnly
+        rows={3}
+        aria-label="Embed snippet"
+        value={snippet}
+        data-testid="embed-snippet"
+        onFocus={(e) => e.currentTarget.select()}
+      />
     </details>
   );
 }
@@ -54,7 +75,13 @@ export function PresentButton() {
   usePresentKeys();
   const presenting = usePresentStore((s) => s.step !== null);
   return (
-    <button type="button" onClick={presenting ? stopPresenting : startPresenting} aria-pressed={presenting} data-testid="present-button" title="P">
+    <button
+      type="button"
+      onClick={presenting ? stopPresenting : startPresenting}
+      aria-pressed={presenting}
+      data-testid="present-button"
+      title="P"
+    >
       {presenting ? 'Exit present mode' : 'Present'}
     </button>
   );
@@ -90,11 +117,22 @@ export function PresentBar() {
             <button type="button" onClick={() => goToStep(step - 1)} disabled={step === 0} data-testid="present-back">
               ← Back
             </button>
-            <button type="button" onClick={() => goToStep(step + 1)} disabled={step === PRESENT_STEPS.length - 1} data-testid="present-next">
+            <button
+              type="button"
+              onClick={() => goToStep(step + 1)}
+              disabled={step === PRESENT_STEPS.length - 1}
+              data-testid="present-next"
+            >
               Next →
             </button>
             {!active ? (
-              <button type="button" className="primary" disabled={!ready} onClick={() => trainer.start(useExperimentStore.getState().spec)} data-testid="present-start">
+              <button
+                type="button"
+                className="primary"
+                disabled={!ready}
+                onClick={() => trainer.start(useExperimentStore.getState().spec)}
+                data-testid="present-start"
+              >
                 {hasRun ? 'Run again' : 'Start the run'}
               </button>
             ) : pausedAt && phase === 'paused' ? (

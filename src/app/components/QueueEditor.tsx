@@ -12,7 +12,8 @@ import { CutShare, SequenceCaps, useCutShares } from './SequenceCaps';
 
 const MAX_TASKS = 50;
 const nameOf = (t: TaskEntry) => (typeof t.task === 'string' ? t.task : `dataset ${t.task.dataset}`);
-const titleOf = (t: TaskEntry) => (typeof t.task === 'string' ? getTask(t.task).title : `Imported dataset "${t.task.dataset}"`);
+const titleOf = (t: TaskEntry) =>
+  typeof t.task === 'string' ? getTask(t.task).title : `Imported dataset "${t.task.dataset}"`;
 
 const setTasks = (f: (tasks: TaskEntry[]) => TaskEntry[]) => updateSpec((s) => ({ ...s, tasks: f(s.tasks) }));
 
@@ -26,15 +27,14 @@ function move(from: number, to: number) {
   });
 }
 
-const patch = (i: number, p: Partial<TaskEntry>) => setTasks((tasks) => tasks.map((t, j) => (j === i ? { ...t, ...p } : t)));
+const patch = (i: number, p: Partial<TaskEntry>) =>
+  setTasks((tasks) => tasks.map((t, j) => (j === i ? { ...t, ...p } : t)));
 
 function Preview({ task, seed }: { task: string; seed: number }) {
   const examples = useMemo(() => makeTaskData(task, { seed, trainSize: 3, testSize: 0 }).train, [task, seed]);
   return (
     <table className="samples preview" data-testid="task-preview">
-      <caption>
-        {getTask(task).description} Three generated examples:
-      </caption>
+      <caption>{getTask(task).description} Three generated examples:</caption>
       <thead>
         <tr>
           <th scope="col">Input</th>
@@ -66,7 +66,15 @@ function AddDataset({ disabled }: { disabled: boolean }) {
   if (!id) return <p className="hint">Datasets you import (Import, at the top) can be added here as tasks.</p>;
   const add = () => {
     const d = datasets[id];
-    setTasks((ts) => [...ts, { task: { dataset: id }, steps: 80, trainSize: Math.min(1000, d.train.length), testSize: Math.min(50, d.test.length) }]);
+    setTasks((ts) => [
+      ...ts,
+      {
+        task: { dataset: id },
+        steps: 80,
+        trainSize: Math.min(1000, d.train.length),
+        testSize: Math.min(50, d.test.length),
+      },
+    ]);
   };
   return (
     <>
@@ -115,7 +123,9 @@ export function QueueEditor() {
   return (
     <section className="panel" aria-labelledby="queue-title">
       <h2 id="queue-title">Task queue</h2>
-      <p className="hint">Tasks are learned in this order. Drag a row, use its arrows, or press Alt+↑ / Alt+↓ on it to reorder.</p>
+      <p className="hint">
+        Tasks are learned in this order. Drag a row, use its arrows, or press Alt+↑ / Alt+↓ on it to reorder.
+      </p>
       <SequenceCaps tokenizer={tok} />
       <ol className="queue" data-testid="queue">
         {tasks.map((t, i) => (
@@ -143,7 +153,11 @@ export function QueueEditor() {
               <span className="drag-handle" aria-hidden="true" title="Drag to reorder">
                 ⠿
               </span>
-              <span className="queue-name" tabIndex={0} aria-label={`Task ${i + 1}: ${titleOf(t)}. Alt+Arrow keys move it.`}>
+              <span
+                className="queue-name"
+                tabIndex={0}
+                aria-label={`Task ${i + 1}: ${titleOf(t)}. Alt+Arrow keys move it.`}
+              >
                 <strong>{i + 1}.</strong> {titleOf(t)}
                 {typeof t.task !== 'string' && !loaded[t.task.dataset] && (
                   <span className="queue-missing" role="status">
@@ -153,21 +167,66 @@ export function QueueEditor() {
                 )}
               </span>
               <span className="queue-buttons">
-                <button type="button" className="small" aria-label={`Move ${nameOf(t)} up`} disabled={i === 0} onClick={() => moveAndSay(i, i - 1)}>
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Move ${nameOf(t)} up`}
+                  disabled={i === 0}
+                  onClick={() => moveAndSay(i, i - 1)}
+                >
                   ↑
                 </button>
-                <button type="button" className="small" aria-label={`Move ${nameOf(t)} down`} disabled={i === tasks.length - 1} onClick={() => moveAndSay(i, i + 1)}>
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Move ${nameOf(t)} down`}
+                  disabled={i === tasks.length - 1}
+                  onClick={() => moveAndSay(i, i + 1)}
+                >
                   ↓
                 </button>
-                <button type="button" className="small" aria-label={`Remove ${nameOf(t)}`} disabled={tasks.length === 1} onClick={() => setTasks((ts) => ts.filter((_, j) => j !== i))}>
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Remove ${nameOf(t)}`}
+                  disabled={tasks.length === 1}
+                  onClick={() => setTasks((ts) => ts.filter((_, j) => j !== i))}
+                >
                   ✕
                 </button>
               </span>
             </div>
             <div className="field-row">
-              <NumberField label="Steps" value={t.steps} check={rangeCheck(1, 100_000, true)} onCommit={(steps) => patch(i, { steps })} step={1} testId={`task-steps-${i}`} fullLabel={`Task ${i + 1} steps`} className="compact" />
-              <NumberField label="Train examples" value={t.trainSize} check={rangeCheck(1, 100_000, true)} onCommit={(trainSize) => patch(i, { trainSize })} step={1} testId={`task-train-${i}`} fullLabel={`Task ${i + 1} train examples`} className="compact" />
-              <NumberField label="Test examples" value={t.testSize} check={rangeCheck(1, 10_000, true)} onCommit={(testSize) => patch(i, { testSize })} step={1} testId={`task-test-${i}`} fullLabel={`Task ${i + 1} test examples`} className="compact" />
+              <NumberField
+                label="Steps"
+                value={t.steps}
+                check={rangeCheck(1, 100_000, true)}
+                onCommit={(steps) => patch(i, { steps })}
+                step={1}
+                testId={`task-steps-${i}`}
+                fullLabel={`Task ${i + 1} steps`}
+                className="compact"
+              />
+              <NumberField
+                label="Train examples"
+                value={t.trainSize}
+                check={rangeCheck(1, 100_000, true)}
+                onCommit={(trainSize) => patch(i, { trainSize })}
+                step={1}
+                testId={`task-train-${i}`}
+                fullLabel={`Task ${i + 1} train examples`}
+                className="compact"
+              />
+              <NumberField
+                label="Test examples"
+                value={t.testSize}
+                check={rangeCheck(1, 10_000, true)}
+                onCommit={(testSize) => patch(i, { testSize })}
+                step={1}
+                testId={`task-test-${i}`}
+                fullLabel={`Task ${i + 1} test examples`}
+                className="compact"
+              />
               <CutShare share={shares[i]} />
             </div>
           </li>
@@ -186,7 +245,11 @@ export function QueueEditor() {
               </option>
             ))}
           </select>
-          <button type="button" disabled={!adding || tasks.length >= MAX_TASKS} onClick={() => setTasks((ts) => [...ts, taskEntry(adding, { steps: 80, trainSize: 1000, testSize: 50 })])}>
+          <button
+            type="button"
+            disabled={!adding || tasks.length >= MAX_TASKS}
+            onClick={() => setTasks((ts) => [...ts, taskEntry(adding, { steps: 80, trainSize: 1000, testSize: 50 })])}
+          >
             Add
           </button>
         </div>

@@ -18,13 +18,22 @@ export function checkpointUrl(checkpoint: string, base: string): string {
 }
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function fetchDatasets(ids: readonly string[], folder: string, signal: AbortSignal, say: (s: string) => void): Promise<void> {
+async function fetchDatasets(
+  ids: readonly string[],
+  folder: string,
+  signal: AbortSignal,
+  say: (s: string) => void,
+): Promise<void> {
   const base = new URL(folder.endsWith('/') ? folder : `${folder}/`, location.href);
   for (const id of ids) {
     say(`Fetching ${id}…`);
     const get = async (split: 'train' | 'test') => {
       const url = new URL(`${id}.${split}.json`, base).href;
-      const bytes = await fetchBytes(url, { signal, maxBytes: MAX_FILE_BYTES, accept: ['application/json', 'text/plain', 'application/octet-stream'] });
+      const bytes = await fetchBytes(url, {
+        signal,
+        maxBytes: MAX_FILE_BYTES,
+        accept: ['application/json', 'text/plain', 'application/octet-stream'],
+      });
       return { name: url, text: new TextDecoder().decode(bytes) };
     };
     addDataset(id, datasetFromSplitFiles(new URL(id, base).href, await get('train'), await get('test')));
@@ -70,19 +79,35 @@ function DemoRow({ demo }: { demo: Demo }) {
       {checkpoint && (
         <label className="field">
           Model folder URL
-          <input type="url" value={model} onChange={(e) => setModel(e.currentTarget.value)} data-testid="real-demo-model" />
+          <input
+            type="url"
+            value={model}
+            onChange={(e) => setModel(e.currentTarget.value)}
+            data-testid="real-demo-model"
+          />
         </label>
       )}
       <div className="field inline">
         <label>
           Data folder URL (<code>ID.train.json</code>, <code>ID.test.json</code>)
-          <input type="url" value={data} placeholder="https://…/long-sequence/" onChange={(e) => setData(e.currentTarget.value)} data-testid="real-demo-data" />
+          <input
+            type="url"
+            value={data}
+            placeholder="https://…/long-sequence/"
+            onChange={(e) => setData(e.currentTarget.value)}
+            data-testid="real-demo-data"
+          />
         </label>
         <button disabled={!data.trim() || busy !== null} onClick={fetchData} data-testid="real-demo-fetch">
           Fetch data
         </button>
         {busy && <button onClick={() => busy.abort()}>Cancel</button>}
-        <button disabled={missing.length > 0} title={missing.length ? `Fetch or import ${missing.join(', ')} first` : undefined} onClick={open} data-testid="real-demo-open">
+        <button
+          disabled={missing.length > 0}
+          title={missing.length ? `Fetch or import ${missing.join(', ')} first` : undefined}
+          onClick={open}
+          data-testid="real-demo-open"
+        >
           Open demo
         </button>
       </div>

@@ -10,14 +10,22 @@ export function ResumeCard() {
   useEffect(trackProgress, []);
   const offer = useHistoryStore((s) => s.offer);
   const where = useMemo(
-    () => offer && interruptedAt(offer.resumeAt ?? { strategy: 0, task: 0 }, offer.spec.tasks.length, offer.spec.strategies.length, readProgress()),
+    () =>
+      offer &&
+      interruptedAt(
+        offer.resumeAt ?? { strategy: 0, task: 0 },
+        offer.spec.tasks.length,
+        offer.spec.strategies.length,
+        readProgress(),
+      ),
     [offer],
   );
   if (!offer) return null;
   return (
     <div className="resume-card" role="region" aria-label="Interrupted run" data-testid="resume-card">
       <p>
-        <strong data-testid="interrupted-at">Interrupted at {where}</strong> <span className="muted">“{offer.name}”, when the page closed.</span>{' '}
+        <strong data-testid="interrupted-at">Interrupted at {where}</strong>{' '}
+        <span className="muted">“{offer.name}”, when the page closed.</span>{' '}
         <span className="hint">Resume goes on from the start of {resumeLabel(offer)}.</span>
       </p>
       <div className="buttons">

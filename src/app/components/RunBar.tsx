@@ -32,10 +32,16 @@ function usePlayPause() {
   const memory = useMemo(() => ('checkpoint' in spec.model ? null : memoryVerdict(spec, backend)), [spec, backend]);
   const problems = useMemo(() => {
     const own = runInputsFor(spec).inputs.base?.tokenizer;
-    const problems = experimentProblems(spec, own?.kind === 'byte' || !own ? undefined : { name: own.kind, vocabSize: own.vocabSize });
+    const problems = experimentProblems(
+      spec,
+      own?.kind === 'byte' || !own ? undefined : { name: own.kind, vocabSize: own.vocabSize },
+    );
     if (memory?.refusal) problems.push(memory.refusal);
     // A Hub model this browser cannot train is refused here, before it is downloaded.
-    const hub = 'checkpoint' in spec.model ? hubModels.find((m) => m.url === (spec.model as { checkpoint: string }).checkpoint) : undefined;
+    const hub =
+      'checkpoint' in spec.model
+        ? hubModels.find((m) => m.url === (spec.model as { checkpoint: string }).checkpoint)
+        : undefined;
     const why = hub && cannotTrain(spec, hub, backend);
     return why ? [...problems, `model.checkpoint: ${hub!.id} ${why}`] : problems;
   }, [spec, checkpoints, backend, memory]);
@@ -55,7 +61,15 @@ function usePlayPause() {
 function Bar({ label, value, testId }: { label: string; value: number; testId: string }) {
   const pct = Math.round(1000 * Math.min(1, Math.max(0, value))) / 10;
   return (
-    <div className="progress-bar" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid={testId}>
+    <div
+      className="progress-bar"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={pct}
+      data-testid={testId}
+    >
       <div className="progress-fill" style={{ width: `${pct}%` }} />
     </div>
   );
@@ -80,7 +94,7 @@ function Progress() {
   // What the run does inside 'training' is told by the runner's phase events.
   const doing = phase === 'training' ? runPhase : null;
   const state = !active
-    ? outcome?.kind ?? 'finished'
+    ? (outcome?.kind ?? 'finished')
     : phase === 'loading-base'
       ? download
         ? `downloading the checkpoint: ${mib(download.loaded)}${download.total ? ` of ${mib(download.total)}` : ''} (Stop cancels)`
@@ -98,8 +112,14 @@ function Progress() {
                 : doing === 'finishing'
                   ? 'finishing the task…'
                   : 'training';
-  const taskLeft = p && p.step > 0 && phase === 'training' ? ((now - (taskStartedAt ?? now)) / 1000 / p.step) * (p.steps - p.step) : NaN;
-  const queueLeft = p && startedAt !== null && p.fraction > 0 && phase === 'training' ? ((now - startedAt) / 1000 / p.fraction) * (1 - p.fraction) : NaN;
+  const taskLeft =
+    p && p.step > 0 && phase === 'training'
+      ? ((now - (taskStartedAt ?? now)) / 1000 / p.step) * (p.steps - p.step)
+      : NaN;
+  const queueLeft =
+    p && startedAt !== null && p.fraction > 0 && phase === 'training'
+      ? ((now - startedAt) / 1000 / p.fraction) * (1 - p.fraction)
+      : NaN;
   return (
     <div className="run-progress" aria-live="off">
       <dl className="stats">
@@ -136,7 +156,11 @@ function Progress() {
         )}
       </dl>
       {download && phase === 'loading-base' && (
-        <Bar label="Download of the checkpoint" value={download.total ? download.loaded / download.total : 0} testId="download-progress" />
+        <Bar
+          label="Download of the checkpoint"
+          value={download.total ? download.loaded / download.total : 0}
+          testId="download-progress"
+        />
       )}
       {p && (
         <div className="bars">
@@ -156,7 +180,9 @@ function Progress() {
       )}
       {outcome && (
         <p className="result" data-testid="run-result">
-          {outcome.kind === 'failed' ? 'The run failed; the message above says why.' : `${outcome.kind === 'stopped' ? 'Stopped' : 'Finished'} in ${fmtSeconds(outcome.seconds ?? NaN)}.`}
+          {outcome.kind === 'failed'
+            ? 'The run failed; the message above says why.'
+            : `${outcome.kind === 'stopped' ? 'Stopped' : 'Finished'} in ${fmtSeconds(outcome.seconds ?? NaN)}.`}
         </p>
       )}
       {warnings.length > 0 && (
@@ -198,7 +224,8 @@ export function RunBar() {
       <div className="runbar-head">
         <ExperimentName />
         <p className="muted" data-testid="run-bar-summary">
-          {count(spec.tasks.length, 'task')} × {count(strategies, 'strategy', 'strategies')}, {count(steps * strategies, 'training step')}. Space: play / pause.
+          {count(spec.tasks.length, 'task')} × {count(strategies, 'strategy', 'strategies')},{' '}
+          {count(steps * strategies, 'training step')}. Space: play / pause.
         </p>
       </div>
       <ResumeCard />
@@ -219,7 +246,12 @@ export function RunBar() {
             Pause
           </button>
         )}
-        <button type="button" onClick={() => trainer.step()} disabled={phase !== 'paused' || fieldsBad} data-testid="step-button">
+        <button
+          type="button"
+          onClick={() => trainer.step()}
+          disabled={phase !== 'paused' || fieldsBad}
+          data-testid="step-button"
+        >
           <Icon name="step" />
           Step
         </button>
@@ -232,7 +264,9 @@ export function RunBar() {
         </button>
       </div>
       <FieldBlockers scope="run" action={active ? 'Resume and Step' : 'Run'} testId="run-blocked" />
-      {!workerReady && !active && <p className="hint">TensorFlow.js is loading in the background; you can edit the experiment meanwhile.</p>}
+      {!workerReady && !active && (
+        <p className="hint">TensorFlow.js is loading in the background; you can edit the experiment meanwhile.</p>
+      )}
       {memoryWarning && !active && (
         <p className="hint" data-testid="memory-warning">
           <span aria-hidden="true">⚠ </span>

@@ -25,7 +25,10 @@ export function SeedRuns() {
   const history = useHistoryStore((s) => s.runs);
   const [count, setCount] = useState(5);
   useEffect(restoreSeedLoop, []);
-  const docs = useMemo(() => [...savedSeeds(spec)].sort(([a], [b]) => a - b).map(([seed, doc]) => ({ file: `seed ${seed}`, doc })), [spec, history]);
+  const docs = useMemo(
+    () => [...savedSeeds(spec)].sort(([a], [b]) => a - b).map(([seed, doc]) => ({ file: `seed ${seed}`, doc })),
+    [spec, history],
+  );
   const rows = useMemo(() => (docs.length >= 2 ? mergeResults(docs) : []), [docs]);
   const diffs = useMemo(() => (docs.length >= 2 ? pairedDifferences(docs) : []), [docs]);
   const tasks = spec.tasks.map((t) => (typeof t.task === 'string' ? t.task : t.task.dataset));
@@ -35,22 +38,41 @@ export function SeedRuns() {
     <section className="panel" aria-labelledby="seeds-title" data-testid="seed-runs">
       <h2 id="seeds-title">Several seeds</h2>
       <p className="hint">
-        One run says little: seeds change the data drawn, the initial batches and dropout. Run the experiment for seeds {spec.seed} to {spec.seed + count - 1} one
-        after another (each is saved and can be resumed like any run; seeds already finished are skipped).
+        One run says little: seeds change the data drawn, the initial batches and dropout. Run the experiment for seeds{' '}
+        {spec.seed} to {spec.seed + count - 1} one after another (each is saved and can be resumed like any run; seeds
+        already finished are skipped).
       </p>
       <div className="field-row">
         <div className="field compact">
           <label htmlFor="seed-count">Seeds</label>
-          <input id="seed-count" data-testid="seed-count" type="number" min={2} max={20} step={1} value={count} onChange={(e) => setCount(Number(e.target.value))} aria-invalid={!okCount} />
+          <input
+            id="seed-count"
+            data-testid="seed-count"
+            type="number"
+            min={2}
+            max={20}
+            step={1}
+            value={count}
+            onChange={(e) => setCount(Number(e.target.value))}
+            aria-invalid={!okCount}
+          />
         </div>
-        <button type="button" className="primary" data-testid="run-seeds" disabled={!okCount || active || !idle || loop?.current != null} onClick={() => runSeeds(spec, spec.seed, count)}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="run-seeds"
+          disabled={!okCount || active || !idle || loop?.current != null}
+          onClick={() => runSeeds(spec, spec.seed, count)}
+        >
           Run {okCount ? count : 'N'} seeds
         </button>
       </div>
       {!okCount && <p className="field-error">Give 2 to 20 seeds.</p>}
       {loop && (
         <p className="note" data-testid="seed-status">
-          {loop.current !== null ? `Running seed ${loop.current}; then ${loop.seeds.filter((s) => s !== loop.current).join(', ') || 'done'}.` : `Seeds ${loop.seeds.join(', ')} remain (${loop.paused ?? 'waiting'}).`}{' '}
+          {loop.current !== null
+            ? `Running seed ${loop.current}; then ${loop.seeds.filter((s) => s !== loop.current).join(', ') || 'done'}.`
+            : `Seeds ${loop.seeds.join(', ')} remain (${loop.paused ?? 'waiting'}).`}{' '}
           {loop.current === null && (
             <button type="button" data-testid="seed-continue" onClick={continueSeeds} disabled={active || !idle}>
               Continue
@@ -65,7 +87,8 @@ export function SeedRuns() {
         <>
           <table className="metrics" data-testid="seed-summary">
             <caption>
-              {docs.length} seeds ({docs.map((d) => d.doc.spec.seed).join(', ')}): mean ± half-width of the 95% confidence interval (t, {docs.length - 1} degrees of freedom)
+              {docs.length} seeds ({docs.map((d) => d.doc.spec.seed).join(', ')}): mean ± half-width of the 95%
+              confidence interval (t, {docs.length - 1} degrees of freedom)
             </caption>
             <thead>
               <tr>
@@ -92,7 +115,9 @@ export function SeedRuns() {
           </table>
           {diffs.length > 0 && (
             <table className="metrics" data-testid="seed-differences">
-              <caption>Paired differences, seed by seed (same data and start); ★ where the 95% interval excludes 0</caption>
+              <caption>
+                Paired differences, seed by seed (same data and start); ★ where the 95% interval excludes 0
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Difference</th>
@@ -112,7 +137,9 @@ export function SeedRuns() {
                     </th>
                     {docs.map((doc) => {
                       const p = d.perSeed.find((x) => x.seed === doc.doc.spec.seed);
-                      return <td key={doc.doc.spec.seed}>{p ? `${p.diff >= 0 ? '+' : ''}${p.diff.toFixed(1)}` : '–'}</td>;
+                      return (
+                        <td key={doc.doc.spec.seed}>{p ? `${p.diff >= 0 ? '+' : ''}${p.diff.toFixed(1)}` : '–'}</td>
+                      );
                     })}
                     <td data-testid={`seed-diff-${d.label}-${d.metric}`}>
                       {fmtInterval(d.interval)}

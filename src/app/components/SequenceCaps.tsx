@@ -23,7 +23,10 @@ function useRunTokenizer(): Tokenizer {
   useEffect(() => {
     let live = true;
     if (!own || own.kind === 'byte') setTok(byte);
-    else void import('../../engine/tokenizers/runTokenizer').then((m) => live && setTok(m.buildRunTokenizer(own).tokenizer));
+    else
+      void import('../../engine/tokenizers/runTokenizer').then(
+        (m) => live && setTok(m.buildRunTokenizer(own).tokenizer),
+      );
     return () => {
       live = false;
     };
@@ -53,11 +56,28 @@ export function SequenceCaps({ tokenizer }: { tokenizer: Tokenizer }) {
   const training = useExperimentStore((s) => s.spec.training);
   return (
     <div className="field-row caps" data-testid="sequence-caps">
-      <NumberField label="Input cap (tokens)" value={training.maxInputLen} check={rangeCheck(1, 4096, true)} onCommit={(maxInputLen) => setTraining({ maxInputLen })} step={1} testId="max-input-len" className="compact" />
-      <NumberField label="Output cap (tokens)" value={training.maxOutputLen} check={rangeCheck(1, 1024, true)} onCommit={(maxOutputLen) => setTraining({ maxOutputLen })} step={1} testId="max-output-len" className="compact" />
+      <NumberField
+        label="Input cap (tokens)"
+        value={training.maxInputLen}
+        check={rangeCheck(1, 4096, true)}
+        onCommit={(maxInputLen) => setTraining({ maxInputLen })}
+        step={1}
+        testId="max-input-len"
+        className="compact"
+      />
+      <NumberField
+        label="Output cap (tokens)"
+        value={training.maxOutputLen}
+        check={rangeCheck(1, 1024, true)}
+        onCommit={(maxOutputLen) => setTraining({ maxOutputLen })}
+        step={1}
+        testId="max-output-len"
+        className="compact"
+      />
       <p className="hint">
-        Counted with the {tokenizer.name === 'byte' ? 'byte' : `checkpoint's own (${tokenizer.name})`} tokenizer. An input over the cap keeps its answer cue and the head and
-        end of its text; a byte model drops the instruction every input shares.
+        Counted with the {tokenizer.name === 'byte' ? 'byte' : `checkpoint's own (${tokenizer.name})`} tokenizer. An
+        input over the cap keeps its answer cue and the head and end of its text; a byte model drops the instruction
+        every input shares.
       </p>
     </div>
   );

@@ -3,7 +3,13 @@
 import { useState } from 'react';
 import { fusionDefaults } from '../../engine/kif/fusionDefaults';
 import { importanceDefaults } from '../../engine/kif/importanceDefaults';
-import { paperTrainingDefaults, PAPER_EPOCHS, PAPER_SEED, withPaperDefaults, type StrategySpec } from '../../engine/spec/experiment';
+import {
+  paperTrainingDefaults,
+  PAPER_EPOCHS,
+  PAPER_SEED,
+  withPaperDefaults,
+  type StrategySpec,
+} from '../../engine/spec/experiment';
 import { strategyCatalog } from '../../engine/strategies/catalog';
 import { knobProblem, type KnobDef, type KnobValue } from '../../engine/strategies/knobs';
 import type { StrategyInfo } from '../../engine/strategies/types';
@@ -13,7 +19,8 @@ import { FullDescription } from './FullDescription';
 
 const firstSentence = (text: string) => /^.*?[.:;](\s|$)/.exec(text)?.[0].trim() ?? text;
 
-const setStrategies = (f: (s: StrategySpec[]) => StrategySpec[]) => updateSpec((spec) => ({ ...spec, strategies: f(spec.strategies) }));
+const setStrategies = (f: (s: StrategySpec[]) => StrategySpec[]) =>
+  updateSpec((spec) => ({ ...spec, strategies: f(spec.strategies) }));
 
 function setKnob(name: string, knob: string, value: KnobValue) {
   setStrategies((list) => list.map((s) => (s.name === name ? { ...s, knobs: { ...s.knobs, [knob]: value } } : s)));
@@ -54,19 +61,33 @@ function KnobInput({ strategy, name, def, value }: { strategy: string; name: str
   return (
     <div className="field compact">
       <label>
-        <input type="checkbox" checked={value as boolean} onChange={(e) => setKnob(strategy, name, e.target.checked)} /> {name}
+        <input type="checkbox" checked={value as boolean} onChange={(e) => setKnob(strategy, name, e.target.checked)} />{' '}
+        {name}
       </label>
       <p className="knob-help">{def.help}</p>
     </div>
   );
 }
 
-function StrategyRow({ def, chosen, onToggle }: { def: StrategyInfo; chosen: StrategySpec | undefined; onToggle(on: boolean): void }) {
+function StrategyRow({
+  def,
+  chosen,
+  onToggle,
+}: {
+  def: StrategyInfo;
+  chosen: StrategySpec | undefined;
+  onToggle(on: boolean): void;
+}) {
   const knobs = Object.entries(def.knobs);
   return (
     <li className={chosen ? 'strategy on' : 'strategy'} data-testid={`strategy-${def.name}`}>
       <label className="strategy-toggle">
-        <input type="checkbox" checked={!!chosen} onChange={(e) => onToggle(e.target.checked)} aria-describedby={`why-${def.name}`} />
+        <input
+          type="checkbox"
+          checked={!!chosen}
+          onChange={(e) => onToggle(e.target.checked)}
+          aria-describedby={`why-${def.name}`}
+        />
         <strong>{def.title}</strong> <code>{def.name}</code>
       </label>
       <p id={`why-${def.name}`} className="hint" title={def.description}>
@@ -118,7 +139,11 @@ export function StrategyPanel() {
     <section className="panel" aria-labelledby="strategies-title">
       <div className="panel-head">
         <h2 id="strategies-title">Strategies</h2>
-        <button type="button" onClick={paperDefaults} title="KIF.md §5: the reference code's training settings and KIF constants">
+        <button
+          type="button"
+          onClick={paperDefaults}
+          title="KIF.md §5: the reference code's training settings and KIF constants"
+        >
           Paper defaults
         </button>
       </div>
@@ -129,7 +154,12 @@ export function StrategyPanel() {
       )}
       <ul className="strategies">
         {all.map((def) => (
-          <StrategyRow key={def.name} def={def} chosen={chosen.find((s) => s.name === def.name)} onToggle={(on) => toggle(def, on)} />
+          <StrategyRow
+            key={def.name}
+            def={def}
+            chosen={chosen.find((s) => s.name === def.name)}
+            onToggle={(on) => toggle(def, on)}
+          />
         ))}
       </ul>
     </section>

@@ -5,7 +5,15 @@ import { topUnits } from '../heatmap/topUnits';
 
 const TOP = 5;
 
-export function TopUnitsList({ taskScores, tasks, strategy }: { taskScores: readonly UnitScores[]; tasks: readonly string[]; strategy: string }) {
+export function TopUnitsList({
+  taskScores,
+  tasks,
+  strategy,
+}: {
+  taskScores: readonly UnitScores[];
+  tasks: readonly string[];
+  strategy: string;
+}) {
   if (taskScores.length === 0) return null;
   return (
     <details className="top-units" data-testid="top-units">

@@ -17,14 +17,28 @@ export interface CellLook {
   value: string;
 }
 
-export function UnitHeatmap({ names, look, label, testId }: { names: readonly string[]; look: (unit: string) => CellLook | null; label: string; testId: string }) {
+export function UnitHeatmap({
+  names,
+  look,
+  label,
+  testId,
+}: {
+  names: readonly string[];
+  look: (unit: string) => CellLook | null;
+  label: string;
+  testId: string;
+}) {
   const grid = useMemo(() => unitGrid(names), [names]);
   const [hover, setHover] = useState<string | null>(null);
   const [focused, setFocused] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const hidden = useHiddenCells(scroller, names);
   // Rows of the units that have a look, in screen order: what the arrow keys walk.
-  const rows = grid.rows.map((row) => grid.columns.map((c) => grid.cells.get(cellKey(row, c.group, c.sub))).filter((u): u is string => !!u && look(u) !== null));
+  const rows = grid.rows.map((row) =>
+    grid.columns
+      .map((c) => grid.cells.get(cellKey(row, c.group, c.sub)))
+      .filter((u): u is string => !!u && look(u) !== null),
+  );
   const stop = focused && rows.some((r) => r.includes(focused)) ? focused : rows.find((r) => r.length)?.[0];
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const from = (e.target as HTMLElement).dataset.unit;
@@ -43,7 +57,13 @@ export function UnitHeatmap({ names, look, label, testId }: { names: readonly st
   return (
     <figure className="unit-heatmap" aria-label={label} data-testid={testId}>
       <div className="heatmap-scroll" ref={scroller}>
-        <div className="heatmap-grid" role="group" aria-label={`${label}: arrow keys move between units`} onKeyDown={onKey} style={{ gridTemplateColumns: `6.5rem repeat(${grid.columns.length}, minmax(14px, 1fr))` }}>
+        <div
+          className="heatmap-grid"
+          role="group"
+          aria-label={`${label}: arrow keys move between units`}
+          onKeyDown={onKey}
+          style={{ gridTemplateColumns: `6.5rem repeat(${grid.columns.length}, minmax(14px, 1fr))` }}
+        >
           <div className="hm-corner" />
           {groupSpans.map((g) => (
             <div key={g.group} className="hm-group" style={{ gridColumn: `span ${g.n}` }}>

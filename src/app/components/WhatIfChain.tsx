@@ -28,12 +28,31 @@ function fusionLook(f: FusionReport) {
     const w = f.prevWeight[unit];
     if (w === undefined) return null;
     const c = f.cases?.[unit];
-    if (c) return { color: caseStyles[c].color, mark: caseStyles[c].mark, markColor: caseStyles[c].text, describe: `${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`, value: c };
+    if (c)
+      return {
+        color: caseStyles[c].color,
+        mark: caseStyles[c].mark,
+        markColor: caseStyles[c].text,
+        describe: `${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`,
+        value: c,
+      };
     return { color: cividis(w), describe: `weight of the earlier model ${w.toFixed(3)}`, value: w.toFixed(3) };
   };
 }
 
-export function WhatIfChain({ asRun, asRunFusions, result, tasks, units }: { asRun: number[][]; asRunFusions: FusionReport[]; result: WhatIfResult; tasks: string[]; units: string[] }) {
+export function WhatIfChain({
+  asRun,
+  asRunFusions,
+  result,
+  tasks,
+  units,
+}: {
+  asRun: number[][];
+  asRunFusions: FusionReport[];
+  result: WhatIfResult;
+  tasks: string[];
+  units: string[];
+}) {
   const matrix = whatIfMatrix(asRun, result);
   const [m0, m1] = [asRun, matrix].map((m) => (m.length >= 2 ? continualMetrics(m) : null));
   const whatIfFusions = result.fusions ?? [result.fusion];
@@ -43,7 +62,9 @@ export function WhatIfChain({ asRun, asRunFusions, result, tasks, units }: { asR
   const shownWhatIf = whatIfFusions[index];
   const shownRun = asRunFusions.find((f) => f.afterTask === shownWhatIf.afterTask && f.rule === shownWhatIf.rule);
   const f = side === 'as run' && shownRun ? shownRun : shownWhatIf;
-  const counts = f.cases ? Object.values(f.cases).reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {}) : null;
+  const counts = f.cases
+    ? Object.values(f.cases).reduce<Record<string, number>>((a, c) => ({ ...a, [c]: (a[c] ?? 0) + 1 }), {})
+    : null;
   return (
     <div className="whatif-chain" data-testid="whatif-chain">
       <table className="matrix" data-testid="whatif-matrix" aria-label="Accuracy matrix, what-if against as run">
@@ -65,7 +86,11 @@ export function WhatIfChain({ asRun, asRunFusions, result, tasks, units }: { asR
               {row.map((x, j) => {
                 const before = asRun[r]?.[j];
                 return (
-                  <td key={j} style={{ background: viridis(x / 100), color: textOn(x / 100) }} data-testid={`whatif-cell-${r}-${j}`}>
+                  <td
+                    key={j}
+                    style={{ background: viridis(x / 100), color: textOn(x / 100) }}
+                    data-testid={`whatif-cell-${r}-${j}`}
+                  >
                     {x.toFixed(1)}
                     {before !== undefined && before !== x ? <small> ({before.toFixed(1)})</small> : null}
                   </td>
@@ -109,12 +134,26 @@ export function WhatIfChain({ asRun, asRunFusions, result, tasks, units }: { asR
         <div className="field inline" role="radiogroup" aria-label="Which fusion map">
           {(['what-if', 'as run'] as const).map((s) => (
             <label key={s}>
-              <input type="radio" name="whatif-side" value={s} checked={side === s} disabled={s === 'as run' && !shownRun} onChange={() => setSide(s)} data-testid={`whatif-side-${s.replace(' ', '-')}`} /> {s}
+              <input
+                type="radio"
+                name="whatif-side"
+                value={s}
+                checked={side === s}
+                disabled={s === 'as run' && !shownRun}
+                onChange={() => setSide(s)}
+                data-testid={`whatif-side-${s.replace(' ', '-')}`}
+              />{' '}
+              {s}
             </label>
           ))}
         </div>
       </div>
-      <UnitHeatmap names={unitNamesFor(units, f.prevWeight)} look={fusionLook(f)} label={`Fusion map after task ${f.afterTask + 1}, ${f === shownWhatIf ? 'what-if' : 'as run'}`} testId="whatif-fusion-map" />
+      <UnitHeatmap
+        names={unitNamesFor(units, f.prevWeight)}
+        look={fusionLook(f)}
+        label={`Fusion map after task ${f.afterTask + 1}, ${f === shownWhatIf ? 'what-if' : 'as run'}`}
+        testId="whatif-fusion-map"
+      />
       {counts && <FusionCaseLegend counts={counts} testId="whatif-map-cases" short />}
     </div>
   );

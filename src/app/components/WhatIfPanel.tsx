@@ -28,24 +28,52 @@ const DEBOUNCE_MS = 250;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const kifRuleOf: Record<string, FusionRuleName> = { 'kif-hard': 'hard', 'kif-replay': 'hard', 'kif-soft': 'soft' };
 const shortLabel = (r: FusionRuleName) => fusionRuleInfo[r].label.split(':')[0];
-const knobLabels: Record<string, string> = { gamma: 'γ (gamma)', topPercent: 'top %', tau: 'τ (tau)', lambda: 'λ (lambda)', drop: 'drop p', floor: 'ε (floor)' };
+const knobLabels: Record<string, string> = {
+  gamma: 'γ (gamma)',
+  topPercent: 'top %',
+  tau: 'τ (tau)',
+  lambda: 'λ (lambda)',
+  drop: 'drop p',
+  floor: 'ε (floor)',
+};
 
 /** The rule a strategy's own run used (its knobs as the run had them), or averaging for strategies without one. */
 function initialChoice(name: string, knobs: Record<string, KnobValue>): Choice {
   const rule = kifRuleOf[name] ?? mergeRuleOf[name] ?? 'average';
   const values = Object.fromEntries(
-    fusionRuleNames.map((r) => [r, Object.fromEntries(Object.entries(fusionRuleInfo[r].knobs).map(([k, d]) => [k, r === rule && k in knobs ? knobs[k] : d.default]))]),
+    fusionRuleNames.map((r) => [
+      r,
+      Object.fromEntries(
+        Object.entries(fusionRuleInfo[r].knobs).map(([k, d]) => [k, r === rule && k in knobs ? knobs[k] : d.default]),
+      ),
+    ]),
   ) as Choice['values'];
   const beta = typeof knobs.beta === 'number' ? knobs.beta : (importanceKnobs.beta.default as number);
   return { rule, values, beta };
 }
 
-function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef; value: KnobValue; onCommit(v: KnobValue): void }) {
+function KnobField({
+  name,
+  def,
+  value,
+  onCommit,
+}: {
+  name: string;
+  def: KnobDef;
+  value: KnobValue;
+  onCommit(v: KnobValue): void;
+}) {
   if (def.kind === 'choice') {
     return (
       <div className="field compact">
         <label htmlFor={`whatif-${name}`}>{def.help?.startsWith('extension') ? `${name} (extension)` : name}</label>
-        <select id={`whatif-${name}`} data-testid={`whatif-${name}`} value={String(value)} onChange={(e) => onCommit(e.target.value)} title={def.help}>
+        <select
+          id={`whatif-${name}`}
+          data-testid={`whatif-${name}`}
+          value={String(value)}
+          onChange={(e) => onCommit(e.target.value)}
+          title={def.help}
+        >
           {def.options.map((o) => (
             <option key={o} value={o}>
               {o}
@@ -56,7 +84,9 @@ function KnobField({ name, def, value, onCommit }: { name: string; def: KnobDef;
     );
   }
   if (def.kind !== 'number') return null;
-  return <KnobSlider name={name} label={knobLabels[name] ?? name} def={def} value={value as number} onCommit={onCommit} />;
+  return (
+    <KnobSlider name={name} label={knobLabels[name] ?? name} def={def} value={value as number} onCommit={onCommit} />
+  );
 }
 
 export function WhatIfPanel() {
@@ -91,8 +121,9 @@ export function WhatIfPanel() {
       <section className="panel" aria-labelledby="whatif-title">
         <h2 id="whatif-title">What-if fusion</h2>
         <p className="muted">
-          After a run over two or more tasks, merge any strategy's task models here with any fusion rule (averaging, task arithmetic, TIES, DARE, MagMax,
-          Fisher, or KIF's rules for a KIF strategy) and see the result without retraining.
+          After a run over two or more tasks, merge any strategy's task models here with any fusion rule (averaging,
+          task arithmetic, TIES, DARE, MagMax, Fisher, or KIF's rules for a KIF strategy) and see the result without
+          retraining.
         </p>
       </section>
     );
@@ -108,7 +139,8 @@ export function WhatIfPanel() {
   const counts = result?.caseCounts;
   const tasks = results.tasks.map((t) => t.name);
   const set = (p: Partial<Choice>) => setChoice({ ...choice, ...p });
-  const setKnob = (k: string, v: KnobValue) => set({ values: { ...choice.values, [choice.rule]: { ...choice.values[choice.rule], [k]: v } } });
+  const setKnob = (k: string, v: KnobValue) =>
+    set({ values: { ...choice.values, [choice.rule]: { ...choice.values[choice.rule], [k]: v } } });
   const busy = whatIf.pending !== null || phase === 'recomputing-fusion';
   const shares = result?.fusion.shares;
   const meanShares = shares ? tasks.map((_, t) => mean(Object.values(shares).map((s) => s[t] ?? 0))) : null;
@@ -119,22 +151,26 @@ export function WhatIfPanel() {
       <h2 id="whatif-title">What-if fusion</h2>
       {isKifRule && run.name !== 'kif-replay' && (!result || result.recomputed === 'whole') ? (
         <p className="hint" data-testid="whatif-chain-hint">
-          <strong>Every fusion re-run:</strong> from the model after task 1, each fusion (after tasks 2 to {tasks.length}) is recomputed with these knobs
-          from the recorded task models and importance scores, and every fused model is evaluated on every test set, so the matrix, the metrics and
-          the fusion maps below change, and β (which only later fusions read) matters. <strong>Not redone:</strong> the training: each task model
-          stays the one the run trained, from the run's own fused model.
+          <strong>Every fusion re-run:</strong> from the model after task 1, each fusion (after tasks 2 to{' '}
+          {tasks.length}) is recomputed with these knobs from the recorded task models and importance scores, and every
+          fused model is evaluated on every test set, so the matrix, the metrics and the fusion maps below change, and β
+          (which only later fusions read) matters. <strong>Not redone:</strong> the training: each task model stays the
+          one the run trained, from the run's own fused model.
         </p>
       ) : isKifRule ? (
         <p className="hint">
-          <strong>Exact:</strong> the last fusion (after task {(result?.task ?? tasks.length - 1) + 1}) recomputed from the same two models and importance
-          scores, then evaluated on every test set. <strong>Not redone:</strong> earlier fusions and the training after them
+          <strong>Exact:</strong> the last fusion (after task {(result?.task ?? tasks.length - 1) + 1}) recomputed from
+          the same two models and importance scores, then evaluated on every test set. <strong>Not redone:</strong>{' '}
+          earlier fusions and the training after them
           {run.name === 'kif-replay' ? ', and the replay phase after this fusion' : ''} stay as the run made them.
         </p>
       ) : (
         <p className="hint" data-testid="whatif-merge-hint">
-          Merges the task vectors θ<sub>t</sub> − θ<sub>0</sub> of the {tasks.length} models {run.label} trained (one after each task) against the model
-          before the first task, then evaluates the merge on every test set. {ownMerge ? <strong>Exact: this strategy's own last merge. </strong> : null}
-          <strong>Not redone:</strong> the training, which stays as {run.label} did it (a merging strategy that starts each task elsewhere trains other models).
+          Merges the task vectors θ<sub>t</sub> − θ<sub>0</sub> of the {tasks.length} models {run.label} trained (one
+          after each task) against the model before the first task, then evaluates the merge on every test set.{' '}
+          {ownMerge ? <strong>Exact: this strategy's own last merge. </strong> : null}
+          <strong>Not redone:</strong> the training, which stays as {run.label} did it (a merging strategy that starts
+          each task elsewhere trains other models).
         </p>
       )}
       <div className="field-row">
@@ -150,7 +186,13 @@ export function WhatIfPanel() {
         </div>
         <div className="field compact">
           <label htmlFor="whatif-rule">Rule</label>
-          <select id="whatif-rule" data-testid="whatif-rule" value={choice.rule} onChange={(e) => set({ rule: e.target.value as FusionRuleName })} title={info.label}>
+          <select
+            id="whatif-rule"
+            data-testid="whatif-rule"
+            value={choice.rule}
+            onChange={(e) => set({ rule: e.target.value as FusionRuleName })}
+            title={info.label}
+          >
             {fusionRuleNames.map((r) => (
               <option key={r} value={r} disabled={fusionRuleInfo[r].input === 'scores' && !hasKif}>
                 {fusionRuleInfo[r].input === 'scores' ? `KIF ${r}` : shortLabel(r)}
@@ -163,16 +205,44 @@ export function WhatIfPanel() {
       <p className="knob-help">{info.label}</p>
       <div className="field-row">
         {Object.entries(info.knobs).map(([k, def]) => (
-          <KnobField key={`${choice.rule}-${k}`} name={k} def={def} value={choice.values[choice.rule][k]} onCommit={(v) => setKnob(k, v)} />
+          <KnobField
+            key={`${choice.rule}-${k}`}
+            name={k}
+            def={def}
+            value={choice.values[choice.rule][k]}
+            onCommit={(v) => setKnob(k, v)}
+          />
         ))}
-        {isKifRule && importanceKnobs.beta.kind === 'number' && <KnobSlider name="beta" label="β (beta)" def={importanceKnobs.beta} value={choice.beta} onCommit={(v) => set({ beta: v })} />}
+        {isKifRule && importanceKnobs.beta.kind === 'number' && (
+          <KnobSlider
+            name="beta"
+            label="β (beta)"
+            def={importanceKnobs.beta}
+            value={choice.beta}
+            onCommit={(v) => set({ beta: v })}
+          />
+        )}
       </div>
-      <button type="button" className="secondary" data-testid="whatif-reset" onClick={() => initial && setChoice(initial)} disabled={choice === initial}>
+      <button
+        type="button"
+        className="secondary"
+        data-testid="whatif-reset"
+        onClick={() => initial && setChoice(initial)}
+        disabled={choice === initial}
+      >
         Reset to the run's knobs
       </button>
       <FieldBlockers scope="whatif" action="Recompute" testId="whatif-blocked" />
       <p className="muted" aria-live="polite" data-testid="whatif-status">
-        {blocked ? 'Not recomputed: the numbers below are for the last valid knobs.' : busy ? 'Recomputing…' : whatIf.error ? '' : result ? 'Up to date.' : ''}
+        {blocked
+          ? 'Not recomputed: the numbers below are for the last valid knobs.'
+          : busy
+            ? 'Recomputing…'
+            : whatIf.error
+              ? ''
+              : result
+                ? 'Up to date.'
+                : ''}
       </p>
       {whatIf.error && (
         <p className="field-error" role="alert">
@@ -213,7 +283,10 @@ export function WhatIfPanel() {
             {meanShares && <td />}
           </tr>
           <tr>
-            <th scope="row" title="mean over units of the weight the fused unit gives the model before this task (merging rules: the earlier tasks' share)">
+            <th
+              scope="row"
+              title="mean over units of the weight the fused unit gives the model before this task (merging rules: the earlier tasks' share)"
+            >
               Earlier model's weight
             </th>
             <td>{Number.isFinite(runWeight) ? runWeight.toFixed(3) : '–'}</td>
@@ -223,7 +296,9 @@ export function WhatIfPanel() {
         </tbody>
       </table>
       {counts && <FusionCaseLegend counts={counts} testId="whatif-cases" short />}
-      {result && <WhatIfChain asRun={run.matrix} asRunFusions={run.fusions} result={result} tasks={tasks} units={units} />}
+      {result && (
+        <WhatIfChain asRun={run.matrix} asRunFusions={run.fusions} result={result} tasks={tasks} units={units} />
+      )}
     </section>
   );
 }

@@ -27,4 +27,5 @@ export const DARK_TEXT = '#000000';
 export const LIGHT_TEXT = '#ffffff';
 
 /** The text colour with the higher contrast on `background`. */
-export const readableOn = (background: string) => (contrastRatio(DARK_TEXT, background) >= contrastRatio(LIGHT_TEXT, background) ? DARK_TEXT : LIGHT_TEXT);
+export const readableOn = (background: string) =>
+  contrastRatio(DARK_TEXT, background) >= contrastRatio(LIGHT_TEXT, background) ? DARK_TEXT : LIGHT_TEXT;

@@ -36,7 +36,11 @@ function logScale(values: UnitScores) {
 }
 
 /** The look of every unit in view `v`; `raw` gives the raw score for the hover, `cases` the fusion case when one applies. */
-export function importanceLook(v: ViewValues, raw: UnitScores, cases?: Readonly<Record<string, FusionCase>>): (unit: string) => CellLook | null {
+export function importanceLook(
+  v: ViewValues,
+  raw: UnitScores,
+  cases?: Readonly<Record<string, FusionCase>>,
+): (unit: string) => CellLook | null {
   const n = Object.keys(v.rank).length;
   const colourOf: (x: number) => string =
     v.view === 'rank'
@@ -50,13 +54,30 @@ export function importanceLook(v: ViewValues, raw: UnitScores, cases?: Readonly<
             const t = logScale(v.values);
             return (x: number) => viridis(t(x));
           })();
-  const shown = (x: number) => (v.view === 'rank' ? `rank ${x}` : v.view === 'raw' ? `score ${fmtScore(x)}` : v.view === 'normalised' ? `${x.toFixed(2)}× its kind's mean` : `${x >= 0 ? '+' : ''}${x.toFixed(2)} against the other tasks`);
+  const shown = (x: number) =>
+    v.view === 'rank'
+      ? `rank ${x}`
+      : v.view === 'raw'
+        ? `score ${fmtScore(x)}`
+        : v.view === 'normalised'
+          ? `${x.toFixed(2)}× its kind's mean`
+          : `${x >= 0 ? '+' : ''}${x.toFixed(2)} against the other tasks`;
   return (unit) => {
     const x = v.values[unit];
     if (x === undefined) return null;
     const { kind, words } = describeUnit(unit);
     const c = cases?.[unit];
-    const parts = [`${words} (${unitKindLabels[kind]})`, `rank ${v.rank[unit]} of ${n}`, ...(v.view === 'rank' ? [] : [shown(x)]), `raw score ${fmtScore(raw[unit] ?? 0)}`, ...(c ? [`fusion case: ${caseStyles[c].label}`] : [])];
-    return { color: colourOf(x), describe: parts.join('; '), value: v.view === 'rank' ? String(x) : v.view === 'raw' ? fmtScore(x) : x.toFixed(4) };
+    const parts = [
+      `${words} (${unitKindLabels[kind]})`,
+      `rank ${v.rank[unit]} of ${n}`,
+      ...(v.view === 'rank' ? [] : [shown(x)]),
+      `raw score ${fmtScore(raw[unit] ?? 0)}`,
+      ...(c ? [`fusion case: ${caseStyles[c].label}`] : []),
+    ];
+    return {
+      color: colourOf(x),
+      describe: parts.join('; '),
+      value: v.view === 'rank' ? String(x) : v.view === 'raw' ? fmtScore(x) : x.toFixed(4),
+    };
   };
 }

@@ -34,10 +34,18 @@ function openFragment(): void {
     // No share link: the experiment last shown in this browser, else the default demo.
     const last = loadLastSpec();
     if (last) store.setSpec(last);
-    const stray = strayFragmentMessage(location.hash, last ? `your last experiment (${describeSpec(last)})` : 'the default experiment');
+    const stray = strayFragmentMessage(
+      location.hash,
+      last ? `your last experiment (${describeSpec(last)})` : 'the default experiment',
+    );
     if (stray) notify('error', stray);
-    else if (last) notify('info', `Opened your last experiment, ${describeSpec(last)}; the built-in ones are under "Built-in experiment".`);
-    if (last || stray) history.replaceState(history.state, '', urlWith(specFragment(useExperimentStore.getState().spec)));
+    else if (last)
+      notify(
+        'info',
+        `Opened your last experiment, ${describeSpec(last)}; the built-in ones are under "Built-in experiment".`,
+      );
+    if (last || stray)
+      history.replaceState(history.state, '', urlWith(specFragment(useExperimentStore.getState().spec)));
   }
 }
 

@@ -10,14 +10,37 @@ export interface PresentStep {
 }
 
 export const PRESENT_STEPS: readonly PresentStep[] = [
-  { id: 'learn-1', title: 'Learn task 1', caption: 'The model learns its first task, {1}: the loss falls and the sample answers turn right.' },
-  { id: 'learn-2', title: 'Learn task 2: task 1 is forgotten', caption: 'Trained on {2} alone, sequential fine-tuning overwrites what {1} needed: its score drops in the accuracy matrix.' },
-  { id: 'kif', title: 'KIF keeps the units task 1 needed', caption: 'KIF scores every skill unit for each task and, when it fuses, keeps the units {1} relied on: the bright cells of the map.' },
-  { id: 'compare', title: 'Compare', caption: 'Side by side: average accuracy (AP) and forgetting of every strategy; the best of each column is starred.' },
+  {
+    id: 'learn-1',
+    title: 'Learn task 1',
+    caption: 'The model learns its first task, {1}: the loss falls and the sample answers turn right.',
+  },
+  {
+    id: 'learn-2',
+    title: 'Learn task 2: task 1 is forgotten',
+    caption:
+      'Trained on {2} alone, sequential fine-tuning overwrites what {1} needed: its score drops in the accuracy matrix.',
+  },
+  {
+    id: 'kif',
+    title: 'KIF keeps the units task 1 needed',
+    caption:
+      'KIF scores every skill unit for each task and, when it fuses, keeps the units {1} relied on: the bright cells of the map.',
+  },
+  {
+    id: 'compare',
+    title: 'Compare',
+    caption:
+      'Side by side: average accuracy (AP) and forgetting of every strategy; the best of each column is starred.',
+  },
 ];
 
 /** Parts an embed may hide. */
-export const HIDEABLE = { controls: 'run controls', share: 'share and export bar', captions: 'captions and step buttons' } as const;
+export const HIDEABLE = {
+  controls: 'run controls',
+  share: 'share and export bar',
+  captions: 'captions and step buttons',
+} as const;
 export type Hideable = keyof typeof HIDEABLE;
 
 export interface PresentState {
@@ -46,7 +69,9 @@ export function writePresent(search: string, s: PresentState): string {
   return out ? `?${out}` : '';
 }
 
-export const captionFor = (step: PresentStep, tasks: readonly string[]) => step.caption.replace('{1}', tasks[0] ?? 'task 1').replace('{2}', tasks[1] ?? 'task 2');
+export const captionFor = (step: PresentStep, tasks: readonly string[]) =>
+  step.caption.replace('{1}', tasks[0] ?? 'task 1').replace('{2}', tasks[1] ?? 'task 2');
 
 /** An iframe snippet that opens `url` (with its present state) at a projector-friendly size. */
-export const embedSnippet = (url: string) => `<iframe src="${url.replace(/"/g, '&quot;')}" width="1280" height="800" style="border:0" title="KIF playground" allow="clipboard-write"></iframe>`;
+export const embedSnippet = (url: string) =>
+  `<iframe src="${url.replace(/"/g, '&quot;')}" width="1280" height="800" style="border:0" title="KIF playground" allow="clipboard-write"></iframe>`;

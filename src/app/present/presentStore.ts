@@ -20,7 +20,8 @@ function write(s: PresentState): void {
 
 export const startPresenting = () => write({ step: 0, hide: usePresentStore.getState().hide });
 export const stopPresenting = () => write({ step: null, hide: [] });
-export const goToStep = (step: number) => write({ step: Math.max(0, Math.min(PRESENT_STEPS.length - 1, step)), hide: usePresentStore.getState().hide });
+export const goToStep = (step: number) =>
+  write({ step: Math.max(0, Math.min(PRESENT_STEPS.length - 1, step)), hide: usePresentStore.getState().hide });
 export const setHidden = (hide: Hideable[]) => write({ step: usePresentStore.getState().step, hide });
 
 /** Goes on after a boundary pause. */
@@ -49,14 +50,27 @@ export function pauseAtBoundaries(): void {
     return strategy === (run?.strategies.length ?? 0) - 1 && task === (run?.tasks.length ?? 0) - 1;
   };
   trainer.listen((ev) => {
-    if ((ev.type === 'run' && ev.event.type === 'run-start') || ev.type === 'done') usePresentStore.setState({ pausedAt: null });
+    if ((ev.type === 'run' && ev.event.type === 'run-start') || ev.type === 'done')
+      usePresentStore.setState({ pausedAt: null });
     if (!presenting()) return;
-    if (ev.type === 'steps' && ev.steps.some((e) => e.phase === 'train' && e.step === e.steps && !lastOfRun(e.strategy, e.task))) trainer.pause();
-    if (ev.type !== 'run' || ev.event.type !== 'eval-row' || ev.event.row < 1 || lastOfRun(ev.event.strategy, ev.event.row - 1)) return;
+    if (
+      ev.type === 'steps' &&
+      ev.steps.some((e) => e.phase === 'train' && e.step === e.steps && !lastOfRun(e.strategy, e.task))
+    )
+      trainer.pause();
+    if (
+      ev.type !== 'run' ||
+      ev.event.type !== 'eval-row' ||
+      ev.event.row < 1 ||
+      lastOfRun(ev.event.strategy, ev.event.row - 1)
+    )
+      return;
     const run = useRunStore.getState().run;
     const tasks = run?.tasks.map((t) => t.name) ?? [];
     const { strategy, row } = ev.event;
     const label = run?.strategies[strategy]?.label ?? `strategy ${strategy + 1}`;
-    usePresentStore.setState({ pausedAt: `${label} has learned task ${row} of ${tasks.length} (${tasks[row - 1] ?? '?'}). Paused for you: Continue when the class is ready.` });
+    usePresentStore.setState({
+      pausedAt: `${label} has learned task ${row} of ${tasks.length} (${tasks[row - 1] ?? '?'}). Paused for you: Continue when the class is ready.`,
+    });
   });
 }

@@ -10,7 +10,14 @@ const ANSWER_MS = 60_000;
 export function requestModelExport(send: (cmd: TrainerCommand) => void, strategy: number): Promise<ModelExport> {
   const id = nextId++;
   return new Promise((resolve) => {
-    const timer = setTimeout(() => settle({ ok: false, error: 'The training worker did not answer; restart it, run the experiment again, then export.' }), ANSWER_MS);
+    const timer = setTimeout(
+      () =>
+        settle({
+          ok: false,
+          error: 'The training worker did not answer; restart it, run the experiment again, then export.',
+        }),
+      ANSWER_MS,
+    );
     const settle = (r: ModelExport) => {
       clearTimeout(timer);
       pending.delete(id);

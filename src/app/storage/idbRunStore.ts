@@ -33,7 +33,8 @@ export async function openIdbRunStore(name = DB_NAME): Promise<RunStore> {
   return idbRunStore(db);
 }
 
-const createdAt = (r: unknown) => (typeof (r as SavedRun | null)?.createdAt === 'number' ? (r as SavedRun).createdAt : 0);
+const createdAt = (r: unknown) =>
+  typeof (r as SavedRun | null)?.createdAt === 'number' ? (r as SavedRun).createdAt : 0;
 const byNewest = (a: unknown, b: unknown) => createdAt(b) - createdAt(a) || 0;
 
 type Tx = IDBPTransaction<RunsDb, ('runs' | 'checkpoints')[], 'readwrite'>;
@@ -67,7 +68,10 @@ function idbRunStore(db: IDBPDatabase<RunsDb>): RunStore {
     finish: (run) =>
       inBoth(async (tx) => {
         const older = await checkpointKeys(tx, run.id);
-        await Promise.all([tx.objectStore('runs').put(run), ...older.map((k) => tx.objectStore('checkpoints').delete(k))]);
+        await Promise.all([
+          tx.objectStore('runs').put(run),
+          ...older.map((k) => tx.objectStore('checkpoints').delete(k)),
+        ]);
       }),
     rename: (id, name) =>
       inBoth(async (tx) => {
@@ -77,7 +81,10 @@ function idbRunStore(db: IDBPDatabase<RunsDb>): RunStore {
     remove: (id) =>
       inBoth(async (tx) => {
         const older = await checkpointKeys(tx, id);
-        await Promise.all([tx.objectStore('runs').delete(id), ...older.map((k) => tx.objectStore('checkpoints').delete(k))]);
+        await Promise.all([
+          tx.objectStore('runs').delete(id),
+          ...older.map((k) => tx.objectStore('checkpoints').delete(k)),
+        ]);
       }),
     dropCheckpoint: (id) =>
       inBoth(async (tx) => {

@@ -54,7 +54,12 @@ export function readProgress(): LastProgress | null {
  * "Interrupted at task 2 of 3, step 120": the saved progress when it is of the interrupted run's strategy and not
  * before its resume point (else an older run's), otherwise the resume point alone.
  */
-export function interruptedAt(resumeAt: { strategy: number; task: number }, tasks: number, strategies: number, p: LastProgress | null): string {
+export function interruptedAt(
+  resumeAt: { strategy: number; task: number },
+  tasks: number,
+  strategies: number,
+  p: LastProgress | null,
+): string {
   const seen = p && p.strategy === resumeAt.strategy && p.task >= resumeAt.task && p.task < tasks ? p : null;
   const task = seen ? seen.task : resumeAt.task;
   const where = `task ${task + 1} of ${tasks}${seen ? `, step ${seen.step}` : ''}`;

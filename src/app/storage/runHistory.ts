@@ -28,7 +28,13 @@ export interface HistoryState {
   damaged: DamagedRun[];
 }
 
-export const useHistoryStore = create<HistoryState>()(() => ({ kind: null, runs: [], message: null, offer: null, damaged: [] }));
+export const useHistoryStore = create<HistoryState>()(() => ({
+  kind: null,
+  runs: [],
+  message: null,
+  offer: null,
+  damaged: [],
+}));
 
 let connecting: Promise<void> | null = null;
 let store: RunStore = memoryRunStore();
@@ -45,9 +51,22 @@ async function damagedCheckpoints(runs: readonly SavedRun[]): Promise<DamagedRun
     try {
       const cp = await store.checkpoint(run.id);
       const problems = cp === undefined ? [] : checkpointShapeProblems(cp);
-      if (problems.length) out.push({ kind: 'checkpoint', id: run.id, name, reason: `${problems.slice(0, 3).join('; ')} (the run itself is kept, and resumes from its beginning)`, raw: cp });
+      if (problems.length)
+        out.push({
+          kind: 'checkpoint',
+          id: run.id,
+          name,
+          reason: `${problems.slice(0, 3).join('; ')} (the run itself is kept, and resumes from its beginning)`,
+          raw: cp,
+        });
     } catch (e) {
-      out.push({ kind: 'checkpoint', id: run.id, name, reason: `it could not be read: ${storageProblem(e)}`, raw: null });
+      out.push({
+        kind: 'checkpoint',
+        id: run.id,
+        name,
+        reason: `it could not be read: ${storageProblem(e)}`,
+        raw: null,
+      });
     }
   }
   return out;
@@ -80,7 +99,9 @@ export function connectRunHistory(open: () => Promise<RunStore> = openIdbRunStor
       store = await open();
     } catch (e) {
       store = memoryRunStore();
-      useHistoryStore.setState({ message: `Runs cannot be saved: ${storageProblem(e)}. Runs go on in memory and last while this page is open.` });
+      useHistoryStore.setState({
+        message: `Runs cannot be saved: ${storageProblem(e)}. Runs go on in memory and last while this page is open.`,
+      });
     }
     recorder = new RunRecorder(store, { saved: refresh, failed: (message) => useHistoryStore.setState({ message }) });
     trainer.listen(onTrainerEvent);
@@ -107,12 +128,16 @@ export async function resumeOffered(): Promise<void> {
   try {
     checkpoint = await store.checkpoint(run.id);
   } catch (e) {
-    useHistoryStore.setState({ message: `The checkpoint could not be read (${storageProblem(e)}): the run starts again from the beginning.` });
+    useHistoryStore.setState({
+      message: `The checkpoint could not be read (${storageProblem(e)}): the run starts again from the beginning.`,
+    });
   }
   const damage = checkpoint === undefined ? [] : checkpointShapeProblems(checkpoint);
   if (damage.length) {
     // Set aside, never used: the run starts over, and the damaged checkpoint is replaced at the first task boundary.
-    useHistoryStore.setState({ message: `The saved checkpoint of "${run.name}" is damaged (${damage.slice(0, 2).join('; ')}): the run starts again from the beginning.` });
+    useHistoryStore.setState({
+      message: `The saved checkpoint of "${run.name}" is damaged (${damage.slice(0, 2).join('; ')}): the run starts again from the beginning.`,
+    });
     checkpoint = undefined;
   }
   useExperimentStore.getState().setSpec(run.spec);
@@ -125,7 +150,9 @@ export async function resumeOffered(): Promise<void> {
 function takeInputs(run: SavedRun): void {
   restoreInputs(run.inputs, run.spec.model);
   if (run.inputsLeftOut?.length) {
-    useHistoryStore.setState({ message: `"${run.name}" used ${run.inputsLeftOut.join(' and ')}, too large to save with it: import the file again before running it.` });
+    useHistoryStore.setState({
+      message: `"${run.name}" used ${run.inputsLeftOut.join(' and ')}, too large to save with it: import the file again before running it.`,
+    });
   }
 }
 
@@ -149,7 +176,8 @@ export const renameRun = (id: string, name: string) => guarded(() => store.renam
 export const damagedRunJson = (d: DamagedRun) => rawRecordJson(d.raw);
 export const deleteRun = (id: string) => guarded(() => store.remove(id));
 /** Deletes a damaged entry: the record, or only the checkpoint of a sound run. */
-export const deleteDamaged = (d: DamagedRun) => (d.kind === 'checkpoint' ? guarded(() => store.dropCheckpoint(d.id)) : deleteRun(d.id));
+export const deleteDamaged = (d: DamagedRun) =>
+  d.kind === 'checkpoint' ? guarded(() => store.dropCheckpoint(d.id)) : deleteRun(d.id);
 export const dismissMessage = () => useHistoryStore.setState({ message: null });
 
 async function guarded(f: () => Promise<void>): Promise<void> {

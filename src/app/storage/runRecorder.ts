@@ -22,7 +22,10 @@ export class RunRecorder {
   private writes: Promise<void> = Promise.resolve();
   private failedRun: string | null = null;
 
-  constructor(private readonly store: RunStore, private readonly report: RecorderReport) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly report: RecorderReport,
+  ) {}
 
   /** The next run to start continues this saved one (a resume) instead of making a new record. */
   willResume(run: SavedRun): void {
@@ -41,8 +44,11 @@ export class RunRecorder {
 
   /** `inputs`: what the run imported; kept in the record when small enough (savableInputs). */
   started(spec: ExperimentSpec, now = Date.now(), inputs?: RunInputs): void {
-    const saved = inputs && Object.keys(inputs.datasets).length + (inputs.base ? 1 : 0) > 0 ? savableInputs(inputs) : null;
-    const fresh = saved ? { ...newRun(spec, now), inputs: saved.kept, ...(saved.leftOut.length ? { inputsLeftOut: saved.leftOut } : {}) } : newRun(spec, now);
+    const saved =
+      inputs && Object.keys(inputs.datasets).length + (inputs.base ? 1 : 0) > 0 ? savableInputs(inputs) : null;
+    const fresh = saved
+      ? { ...newRun(spec, now), inputs: saved.kept, ...(saved.leftOut.length ? { inputsLeftOut: saved.leftOut } : {}) }
+      : newRun(spec, now);
     this.run = this.resuming ? { ...this.resuming, status: 'running', updatedAt: now } : fresh;
     this.resuming = null;
     this.write((r) => this.store.put(r));
@@ -56,7 +62,14 @@ export class RunRecorder {
 
   ended(results: ResultsDocument, now = Date.now()): void {
     if (!this.run) return;
-    this.run = { ...this.run, status: results.stopped ? 'stopped' : 'done', results, strategies: results.strategies, resumeAt: null, updatedAt: now };
+    this.run = {
+      ...this.run,
+      status: results.stopped ? 'stopped' : 'done',
+      results,
+      strategies: results.strategies,
+      resumeAt: null,
+      updatedAt: now,
+    };
     this.write((r) => this.store.finish(r));
     this.run = null;
   }
@@ -84,7 +97,9 @@ export class RunRecorder {
         // One message per run: later writes of the same run are likely to fail the same way.
         if (this.failedRun === run.id) return;
         this.failedRun = run.id;
-        this.report.failed(`This run could not be saved: ${storageProblem(e)}. It goes on in memory; runs saved before are kept.`);
+        this.report.failed(
+          `This run could not be saved: ${storageProblem(e)}. It goes on in memory; runs saved before are kept.`,
+        );
       });
   }
 }

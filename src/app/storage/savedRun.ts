@@ -28,10 +28,21 @@ export interface SavedRun {
 }
 
 /** The results so far that a checkpoint holds. */
-export const strategiesOf = (cp: RunCheckpoint): StrategyResult[] => (cp.current ? [...cp.done, cp.current.result] : cp.done);
+export const strategiesOf = (cp: RunCheckpoint): StrategyResult[] =>
+  cp.current ? [...cp.done, cp.current.result] : cp.done;
 
 /** A fresh record for a run of `spec` starting now. */
 export function newRun(spec: ExperimentSpec, now = Date.now()): SavedRun {
   const name = spec.name ?? `${spec.tasks.length} tasks × ${spec.strategies.map((s) => s.name).join(', ')}`;
-  return { id: `run-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, name, createdAt: now, updatedAt: now, spec, status: 'running', strategies: [], results: null, resumeAt: null };
+  return {
+    id: `run-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    name,
+    createdAt: now,
+    updatedAt: now,
+    spec,
+    status: 'running',
+    strategies: [],
+    results: null,
+    resumeAt: null,
+  };
 }

@@ -27,7 +27,8 @@ export function savedRunProblems(raw: unknown): string[] {
   if (typeof raw.id !== 'string' || !raw.id) out.push('id: missing');
   if (typeof raw.name !== 'string') out.push('name: missing');
   if (!isTime(raw.createdAt) || !isTime(raw.updatedAt)) out.push('createdAt / updatedAt: not times');
-  if (raw.status !== 'running' && raw.status !== 'done' && raw.status !== 'stopped') out.push(`status: ${JSON.stringify(raw.status) ?? 'missing'} is not running, done or stopped`);
+  if (raw.status !== 'running' && raw.status !== 'done' && raw.status !== 'stopped')
+    out.push(`status: ${JSON.stringify(raw.status) ?? 'missing'} is not running, done or stopped`);
   const spec = parseSpec(raw.spec);
   if (raw.spec === undefined) out.push('spec: missing');
   else if (!spec.ok) out.push(...spec.errors.slice(0, 3).map((e) => `spec.${e.replace(/^\(spec\): /, '')}`));
@@ -40,8 +41,13 @@ export function savedRunProblems(raw: unknown): string[] {
   }
   const at = raw.resumeAt;
   if (at === undefined) out.push('resumeAt: missing');
-  else if (at !== null && !(isObject(at) && Number.isInteger(at.strategy) && Number.isInteger(at.task))) out.push('resumeAt: not a { strategy, task } position');
-  else if (at && spec.ok && ((at.strategy as number) >= spec.spec.strategies.length || (at.task as number) >= spec.spec.tasks.length)) {
+  else if (at !== null && !(isObject(at) && Number.isInteger(at.strategy) && Number.isInteger(at.task)))
+    out.push('resumeAt: not a { strategy, task } position');
+  else if (
+    at &&
+    spec.ok &&
+    ((at.strategy as number) >= spec.spec.strategies.length || (at.task as number) >= spec.spec.tasks.length)
+  ) {
     out.push(`resumeAt: strategy ${at.strategy}, task ${at.task} is outside the spec`);
   }
   return out;
@@ -57,7 +63,13 @@ export function sortRecords(records: readonly unknown[]): { runs: SavedRun[]; da
     else {
       const r = isObject(raw) ? raw : {};
       const id = typeof r.id === 'string' ? r.id : String(r.id);
-      damaged.push({ kind: 'run', id, name: typeof r.name === 'string' && r.name ? r.name : id, reason: problems.join('; '), raw });
+      damaged.push({
+        kind: 'run',
+        id,
+        name: typeof r.name === 'string' && r.name ? r.name : id,
+        reason: problems.join('; '),
+        raw,
+      });
     }
   }
   return { runs, damaged };

@@ -20,7 +20,11 @@ registerCommand({
     const files = writeCheckpoint(m.config, m.tensors);
     // The source's other config keys (task_specific_params, n_positions, ...) are kept; the model's own are rewritten.
     const config = { ...m.rawConfig, ...JSON.parse(files.configJson) };
-    const sorted = Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]]));
+    const sorted = Object.fromEntries(
+      Object.keys(config)
+        .sort()
+        .map((k) => [k, config[k]]),
+    );
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'model.safetensors'), files.safetensors);
     writeFileSync(join(out, 'config.json'), JSON.stringify(sorted, null, 2) + '\n');

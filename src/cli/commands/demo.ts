@@ -19,7 +19,8 @@ async function runSeeds(demo: Demo, args: Args): Promise<void> {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const dir = stringFlag(args, 'out');
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is a file; with --seeds give a folder for one results document per seed`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UsageError(`--out ${dir} is a file; with --seeds give a folder for one results document per seed`);
   mkdirSync(dir, { recursive: true });
   for (const seed of seeds) {
     const file = join(dir, `${demo.name}-seed-${seed}.json`);
@@ -41,14 +42,23 @@ async function runSeeds(demo: Demo, args: Args): Promise<void> {
 registerCommand({
   name: 'demo',
   summary: 'run a built-in experiment (--list names them; --print-spec prints its spec to edit and `run`)',
-  usage: 'demo NAME --out RESULTS.json [--seed S | --seeds 0-4 (then --out is a folder)] [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] | demo --list | demo NAME --print-spec',
+  usage:
+    'demo NAME --out RESULTS.json [--seed S | --seeds 0-4 (then --out is a folder)] [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] | demo --list | demo NAME --print-spec',
   async run(args) {
     if (args.flags.has('list')) {
-      for (const d of listDemos()) console.log(`${d.name.padEnd(14)} ${d.title}\n${' '.repeat(15)}${d.description}${d.datasets ? ` Needs --data DIR with ${d.datasets.join(', ')}.` : ''}`);
+      for (const d of listDemos())
+        console.log(
+          `${d.name.padEnd(14)} ${d.title}\n${' '.repeat(15)}${d.description}${d.datasets ? ` Needs --data DIR with ${d.datasets.join(', ')}.` : ''}`,
+        );
       return;
     }
     const [name] = args.positionals;
-    if (!name) throw new UsageError(`demo needs a name; demos: ${listDemos().map((d) => d.name).join(', ')}`);
+    if (!name)
+      throw new UsageError(
+        `demo needs a name; demos: ${listDemos()
+          .map((d) => d.name)
+          .join(', ')}`,
+      );
     let demo;
     try {
       demo = getDemo(name);

@@ -4,7 +4,16 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { numberFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { fusionDefaults, planFusion, applyFusionHost, mergeWithRule, type ScoreRule } from '../../engine/kif/fusion';
-import { fusionRuleInfo, fusionRuleNames, isFusionRuleName, isTaskVectorRule, ruleFromKnobs, type FusionRule, type FusionRuleName, type TaskVectorRuleName } from '../../engine/kif/fusionRuleKnobs';
+import {
+  fusionRuleInfo,
+  fusionRuleNames,
+  isFusionRuleName,
+  isTaskVectorRule,
+  ruleFromKnobs,
+  type FusionRule,
+  type FusionRuleName,
+  type TaskVectorRuleName,
+} from '../../engine/kif/fusionRuleKnobs';
 import { MergeInputError, unitShares } from '../../engine/kif/taskVectors';
 import { buildUnits, defaultNeuronBlock, granularities } from '../../engine/kif/units';
 import { paramSpecs } from '../../engine/model/paramSpec';
@@ -18,7 +27,10 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 function loadCheckpoint(path: string, configPath: string | undefined): Checkpoint {
   if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
   const config = configPath ?? join(dirname(path), 'config.json');
-  if (!existsSync(config)) throw new UsageError(`${path}: no config.json beside it (looked for ${config}); give one with --config CONFIG.json`);
+  if (!existsSync(config))
+    throw new UsageError(
+      `${path}: no config.json beside it (looked for ${config}); give one with --config CONFIG.json`,
+    );
   try {
     // A plain Uint8Array copy: Node's Buffer.slice() shares memory, which the safetensors reader's copies rely on not doing.
     return readCheckpoint(new Uint8Array(readFileSync(path)), readFileSync(config, 'utf8'));
@@ -30,10 +42,12 @@ function loadCheckpoint(path: string, configPath: string | undefined): Checkpoin
 /** A score file: a JSON object from unit name to a finite number. */
 function loadScores(path: string): Map<string, number> {
   const json = readJsonFile(path, 'scores');
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`scores ${path}: must be a JSON object from unit name to score`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new UsageError(`scores ${path}: must be a JSON object from unit name to score`);
   const out = new Map<string, number>();
   for (const [unit, v] of Object.entries(json)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new UsageError(`scores ${path}: unit "${unit}" has score ${JSON.stringify(v)}, not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new UsageError(`scores ${path}: unit "${unit}" has score ${JSON.stringify(v)}, not a finite number`);
     out.set(unit, v);
   }
   if (out.size === 0) throw new UsageError(`scores ${path}: has no units`);
@@ -41,7 +55,16 @@ function loadScores(path: string): Map<string, number> {
 }
 
 /** Every rule's flags, by knob: bounds, defaults and help come from the knob table (fusionRuleKnobs.ts). */
-const knobFlags: Record<string, string> = { gamma: 'gamma', tau: 'tau', lambda: 'lambda', topPercent: 'top', drop: 'drop', inner: 'inner', seed: 'seed', floor: 'floor' };
+const knobFlags: Record<string, string> = {
+  gamma: 'gamma',
+  tau: 'tau',
+  lambda: 'lambda',
+  topPercent: 'top',
+  drop: 'drop',
+  inner: 'inner',
+  seed: 'seed',
+  floor: 'floor',
+};
 
 /** The knob flags of every rule with their meaning, default and the paper's value, for the usage text. */
 const knobHelp = fusionRuleNames
@@ -59,23 +82,37 @@ function ruleFromFlags<K extends FusionRuleName>(kind: K, args: Args): Extract<F
   for (const [knob, flag] of Object.entries(knobFlags)) {
     if (!args.flags.has(flag)) continue;
     if (!knobs.includes(knob)) {
-      throw new UsageError(`--${flag} does not apply to --rule ${kind} (${knobs.length ? `its flags: ${knobs.map((k) => `--${knobFlags[k]}`).join(', ')}` : 'it has no knobs'})`);
+      throw new UsageError(
+        `--${flag} does not apply to --rule ${kind} (${knobs.length ? `its flags: ${knobs.map((k) => `--${knobFlags[k]}`).join(', ')}` : 'it has no knobs'})`,
+      );
     }
     const raw = stringFlag(args, flag);
     const def = fusionRuleInfo[kind].knobs[knob];
     given[knob] = def.kind === 'choice' ? raw : raw.trim() === '' ? NaN : Number(raw);
   }
   const r = ruleFromKnobs(kind, given);
-  if (!r.ok) throw new UsageError(r.problems.map((p) => p.replace(/^(\S+): (\w+): /, (_m, rule, knob) => `--${knobFlags[knob] ?? knob} (${rule} ${knob}) `)).join('; '));
+  if (!r.ok)
+    throw new UsageError(
+      r.problems
+        .map((p) => p.replace(/^(\S+): (\w+): /, (_m, rule, knob) => `--${knobFlags[knob] ?? knob} (${rule} ${knob}) `))
+        .join('; '),
+    );
   return r.rule as Extract<FusionRule, { kind: K }>;
 }
 
-const list = (args: Args, flag: string) => stringFlag(args, flag).split(',').map((x) => x.trim()).filter(Boolean);
+const list = (args: Args, flag: string) =>
+  stringFlag(args, flag)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The new form: N checkpoints' task vectors against a base, merged with a model-merging rule. */
 function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
   for (const flag of ['prev', 'cur', 'prev-scores', 'cur-scores']) {
-    if (args.flags.has(flag)) throw new UsageError(`--${flag} belongs to the KIF rules (hard, soft); --rule ${kind} takes --base BASE.safetensors --models A.safetensors,B.safetensors`);
+    if (args.flags.has(flag))
+      throw new UsageError(
+        `--${flag} belongs to the KIF rules (hard, soft); --rule ${kind} takes --base BASE.safetensors --models A.safetensors,B.safetensors`,
+      );
   }
   const rule = ruleFromFlags(kind, args);
   const out = outFileFlag(args, 'out', 'fused.safetensors');
@@ -87,24 +124,39 @@ function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
   const models = modelPaths.map((p) => loadCheckpoint(p, configPath));
   models.forEach((m, i) => {
     if (JSON.stringify(m.config) !== JSON.stringify(base.config)) {
-      const diff = (Object.keys(base.config) as (keyof typeof base.config)[]).filter((k) => base.config[k] !== m.config[k]);
-      throw new UsageError(`${modelPaths[i]} is another model than the base ${basePath}: ${diff.map((k) => `${k} ${m.config[k]} vs ${base.config[k]}`).join(', ')}`);
+      const diff = (Object.keys(base.config) as (keyof typeof base.config)[]).filter(
+        (k) => base.config[k] !== m.config[k],
+      );
+      throw new UsageError(
+        `${modelPaths[i]} is another model than the base ${basePath}: ${diff.map((k) => `${k} ${m.config[k]} vs ${base.config[k]}`).join(', ')}`,
+      );
     }
   });
   let fishers;
   if (kind === 'fisher') {
-    if (!args.flags.has('fisher')) throw new UsageError('--rule fisher needs --fisher A.fisher.safetensors,… (one diagonal Fisher per model, in the order of --models)');
+    if (!args.flags.has('fisher'))
+      throw new UsageError(
+        '--rule fisher needs --fisher A.fisher.safetensors,… (one diagonal Fisher per model, in the order of --models)',
+      );
     const paths = list(args, 'fisher');
-    if (paths.length !== modelPaths.length) throw new UsageError(`--fisher lists ${paths.length} file(s) for ${modelPaths.length} model(s): give one per model, in the same order`);
+    if (paths.length !== modelPaths.length)
+      throw new UsageError(
+        `--fisher lists ${paths.length} file(s) for ${modelPaths.length} model(s): give one per model, in the same order`,
+      );
     // A Fisher file's config.json: --config, else the one beside it, else the one beside its model.
-    const configFor = (p: string, i: number) => configPath ?? (existsSync(join(dirname(p), 'config.json')) ? undefined : join(dirname(modelPaths[i]), 'config.json'));
+    const configFor = (p: string, i: number) =>
+      configPath ??
+      (existsSync(join(dirname(p), 'config.json')) ? undefined : join(dirname(modelPaths[i]), 'config.json'));
     fishers = paths.map((p, i) => loadCheckpoint(p, configFor(p, i)).tensors);
   } else if (args.flags.has('fisher')) {
     throw new UsageError(`--fisher belongs to --rule fisher (got --rule ${kind})`);
   }
   let merged;
   try {
-    merged = mergeWithRule({ base: base.tensors, models: models.map((m) => m.tensors), fishers, names: modelPaths }, rule);
+    merged = mergeWithRule(
+      { base: base.tensors, models: models.map((m) => m.tensors), fishers, names: modelPaths },
+      rule,
+    );
   } catch (e) {
     if (e instanceof MergeInputError) throw new UsageError(e.message);
     throw e;
@@ -115,21 +167,32 @@ function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
   writeFileSync(out, written.safetensors);
   writeFileSync(join(dirname(out), 'config.json'), written.configJson);
   const granularity = stringFlag(args, 'units', 'tensor');
-  if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
-  const units = buildUnits(granularity, paramSpecs(base.config), { numHeads: base.config.numHeads, neuronBlock: Math.round(numberFlag(args, 'block', defaultNeuronBlock, 1, 1e6)) });
+  if (!Object.hasOwn(granularities, granularity))
+    throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
+  const units = buildUnits(granularity, paramSpecs(base.config), {
+    numHeads: base.config.numHeads,
+    neuronBlock: Math.round(numberFlag(args, 'block', defaultNeuronBlock, 1, 1e6)),
+  });
   const shares = unitShares(units, merged);
   if (args.flags.has('out-shares')) writeJson(stringFlag(args, 'out-shares'), Object.fromEntries(shares));
   const mean = modelPaths.map((_, t) => [...shares.values()].reduce((a, s) => a + s[t], 0) / shares.size);
-  const knobs = Object.entries(rule).filter(([k]) => k !== 'kind').map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`merged ${modelPaths.length} model(s) against the base (${kind} rule${knobs ? `: ${knobs}` : ''}); mean share of each model over ${units.length} units: ${mean.map((m) => m.toFixed(3)).join(' / ')}`);
-  console.error(`wrote ${out} (+ config.json beside it)${args.flags.has('out-shares') ? ` and ${stringFlag(args, 'out-shares')}` : ''}`);
+  const knobs = Object.entries(rule)
+    .filter(([k]) => k !== 'kind')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  console.log(
+    `merged ${modelPaths.length} model(s) against the base (${kind} rule${knobs ? `: ${knobs}` : ''}); mean share of each model over ${units.length} units: ${mean.map((m) => m.toFixed(3)).join(' / ')}`,
+  );
+  console.error(
+    `wrote ${out} (+ config.json beside it)${args.flags.has('out-shares') ? ` and ${stringFlag(args, 'out-shares')}` : ''}`,
+  );
 }
 
 registerCommand({
   name: 'fuse',
   summary:
     'fuse two checkpoints unit by unit from their importance scores (KIF hard or soft rule; writes the accumulated scores too), ' +
-    'or merge N checkpoints\' task vectors against their base (average, task arithmetic, TIES, DARE, MagMax, Fisher averaging)',
+    "or merge N checkpoints' task vectors against their base (average, task arithmetic, TIES, DARE, MagMax, Fisher averaging)",
   usage:
     'fuse --prev A.safetensors --cur B.safetensors --prev-scores A.json --cur-scores B.json --rule hard|soft [--gamma 0.7 --top 20 | --tau 0.25] ' +
     '[--beta 0.7] [--units tensor|head-neuron] [--block 16] [--config CONFIG.json] --out FUSED.safetensors --out-scores ACC.json\n' +
@@ -141,11 +204,13 @@ registerCommand({
   async run(args) {
     const ruleName = stringFlag(args, 'rule');
     if (isTaskVectorRule(ruleName)) return mergeCheckpoints(ruleName, args);
-    if (!isFusionRuleName(ruleName)) throw new UsageError(`--rule must be one of ${fusionRuleNames.join(', ')} (got ${ruleName})`);
+    if (!isFusionRuleName(ruleName))
+      throw new UsageError(`--rule must be one of ${fusionRuleNames.join(', ')} (got ${ruleName})`);
     const rule: ScoreRule = ruleFromFlags(ruleName as ScoreRule['kind'], args);
     const beta = numberFlag(args, 'beta', fusionDefaults.accumulateBeta, 0, 1);
     const granularity = stringFlag(args, 'units', 'tensor');
-    if (!Object.hasOwn(granularities, granularity)) throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
+    if (!Object.hasOwn(granularities, granularity))
+      throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
     const out = outFileFlag(args, 'out', 'fused.safetensors');
     const outScores = outFileFlag(args, 'out-scores', 'scores.json');
     const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
@@ -154,19 +219,31 @@ registerCommand({
     const prev = loadCheckpoint(prevPath, configPath);
     const cur = loadCheckpoint(curPath, configPath);
     if (JSON.stringify(prev.config) !== JSON.stringify(cur.config)) {
-      const diff = (Object.keys(prev.config) as (keyof typeof prev.config)[]).filter((k) => prev.config[k] !== cur.config[k]);
-      throw new UsageError(`${prevPath} and ${curPath} are different models: ${diff.map((k) => `${k} ${prev.config[k]} vs ${cur.config[k]}`).join(', ')}`);
+      const diff = (Object.keys(prev.config) as (keyof typeof prev.config)[]).filter(
+        (k) => prev.config[k] !== cur.config[k],
+      );
+      throw new UsageError(
+        `${prevPath} and ${curPath} are different models: ${diff.map((k) => `${k} ${prev.config[k]} vs ${cur.config[k]}`).join(', ')}`,
+      );
     }
     const config = cur.config;
-    const units = buildUnits(granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: Math.round(numberFlag(args, 'block', defaultNeuronBlock, 1, 1e6)) });
+    const units = buildUnits(granularity, paramSpecs(config), {
+      numHeads: config.numHeads,
+      neuronBlock: Math.round(numberFlag(args, 'block', defaultNeuronBlock, 1, 1e6)),
+    });
     const known = new Set(units.map((u) => u.name));
-    const scores = { prev: loadScores(stringFlag(args, 'prev-scores')), cur: loadScores(stringFlag(args, 'cur-scores')) };
+    const scores = {
+      prev: loadScores(stringFlag(args, 'prev-scores')),
+      cur: loadScores(stringFlag(args, 'cur-scores')),
+    };
     for (const side of ['prev', 'cur'] as const) {
       const unknown = [...scores[side].keys()].filter((u) => !known.has(u));
       if (unknown.length) {
         throw new UsageError(
           `--${side}-scores names ${unknown.length} unit(s) this model does not have with --units ${granularity}: ${unknown.slice(0, 5).join(', ')}` +
-            (unknown.some((u) => u.includes('#')) && granularity === 'tensor' ? ' (head / neuron-block units: pass --units head-neuron)' : ''),
+            (unknown.some((u) => u.includes('#')) && granularity === 'tensor'
+              ? ' (head / neuron-block units: pass --units head-neuron)'
+              : ''),
         );
       }
     }
@@ -183,11 +260,18 @@ registerCommand({
     writeFileSync(join(dirname(out), 'config.json'), written.configJson);
     writeJson(outScores, Object.fromEntries(plan.accumulated));
     const uncovered = units.length - plan.coeffs.size;
-    const counts = [...plan.cases.values()].reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+    const counts = [...plan.cases.values()].reduce<Record<string, number>>(
+      (acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }),
+      {},
+    );
     const prevShare = [...plan.coeffs.values()].map((c) => c.prev);
     console.log(
       `fused ${plan.coeffs.size} units (${rule.kind} rule)` +
-        (plan.cases.size ? `: ${Object.entries(counts).map(([c, n]) => `${n} ${c}`).join(', ')}; thresholds prev ${plan.thresholds!.prev.toFixed(4)}, cur ${plan.thresholds!.cur.toFixed(4)}` : `: earlier model's share ${Math.min(...prevShare).toFixed(3)}..${Math.max(...prevShare).toFixed(3)}`) +
+        (plan.cases.size
+          ? `: ${Object.entries(counts)
+              .map(([c, n]) => `${n} ${c}`)
+              .join(', ')}; thresholds prev ${plan.thresholds!.prev.toFixed(4)}, cur ${plan.thresholds!.cur.toFixed(4)}`
+          : `: earlier model's share ${Math.min(...prevShare).toFixed(3)}..${Math.max(...prevShare).toFixed(3)}`) +
         (uncovered ? `; ${uncovered} unscored units taken from --cur` : ''),
     );
     console.error(`wrote ${out} (+ config.json beside it) and ${outScores}`);

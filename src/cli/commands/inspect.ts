@@ -6,7 +6,8 @@ import { registerCommand } from './registry';
 
 registerCommand({
   name: 'inspect',
-  summary: 'read a checkpoint folder (safetensors, sharded, pytorch_model.bin; tokenizer.json or spiece.model) and print one JSON line about it',
+  summary:
+    'read a checkpoint folder (safetensors, sharded, pytorch_model.bin; tokenizer.json or spiece.model) and print one JSON line about it',
   usage: 'inspect PATH_OR_URL',
   async run(args) {
     const [source] = args.positionals;

@@ -43,9 +43,24 @@ function saveResume(dir: string, preset: string, settings: PretrainSettings, st:
   writeFileSync(join(dir, 'weights.safetensors'), serializeSafetensors(st.weights));
   if (st.optimizer) {
     const n = st.optimizer.m.length;
-    writeFileSync(join(dir, 'optimizer.safetensors'), serializeSafetensors(new Map([['m', { shape: [n], data: st.optimizer.m }], ['v', { shape: [n], data: st.optimizer.v }]])));
+    writeFileSync(
+      join(dir, 'optimizer.safetensors'),
+      serializeSafetensors(
+        new Map([
+          ['m', { shape: [n], data: st.optimizer.m }],
+          ['v', { shape: [n], data: st.optimizer.v }],
+        ]),
+      ),
+    );
   }
-  const saved: SavedState = { preset, settings, step: st.step, losses: st.losses, seconds: st.seconds, optimizer: st.optimizer && { t: st.optimizer.t, names: st.optimizer.names } };
+  const saved: SavedState = {
+    preset,
+    settings,
+    step: st.step,
+    losses: st.losses,
+    seconds: st.seconds,
+    optimizer: st.optimizer && { t: st.optimizer.t, names: st.optimizer.names },
+  };
   // Written last: a state.json always describes complete tensor files.
   writeFileSync(join(dir, 'state.json'), JSON.stringify(saved));
 }
@@ -64,7 +79,9 @@ function loadResume(dir: string, preset: string, settings: PretrainSettings): Pr
   if (!Number.isInteger(saved.step) || saved.step < 0) throw damaged(`"step" is ${JSON.stringify(saved.step)}`);
   if (!Array.isArray(saved.losses) || typeof saved.seconds !== 'number') throw damaged('"losses" or "seconds" missing');
   if (saved.preset !== preset || JSON.stringify(saved.settings) !== JSON.stringify(settings)) {
-    throw new UsageError(`${dir} holds an interrupted run with other settings (preset ${saved.preset}, ${JSON.stringify(saved.settings)}); use another --out, or delete ${dir} to start over`);
+    throw new UsageError(
+      `${dir} holds an interrupted run with other settings (preset ${saved.preset}, ${JSON.stringify(saved.settings)}); use another --out, or delete ${dir} to start over`,
+    );
   }
   const weights = parseSafetensors(readFileSync(join(dir, 'weights.safetensors')));
   let optimizer: PretrainState['optimizer'] = null;
@@ -77,9 +94,19 @@ function loadResume(dir: string, preset: string, settings: PretrainSettings): Pr
   return { step: saved.step, weights, optimizer, losses: saved.losses, seconds: saved.seconds };
 }
 
-function modelCard(o: { preset: string; s: PretrainSettings; st: PretrainState; scores: Record<string, number>; command: string; backend: string; params: number }) {
+function modelCard(o: {
+  preset: string;
+  s: PretrainSettings;
+  st: PretrainState;
+  scores: Record<string, number>;
+  command: string;
+  backend: string;
+  params: number;
+}) {
   const last = o.st.losses.at(-1)?.[1];
-  const rows = Object.entries(o.scores).map(([t, v]) => `| ${t} | ${v.toFixed(1)} |`).join('\n');
+  const rows = Object.entries(o.scores)
+    .map(([t, v]) => `| ${t} | ${v.toFixed(1)} |`)
+    .join('\n');
   return `# ${o.preset}-base: a pretrained base for the KIF playground
 
 A ${o.preset} T5 (${o.params.toLocaleString('en-US')} parameters, byte vocabulary with ByT5 ids) pretrained so that continual
@@ -107,8 +134,10 @@ ${rows}
 
 registerCommand({
   name: 'pretrain',
-  summary: 'pretrain a base model (span corruption + an instruction mixture); resumable; writes a HF checkpoint and a model card',
-  usage: 'pretrain --preset nano --steps 6000 --out DIR [--seed 0] [--batch 32] [--lr 0.002] [--warmup 200] [--weight-decay 0.01] [--clip 1] [--span-share 0.3] [--checkpoint-every 500] [--backend wasm]',
+  summary:
+    'pretrain a base model (span corruption + an instruction mixture); resumable; writes a HF checkpoint and a model card',
+  usage:
+    'pretrain --preset nano --steps 6000 --out DIR [--seed 0] [--batch 32] [--lr 0.002] [--warmup 200] [--weight-decay 0.01] [--clip 1] [--span-share 0.3] [--checkpoint-every 500] [--backend wasm]',
   async run(args) {
     const preset = stringFlag(args, 'preset', 'nano');
     let config;
@@ -122,30 +151,52 @@ registerCommand({
     const checkpointEvery = intFlag(args, 'checkpoint-every', 500, 1);
     const backend = await startBackend(stringFlag(args, 'backend', 'wasm'));
     const tok = createByteTokenizer();
-    if (config.vocabSize < tok.vocabSize) throw new UsageError(`preset ${preset} has ${config.vocabSize} ids, fewer than the byte tokenizer's ${tok.vocabSize}`);
+    if (config.vocabSize < tok.vocabSize)
+      throw new UsageError(
+        `preset ${preset} has ${config.vocabSize} ids, fewer than the byte tokenizer's ${tok.vocabSize}`,
+      );
     const resumeDir = join(out, 'resume');
     const from = loadResume(resumeDir, preset, settings);
     if (from) console.error(`resuming from step ${from.step} of ${settings.steps} (${resumeDir})`);
     const t0 = performance.now();
     const startStep = from?.step ?? 0;
-    const st = await pretrain(config, tok, settings, {
-      onProgress(step, loss) {
-        const rate = (step - startStep) / ((performance.now() - t0) / 1000);
-        console.error(`step ${step}/${settings.steps}  loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s  ~${Math.round((settings.steps - step) / rate)} s left`);
+    const st = await pretrain(
+      config,
+      tok,
+      settings,
+      {
+        onProgress(step, loss) {
+          const rate = (step - startStep) / ((performance.now() - t0) / 1000);
+          console.error(
+            `step ${step}/${settings.steps}  loss ${loss.toFixed(4)}  ${rate.toFixed(1)} steps/s  ~${Math.round((settings.steps - step) / rate)} s left`,
+          );
+        },
+        logEvery: 50,
+        checkpointEvery,
+        onCheckpoint: (s) => saveResume(resumeDir, preset, settings, s),
       },
-      logEvery: 50,
-      checkpointEvery,
-      onCheckpoint: (s) => saveResume(resumeDir, preset, settings, s),
-    }, from);
+      from,
+    );
     const { safetensors, configJson } = writeCheckpoint(config, st.weights);
     writeFileSync(join(out, 'model.safetensors'), safetensors);
     writeFileSync(join(out, 'config.json'), configJson);
-    writeFileSync(join(out, 'loss.csv'), 'step,loss\n' + st.losses.map(([s, l]) => `${s},${l.toFixed(5)}`).join('\n') + '\n');
+    writeFileSync(
+      join(out, 'loss.csv'),
+      'step,loss\n' + st.losses.map(([s, l]) => `${s},${l.toFixed(5)}`).join('\n') + '\n',
+    );
     const scores = await skillScores(config, st.weights, tok, settings);
     const command = `npm run cli -- pretrain ${process.argv.slice(3).join(' ')}`;
     const params = [...st.weights.values()].reduce((a, t) => a + t.data.length, 0);
     writeFileSync(join(out, 'README.md'), modelCard({ preset, s: settings, st, scores, command, backend, params }));
     rmSync(resumeDir, { recursive: true, force: true });
-    console.log(JSON.stringify({ out, steps: st.step, finalLoss: st.losses.at(-1)?.[1], seconds: Math.round(st.seconds), skills: scores }));
+    console.log(
+      JSON.stringify({
+        out,
+        steps: st.step,
+        finalLoss: st.losses.at(-1)?.[1],
+        seconds: Math.round(st.seconds),
+        skills: scores,
+      }),
+    );
   },
 });

@@ -63,10 +63,17 @@ async function readDatasetFile(file: string, opts: ImportOptions): Promise<Impor
  * Datasets of the spec's tasks from DIR/ID.train.EXT and DIR/ID.test.EXT (the Long Sequence layout; JSON, SuperNI task
  * files, JSONL, CSV, TSV or parquet). Skipped records are a warning on stderr and in the dataset's provenance.
  */
-export async function datasetsFor(spec: ExperimentSpec, dir: string | undefined, args: Args): Promise<DatasetResolver | undefined> {
+export async function datasetsFor(
+  spec: ExperimentSpec,
+  dir: string | undefined,
+  args: Args,
+): Promise<DatasetResolver | undefined> {
   const ids = [...new Set(spec.tasks.flatMap((t) => (typeof t.task === 'string' ? [] : [t.task.dataset])))];
   if (ids.length === 0) return undefined;
-  if (!dir) throw new UsageError(`the spec uses imported datasets (${ids.join(', ')}): give their folder with --data DIR (files ID.train.json and ID.test.json)`);
+  if (!dir)
+    throw new UsageError(
+      `the spec uses imported datasets (${ids.join(', ')}): give their folder with --data DIR (files ID.train.json and ID.test.json)`,
+    );
   const onBadRecord = badRecordPolicy(args);
   const fewShot = intFlag(args, 'few-shot', 0, 0, MAX_FEW_SHOT);
   const loaded = new Map<string, DatasetData>();
@@ -76,21 +83,31 @@ export async function datasetsFor(spec: ExperimentSpec, dir: string | undefined,
     const why: string[] = [];
     const read = async (split: 'train' | 'test') => {
       const file = DATASET_EXTENSIONS.map((ext) => join(dir, `${id}.${split}.${ext}`)).find(existsSync);
-      if (!file) throw new UsageError(`dataset "${id}": no file ${join(dir, `${id}.${split}.json`)} (nor .${DATASET_EXTENSIONS.slice(1).join(', .')})`);
+      if (!file)
+        throw new UsageError(
+          `dataset "${id}": no file ${join(dir, `${id}.${split}.json`)} (nor .${DATASET_EXTENSIONS.slice(1).join(', .')})`,
+        );
       try {
         const r = await readDatasetFile(file, { fileName: file, onBadRecord, fewShot });
         for (const w of r.warnings) console.error(`warning: ${file}: ${w}`);
         records += r.report.records;
         skipped += r.report.skipped;
         if (r.report.skipped) why.push(`${split}: ${provenanceOf(file, r.report).skippedWhy}`);
-        return r.examples.map(({ input, output, accepted }) => (accepted ? { input, output, accepted } : { input, output }));
+        return r.examples.map(({ input, output, accepted }) =>
+          accepted ? { input, output, accepted } : { input, output },
+        );
       } catch (e) {
         throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
       }
     };
     const train = await read('train');
     const test = await read('test');
-    const provenance = { source: join(dir, id), records, skipped, ...(why.length ? { skippedWhy: why.join('; ') } : {}) };
+    const provenance = {
+      source: join(dir, id),
+      records,
+      skipped,
+      ...(why.length ? { skippedWhy: why.join('; ') } : {}),
+    };
     loaded.set(id, { train, test, provenance });
   }
   return (id) => loaded.get(id);
@@ -105,7 +122,9 @@ const progressHooks = (): RunHooks => {
       if (e.type === 'run-start') {
         names.push(...e.strategies);
         tasks = e.tasks;
-        console.error(`running ${e.strategies.length} strategies on ${e.tasks.join(' → ')} (${e.totalSteps} training steps, ${e.backend})`);
+        console.error(
+          `running ${e.strategies.length} strategies on ${e.tasks.join(' → ')} (${e.totalSteps} training steps, ${e.backend})`,
+        );
         console.error(`  best constant answer: ${e.majorityScores.map((x) => x.toFixed(1)).join(' / ')}`);
         e.header.warnings.forEach((w) => console.error(`warning: ${w}`));
       } else if (e.type === 'eval-row') {
@@ -120,7 +139,12 @@ const progressHooks = (): RunHooks => {
 let backendStarted = false;
 
 /** Runs a spec on the backend of --backend (default: the spec's), writes the results to `out`, prints the table. */
-export async function runToFile(spec: ExperimentSpec, args: Args, out: string, quiet = false): Promise<ResultsDocument> {
+export async function runToFile(
+  spec: ExperimentSpec,
+  args: Args,
+  out: string,
+  quiet = false,
+): Promise<ResultsDocument> {
   // Every flag and input file is checked before the backend starts.
   const split = stringFlag(args, 'split', 'test');
   if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val (got ${split})`);
@@ -131,12 +155,23 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
   if ('checkpoint' in spec.model) {
     const source = spec.model.checkpoint;
     const m = await loadCheckpointSource(source);
-    model = { checkpoint: { config: m.config, weights: m.tensors }, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, source) } : {}) };
-    if (!quiet) console.error(`checkpoint ${source}: ${m.format}, ${m.params} parameters, tokenizer ${m.tokenizer ? `${m.tokenizer.kind} (${m.tokenizer.tokenizer.vocabSize} ids)` : 'none (bytes)'}`);
+    model = {
+      checkpoint: { config: m.config, weights: m.tensors },
+      ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, source) } : {}),
+    };
+    if (!quiet)
+      console.error(
+        `checkpoint ${source}: ${m.format}, ${m.params} parameters, tokenizer ${m.tokenizer ? `${m.tokenizer.kind} (${m.tokenizer.tokenizer.vocabSize} ids)` : 'none (bytes)'}`,
+      );
   }
   if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
   backendStarted = true;
-  const results = await runExperiment(spec, quiet ? {} : progressHooks(), { datasets, baseWeights, evalSplit: split, ...model });
+  const results = await runExperiment(spec, quiet ? {} : progressHooks(), {
+    datasets,
+    baseWeights,
+    evalSplit: split,
+    ...model,
+  });
   writeJson(out, results);
   console.log(resultsTable(results));
   console.error(`results written to ${out} (${results.timings.totalSeconds.toFixed(1)} s on ${results.backend})`);
@@ -146,7 +181,8 @@ export async function runToFile(spec: ExperimentSpec, args: Args, out: string, q
 registerCommand({
   name: 'run',
   summary: 'run an experiment spec; writes the results document and prints AP / BWT / FWT / forgetting per strategy',
-  usage: 'run SPEC.json --out RESULTS.json [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
+  usage:
+    'run SPEC.json --out RESULTS.json [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
   async run(args) {
     const [path] = args.positionals;
     if (!path) throw new UsageError('run needs a spec file: run SPEC.json --out RESULTS.json');

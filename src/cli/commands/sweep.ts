@@ -10,11 +10,14 @@ import { readJsonFile, readSpecFile, runToFile } from './run';
 
 registerCommand({
   name: 'sweep',
-  summary: 'run shard I of N (0 ≤ I < N) of a grid of strategies × knob values × seeds; one results file per point in DIR',
-  usage: 'sweep SPEC.json --grid GRID.json --shard I/N --out DIR [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
+  summary:
+    'run shard I of N (0 ≤ I < N) of a grid of strategies × knob values × seeds; one results file per point in DIR',
+  usage:
+    'sweep SPEC.json --grid GRID.json --shard I/N --out DIR [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
   async run(args) {
     const [specPath] = args.positionals;
-    if (!specPath) throw new UsageError('sweep needs a spec file: sweep SPEC.json --grid GRID.json --shard I/N --out DIR');
+    if (!specPath)
+      throw new UsageError('sweep needs a spec file: sweep SPEC.json --grid GRID.json --shard I/N --out DIR');
     const spec = readSpecFile(specPath);
     const gridPath = stringFlag(args, 'grid');
     const g = parseGrid(readJsonFile(gridPath, 'grid'));

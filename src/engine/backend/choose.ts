@@ -54,7 +54,10 @@ export async function chooseBackend(preference: BackendPreference, env: BackendE
 }
 
 function autoReason(preference: BackendPreference, name: BackendName, detail: string, passedOver: string[]): string {
-  const head = preference === 'auto' ? `${name}, chosen automatically` : `${name}, the automatic choice after ${preference} could not be used`;
+  const head =
+    preference === 'auto'
+      ? `${name}, chosen automatically`
+      : `${name}, the automatic choice after ${preference} could not be used`;
   const skipped = passedOver.length > 0 ? ` Passed over ${passedOver.join('; ')}.` : '';
   return `${head}: ${detail}.${skipped}`;
 }

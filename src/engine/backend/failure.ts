@@ -10,7 +10,8 @@ export class BackendFailure extends Error {
 }
 
 // What TF.js and the browsers say when a device, context or module dies under a running program.
-const backendMessages = /device (was |is )?lost|context (was |is )?lost|CONTEXT_LOST|GPUDevice|out of memory|memory access out of bounds|unreachable (code|executed)|Aborted\(/i;
+const backendMessages =
+  /device (was |is )?lost|context (was |is )?lost|CONTEXT_LOST|GPUDevice|out of memory|memory access out of bounds|unreachable (code|executed)|Aborted\(/i;
 
 export function isBackendFailure(e: unknown): boolean {
   if (e instanceof BackendFailure) return true;
@@ -35,7 +36,11 @@ export async function fallBackFrom(failed: BackendName, env: BackendEnv = {}): P
     }
     try {
       const detail = await entry.init(env);
-      return { name, reason: `${name}, after ${failed} failed during the run: ${detail}.`, fallbacks: [`${failed} failed during a run`, ...tried] };
+      return {
+        name,
+        reason: `${name}, after ${failed} failed during the run: ${detail}.`,
+        fallbacks: [`${failed} failed during a run`, ...tried],
+      };
     } catch (e) {
       tried.push(`${name} failed to start: ${message(e)}`);
     }

@@ -11,7 +11,11 @@ export interface BackendEnv {
 
 /** Result of probing a backend without initialising it. */
 export type Probe =
-  | { ok: true; detail: string; /** software emulation (e.g. SwiftShader): usable, but not picked by auto */ software?: boolean }
+  | {
+      ok: true;
+      detail: string;
+      /** software emulation (e.g. SwiftShader): usable, but not picked by auto */ software?: boolean;
+    }
   | { ok: false; reason: string };
 
 export interface BackendEntry {

@@ -18,14 +18,16 @@ const oneThreadAnyway = () => {
 
 /** Why wasm does or does not get threads here, for the reason text. */
 function threadNote(threads: boolean, count: number, skipped: boolean): string {
-  if (skipped) return `single-threaded binary (tfjs would run one thread on ${globalThis.navigator?.hardwareConcurrency} logical cores, and the threaded binary's overhead buys nothing there)`;
+  if (skipped)
+    return `single-threaded binary (tfjs would run one thread on ${globalThis.navigator?.hardwareConcurrency} logical cores, and the threaded binary's overhead buys nothing there)`;
   if (threads) {
     const cores = globalThis.navigator?.hardwareConcurrency;
     const of = cores ? ` for ${cores} logical cores` : '';
     return `${count} thread${count === 1 ? '' : 's'}${of} (the page is cross-origin isolated, so wasm can run threads; tfjs picks how many)`;
   }
   if (tf.env().get('IS_NODE')) return 'single thread (tfjs runs wasm single-threaded in Node)';
-  if (!globalThis.crossOriginIsolated) return 'single thread (the page is not cross-origin isolated, so no SharedArrayBuffer)';
+  if (!globalThis.crossOriginIsolated)
+    return 'single thread (the page is not cross-origin isolated, so no SharedArrayBuffer)';
   return 'single thread (this browser offers no wasm threads)';
 }
 
@@ -45,7 +47,10 @@ registerBackend({
     const batched = await installWasmBatchMatMul();
     installWasmSharedIdentity();
     // Read before any init (the flag is evaluated once): skip the threaded binary where it would run one thread.
-    const skipThreads = !tf.env().get('IS_NODE') && oneThreadAnyway() && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+    const skipThreads =
+      !tf.env().get('IS_NODE') &&
+      oneThreadAnyway() &&
+      (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
     if (skipThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     try {
       await activate('wasm');

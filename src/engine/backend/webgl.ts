@@ -18,7 +18,9 @@ function probeWebGl2(): Probe {
     // getContext can throw where GPU access is blocked; that means no WebGL.
   }
   if (!gl) return { ok: false, reason: 'no WebGL 2 context can be created here' };
-  const renderer = gl.getParameter(gl.getExtension('WEBGL_debug_renderer_info') ? UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  const renderer = gl.getParameter(
+    gl.getExtension('WEBGL_debug_renderer_info') ? UNMASKED_RENDERER_WEBGL : gl.RENDERER,
+  );
   return { ok: true, detail: typeof renderer === 'string' && renderer ? `WebGL 2 on ${renderer}` : 'WebGL 2' };
 }
 

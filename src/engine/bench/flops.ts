@@ -15,4 +15,5 @@ export function forwardFlops(c: T5Config, batch: number, inLen: number, outLen: 
   return 2 * batch * (enc + dec + head);
 }
 
-export const trainStepFlops = (c: T5Config, batch: number, inLen: number, outLen: number) => 3 * forwardFlops(c, batch, inLen, outLen);
+export const trainStepFlops = (c: T5Config, batch: number, inLen: number, outLen: number) =>
+  3 * forwardFlops(c, batch, inLen, outLen);

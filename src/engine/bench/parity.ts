@@ -9,8 +9,19 @@ import { packBatch, disposeBatch } from '../train/batching';
 import { makeRng, randInt } from '../util/rng';
 
 export const parityConfig: T5Config = {
-  vocabSize: 64, dModel: 32, dKv: 8, numHeads: 4, dFf: 64, numLayers: 2, numDecoderLayers: 2, ffn: 'gated-gelu',
-  tieEmbeddings: false, relBuckets: 32, relMaxDistance: 128, layerNormEps: 1e-6, dropout: 0,
+  vocabSize: 64,
+  dModel: 32,
+  dKv: 8,
+  numHeads: 4,
+  dFf: 64,
+  numLayers: 2,
+  numDecoderLayers: 2,
+  ffn: 'gated-gelu',
+  tieEmbeddings: false,
+  relBuckets: 32,
+  relMaxDistance: 128,
+  layerNormEps: 1e-6,
+  dropout: 0,
 };
 
 export interface ParityFigures {
@@ -46,9 +57,18 @@ export async function parityFigures(config: T5Config = parityConfig): Promise<Pa
     const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
     const loss = (await value.data())[0];
     const hostGrads: HostTensors = new Map();
-    for (const [name, v] of model.params) hostGrads.set(name, { shape: [...v.shape], data: (await grads[v.name].data()) as Float32Array });
+    for (const [name, v] of model.params)
+      hostGrads.set(name, { shape: [...v.shape], data: (await grads[v.name].data()) as Float32Array });
     tf.dispose([value, ...Object.values(grads)]);
-    const trainer = new Trainer(model, { steps: 10, lr: 1e-3, warmupSteps: 0, weightDecay: 0.01, batchSize: 4, clipNorm: 1, seed: 0 });
+    const trainer = new Trainer(model, {
+      steps: 10,
+      lr: 1e-3,
+      warmupSteps: 0,
+      weightDecay: 0.01,
+      batchSize: 4,
+      clipNorm: 1,
+      seed: 0,
+    });
     await trainer.step(batch, 0, 10);
     trainer.dispose();
     const after = model.loss(batch);
@@ -70,5 +90,11 @@ export function compareParity(backend: string, got: ParityFigures, ref: ParityFi
     const scale = Math.max(1e-12, ...Array.from(r.data, Math.abs));
     r.data.forEach((v, i) => (maxRelGradDiff = Math.max(maxRelGradDiff, Math.abs(v - g[i]) / scale)));
   }
-  return { backend, lossDiff: Math.abs(got.loss - ref.loss), maxLogitDiff, maxRelGradDiff, lossAfterStepDiff: Math.abs(got.lossAfterStep - ref.lossAfterStep) };
+  return {
+    backend,
+    lossDiff: Math.abs(got.loss - ref.loss),
+    maxLogitDiff,
+    maxRelGradDiff,
+    lossAfterStepDiff: Math.abs(got.lossAfterStep - ref.lossAfterStep),
+  };
 }

@@ -98,7 +98,11 @@ export interface BenchResult {
 
 /** GPU bytes as the backend reports them: allocated (pool included) where known, else in use; undefined off GPU. */
 function gpuBytes(): number | undefined {
-  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUAllocated?: number; numBytesAllocatedInGPU?: number };
+  const m = tf.memory() as tf.MemoryInfo & {
+    numBytesInGPU?: number;
+    numBytesInGPUAllocated?: number;
+    numBytesAllocatedInGPU?: number;
+  };
   return m.numBytesInGPUAllocated ?? m.numBytesAllocatedInGPU ?? m.numBytesInGPU;
 }
 
@@ -119,8 +123,20 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
   const adapter = mode === 'lora' ? new LoraAdapter(model, { ...loraDefaults, seed: 0 }) : undefined;
   const trainableNames = adapter ? new Set(adapter.paramNames()) : undefined;
   const base: TrainHooks = trainableNames ? { trainable: (n) => trainableNames.has(n) } : {};
-  const trainer = new Trainer(model, { steps: 1_000_000, lr: 1e-4, warmupSteps: 0, weightDecay: 0.01, batchSize: shape.batch, clipNorm: 1, seed: 0 });
-  const batch = packBatch(randomRows(c, shape, 1), { batchSize: shape.batch, inLen: shape.inLen, outLen: shape.outLen });
+  const trainer = new Trainer(model, {
+    steps: 1_000_000,
+    lr: 1e-4,
+    warmupSteps: 0,
+    weightDecay: 0.01,
+    batchSize: shape.batch,
+    clipNorm: 1,
+    seed: 0,
+  });
+  const batch = packBatch(randomRows(c, shape, 1), {
+    batchSize: shape.batch,
+    inLen: shape.inLen,
+    outLen: shape.outLen,
+  });
   const tracker = new ImportanceTracker(adapter ? adapter.paramShapes() : specs);
   const withImportance = { ...base, ...trackingHooks(tracker, model.params) };
   let step = 0;
@@ -214,13 +230,18 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
     }
     const params = numParams(c);
     // LoRA's backward needs the activations' gradients but no base weight's: about one forward's work, not two.
-    const flops = mode === 'lora' ? 2 * forwardFlops(c, shape.batch, shape.inLen, shape.outLen) : trainStepFlops(c, shape.batch, shape.inLen, shape.outLen);
+    const flops =
+      mode === 'lora'
+        ? 2 * forwardFlops(c, shape.batch, shape.inLen, shape.outLen)
+        : trainStepFlops(c, shape.batch, shape.inLen, shape.outLen);
     return {
       preset: opts.preset,
       mode,
       backend: tf.getBackend(),
       params,
-      trainableParams: adapter ? adapter.paramShapes().reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0) : params,
+      trainableParams: adapter
+        ? adapter.paramShapes().reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0)
+        : params,
       shape,
       stepMs: { median: round(stepMedian), p10: round(quantile(plain, 0.1)), p90: round(quantile(plain, 0.9)) },
       stepMsByRound: byRound,
@@ -289,7 +310,8 @@ async function countReadbacks(f: () => Promise<unknown>): Promise<{ reads: numbe
   return counts;
 }
 
-const maxDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+const maxDefined = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? b : b === undefined ? a : Math.max(a, b);
 
 /** Median time of a hard fusion with tensor units of the model with a perturbed copy of itself, on device. */
 async function timeFusion(model: T5Model, specs: ReturnType<typeof paramSpecs>, c: T5Config): Promise<number> {

@@ -13,7 +13,10 @@ export interface CsvRow {
 /** Every non-blank row of `text` with the line it starts on. Throws for broken quoting (it swallows the rest). */
 export function parseCsvRows(text: string, delimiter: string): CsvRow[] {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new DatasetImportError('', `CSV delimiter must be one character other than a quote or a line break (got ${JSON.stringify(delimiter)})`);
+    throw new DatasetImportError(
+      '',
+      `CSV delimiter must be one character other than a quote or a line break (got ${JSON.stringify(delimiter)})`,
+    );
   }
   const rows: CsvRow[] = [];
   let line = 1;
@@ -30,7 +33,10 @@ export function parseCsvRows(text: string, delimiter: string): CsvRow[] {
       countLines(rowStart);
       const quote = result.errors.find((e) => e.type === 'Quotes');
       if (quote) {
-        const what = quote.code === 'MissingQuotes' ? 'a quoted field is never closed' : 'a quoted field is malformed (a quote inside a quoted field is written "")';
+        const what =
+          quote.code === 'MissingQuotes'
+            ? 'a quoted field is never closed'
+            : 'a quoted field is malformed (a quote inside a quoted field is written "")';
         quoteError = new DatasetImportError(`line ${line}`, what);
         parser.abort();
         return;
@@ -46,13 +52,24 @@ export function parseCsvRows(text: string, delimiter: string): CsvRow[] {
 }
 
 /** Reads a CSV's rows as records of its header's columns; rows with the wrong number of fields are bad records. */
-export function readCsvRecords(text: string, delimiter: string, fields: { inputField: string; outputField: string }, acc: RecordCollector, maxRecords: number) {
+export function readCsvRecords(
+  text: string,
+  delimiter: string,
+  fields: { inputField: string; outputField: string },
+  acc: RecordCollector,
+  maxRecords: number,
+) {
   const [header, ...body] = parseCsvRows(text, delimiter);
   const columns = header.fields.map((h) => h.trim());
   for (const name of [fields.inputField, fields.outputField]) {
-    if (!columns.includes(name)) throw new DatasetImportError('line 1', `CSV has no column "${name}"; its columns are ${columns.map((c) => `"${c}"`).join(', ')}`);
+    if (!columns.includes(name))
+      throw new DatasetImportError(
+        'line 1',
+        `CSV has no column "${name}"; its columns are ${columns.map((c) => `"${c}"`).join(', ')}`,
+      );
   }
-  if (body.length > maxRecords) throw new DatasetImportError('', `file has more than ${maxRecords} records (the maxRecords limit)`);
+  if (body.length > maxRecords)
+    throw new DatasetImportError('', `file has more than ${maxRecords} records (the maxRecords limit)`);
   for (const row of body) {
     if (row.fields.length !== columns.length) {
       acc.reject(`line ${row.line}`, 'malformed', `has ${row.fields.length} fields, the header has ${columns.length}`);

@@ -17,7 +17,12 @@ export interface DatasetProvenance {
 }
 
 export function provenanceOf(source: string, report: SkipReport): DatasetProvenance {
-  return { source, records: report.records, skipped: report.skipped, ...(report.skipped ? { skippedWhy: reasonCounts(report) } : {}) };
+  return {
+    source,
+    records: report.records,
+    skipped: report.skipped,
+    ...(report.skipped ? { skippedWhy: reasonCounts(report) } : {}),
+  };
 }
 
 export interface Percentiles {
@@ -64,7 +69,9 @@ function percentiles(values: number[]): Percentiles {
 function counts(outputs: readonly string[]): { output: string; count: number }[] {
   const m = new Map<string, number>();
   for (const o of outputs) m.set(o, (m.get(o) ?? 0) + 1);
-  return [...m].map(([output, count]) => ({ output, count })).sort((a, b) => b.count - a.count || (a.output < b.output ? -1 : 1));
+  return [...m]
+    .map(([output, count]) => ({ output, count }))
+    .sort((a, b) => b.count - a.count || (a.output < b.output ? -1 : 1));
 }
 
 export interface CardInput {
@@ -74,15 +81,23 @@ export interface CardInput {
   provenance?: DatasetProvenance;
 }
 
-export function datasetCard(data: CardInput, tok: Tokenizer, caps: { maxInputLen: number; maxOutputLen: number }): DatasetCard {
+export function datasetCard(
+  data: CardInput,
+  tok: Tokenizer,
+  caps: { maxInputLen: number; maxOutputLen: number },
+): DatasetCard {
   const all = [...data.train, ...data.test];
   const scorerName = data.scorer ?? 'exact-match';
   const score = textScorer(scorerName).score;
   const byOutput = counts(all.map((e) => e.output));
-  const candidates = counts(data.train.map((e) => e.output)).slice(0, CONSTANT_CANDIDATES).map((c) => c.output);
+  const candidates = counts(data.train.map((e) => e.output))
+    .slice(0, CONSTANT_CANDIDATES)
+    .map((c) => c.output);
   let constant = { answer: '', score: 0 };
   for (const answer of candidates) {
-    const s = data.test.length ? (100 * data.test.reduce((a, e) => a + bestScore(score, answer, e), 0)) / data.test.length : 0;
+    const s = data.test.length
+      ? (100 * data.test.reduce((a, e) => a + bestScore(score, answer, e), 0)) / data.test.length
+      : 0;
     if (s > constant.score || !constant.answer) constant = { answer, score: s };
   }
   const inLens = all.map((e) => tok.encode(e.input).length);

@@ -61,13 +61,15 @@ function settingsOf(opts: ImportOptions): FieldSettings & { maxRecords: number }
 /** Parses a text dataset file. Throws DatasetImportError for a bad file; returns warnings for what it skipped or left out. */
 export function importDataset(text: string, opts: ImportOptions = {}): ImportResult {
   const maxChars = opts.maxChars ?? importLimits.maxChars;
-  if (text.length > maxChars) throw new DatasetImportError('', `file has ${text.length} characters, more than the limit of ${maxChars}`);
+  if (text.length > maxChars)
+    throw new DatasetImportError('', `file has ${text.length} characters, more than the limit of ${maxChars}`);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!text.trim()) throw new DatasetImportError('', 'file is empty');
   const s = settingsOf(opts);
   const warnings: string[] = [];
   const format = opts.format ?? detectFormat(text, opts.fileName);
-  if (format === 'parquet') throw new DatasetImportError('', 'a parquet file is read from its bytes (importParquet), not as text');
+  if (format === 'parquet')
+    throw new DatasetImportError('', 'a parquet file is read from its bytes (importParquet), not as text');
   const acc = new RecordCollector(s);
   let read: ImportResult['format'] = format;
   if (format === 'json') read = readJson(text, s, opts, acc, warnings);
@@ -78,7 +80,11 @@ export function importDataset(text: string, opts: ImportOptions = {}): ImportRes
 }
 
 /** Parses parquet file parts (one split may come in several files) with the chosen columns. */
-export async function importParquet(parts: readonly Uint8Array[], cols: ParquetColumns, opts: ImportOptions = {}): Promise<ImportResult> {
+export async function importParquet(
+  parts: readonly Uint8Array[],
+  cols: ParquetColumns,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
   const s = { ...settingsOf(opts), inputField: cols.inputColumn, outputField: cols.outputColumn };
   const acc = new RecordCollector(s);
   await readParquetRecords(parts, opts.fileName ?? 'the parquet file', cols, acc, s.maxRecords);
@@ -105,7 +111,13 @@ export function detectFormat(text: string, fileName?: string): DatasetFormat {
   }
 }
 
-function readJson(text: string, s: FieldSettings & { maxRecords: number }, opts: ImportOptions, acc: RecordCollector, warnings: string[]): 'json' | 'superni' {
+function readJson(
+  text: string,
+  s: FieldSettings & { maxRecords: number },
+  opts: ImportOptions,
+  acc: RecordCollector,
+  warnings: string[],
+): 'json' | 'superni' {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -118,10 +130,18 @@ function readJson(text: string, s: FieldSettings & { maxRecords: number }, opts:
   }
   let records: unknown[];
   if (Array.isArray(data)) records = data;
-  else if (isObject(data) && ARRAY_KEYS.some((k) => Array.isArray(data[k]))) records = data[ARRAY_KEYS.find((k) => Array.isArray(data[k])) as string] as unknown[];
-  else throw new DatasetImportError('', `expected a JSON array of {${s.inputField}, ${s.outputField}} records, or an object with an ${ARRAY_KEYS.map((k) => `"${k}"`).join(' / ')} array`);
-  if (records.length > s.maxRecords) throw new DatasetImportError('', `file has more than ${s.maxRecords} records (the maxRecords limit)`);
-  records.forEach((r, i) => acc.add(r, (id) => `record at index ${i}${id === undefined ? '' : ` (id ${JSON.stringify(id)})`}`));
+  else if (isObject(data) && ARRAY_KEYS.some((k) => Array.isArray(data[k])))
+    records = data[ARRAY_KEYS.find((k) => Array.isArray(data[k])) as string] as unknown[];
+  else
+    throw new DatasetImportError(
+      '',
+      `expected a JSON array of {${s.inputField}, ${s.outputField}} records, or an object with an ${ARRAY_KEYS.map((k) => `"${k}"`).join(' / ')} array`,
+    );
+  if (records.length > s.maxRecords)
+    throw new DatasetImportError('', `file has more than ${s.maxRecords} records (the maxRecords limit)`);
+  records.forEach((r, i) =>
+    acc.add(r, (id) => `record at index ${i}${id === undefined ? '' : ` (id ${JSON.stringify(id)})`}`),
+  );
   return 'json';
 }
 
@@ -129,7 +149,8 @@ function readJsonl(text: string, maxRecords: number, acc: RecordCollector) {
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
     if (!line.trim()) return;
-    if (acc.records >= maxRecords) throw new DatasetImportError('', `file has more than ${maxRecords} records (the maxRecords limit)`);
+    if (acc.records >= maxRecords)
+      throw new DatasetImportError('', `file has more than ${maxRecords} records (the maxRecords limit)`);
     let record: unknown;
     try {
       record = JSON.parse(line);

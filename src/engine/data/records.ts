@@ -56,12 +56,18 @@ export interface FieldSettings {
 }
 
 const SPLIT_NAMES: Record<string, SplitName> = {
-  train: 'train', training: 'train',
-  val: 'val', valid: 'val', validation: 'val', dev: 'val',
-  test: 'test', testing: 'test',
+  train: 'train',
+  training: 'train',
+  val: 'val',
+  valid: 'val',
+  validation: 'val',
+  dev: 'val',
+  test: 'test',
+  testing: 'test',
 };
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -114,13 +120,22 @@ export class RecordCollector {
   }
 
   /** Adds a raw record; `build` replaces the default mapping of fields to an example (e.g. SuperNI's prompt). */
-  add(record: unknown, where: (id?: string) => string, build?: (record: Record<string, unknown>, at: string) => ImportedExample) {
+  add(
+    record: unknown,
+    where: (id?: string) => string,
+    build?: (record: Record<string, unknown>, at: string) => ImportedExample,
+  ) {
     let at = where();
     try {
-      if (!isObject(record)) throw new RecordProblem('not-a-record', `expected an object with "${this.s.inputField}" and "${this.s.outputField}" (got ${describe(record)})`);
+      if (!isObject(record))
+        throw new RecordProblem(
+          'not-a-record',
+          `expected an object with "${this.s.inputField}" and "${this.s.outputField}" (got ${describe(record)})`,
+        );
       let id: string | undefined;
       if (record.id !== undefined && record.id !== null && record.id !== '') {
-        if (typeof record.id !== 'string' && typeof record.id !== 'number') throw new RecordProblem('malformed', `"id" must be a string or a number (got ${describe(record.id)})`);
+        if (typeof record.id !== 'string' && typeof record.id !== 'number')
+          throw new RecordProblem('malformed', `"id" must be a string or a number (got ${describe(record.id)})`);
         id = String(record.id);
         at = where(id);
       }
@@ -129,7 +144,10 @@ export class RecordCollector {
       const split = this.splitOf(record);
       if (split) ex.split = split;
       this.checkRepeat(ex);
-      if (!build) for (const k of Object.keys(record)) if (k !== 'id' && k !== this.s.inputField && k !== this.s.outputField && k !== this.s.splitField) this.ignored.add(k);
+      if (!build)
+        for (const k of Object.keys(record))
+          if (k !== 'id' && k !== this.s.inputField && k !== this.s.outputField && k !== this.s.splitField)
+            this.ignored.add(k);
       this.examples.push(ex);
     } catch (e) {
       if (!(e instanceof RecordProblem)) throw e;
@@ -139,14 +157,26 @@ export class RecordCollector {
 
   /** The records kept under the policy, the report of the others, and the warnings worth one line each. */
   finish(policy: BadRecordPolicy, warnings: string[]): SkipReport {
-    const report: SkipReport = { records: this.records, skipped: this.badCount, byReason: this.byReason, first: this.bad };
+    const report: SkipReport = {
+      records: this.records,
+      skipped: this.badCount,
+      byReason: this.byReason,
+      first: this.bad,
+    };
     if (!this.examples.length) {
       if (!this.badCount) throw new DatasetImportError('', 'file holds no records');
-      throw new DatasetImportError('', `no usable records: all ${this.badCount} cannot be used (${reasonCounts(report)}): ${namedBad(report)}`);
+      throw new DatasetImportError(
+        '',
+        `no usable records: all ${this.badCount} cannot be used (${reasonCounts(report)}): ${namedBad(report)}`,
+      );
     }
     if (this.badCount) {
       const what = `${this.badCount} of ${report.records} records cannot be used (${reasonCounts(report)}): ${namedBad(report)}`;
-      if (policy === 'refuse') throw new DatasetImportError('', `${what}. The file is refused (bad records: refuse); skip them to import the other ${this.examples.length}`);
+      if (policy === 'refuse')
+        throw new DatasetImportError(
+          '',
+          `${what}. The file is refused (bad records: refuse); skip them to import the other ${this.examples.length}`,
+        );
       warnings.push(`skipped ${what}`);
     }
     if (this.conflicts) warnings.push(`${this.conflicts} records repeat an earlier input with a different output`);
@@ -164,7 +194,11 @@ export class RecordCollector {
   checkText(v: unknown, field: string): string {
     if (typeof v !== 'string') throw new RecordProblem('not-text', `"${field}" must be a string (got ${describe(v)})`);
     if (!v.trim()) throw new RecordProblem('empty', `"${field}" is empty`);
-    if (v.length > this.s.maxFieldLength) throw new RecordProblem('too-long', `"${field}" has ${v.length} characters, more than the limit of ${this.s.maxFieldLength} (maxFieldLength)`);
+    if (v.length > this.s.maxFieldLength)
+      throw new RecordProblem(
+        'too-long',
+        `"${field}" has ${v.length} characters, more than the limit of ${this.s.maxFieldLength} (maxFieldLength)`,
+      );
     return v;
   }
 
@@ -184,7 +218,8 @@ export class RecordCollector {
     const v = record[this.s.splitField];
     if (v === undefined || v === null || v === '') return this.s.split;
     const name = typeof v === 'string' ? SPLIT_NAMES[v.trim().toLowerCase()] : undefined;
-    if (!name) throw new RecordProblem('malformed', `"${this.s.splitField}" must be train, val or test (got ${describe(v)})`);
+    if (!name)
+      throw new RecordProblem('malformed', `"${this.s.splitField}" must be train, val or test (got ${describe(v)})`);
     return name;
   }
 
@@ -193,7 +228,7 @@ export class RecordCollector {
     const key = `${ex.split ?? ''}\u0000${ex.input}`;
     const prev = this.seen.get(key);
     if (prev === undefined) this.seen.set(key, ex.output);
-    else if (prev === ex.output) throw new RecordProblem('duplicate', 'repeats an earlier record\'s input and output');
+    else if (prev === ex.output) throw new RecordProblem('duplicate', "repeats an earlier record's input and output");
     else this.conflicts++;
   }
 }

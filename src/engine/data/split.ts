@@ -20,13 +20,20 @@ export interface DatasetSplits {
 export function splitDataset(examples: readonly ImportedExample[], choice: SplitChoice): DatasetSplits {
   const out: DatasetSplits = { train: [], val: [], test: [], warnings: [] };
   // Keeps what training and scoring use (the accepted outputs too), drops the id and split tags.
-  const strip = ({ input, output, accepted }: ImportedExample): Example => (accepted ? { input, output, accepted } : { input, output });
+  const strip = ({ input, output, accepted }: ImportedExample): Example =>
+    accepted ? { input, output, accepted } : { input, output };
   if (choice.kind === 'file') {
     examples.forEach((ex, i) => {
-      if (!ex.split) throw new Error(`record at index ${i} has no split; import train and test files with a split, or split by fraction`);
+      if (!ex.split)
+        throw new Error(
+          `record at index ${i} has no split; import train and test files with a split, or split by fraction`,
+        );
       out[ex.split].push(strip(ex));
     });
-    if (!out.train.length || !out.test.length) throw new Error(`the file's own split needs train and test records (got ${out.train.length} train, ${out.test.length} test)`);
+    if (!out.train.length || !out.test.length)
+      throw new Error(
+        `the file's own split needs train and test records (got ${out.train.length} train, ${out.test.length} test)`,
+      );
     const trainInputs = new Set(out.train.map((e) => e.input));
     const leaked = [...out.val, ...out.test].filter((e) => trainInputs.has(e.input)).length;
     if (leaked) out.warnings.push(`${leaked} val/test records have an input that is also in train`);
@@ -34,7 +41,9 @@ export function splitDataset(examples: readonly ImportedExample[], choice: Split
   }
   const { seed, testFraction, valFraction = 0 } = choice;
   if (!(testFraction > 0 && valFraction >= 0 && testFraction + valFraction < 1)) {
-    throw new Error(`testFraction must be in (0, 1), valFraction ≥ 0 and their sum below 1 (got ${testFraction}, ${valFraction})`);
+    throw new Error(
+      `testFraction must be in (0, 1), valFraction ≥ 0 and their sum below 1 (got ${testFraction}, ${valFraction})`,
+    );
   }
   // Group by input so that a repeated input never ends up in both train and test.
   const groups = new Map<string, Example[]>();
@@ -51,6 +60,7 @@ export function splitDataset(examples: readonly ImportedExample[], choice: Split
     const target = out.test.length < nTest ? out.test : out.val.length < nVal ? out.val : out.train;
     target.push(...g);
   }
-  if (!out.train.length) throw new Error(`nothing left for train after taking ${out.test.length} test and ${out.val.length} val records`);
+  if (!out.train.length)
+    throw new Error(`nothing left for train after taking ${out.test.length} test and ${out.val.length} val records`);
   return out;
 }

@@ -23,10 +23,16 @@ export function datasetFromSplitFiles(source: string, train: SplitFile, test: Sp
   const a = read(train, 'train');
   const b = read(test, 'test');
   const skipped = a.report.skipped + b.report.skipped;
-  const strip = (r: typeof a) => r.examples.map(({ input, output, accepted }) => (accepted ? { input, output, accepted } : { input, output }));
+  const strip = (r: typeof a) =>
+    r.examples.map(({ input, output, accepted }) => (accepted ? { input, output, accepted } : { input, output }));
   return {
     train: strip(a),
     test: strip(b),
-    provenance: { source, records: a.report.records + b.report.records, skipped, ...(skipped ? { skippedWhy: `${a.report.skipped} in ${train.name}, ${b.report.skipped} in ${test.name}` } : {}) },
+    provenance: {
+      source,
+      records: a.report.records + b.report.records,
+      skipped,
+      ...(skipped ? { skippedWhy: `${a.report.skipped} in ${train.name}, ${b.report.skipped} in ${test.name}` } : {}),
+    },
   };
 }

@@ -36,12 +36,22 @@ const exact = (p: string, e: string) => (p.trim() === e.trim() ? 1 : 0);
 
 export async function runQuickTrain(
   opts: QuickTrainOptions,
-  hooks: { onStep?(step: number, loss: number): void; onEval?(ev: QuickTrainEval): void; shouldStop?(): boolean; isPaused?(): Promise<void> },
+  hooks: {
+    onStep?(step: number, loss: number): void;
+    onEval?(ev: QuickTrainEval): void;
+    shouldStop?(): boolean;
+    isPaused?(): Promise<void>;
+  },
 ): Promise<QuickTrainEval> {
   const config = presetConfig(opts.preset);
   const tok = createByteTokenizer();
   if (config.vocabSize !== tok.vocabSize) config.vocabSize = tok.vocabSize;
-  const data = makeTaskData(opts.task, { seed: opts.seed, trainSize: opts.trainSize ?? 20000, testSize: opts.testSize ?? 200, maxLen: opts.maxLen ?? 8 });
+  const data = makeTaskData(opts.task, {
+    seed: opts.seed,
+    trainSize: opts.trainSize ?? 20000,
+    testSize: opts.testSize ?? 200,
+    maxLen: opts.maxLen ?? 8,
+  });
   const maxIn = 64;
   const maxOut = 32;
   const train = encodeExamples(tok, data.train, maxIn, maxOut);
@@ -60,7 +70,12 @@ export async function runQuickTrain(
   let lastLoss = NaN;
   let last: QuickTrainEval = { step: 0, loss: NaN, exactMatch: 0, samples: [] };
   const runEval = async (step: number) => {
-    const r = await evaluate(model, tok, data.test, { batchSize: 64, maxInputLen: maxIn, maxOutputLen: maxOut, score: exact });
+    const r = await evaluate(model, tok, data.test, {
+      batchSize: 64,
+      maxInputLen: maxIn,
+      maxOutputLen: maxOut,
+      score: exact,
+    });
     last = { step, loss: lastLoss, exactMatch: r.score, samples: r.predictions.slice(0, 5) };
     hooks.onEval?.(last);
   };

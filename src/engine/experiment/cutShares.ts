@@ -14,7 +14,11 @@ export interface CutShare {
 }
 
 /** One entry per task; null where the task's data is not at hand (an imported dataset not loaded). */
-export function cutShares(spec: ExperimentSpec, datasets: Record<string, DatasetData>, tok: Tokenizer): (CutShare | null)[] {
+export function cutShares(
+  spec: ExperimentSpec,
+  datasets: Record<string, DatasetData>,
+  tok: Tokenizer,
+): (CutShare | null)[] {
   const { maxInputLen, maxOutputLen } = spec.training;
   return spec.tasks.map((t) => {
     let rows: Example[];
@@ -27,7 +31,12 @@ export function cutShares(spec: ExperimentSpec, datasets: Record<string, Dataset
       rows = [...d.train.slice(0, t.trainSize), ...d.test.slice(0, t.testSize)];
     }
     if (!rows.length) return null;
-    const over = (pick: (e: Example) => string, max: number) => rows.filter((e) => tok.encode(pick(e)).length > max).length / rows.length;
-    return { inputs: over((e) => e.input, maxInputLen), outputs: over((e) => e.output, maxOutputLen), examples: rows.length };
+    const over = (pick: (e: Example) => string, max: number) =>
+      rows.filter((e) => tok.encode(pick(e)).length > max).length / rows.length;
+    return {
+      inputs: over((e) => e.input, maxInputLen),
+      outputs: over((e) => e.output, maxOutputLen),
+      examples: rows.length,
+    };
   });
 }

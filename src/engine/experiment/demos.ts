@@ -35,7 +35,16 @@ export function getDemo(name: string): Demo {
 // Measured on nano from scratch (wasm, Node): lr 2e-3 at batch 16 learns sentiment to ~90% in 80 steps, topic to ~60%;
 // "negative" needs 9 output tokens, hence maxOutputLen 12; the lexicon sentences fit in 48 input bytes.
 // Kept for the real-text demos, which have no pretrained base that knows their labels.
-const fastTraining: TrainingSpec = { lr: 2e-3, warmupSteps: 10, weightDecay: 0.01, batchSize: 16, clipNorm: 1, maxInputLen: 48, maxOutputLen: 12, evalEvery: 0 };
+const fastTraining: TrainingSpec = {
+  lr: 2e-3,
+  warmupSteps: 10,
+  weightDecay: 0.01,
+  batchSize: 16,
+  clipNorm: 1,
+  maxInputLen: 48,
+  maxOutputLen: 12,
+  evalEvery: 0,
+};
 
 const base = (name: string, seed: number): Omit<ExperimentSpec, 'tasks' | 'strategies'> => ({
   version: SPEC_VERSION,
@@ -53,7 +62,16 @@ const base = (name: string, seed: number): Omit<ExperimentSpec, 'tasks' | 'strat
 // split (`--split val`, seed 0), reported on the test split. Measured there: lr 1e-3 for 100 steps moves the weights out
 // of the base's basin (KIF's AP fell to SeqFT's); lr 5e-4 for 200 steps learns each task to 81–99% and keeps KIF's
 // fusion meaningful; batch 8 did as well as 16 at half the time.
-const compositionTraining: TrainingSpec = { lr: 5e-4, warmupSteps: 10, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 24, maxOutputLen: 16, evalEvery: 0 };
+const compositionTraining: TrainingSpec = {
+  lr: 5e-4,
+  warmupSteps: 10,
+  weightDecay: 0.01,
+  batchSize: 8,
+  clipNorm: 1,
+  maxInputLen: 24,
+  maxOutputLen: 16,
+  evalEvery: 0,
+};
 // 200 test examples a task: with 100, one example is a point of AP and seeds' differences drowned in that noise.
 const compositionSize = (steps: number) => ({ steps, trainSize: 1000, testSize: 200 });
 
@@ -74,7 +92,7 @@ registerDemo({
     'The pretrained nano base learns three new commands in a row (rvsh: reverse then shift, shso: shift then sort, rv: ' +
     'reverse), each a composition of skills it already has. Sequential fine-tuning forgets the earlier commands; KIF ' +
     'finds the attention heads and neuron blocks each command relies on and fuses old and new models unit by unit after ' +
-    'every task (hard rule); plain weight averaging is the comparison KIF\'s paper makes; joint training on all tasks ' +
+    "every task (hard rule); plain weight averaging is the comparison KIF's paper makes; joint training on all tasks " +
     'so far shows the ceiling. What 5 seeds show (test split, 200 examples a task): KIF keeps far more of the earlier ' +
     'commands than sequential fine-tuning on every seed (BWT 32 to 55 points better), but it does not beat averaging ' +
     'here: AP +0.3 ± 3.5 and BWT +6.2 ± 8.6 (95% intervals of the paired difference; four seeds favour KIF, one ' +
@@ -99,7 +117,7 @@ registerDemo({
   title: 'KIF against every baseline',
   description:
     'Five new commands in a row on the pretrained nano base (four compositions and unshift, which conflicts with the ' +
-    'base\'s shift), every full-model strategy with its default knobs: a few minutes on wasm.',
+    "base's shift), every full-model strategy with its default knobs: a few minutes on wasm.",
   spec: ({ seed = 0 }) => ({
     ...base('KIF against every baseline', seed),
     init: 'pretrained',
@@ -114,14 +132,25 @@ registerDemo({
   name: 'merging',
   title: 'Model merging beside KIF',
   description:
-    'The forgetting demo\'s three commands on the pretrained nano base, with the model-merging family a researcher ' +
+    "The forgetting demo's three commands on the pretrained nano base, with the model-merging family a researcher " +
     'expects in 2026 beside KIF: sequential fine-tuning, plain weight averaging, task arithmetic, TIES, DARE-TIES, ' +
-    'MagMax, Fisher-weighted averaging, KIF hard and soft, and joint training, each with its paper\'s defaults. MagMax\'s ' +
+    "MagMax, Fisher-weighted averaging, KIF hard and soft, and joint training, each with its paper's defaults. MagMax's " +
     'authors found plain averaging surprisingly strong: this table answers that question for these tasks.',
   spec: ({ seed = 0 }) => ({
     ...forgettingSpec(seed, 'pretrained'),
     name: 'Model merging beside KIF',
-    strategies: ['seqft', 'weight-avg', 'task-arithmetic', 'ties', 'dare', 'magmax', 'fisher-merge', 'kif-hard', 'kif-soft', 'mtl'].map((name) => ({ name, knobs: {} })),
+    strategies: [
+      'seqft',
+      'weight-avg',
+      'task-arithmetic',
+      'ties',
+      'dare',
+      'magmax',
+      'fisher-merge',
+      'kif-hard',
+      'kif-soft',
+      'mtl',
+    ].map((name) => ({ name, knobs: {} })),
   }),
 });
 
@@ -129,7 +158,7 @@ registerDemo({
   name: 'ablations',
   title: "KIF's ablations and variants",
   description:
-    'The forgetting demo\'s three commands with KIF hard under each importance ablation of TaSL (second-order ' +
+    "The forgetting demo's three commands with KIF hard under each importance ablation of TaSL (second-order " +
     'sensitivity, no EMA, no uncertainty term, neither) and the two fusion extensions (thresholds within module kind; ' +
     'norms taken from the new model), against weight averaging: which part of KIF earns its keep here. Measured on the ' +
     'extensions over 5 seeds (test split): leaving the norms out of the scored set is the one change that beats ' +
@@ -137,9 +166,15 @@ registerDemo({
   spec: ({ seed = 0 }) => ({
     ...forgettingSpec(seed, 'pretrained'),
     name: "KIF's ablations and variants",
-    strategies: ([{}, {}, ...['second-order', 'no-ema', 'no-uncertainty', 'plain'].map((metric) => ({ metric })), { within: 'kind' }, { norms: 'current' }] as StrategySpec['knobs'][]).map(
-      (knobs, i): StrategySpec => ({ name: i === 0 ? 'weight-avg' : 'kif-hard', knobs }),
-    ),
+    strategies: (
+      [
+        {},
+        {},
+        ...['second-order', 'no-ema', 'no-uncertainty', 'plain'].map((metric) => ({ metric })),
+        { within: 'kind' },
+        { norms: 'current' },
+      ] as StrategySpec['knobs'][]
+    ).map((knobs, i): StrategySpec => ({ name: i === 0 ? 'weight-avg' : 'kif-hard', knobs })),
   }),
 });
 
@@ -151,7 +186,7 @@ registerDemo({
   description:
     'Real text classification from the Long Sequence continual-learning benchmark (yelp, amazon, sst-2, dbpedia, agnews, ' +
     'in its order-1 sequence), small subsets so a byte-level nano model runs it in minutes; the numbers show the pipeline, ' +
-    'not the paper\'s (which fine-tunes T5-large).',
+    "not the paper's (which fine-tunes T5-large).",
   datasets: longSequenceTasks,
   spec: ({ seed = 0 }) => ({
     ...base('Long Sequence (small subsets)', seed),

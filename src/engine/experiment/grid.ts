@@ -35,14 +35,19 @@ export function parseGrid(json: unknown): { ok: true; grid: Grid } | { ok: false
 function combinations(lists: Record<string, KnobValue[]>): Record<string, KnobValue>[] {
   return Object.keys(lists)
     .sort()
-    .reduce<Record<string, KnobValue>[]>((acc, key) => acc.flatMap((c) => lists[key].map((v) => ({ ...c, [key]: v }))), [{}]);
+    .reduce<Record<string, KnobValue>[]>(
+      (acc, key) => acc.flatMap((c) => lists[key].map((v) => ({ ...c, [key]: v }))),
+      [{}],
+    );
 }
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9.=+-]/g, '_');
 
 /** The grid's points in their fixed order (strategy, then knob combination, then seed); throws naming bad entries. */
 export function expandGrid(spec: ExperimentSpec, grid: Grid): GridPoint[] {
-  const bases: StrategySpec[] = grid.strategies ? grid.strategies.map((name) => ({ name, knobs: {} })) : spec.strategies;
+  const bases: StrategySpec[] = grid.strategies
+    ? grid.strategies.map((name) => ({ name, knobs: {} }))
+    : spec.strategies;
   const named = new Set(bases.map((b) => b.name));
   const problems = Object.keys(grid.knobs)
     .filter((n) => !named.has(n))
@@ -63,7 +68,10 @@ export function expandGrid(spec: ExperimentSpec, grid: Grid): GridPoint[] {
   }
   const seen = new Set<string>();
   for (const p of points) {
-    if (seen.has(p.id)) problems.push(`grid point ${p.id} appears twice (a strategy listed twice with the same knobs, or a repeated seed)`);
+    if (seen.has(p.id))
+      problems.push(
+        `grid point ${p.id} appears twice (a strategy listed twice with the same knobs, or a repeated seed)`,
+      );
     seen.add(p.id);
   }
   if (problems.length) throw new Error([...new Set(problems)].join('\n'));
@@ -79,7 +87,12 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
-export const shardPoints = (points: readonly GridPoint[], index: number, count: number) => points.filter((_, i) => i % count === index);
+export const shardPoints = (points: readonly GridPoint[], index: number, count: number) =>
+  points.filter((_, i) => i % count === index);
 
 /** The spec of one point: the grid's seed and the single strategy. */
-export const pointSpec = (spec: ExperimentSpec, p: GridPoint): ExperimentSpec => ({ ...spec, seed: p.seed, strategies: [p.strategy] });
+export const pointSpec = (spec: ExperimentSpec, p: GridPoint): ExperimentSpec => ({
+  ...spec,
+  seed: p.seed,
+  strategies: [p.strategy],
+});

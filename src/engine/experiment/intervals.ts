@@ -24,4 +24,5 @@ export const excludesZero = (i: Interval | null): boolean => i !== null && i.hal
 
 const f1 = (x: number) => x.toFixed(1);
 /** "46.5 ± 3.2" (the half-width of the 95% interval), or the mean alone with one value. */
-export const fmtInterval = (i: Interval | null): string => (i === null ? '–' : i.half === null ? f1(i.mean) : `${f1(i.mean)} ± ${f1(i.half)}`);
+export const fmtInterval = (i: Interval | null): string =>
+  i === null ? '–' : i.half === null ? f1(i.mean) : `${f1(i.mean)} ± ${f1(i.half)}`;

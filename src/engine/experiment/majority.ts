@@ -12,9 +12,16 @@ export function majorityScore(task: Pick<TaskRun, 'train' | 'test' | 'scorer'>):
   if (!task.test.length) return 0;
   const counts = new Map<string, number>();
   for (const e of [...task.train, ...task.test]) counts.set(e.output, (counts.get(e.output) ?? 0) + 1);
-  const candidates = [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_CANDIDATES).map(([o]) => o);
+  const candidates = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_CANDIDATES)
+    .map(([o]) => o);
   const { score } = textScorer(task.scorer);
   let best = 0;
-  for (const c of candidates) best = Math.max(best, task.test.reduce((a, e) => a + score(c, e.output), 0));
+  for (const c of candidates)
+    best = Math.max(
+      best,
+      task.test.reduce((a, e) => a + score(c, e.output), 0),
+    );
   return (100 * best) / task.test.length;
 }

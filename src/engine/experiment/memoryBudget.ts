@@ -30,7 +30,16 @@ export const WARN_SHARE = 0.7;
  * importance EMAs and the previous task's model, EWC its Fisher and anchor, LwF its teacher, weight averaging the
  * running average. Strategies of one run train one after another, so the largest counts.
  */
-const strategyCopies: Readonly<Record<string, number>> = { 'kif-hard': 3, 'kif-soft': 3, 'kif-replay': 3, 'kif-lora': 3, ewc: 2, lwf: 1, 'weight-avg': 1, olora: 1 };
+const strategyCopies: Readonly<Record<string, number>> = {
+  'kif-hard': 3,
+  'kif-soft': 3,
+  'kif-replay': 3,
+  'kif-lora': 3,
+  ewc: 2,
+  lwf: 1,
+  'weight-avg': 1,
+  olora: 1,
+};
 
 export interface MemoryEstimate {
   params: number;
@@ -67,7 +76,8 @@ export function estimateMemory(spec: ExperimentSpec, loaded?: T5Config): MemoryE
   return { params, weights, optimizer, strategy, activations, total: weights + optimizer + strategy + activations };
 }
 
-const fmt = (bytes: number) => (bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.max(1, Math.round(bytes / MiB))} MiB`);
+const fmt = (bytes: number) =>
+  bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB` : `${Math.max(1, Math.round(bytes / MiB))} MiB`;
 
 export interface MemoryVerdict {
   estimate: MemoryEstimate;
@@ -87,10 +97,18 @@ export function memoryVerdict(spec: ExperimentSpec, backend: string, loaded?: T5
     `weights and gradients ${fmt(e.weights)} + AdamW moments ${fmt(e.optimizer)} + strategy state ${fmt(e.strategy)} + activations ${fmt(e.activations)}` +
     ` (${(e.params / 1e6).toFixed(1)} M parameters, batch ${spec.training.batchSize} × ${spec.training.maxInputLen} + ${spec.training.maxOutputLen} tokens)`;
   if (e.total > budget) {
-    return { estimate, budget, refusal: `model: this run needs about ${fmt(e.total)} of memory, more than the ${fmt(budget)} the ${backend} backend can hold: ${parts}. Use a smaller model or batch, or shorter sequences.` };
+    return {
+      estimate,
+      budget,
+      refusal: `model: this run needs about ${fmt(e.total)} of memory, more than the ${fmt(budget)} the ${backend} backend can hold: ${parts}. Use a smaller model or batch, or shorter sequences.`,
+    };
   }
   if (e.total > WARN_SHARE * budget) {
-    return { estimate, budget, warning: `This run needs about ${fmt(e.total)} of the ${fmt(budget)} the ${backend} backend can hold (${Math.round((100 * e.total) / budget)}%): ${parts}. It may run out of memory.` };
+    return {
+      estimate,
+      budget,
+      warning: `This run needs about ${fmt(e.total)} of the ${fmt(budget)} the ${backend} backend can hold (${Math.round((100 * e.total) / budget)}%): ${parts}. It may run out of memory.`,
+    };
   }
   return { estimate, budget };
 }

@@ -33,20 +33,28 @@ export function summarize(xs: readonly number[]): MetricSummary {
 }
 
 /** What must agree between documents for their numbers to be averaged: the spec without seed and strategies. */
-const experimentKey = (d: ResultsDocument) => JSON.stringify({ ...d.spec, seed: undefined, strategies: undefined, name: undefined });
+const experimentKey = (d: ResultsDocument) =>
+  JSON.stringify({ ...d.spec, seed: undefined, strategies: undefined, name: undefined });
 
 /** Rows in order of first appearance; throws when the documents come from different experiments. */
 export function mergeResults(docs: readonly { file: string; doc: ResultsDocument }[]): MergedRow[] {
   if (docs.length === 0) throw new Error('no results documents to merge');
   const key = experimentKey(docs[0].doc);
   const odd = docs.find((d) => experimentKey(d.doc) !== key);
-  if (odd) throw new Error(`${odd.file} comes from a different experiment than ${docs[0].file} (model, tasks, training or units differ); merge only results of one spec`);
+  if (odd)
+    throw new Error(
+      `${odd.file} comes from a different experiment than ${docs[0].file} (model, tasks, training or units differ); merge only results of one spec`,
+    );
   const groups = new Map<string, { seeds: number[]; values: Record<string, number[]>; matrices: number[][][] }>();
   for (const { doc } of docs) {
     for (const s of doc.strategies) {
       if (!s.metrics) continue;
       let g = groups.get(s.label);
-      if (!g) groups.set(s.label, (g = { seeds: [], values: Object.fromEntries(metricKeys.map((k) => [k, [] as number[]])), matrices: [] }));
+      if (!g)
+        groups.set(
+          s.label,
+          (g = { seeds: [], values: Object.fromEntries(metricKeys.map((k) => [k, [] as number[]])), matrices: [] }),
+        );
       g.seeds.push(doc.spec.seed);
       g.matrices.push(s.matrix);
       for (const k of metricKeys) {
@@ -63,7 +71,11 @@ export function mergeResults(docs: readonly { file: string; doc: ResultsDocument
       seeds: g.seeds,
       metrics: Object.fromEntries(metricKeys.map((k) => [k, summarize(g.values[k])])) as MergedRow['metrics'],
       intervals: Object.fromEntries(metricKeys.map((k) => [k, tInterval(g.values[k])])) as MergedRow['intervals'],
-      cells: Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => tInterval(g.matrices.map((m) => m[r]?.[c]).filter((x): x is number => x !== undefined)))),
+      cells: Array.from({ length: rows }, (_, r) =>
+        Array.from({ length: cols }, (_, c) =>
+          tInterval(g.matrices.map((m) => m[r]?.[c]).filter((x): x is number => x !== undefined)),
+        ),
+      ),
     };
   });
 }
@@ -86,10 +98,23 @@ export const pairedBaselines = ['seqft', 'weight-avg'] as const;
  * Per seed, each KIF strategy's metric minus each baseline's (sequential fine-tuning, weight averaging) on the same seed,
  * with the 95% t interval of the mean difference.
  */
-export function pairedDifferences(docs: readonly { doc: ResultsDocument }[], metrics: readonly MetricKey[] = ['ap', 'bwt']): PairedDifference[] {
-  const bySeed = docs.map(({ doc }) => ({ seed: doc.spec.seed, strategies: doc.strategies.filter((s) => s.metrics) })).sort((a, b) => a.seed - b.seed);
-  const kif = [...new Set(bySeed.flatMap((d) => d.strategies.filter((s) => s.name.startsWith('kif')).map((s) => s.label)))];
-  const baselines = [...new Set(bySeed.flatMap((d) => d.strategies.filter((s) => (pairedBaselines as readonly string[]).includes(s.name)).map((s) => s.label)))];
+export function pairedDifferences(
+  docs: readonly { doc: ResultsDocument }[],
+  metrics: readonly MetricKey[] = ['ap', 'bwt'],
+): PairedDifference[] {
+  const bySeed = docs
+    .map(({ doc }) => ({ seed: doc.spec.seed, strategies: doc.strategies.filter((s) => s.metrics) }))
+    .sort((a, b) => a.seed - b.seed);
+  const kif = [
+    ...new Set(bySeed.flatMap((d) => d.strategies.filter((s) => s.name.startsWith('kif')).map((s) => s.label))),
+  ];
+  const baselines = [
+    ...new Set(
+      bySeed.flatMap((d) =>
+        d.strategies.filter((s) => (pairedBaselines as readonly string[]).includes(s.name)).map((s) => s.label),
+      ),
+    ),
+  ];
   const out: PairedDifference[] = [];
   for (const a of kif) {
     for (const b of baselines) {
@@ -122,7 +147,10 @@ export function mergedMatrices(rows: readonly MergedRow[], tasks: readonly strin
         `${r.label} (${r.seeds.length} seeds)`,
         formatTable(
           ['after ↓ / test on →', ...tasks],
-          r.cells.map((row, i) => [i === 0 ? 'untrained' : `task ${i}: ${tasks[i - 1] ?? ''}`, ...row.map(fmtInterval)]),
+          r.cells.map((row, i) => [
+            i === 0 ? 'untrained' : `task ${i}: ${tasks[i - 1] ?? ''}`,
+            ...row.map(fmtInterval),
+          ]),
         ),
       ].join('\n'),
     )

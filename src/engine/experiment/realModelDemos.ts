@@ -14,9 +14,9 @@ export const flanLoraDemo: Demo = {
   name: 'flan-t5-lora',
   title: 'flan-t5-small: LoRA against KIF-LoRA on real text',
   description:
-    'Google\'s flan-t5-small (77 M parameters, its own SentencePiece tokenizer; downloaded once, then kept in this ' +
+    "Google's flan-t5-small (77 M parameters, its own SentencePiece tokenizer; downloaded once, then kept in this " +
     'browser) learns sst-2 → agnews → dbpedia with rank-8 LoRA adapters on q and v: sequential LoRA (merged after each ' +
-    'task) against KIF with LoRA (rank units, soft fusion). The base already follows instructions, so each column\'s ' +
+    "task) against KIF with LoRA (rank units, soft fusion). The base already follows instructions, so each column's " +
     'best constant answer is the floor to read the matrix against. Needs a GPU backend (WebGPU) to finish in minutes.',
   datasets: realTextTasks,
   spec: ({ seed = 0 }) => ({
@@ -29,7 +29,16 @@ export const flanLoraDemo: Demo = {
     tasks: realTextTasks.map((id) => taskEntry({ dataset: id }, { steps: 60, trainSize: 1000, testSize: 200 })),
     strategies: ['seqlora', 'kif-lora'].map((name) => ({ name, knobs: { lrScale: 3 } })),
     // SentencePiece tokens: the instruction and a text's head and end fit 128; the longest label is 5 tokens with </s>.
-    training: { lr: 1e-3, warmupSteps: 5, weightDecay: 0.01, batchSize: 8, clipNorm: 1, maxInputLen: 128, maxOutputLen: 8, evalEvery: 0 },
+    training: {
+      lr: 1e-3,
+      warmupSteps: 5,
+      weightDecay: 0.01,
+      batchSize: 8,
+      clipNorm: 1,
+      maxInputLen: 128,
+      maxOutputLen: 8,
+      evalEvery: 0,
+    },
     units: { granularity: 'lora-rank', blockSize: 16 },
   }),
 };
@@ -61,10 +70,21 @@ export const realTextDemo: Demo = {
     init: 'pretrained',
     backend: 'auto',
     seed,
-    tasks: realTextTasks.map((id) => taskEntry({ dataset: id }, { steps: REAL_TEXT_STEPS, trainSize: 1000, testSize: 200 })),
+    tasks: realTextTasks.map((id) =>
+      taskEntry({ dataset: id }, { steps: REAL_TEXT_STEPS, trainSize: 1000, testSize: 200 }),
+    ),
     strategies: ['seqft', 'kif-hard'].map((name) => ({ name, knobs: {} })),
     // Labels with capitals split into many pieces of this vocabulary: "Educational Institution" is 11 tokens with </s>.
-    training: { lr: REAL_TEXT_LR, warmupSteps: 10, weightDecay: 0.01, batchSize: 16, clipNorm: 1, maxInputLen: 64, maxOutputLen: 12, evalEvery: 0 },
+    training: {
+      lr: REAL_TEXT_LR,
+      warmupSteps: 10,
+      weightDecay: 0.01,
+      batchSize: 16,
+      clipNorm: 1,
+      maxInputLen: 64,
+      maxOutputLen: 12,
+      evalEvery: 0,
+    },
     units: { granularity: 'head-neuron', blockSize: 16 },
   }),
 };

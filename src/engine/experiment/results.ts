@@ -73,14 +73,18 @@ export interface ResultsDocument {
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 /** A number in [lo, hi]: every number a results document stores has the range its meaning gives it. */
 const within = (lo: number, hi: number, what: string) =>
-  z.number({ error: `must be ${what}, a number from ${lo} to ${hi}` }).refine((v) => v >= lo && v <= hi, { error: (iss) => `must be ${what}, a number from ${lo} to ${hi} (got ${String(iss.input)})` });
+  z.number({ error: `must be ${what}, a number from ${lo} to ${hi}` }).refine((v) => v >= lo && v <= hi, {
+    error: (iss) => `must be ${what}, a number from ${lo} to ${hi} (got ${String(iss.input)})`,
+  });
 /** Test scores are percent. */
 export const percentSchema = within(0, 100, 'a score in percent');
 /** A difference of two percent scores (BWT, FWT, forgetting). */
 const percentDiff = within(-100, 100, 'a difference of scores in percent');
 const seconds = within(0, limits.seconds.value, 'a duration in seconds');
 /** Every string of a results document: a name, a label, a prediction (as long as a dataset field may be). */
-const text = z.string().max(limits.fieldChars.value, `must be at most ${limits.fieldChars.value.toLocaleString('en-US')} characters`);
+const text = z
+  .string()
+  .max(limits.fieldChars.value, `must be at most ${limits.fieldChars.value.toLocaleString('en-US')} characters`);
 const scores = z.record(text, finite);
 const metricsSchema = z.strictObject({
   tasks: z.int().min(1),
@@ -94,7 +98,10 @@ const metricsSchema = z.strictObject({
 const strategySchema = z.strictObject({
   name: text.min(1),
   label: text.min(1),
-  knobs: z.record(text, z.union([z.number(), text, z.boolean()], { error: 'must be a number, a string or true/false' })),
+  knobs: z.record(
+    text,
+    z.union([z.number(), text, z.boolean()], { error: 'must be a number, a string or true/false' }),
+  ),
   matrix: z.array(z.array(percentSchema)),
   metrics: metricsSchema.nullable(),
   importance: z.strictObject({ tasks: z.array(scores), accumulated: z.array(scores) }).optional(),
@@ -124,10 +131,17 @@ const strategySchema = z.strictObject({
   samples: z.array(
     z.strictObject({
       task: z.int().min(0),
-      predictions: z.array(z.strictObject({ input: text, expected: text, output: text, score: within(0, 1, 'a per-example score') })),
+      predictions: z.array(
+        z.strictObject({ input: text, expected: text, output: text, score: within(0, 1, 'a per-example score') }),
+      ),
     }),
   ),
-  timings: z.strictObject({ trainSeconds: seconds, afterTaskSeconds: seconds, evalSeconds: seconds, totalSeconds: seconds }),
+  timings: z.strictObject({
+    trainSeconds: seconds,
+    afterTaskSeconds: seconds,
+    evalSeconds: seconds,
+    totalSeconds: seconds,
+  }),
   error: text.optional(),
 });
 
@@ -140,15 +154,27 @@ const documentSchema = z.strictObject({
   /** Present when the matrix scores the validation split (settings being chosen), not the test split. */
   evaluatedOn: z.literal('val').optional(),
   stopped: z.boolean(),
-  model: z.strictObject({ tokenizer: z.strictObject({ kind: text.min(1), vocabSize: z.int().min(1), source: text }) }).optional(),
+  model: z
+    .strictObject({ tokenizer: z.strictObject({ kind: text.min(1), vocabSize: z.int().min(1), source: text }) })
+    .optional(),
   tasks: z
     .array(
-      z.strictObject({ name: text, scorer: text, steps: z.int().min(1), trainSize: z.int().min(0), testSize: z.int().min(0), majorityScore: percentSchema.optional() }),
+      z.strictObject({
+        name: text,
+        scorer: text,
+        steps: z.int().min(1),
+        trainSize: z.int().min(0),
+        testSize: z.int().min(0),
+        majorityScore: percentSchema.optional(),
+      }),
     )
     .min(1),
   units: z.strictObject({ granularity: text, names: z.array(text) }),
   datasets: z
-    .record(text, z.strictObject({ source: text, records: z.int().min(0), skipped: z.int().min(0), skippedWhy: text.optional() }))
+    .record(
+      text,
+      z.strictObject({ source: text, records: z.int().min(0), skipped: z.int().min(0), skippedWhy: text.optional() }),
+    )
     .optional(),
   strategies: z.array(strategySchema),
   timings: z.strictObject({ totalSeconds: seconds }),
@@ -161,13 +187,20 @@ const documentSchema = z.strictObject({
 export function issueText(iss: z.core.$ZodIssue): string {
   const a = (t: string) => (t === 'array' ? 'a list' : t === 'object' ? 'an object' : `a ${t}`);
   const typed = /^Invalid input: expected (\w+), received (\w+)$/.exec(iss.message);
-  if (typed) return typed[2] === 'undefined' ? `is required (${a(typed[1])})` : `must be ${a(typed[1])} (got ${typed[2] === 'null' ? 'null' : a(typed[2])})`;
+  if (typed)
+    return typed[2] === 'undefined'
+      ? `is required (${a(typed[1])})`
+      : `must be ${a(typed[1])} (got ${typed[2] === 'null' ? 'null' : a(typed[2])})`;
   if (iss.code === 'invalid_value') return `must be ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}`;
   if (iss.message === 'Invalid input') return 'is not a value this field takes';
   return iss.message;
 }
 
-const pathOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(results)';
+const pathOf = (path: readonly PropertyKey[]) =>
+  path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '') || '(results)';
 
 /** Checks the shape a matrix must have for the document's task count; returns problems. */
 function matrixProblems(doc: z.output<typeof documentSchema>): string[] {
@@ -175,14 +208,20 @@ function matrixProblems(doc: z.output<typeof documentSchema>): string[] {
   return doc.strategies.flatMap((s, i) => {
     const at = `strategies[${i}].matrix`;
     if (s.matrix.length > T + 1) return [`${at}: has ${s.matrix.length} rows, at most ${T + 1} for ${T} tasks`];
-    return s.matrix.flatMap((row, r) => (row.length === T ? [] : [`${at}[${r}]: has ${row.length} scores, one per task (${T}) expected`]));
+    return s.matrix.flatMap((row, r) =>
+      row.length === T ? [] : [`${at}[${r}]: has ${row.length} scores, one per task (${T}) expected`],
+    );
   });
 }
 
 /** Problems of one strategy's results as a saved run or checkpoint keeps them, each starting with `at`; none when valid. */
 export function strategyResultProblems(json: unknown, at: string): string[] {
   const r = strategySchema.safeParse(json);
-  return r.success ? [] : r.error.issues.slice(0, 3).map((iss) => `${at}${pathOf(iss.path) === '(results)' ? '' : `.${pathOf(iss.path)}`}: ${issueText(iss)}`);
+  return r.success
+    ? []
+    : r.error.issues
+        .slice(0, 3)
+        .map((iss) => `${at}${pathOf(iss.path) === '(results)' ? '' : `.${pathOf(iss.path)}`}: ${issueText(iss)}`);
 }
 
 /** Validates a results document (e.g. an imported file), older versions migrated first; errors name the field. */
@@ -192,8 +231,17 @@ export function parseResults(raw: unknown): { ok: true; results: ResultsDocument
   if (isObj && (json as Record<string, unknown>).format !== RESULTS_FORMAT) {
     return { ok: false, errors: [`format: must be "${RESULTS_FORMAT}" (this is not a results document of this app)`] };
   }
-  if (isObj && typeof (json as Record<string, unknown>).version === 'number' && ((json as Record<string, unknown>).version as number) > RESULTS_VERSION) {
-    return { ok: false, errors: [`version: ${(json as Record<string, unknown>).version} is newer than this app reads (${RESULTS_VERSION})`] };
+  if (
+    isObj &&
+    typeof (json as Record<string, unknown>).version === 'number' &&
+    ((json as Record<string, unknown>).version as number) > RESULTS_VERSION
+  ) {
+    return {
+      ok: false,
+      errors: [
+        `version: ${(json as Record<string, unknown>).version} is newer than this app reads (${RESULTS_VERSION})`,
+      ],
+    };
   }
   const r = documentSchema.safeParse(json);
   if (!r.success) return { ok: false, errors: r.error.issues.map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };

@@ -36,7 +36,9 @@ export interface RunCheckpoint {
 
 /** Where a resumed run starts, 0-based: strategy `strategy` at task `task`. */
 export function resumePoint(cp: RunCheckpoint): { strategy: number; task: number } {
-  return cp.current ? { strategy: cp.current.strategy, task: cp.current.nextTask } : { strategy: cp.done.length, task: 0 };
+  return cp.current
+    ? { strategy: cp.current.strategy, task: cp.current.nextTask }
+    : { strategy: cp.done.length, task: 0 };
 }
 
 /** Training steps of the run's plan that a checkpoint has behind it (the progress fraction goes on from there). */
@@ -46,7 +48,8 @@ export function stepsBefore(cp: RunCheckpoint, taskSteps: readonly number[]): nu
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const kindOf = (v: unknown) => (v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'a list' : typeof v);
+const kindOf = (v: unknown) =>
+  v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'a list' : typeof v;
 const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /** Problems of weights kept in a checkpoint: a Map of name → { shape, data: Float32Array } whose sizes agree. */
@@ -54,9 +57,13 @@ function weightsProblems(w: unknown, at: string): string[] {
   if (!(w instanceof Map)) return [`${at}: must be a map of tensors`];
   for (const [name, t] of w) {
     const shape = isObject(t) ? t.shape : undefined;
-    if (!isObject(t) || !(t.data instanceof Float32Array) || !Array.isArray(shape) || !shape.every(isIndex)) return [`${at}: tensor "${String(name)}" is not { shape, data: Float32Array }`];
+    if (!isObject(t) || !(t.data instanceof Float32Array) || !Array.isArray(shape) || !shape.every(isIndex))
+      return [`${at}: tensor "${String(name)}" is not { shape, data: Float32Array }`];
     const n = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) return [`${at}: tensor "${String(name)}" has ${t.data.length} values for shape [${(shape as number[]).join(', ')}]`];
+    if (n !== t.data.length)
+      return [
+        `${at}: tensor "${String(name)}" has ${t.data.length} values for shape [${(shape as number[]).join(', ')}]`,
+      ];
   }
   return [];
 }
@@ -67,16 +74,22 @@ function weightsProblems(w: unknown, at: string): string[] {
  */
 export function checkpointShapeProblems(cp: unknown): string[] {
   if (!isObject(cp)) return ['checkpoint: not an object'];
-  if (cp.format !== CHECKPOINT_FORMAT || cp.version !== CHECKPOINT_VERSION) return [`checkpoint: not a version ${CHECKPOINT_VERSION} run checkpoint`];
-  if (!Array.isArray(cp.done)) return [`checkpoint.done: must be the list of finished strategies' results (got ${kindOf(cp.done)})`];
+  if (cp.format !== CHECKPOINT_FORMAT || cp.version !== CHECKPOINT_VERSION)
+    return [`checkpoint: not a version ${CHECKPOINT_VERSION} run checkpoint`];
+  if (!Array.isArray(cp.done))
+    return [`checkpoint.done: must be the list of finished strategies' results (got ${kindOf(cp.done)})`];
   const problems = cp.done.flatMap((r, i) => strategyResultProblems(r, `checkpoint.done[${i}]`)).slice(0, 3);
   const c = cp.current;
   if (c === null) return problems;
-  if (!isObject(c)) return [...problems, `checkpoint.current: must be the strategy under way or null (got ${kindOf(c)})`];
+  if (!isObject(c))
+    return [...problems, `checkpoint.current: must be the strategy under way or null (got ${kindOf(c)})`];
   if (!isIndex(c.strategy)) problems.push('checkpoint.current.strategy: must be a strategy index');
   if (!isIndex(c.nextTask)) problems.push('checkpoint.current.nextTask: must be a task index');
   if (c.state !== undefined && !isObject(c.state)) problems.push('checkpoint.current.state: must be an object');
-  problems.push(...weightsProblems(c.weights, 'checkpoint.current.weights'), ...strategyResultProblems(c.result, 'checkpoint.current.result'));
+  problems.push(
+    ...weightsProblems(c.weights, 'checkpoint.current.weights'),
+    ...strategyResultProblems(c.result, 'checkpoint.current.result'),
+  );
   return problems;
 }
 
@@ -85,17 +98,25 @@ export function resumeProblems(cp: RunCheckpoint, labels: readonly string[], tas
   const damaged = checkpointShapeProblems(cp);
   if (damaged.length) return damaged.map((p) => `resume: ${p}`);
   const problems: string[] = [];
-  if (cp.done.length > labels.length) problems.push(`resume: ${cp.done.length} finished strategies, but the spec has ${labels.length}`);
+  if (cp.done.length > labels.length)
+    problems.push(`resume: ${cp.done.length} finished strategies, but the spec has ${labels.length}`);
   cp.done.forEach((r, i) => {
-    if (i < labels.length && r.label !== labels[i]) problems.push(`resume: finished strategy ${i} is "${r.label}", the spec's is "${labels[i]}"`);
+    if (i < labels.length && r.label !== labels[i])
+      problems.push(`resume: finished strategy ${i} is "${r.label}", the spec's is "${labels[i]}"`);
   });
   const c = cp.current;
   if (c) {
-    if (c.strategy !== cp.done.length) problems.push(`resume: the strategy under way is ${c.strategy}, expected ${cp.done.length} (after the finished ones)`);
+    if (c.strategy !== cp.done.length)
+      problems.push(
+        `resume: the strategy under way is ${c.strategy}, expected ${cp.done.length} (after the finished ones)`,
+      );
     else if (c.strategy >= labels.length) problems.push(`resume: strategy ${c.strategy} is not in the spec`);
-    else if (c.result.label !== labels[c.strategy]) problems.push(`resume: strategy ${c.strategy} is "${c.result.label}", the spec's is "${labels[c.strategy]}"`);
-    if (!(c.nextTask >= 1 && c.nextTask < tasks)) problems.push(`resume: next task ${c.nextTask} is outside 1..${tasks - 1}`);
-    else if (c.result.matrix.length !== c.nextTask + 1) problems.push(`resume: ${c.result.matrix.length} matrix rows, expected ${c.nextTask + 1}`);
+    else if (c.result.label !== labels[c.strategy])
+      problems.push(`resume: strategy ${c.strategy} is "${c.result.label}", the spec's is "${labels[c.strategy]}"`);
+    if (!(c.nextTask >= 1 && c.nextTask < tasks))
+      problems.push(`resume: next task ${c.nextTask} is outside 1..${tasks - 1}`);
+    else if (c.result.matrix.length !== c.nextTask + 1)
+      problems.push(`resume: ${c.result.matrix.length} matrix rows, expected ${c.nextTask + 1}`);
   }
   return problems;
 }

@@ -58,7 +58,8 @@ function baseMismatch(config: T5Config, base: HostTensors): string | undefined {
   for (const s of specs) {
     const t = base.get(s.name);
     if (!t) return `it has no ${s.name}`;
-    if (t.shape.join(',') !== s.shape.join(',')) return `${s.name} is [${t.shape.join(', ')}], the model needs [${s.shape.join(', ')}]`;
+    if (t.shape.join(',') !== s.shape.join(','))
+      return `${s.name} is [${t.shape.join(', ')}], the model needs [${s.shape.join(', ')}]`;
   }
   return base.size === specs.length ? undefined : `it has ${base.size} tensors, the model ${specs.length}`;
 }
@@ -73,11 +74,16 @@ function datasetProvenance(spec: ExperimentSpec, datasets: RunOptions['datasets'
 }
 
 /** Runs every strategy of the spec on its task queue and returns the results document. */
-export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, options: RunOptions = {}): Promise<ResultsDocument> {
+export async function runExperiment(
+  spec: ExperimentSpec,
+  hooks: RunHooks = {},
+  options: RunOptions = {},
+): Promise<ResultsDocument> {
   const t0 = performance.now();
   const opts = { ...runDefaults, ...options };
   const { tokenizer: tok, record: tokenizerRecord } = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec);
-  if ('checkpoint' in spec.model && !options.checkpoint) throw new ExperimentError([`model.checkpoint: ${spec.model.checkpoint} was not loaded by the host`]);
+  if ('checkpoint' in spec.model && !options.checkpoint)
+    throw new ExperimentError([`model.checkpoint: ${spec.model.checkpoint} was not loaded by the host`]);
   const config = modelConfig(spec, options.checkpoint?.config);
   const problems = experimentProblems(spec, tok, config);
   const memory = memoryVerdict(spec, tf.getBackend(), config);
@@ -92,11 +98,18 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   const baseWeights = options.checkpoint?.weights ?? options.baseWeights;
   if (baseWeights) {
     const wrong = baseMismatch(config, baseWeights);
-    if (wrong) throw new ExperimentError([`model: the ${options.checkpoint ? 'checkpoint' : 'pretrained base'} does not fit this model (${wrong})`]);
+    if (wrong)
+      throw new ExperimentError([
+        `model: the ${options.checkpoint ? 'checkpoint' : 'pretrained base'} does not fit this model (${wrong})`,
+      ]);
   }
   const resume = options.resume;
   if (resume) {
-    const bad = resumeProblems(resume, strategies.map((s) => s.label), tasks.length);
+    const bad = resumeProblems(
+      resume,
+      strategies.map((s) => s.label),
+      tasks.length,
+    );
     if (bad.length) throw new ExperimentError(bad);
   }
   // Warnings before 'run-start' go into its header; later ones are events.
@@ -112,7 +125,9 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   if (spec.init === 'pretrained' && baseWeights) init = baseWeights;
   else {
     if (spec.init === 'pretrained') {
-      warn(`init "pretrained": no base checkpoint is available for this model yet, so every strategy starts from scratch (random weights from seed ${spec.seed})`);
+      warn(
+        `init "pretrained": no base checkpoint is available for this model yet, so every strategy starts from scratch (random weights from seed ${spec.seed})`,
+      );
     }
     init = initWeights(config, spec.seed);
   }
@@ -123,7 +138,10 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
   // Fixed lengths per task (kernels are reused step after step) fitting that task and every earlier one, so replayed and
   // joint batches fit too; a short task early in the queue does not pay for a long one later.
   const shapes = encoded.map((_, k) => shapeFor(encoded.slice(0, k + 1).flat(), batchSize, maxInputLen, maxOutputLen));
-  const units = buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
+  const units = buildUnits(spec.units.granularity, paramSpecs(config), {
+    numHeads: config.numHeads,
+    neuronBlock: spec.units.blockSize,
+  });
   const plannedSteps = strategies.length * tasks.reduce((a, t) => a + t.steps, 0);
   const backend = tf.getBackend();
   const majority = tasks.map((t) => majorityScore(t));
@@ -133,19 +151,56 @@ export async function runExperiment(spec: ExperimentSpec, hooks: RunHooks = {}, 
     warnings: [...warnings],
     ...(options.evalSplit === 'val' ? { evaluatedOn: 'val' as const } : {}),
     model: { tokenizer: tokenizerRecord },
-    tasks: tasks.map((t, i) => ({ name: t.name, scorer: t.scorer, steps: t.steps, trainSize: t.train.length, testSize: t.test.length, majorityScore: majority[i] })),
+    tasks: tasks.map((t, i) => ({
+      name: t.name,
+      scorer: t.scorer,
+      steps: t.steps,
+      trainSize: t.train.length,
+      testSize: t.test.length,
+      majorityScore: majority[i],
+    })),
     units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
     ...datasetProvenance(spec, options.datasets),
   };
   emit({
-    type: 'run-start', strategies: strategies.map((s) => s.label), tasks: tasks.map((t) => t.name), majorityScores: majority, units: units.map((u) => u.name),
-    totalSteps: plannedSteps, backend, header, lossPoints: opts.lossPoints,
+    type: 'run-start',
+    strategies: strategies.map((s) => s.label),
+    tasks: tasks.map((t) => t.name),
+    majorityScores: majority,
+    units: units.map((u) => u.name),
+    totalSteps: plannedSteps,
+    backend,
+    header,
+    lossPoints: opts.lossPoints,
   });
 
-  const doneSteps = resume ? stepsBefore(resume, tasks.map((t) => t.steps)) : 0;
+  const doneSteps = resume
+    ? stepsBefore(
+        resume,
+        tasks.map((t) => t.steps),
+      )
+    : 0;
   const current = () => state!;
   const compiles = backend === 'webgpu' || backend === 'webgl';
-  const shared: Shared = { spec, tasks, encoded, shapes, units, tok, config, init, hooks, opts, emit, state: current, compiles, compiled: new Set(), plannedSteps, doneSteps, stopped: false };
+  const shared: Shared = {
+    spec,
+    tasks,
+    encoded,
+    shapes,
+    units,
+    tok,
+    config,
+    init,
+    hooks,
+    opts,
+    emit,
+    state: current,
+    compiles,
+    compiled: new Set(),
+    plannedSteps,
+    doneSteps,
+    stopped: false,
+  };
   resume?.done.forEach((result, i) => emit({ type: 'strategy-restored', strategy: i, result, done: true }));
   const stopNow = () => (shared.stopped ||= hooks.shouldStop?.() ?? false);
   for (let i = resume?.done.length ?? 0; i < strategies.length && !stopNow(); i++) {

@@ -5,7 +5,8 @@ export function parseSeeds(text: string): number[] {
   const seeds: number[] = [];
   for (const part of text.split(',').map((p) => p.trim())) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new Error(`seeds: "${part}" is not a seed or a range like 0-4 (give e.g. --seeds 0-4 or --seeds 0,2,5)`);
+    if (!m)
+      throw new Error(`seeds: "${part}" is not a seed or a range like 0-4 (give e.g. --seeds 0-4 or --seeds 0,2,5)`);
     const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
     if (b < a) throw new Error(`seeds: the range ${part} runs backwards; write ${b}-${a}`);
     if (b > 0xffffffff) throw new Error(`seeds: ${b} is above the largest seed, ${0xffffffff}`);

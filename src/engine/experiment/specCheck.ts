@@ -10,7 +10,10 @@ import type { Tokenizer } from '../tokenizers/tokenizer';
 export function modelConfig(spec: ExperimentSpec, loaded?: T5Config): T5Config {
   if ('preset' in spec.model) return presetConfig(spec.model.preset);
   if ('config' in spec.model) return { ...spec.model.config };
-  if (!loaded) throw new Error(`model.checkpoint: the checkpoint ${spec.model.checkpoint} must be loaded before the run (its config.json gives the model)`);
+  if (!loaded)
+    throw new Error(
+      `model.checkpoint: the checkpoint ${spec.model.checkpoint} must be loaded before the run (its config.json gives the model)`,
+    );
   return { ...loaded };
 }
 
@@ -18,7 +21,11 @@ export function modelConfig(spec: ExperimentSpec, loaded?: T5Config): T5Config {
  * Every problem that keeps the spec from running (strategy names and knobs, model against tokenizer), or none. A
  * checkpoint's model is checked against its tokenizer when its config is given.
  */
-export function experimentProblems(spec: ExperimentSpec, tok: Pick<Tokenizer, 'name' | 'vocabSize'> = createByteTokenizer(), loaded?: T5Config): string[] {
+export function experimentProblems(
+  spec: ExperimentSpec,
+  tok: Pick<Tokenizer, 'name' | 'vocabSize'> = createByteTokenizer(),
+  loaded?: T5Config,
+): string[] {
   const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
   const problems = spec.strategies.flatMap((s, i) => {
     const r = resolveStrategyInfo(s, `strategies[${i}]`, context);
@@ -27,7 +34,9 @@ export function experimentProblems(spec: ExperimentSpec, tok: Pick<Tokenizer, 'n
   if ('checkpoint' in spec.model && !loaded) return problems;
   const config = modelConfig(spec, loaded);
   if (config.vocabSize < tok.vocabSize) {
-    problems.push(`model: vocabSize ${config.vocabSize} is smaller than the ${tok.name} tokenizer's ${tok.vocabSize} ids`);
+    problems.push(
+      `model: vocabSize ${config.vocabSize} is smaller than the ${tok.name} tokenizer's ${tok.vocabSize} ids`,
+    );
   }
   return problems;
 }

@@ -113,13 +113,21 @@ const evalRow = (c: Ctx, task: number, known?: Shared['untrained']) =>
   timed(c, 'evalSeconds', async () => {
     const evaluated = known ?? (await evalAll(c, task));
     const row = c.sh.state().strategies[c.index].matrix.length;
-    const samples = evaluated.predictions.map((p, t) => ({ task: t, predictions: p.slice(0, c.sh.opts.samplesPerTask) }));
+    const samples = evaluated.predictions.map((p, t) => ({
+      task: t,
+      predictions: p.slice(0, c.sh.opts.samplesPerTask),
+    }));
     c.sh.emit({ type: 'eval-row', strategy: c.index, row, scores: [...evaluated.scores], samples });
     return evaluated;
   });
 
 /** One training phase of task k: `phase.steps` steps on the strategy's sampler, every step an event. */
-async function trainPhase(c: Ctx, k: number, phase: PhaseOptions, onStep?: (info: StepInfo) => Promise<void>): Promise<void> {
+async function trainPhase(
+  c: Ctx,
+  k: number,
+  phase: PhaseOptions,
+  onStep?: (info: StepInfo) => Promise<void>,
+): Promise<void> {
   const { sh, index } = c;
   const training = sh.spec.training;
   const settings: TrainSettings = {
@@ -151,8 +159,16 @@ async function trainPhase(c: Ctx, k: number, phase: PhaseOptions, onStep?: (info
       sh.compiled.add(shapeKey);
       if (phase.phase === 'train') sh.doneSteps++;
       const ev: StepEvent = {
-        type: 'step', strategy: index, task: k, phase: phase.phase, step: i + 1, steps: settings.steps,
-        loss: info.loss, lr: info.lr, gradNorm: info.gradNorm, fraction: Math.min(1, sh.doneSteps / sh.plannedSteps),
+        type: 'step',
+        strategy: index,
+        task: k,
+        phase: phase.phase,
+        step: i + 1,
+        steps: settings.steps,
+        loss: info.loss,
+        lr: info.lr,
+        gradNorm: info.gradNorm,
+        fraction: Math.min(1, sh.doneSteps / sh.plannedSteps),
       };
       sh.emit(ev);
       sh.hooks.onProgress?.(ev);
@@ -180,7 +196,8 @@ function strategyEnv(c: Ctx): StrategyEnv {
     tasks: sh.tasks,
     encoded: sh.encoded,
     units: sh.units,
-    unitsFor: (params) => buildUnits(spec.units.granularity, params, { numHeads: sh.config.numHeads, neuronBlock: spec.units.blockSize }),
+    unitsFor: (params) =>
+      buildUnits(spec.units.granularity, params, { numHeads: sh.config.numHeads, neuronBlock: spec.units.blockSize }),
     granularity: spec.units.granularity,
     batchSize: spec.training.batchSize,
     shape: (k) => sh.shapes[k],
@@ -211,7 +228,13 @@ async function runTask(c: Ctx, run: ReturnType<StrategyDef['create']>, env: Stra
     sh.emit({ type: 'eval-curve', strategy: index, task: k, step: step + 1, scores });
   };
   const sampler = run.sampler?.(k) ?? samplerOf(c, sh.encoded[k], `batches/${k}`);
-  const phase: PhaseOptions = { phase: 'train', steps: task.steps, sampler, hooks: run.hooks?.(k), settings: run.trainSettings?.(k, sh.spec.training) };
+  const phase: PhaseOptions = {
+    phase: 'train',
+    steps: task.steps,
+    sampler,
+    hooks: run.hooks?.(k),
+    settings: run.trainSettings?.(k, sh.spec.training),
+  };
   await timed(c, 'trainSeconds', () => trainPhase(c, k, phase, curvePoint));
   if (sh.stopped) return false;
   await env.inspect(k, 'trained');
@@ -227,25 +250,57 @@ async function runTask(c: Ctx, run: ReturnType<StrategyDef['create']>, env: Stra
  * Runs strategy `index` on the task queue, from the start or, given `from`, from that task boundary; its results are
  * the run state's strategy `index` once 'strategy-done' is emitted.
  */
-export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy, from?: StrategyCheckpoint): Promise<void> {
+export async function runStrategy(
+  sh: Shared,
+  index: number,
+  s: ResolvedStrategy,
+  from?: StrategyCheckpoint,
+): Promise<void> {
   const t0 = performance.now();
   const model = new T5Model(sh.config, from?.weights ?? sh.init);
-  const c: Ctx = { sh, index, s, model, timings: from ? { ...from.result.timings } : { trainSeconds: 0, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 0 } };
+  const c: Ctx = {
+    sh,
+    index,
+    s,
+    model,
+    timings: from
+      ? { ...from.result.timings }
+      : { trainSeconds: 0, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 0 },
+  };
   const env = strategyEnv(c);
   // At a task boundary: the weights, the strategy's state and a copy of the results so far (they go on changing).
   const checkpoint = async (nextTask: number) => {
     if (!sh.hooks.onCheckpoint) return;
     const done = sh.state().strategies.slice(0, index) as StrategyResult[];
-    const current = { strategy: index, nextTask, weights: await model.exportWeights(), state: (await run.snapshot?.()) ?? {}, result: resultSoFar(c) };
-    await sh.hooks.onCheckpoint({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, done: structuredClone(done), current });
+    const current = {
+      strategy: index,
+      nextTask,
+      weights: await model.exportWeights(),
+      state: (await run.snapshot?.()) ?? {},
+      result: resultSoFar(c),
+    };
+    await sh.hooks.onCheckpoint({
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      done: structuredClone(done),
+      current,
+    });
   };
 
-  sh.emit({ type: 'strategy-start', strategy: index, name: s.def.name, label: s.label, knobs: s.knobs, tracksImportance: !!s.def.tracksImportance });
+  sh.emit({
+    type: 'strategy-start',
+    strategy: index,
+    name: s.def.name,
+    label: s.label,
+    knobs: s.knobs,
+    tracksImportance: !!s.def.tracksImportance,
+  });
   const run = s.def.create(env, s.knobs);
   try {
     if (from) {
       if (run.restore) run.restore(from.state);
-      else if (Object.keys(from.state).length) throw new Error(`${s.label}: the checkpoint has strategy state, but the strategy cannot restore it`);
+      else if (Object.keys(from.state).length)
+        throw new Error(`${s.label}: the checkpoint has strategy state, but the strategy cannot restore it`);
       sh.emit({ type: 'strategy-restored', strategy: index, result: from.result, done: false });
     } else {
       await env.inspect(0, 'start');
@@ -267,6 +322,11 @@ export async function runStrategy(sh: Shared, index: number, s: ResolvedStrategy
   sh.emit({
     type: 'strategy-done',
     strategy: index,
-    timings: { trainSeconds: seconds(t.trainSeconds * 1000), afterTaskSeconds: seconds(t.afterTaskSeconds * 1000), evalSeconds: seconds(t.evalSeconds * 1000), totalSeconds: seconds(performance.now() - t0) },
+    timings: {
+      trainSeconds: seconds(t.trainSeconds * 1000),
+      afterTaskSeconds: seconds(t.afterTaskSeconds * 1000),
+      evalSeconds: seconds(t.evalSeconds * 1000),
+      totalSeconds: seconds(performance.now() - t0),
+    },
   });
 }

@@ -9,7 +9,15 @@
 // The inputs come from a finished run through hooks it already has (no strategy change): the model the runner shows at
 // stage 'start' is θ₀, at stage 'trained' of task k is θ_k, at stage 'final' of task k−1 is θ̂_{k−1} (KIF takes its
 // snapshot right after), and the 'importance' (final) and 'accumulated' events carry S_k and A_{k−1}.
-import { applyFusionHost, mergeWithRule, planFusion, type FusionCase, type FusionPlan, type FusionRule, type ScoreRule } from '../kif/fusion';
+import {
+  applyFusionHost,
+  mergeWithRule,
+  planFusion,
+  type FusionCase,
+  type FusionPlan,
+  type FusionRule,
+  type ScoreRule,
+} from '../kif/fusion';
 import { isTaskVectorRule } from '../kif/fusionRuleKnobs';
 import { unitShares, type TaskVectorRule } from '../kif/taskVectors';
 import { buildUnits, type SkillUnit } from '../kif/units';
@@ -110,7 +118,19 @@ export class FusionInputsRecorder {
 
   private log(strategy: number): StrategyLog {
     let l = this.logs.get(strategy);
-    if (!l) this.logs.set(strategy, (l = { tracksImportance: false, lora: false, models: [], overBudget: false, scores: new Map(), accumulated: new Map(), allScores: [] }));
+    if (!l)
+      this.logs.set(
+        strategy,
+        (l = {
+          tracksImportance: false,
+          lora: false,
+          models: [],
+          overBudget: false,
+          scores: new Map(),
+          accumulated: new Map(),
+          allScores: [],
+        }),
+      );
     return l;
   }
 
@@ -179,12 +199,29 @@ export class FusionInputsRecorder {
   /** What strategy `strategy` left for what-if: every task model (two or more tasks), and KIF's last fusion inputs. */
   run(strategy: number): RecordedRun | undefined {
     const l = this.logs.get(strategy);
-    const complete = this.base && this.tasks >= 2 && l && !l.overBudget && l.models.length === this.tasks && Array.from(l.models).every(Boolean);
+    const complete =
+      this.base &&
+      this.tasks >= 2 &&
+      l &&
+      !l.overBudget &&
+      l.models.length === this.tasks &&
+      Array.from(l.models).every(Boolean);
     if (!complete && !l?.last) return undefined;
     let r = this.runs.get(strategy);
     if (!r) {
-      const chained = complete && l!.start && chainStrategies.has(l!.name ?? '') && l!.allScores.length === this.tasks && Array.from(l!.allScores).every(Boolean);
-      r = { strategy, base: this.base!, models: complete ? l!.models : [], kif: l!.last, ...(chained ? { chain: { start: l!.start!, scores: l!.allScores } } : {}) };
+      const chained =
+        complete &&
+        l!.start &&
+        chainStrategies.has(l!.name ?? '') &&
+        l!.allScores.length === this.tasks &&
+        Array.from(l!.allScores).every(Boolean);
+      r = {
+        strategy,
+        base: this.base!,
+        models: complete ? l!.models : [],
+        kif: l!.last,
+        ...(chained ? { chain: { start: l!.start!, scores: l!.allScores } } : {}),
+      };
       this.runs.set(strategy, r);
     }
     return r;
@@ -213,17 +250,33 @@ const toMap = (s: UnitScores) => new Map(Object.entries(s));
 
 function unitsOf(spec: ExperimentSpec, loaded?: T5Config): SkillUnit[] {
   const config = modelConfig(spec, loaded);
-  return buildUnits(spec.units.granularity, paramSpecs(config), { numHeads: config.numHeads, neuronBlock: spec.units.blockSize });
+  return buildUnits(spec.units.granularity, paramSpecs(config), {
+    numHeads: config.numHeads,
+    neuronBlock: spec.units.blockSize,
+  });
 }
 
 /** The fusion plan and the fused weights for a KIF rule and accumulation β on the recorded inputs. */
-export function fuseInputs(spec: ExperimentSpec, inputs: FusionInputs, rule: ScoreRule, beta: number, loaded?: T5Config): { plan: FusionPlan; weights: HostTensors } {
+export function fuseInputs(
+  spec: ExperimentSpec,
+  inputs: FusionInputs,
+  rule: ScoreRule,
+  beta: number,
+  loaded?: T5Config,
+): { plan: FusionPlan; weights: HostTensors } {
   const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta);
   return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, unitsOf(spec), plan.coeffs) };
 }
 
 /** Every fusion of a KIF run re-run with `rule` and β from the recorded θ̂_0, θ_k and S_k: θ̂_k = fuse(θ̂_{k−1}, θ_k). */
-export function fuseChain(spec: ExperimentSpec, run: RecordedRun, chain: KifChain, rule: ScoreRule, beta: number, loaded?: T5Config): { plan: FusionPlan; weights: HostTensors }[] {
+export function fuseChain(
+  spec: ExperimentSpec,
+  run: RecordedRun,
+  chain: KifChain,
+  rule: ScoreRule,
+  beta: number,
+  loaded?: T5Config,
+): { plan: FusionPlan; weights: HostTensors }[] {
   const units = unitsOf(spec, loaded);
   const out: { plan: FusionPlan; weights: HostTensors }[] = [];
   let acc: ReadonlyMap<string, number> = toMap(chain.scores[0]);
@@ -252,7 +305,12 @@ const FISHER_BATCHES = 8;
  * The diagonal Fisher of every task model on its own train set, from the batches the fisher-merge strategy draws (same
  * seed labels and batch shapes), so a what-if Fisher merge equals that strategy's. Cached on the recorded run.
  */
-async function fishersOf(spec: ExperimentSpec, run: RecordedRun, batches: number, options: MergeOptions): Promise<HostTensors[]> {
+async function fishersOf(
+  spec: ExperimentSpec,
+  run: RecordedRun,
+  batches: number,
+  options: MergeOptions,
+): Promise<HostTensors[]> {
   const cached = run.fishers?.get(batches);
   if (cached) return cached;
   const { tok, tasks } = runTasks(spec, options);
@@ -284,11 +342,21 @@ export async function mergeRecorded(
   rule: TaskVectorRule,
   options: MergeOptions = {},
 ): Promise<{ weights: HostTensors; fusion: FusionReport; warnings: string[] }> {
-  if (run.models.length < 2) throw new Error('no task models were kept for this strategy (fewer than two tasks, or over the memory budget of what-if): nothing to merge');
+  if (run.models.length < 2)
+    throw new Error(
+      'no task models were kept for this strategy (fewer than two tasks, or over the memory budget of what-if): nothing to merge',
+    );
   const batches = Number(spec.strategies[run.strategy]?.knobs?.fisherBatches ?? FISHER_BATCHES);
   const fishers = rule.kind === 'fisher' ? await fishersOf(spec, run, batches, options) : undefined;
-  const merged = mergeWithRule({ base: run.base, models: run.models, fishers, names: spec.tasks.map((_, t) => `the task-${t + 1} model`) }, rule);
-  return { weights: merged.weights, fusion: sharesReport(run.models.length - 1, rule.kind, unitShares(unitsOf(spec, options.config), merged)), warnings: merged.warnings };
+  const merged = mergeWithRule(
+    { base: run.base, models: run.models, fishers, names: spec.tasks.map((_, t) => `the task-${t + 1} model`) },
+    rule,
+  );
+  return {
+    weights: merged.weights,
+    fusion: sharesReport(run.models.length - 1, rule.kind, unitShares(unitsOf(spec, options.config), merged)),
+    warnings: merged.warnings,
+  };
 }
 
 export interface WhatIfResult {
@@ -322,9 +390,23 @@ export interface WhatIfOptions {
 }
 
 /** The fused weights and report of `rule` (β: KIF's accumulation) over a recorded run. */
-async function fuseRecorded(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions) {
-  if (isTaskVectorRule(rule.kind)) return { ...(await mergeRecorded(spec, run, rule as TaskVectorRule, options)), task: run.models.length - 1, plan: null };
-  if (!run.kif) throw new Error(`the ${rule.kind} rule needs importance scores, which only KIF strategies record; pick a merging rule`);
+async function fuseRecorded(
+  spec: ExperimentSpec,
+  run: RecordedRun,
+  rule: FusionRule,
+  beta: number,
+  options: WhatIfOptions,
+) {
+  if (isTaskVectorRule(rule.kind))
+    return {
+      ...(await mergeRecorded(spec, run, rule as TaskVectorRule, options)),
+      task: run.models.length - 1,
+      plan: null,
+    };
+  if (!run.kif)
+    throw new Error(
+      `the ${rule.kind} rule needs importance scores, which only KIF strategies record; pick a merging rule`,
+    );
   const { plan, weights } = fuseInputs(spec, run.kif, rule as ScoreRule, beta, options.config);
   return { weights, fusion: reportOf(run.kif.task, rule as ScoreRule, plan), warnings: [], task: run.kif.task, plan };
 }
@@ -337,7 +419,13 @@ function runTasks(spec: ExperimentSpec, options: Pick<WhatIfOptions, 'datasets' 
 }
 
 /** Fuses the recorded run with `rule` (and β for KIF's rules) and evaluates the result on every task of the spec. */
-export async function whatIfFusion(spec: ExperimentSpec, run: RecordedRun, rule: FusionRule, beta: number, options: WhatIfOptions = {}): Promise<WhatIfResult> {
+export async function whatIfFusion(
+  spec: ExperimentSpec,
+  run: RecordedRun,
+  rule: FusionRule,
+  beta: number,
+  options: WhatIfOptions = {},
+): Promise<WhatIfResult> {
   const { tok, tasks } = runTasks(spec, options);
   const evalWeights = async (weights: HostTensors) => {
     const model = new T5Model(modelConfig(spec, options.config), weights);
@@ -352,7 +440,10 @@ export async function whatIfFusion(spec: ExperimentSpec, run: RecordedRun, rule:
           score: textScorer(t.scorer).score,
         });
         scores.push(r.score);
-        samples.push({ task, predictions: r.predictions.slice(0, options.samplesPerTask ?? runDefaults.samplesPerTask) });
+        samples.push({
+          task,
+          predictions: r.predictions.slice(0, options.samplesPerTask ?? runDefaults.samplesPerTask),
+        });
       }
     } finally {
       model.dispose();

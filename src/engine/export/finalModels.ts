@@ -50,9 +50,19 @@ export class FinalModels {
     }
     try {
       const { safetensors, configJson } = writeCheckpoint(k.config, k.weights);
-      return { ok: true, strategy, task: k.task, safetensors, configJson, ...(tokenizer ? { tokenizerJson: JSON.stringify(tokenizer) } : {}) };
+      return {
+        ok: true,
+        strategy,
+        task: k.task,
+        safetensors,
+        configJson,
+        ...(tokenizer ? { tokenizerJson: JSON.stringify(tokenizer) } : {}),
+      };
     } catch (e) {
-      return { ok: false, error: `Strategy ${strategy + 1}: the checkpoint could not be written (${e instanceof Error ? e.message : String(e)}).` };
+      return {
+        ok: false,
+        error: `Strategy ${strategy + 1}: the checkpoint could not be written (${e instanceof Error ? e.message : String(e)}).`,
+      };
     }
   }
 }

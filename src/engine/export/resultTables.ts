@@ -15,7 +15,8 @@ export interface ResultTable {
 }
 
 /** Row 0 of a matrix is the untrained model, row k + 1 the model after task k. */
-const rowName = (doc: ResultsDocument, r: number) => (r === 0 ? 'untrained' : `after ${doc.tasks[r - 1]?.name ?? `task ${r - 1}`}`);
+const rowName = (doc: ResultsDocument, r: number) =>
+  r === 0 ? 'untrained' : `after ${doc.tasks[r - 1]?.name ?? `task ${r - 1}`}`;
 
 export const resultTables: Record<string, ResultTable> = {
   accuracy: {
@@ -25,7 +26,9 @@ export const resultTables: Record<string, ResultTable> = {
     csv: (doc) =>
       toCsv(
         ['strategy', 'row', 'after_task', 'task', 'score_percent'],
-        doc.strategies.flatMap((s) => s.matrix.flatMap((row, r) => row.map((x, j): Cell[] => [s.label, r, rowName(doc, r), doc.tasks[j].name, x]))),
+        doc.strategies.flatMap((s) =>
+          s.matrix.flatMap((row, r) => row.map((x, j): Cell[] => [s.label, r, rowName(doc, r), doc.tasks[j].name, x])),
+        ),
       ),
   },
   metrics: {
@@ -50,7 +53,9 @@ export const resultTables: Record<string, ResultTable> = {
         ['strategy', 'task_index', 'task', 'unit', 'score', 'accumulated'],
         doc.strategies.flatMap((s) =>
           (s.importance?.tasks ?? []).flatMap((scores, k) =>
-            doc.units.names.filter((u) => u in scores || u in (s.importance?.accumulated[k] ?? {})).map((u): Cell[] => [s.label, k, doc.tasks[k]?.name, u, scores[u], s.importance?.accumulated[k]?.[u]]),
+            doc.units.names
+              .filter((u) => u in scores || u in (s.importance?.accumulated[k] ?? {}))
+              .map((u): Cell[] => [s.label, k, doc.tasks[k]?.name, u, scores[u], s.importance?.accumulated[k]?.[u]]),
           ),
         ),
       ),
@@ -63,7 +68,11 @@ export const resultTables: Record<string, ResultTable> = {
       toCsv(
         ['strategy', 'after_task', 'rule', 'unit', 'prev_weight', 'case'],
         doc.strategies.flatMap((s) =>
-          s.fusions.flatMap((f) => doc.units.names.filter((u) => u in f.prevWeight).map((u): Cell[] => [s.label, f.afterTask, f.rule, u, f.prevWeight[u], f.cases?.[u]])),
+          s.fusions.flatMap((f) =>
+            doc.units.names
+              .filter((u) => u in f.prevWeight)
+              .map((u): Cell[] => [s.label, f.afterTask, f.rule, u, f.prevWeight[u], f.cases?.[u]]),
+          ),
         ),
       ),
   },

@@ -21,16 +21,22 @@ const sameValues = (a: Float32Array, b: Float32Array) => a.length === b.length &
 function checkAgainstSpecs(config: T5Config, tensors: Map<string, TensorData>): void {
   const specs = paramSpecs(config);
   const missing = specs.filter((s) => !tensors.has(s.name)).map((s) => s.name);
-  if (missing.length) throw new CheckpointError(`checkpoint is missing tensor${missing.length > 1 ? 's' : ''} ${listNames(missing)}`);
+  if (missing.length)
+    throw new CheckpointError(`checkpoint is missing tensor${missing.length > 1 ? 's' : ''} ${listNames(missing)}`);
   for (const s of specs) {
     const got = tensors.get(s.name)!.shape;
     if (got.length !== s.shape.length || got.some((d, i) => d !== s.shape[i])) {
-      throw new CheckpointError(`tensor "${s.name}" has shape [${got.join(', ')}] but the config expects [${s.shape.join(', ')}]`);
+      throw new CheckpointError(
+        `tensor "${s.name}" has shape [${got.join(', ')}] but the config expects [${s.shape.join(', ')}]`,
+      );
     }
   }
   const known = new Set(specs.map((s) => s.name));
   const extra = [...tensors.keys()].filter((n) => !known.has(n));
-  if (extra.length) throw new CheckpointError(`checkpoint has ${extra.length} unexpected tensor${extra.length > 1 ? 's' : ''} for this config: ${listNames(extra)}`);
+  if (extra.length)
+    throw new CheckpointError(
+      `checkpoint has ${extra.length} unexpected tensor${extra.length > 1 ? 's' : ''} for this config: ${listNames(extra)}`,
+    );
 }
 
 /** Loads a Hugging Face T5 checkpoint; the tensors come back in paramSpecs order, as float32. */
@@ -51,7 +57,9 @@ export function checkpointFromTensors(config: T5Config, loaded: Map<string, Tens
   const shared = tensors.get('shared.weight');
   if (config.tieEmbeddings && lmHead && shared) {
     if (!sameValues(lmHead.data, shared.data)) {
-      throw new CheckpointError('lm_head.weight differs from shared.weight but config.json says tie_word_embeddings: true');
+      throw new CheckpointError(
+        'lm_head.weight differs from shared.weight but config.json says tie_word_embeddings: true',
+      );
     }
     tensors.delete('lm_head.weight');
   }
@@ -62,7 +70,10 @@ export function checkpointFromTensors(config: T5Config, loaded: Map<string, Tens
 }
 
 /** Writes a checkpoint Hugging Face transformers loads with T5ForConditionalGeneration.from_pretrained. */
-export function writeCheckpoint(config: T5Config, tensors: Map<string, TensorData>): { safetensors: Uint8Array; configJson: string } {
+export function writeCheckpoint(
+  config: T5Config,
+  tensors: Map<string, TensorData>,
+): { safetensors: Uint8Array; configJson: string } {
   checkAgainstSpecs(config, tensors);
   // transformers refuses safetensors files whose metadata does not name the framework.
   const safetensors = serializeSafetensors(tensors, { format: 'pt' });

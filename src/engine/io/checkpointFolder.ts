@@ -12,7 +12,12 @@ import { parseSafetensors, type LoadedTensor } from './safetensors';
 export type WeightsFormat = 'safetensors' | 'safetensors-sharded' | 'pytorch';
 
 /** The weight files a folder may have, in the order they are preferred. */
-export const weightFiles = ['model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json'] as const;
+export const weightFiles = [
+  'model.safetensors',
+  'model.safetensors.index.json',
+  'pytorch_model.bin',
+  'pytorch_model.bin.index.json',
+] as const;
 export type WeightFile = (typeof weightFiles)[number];
 /** Tokenizer files, preferred first, and tokenizer_config.json (pad / eos names, sentinel count). */
 export const tokenizerFiles = ['tokenizer.json', 'spiece.model', 'tokenizer_config.json'] as const;
@@ -52,23 +57,33 @@ export function shardIndex(bytes: Uint8Array, file: string): Map<string, string[
     throw new CheckpointError(`${file} is not valid JSON`);
   }
   const map = (index as { weight_map?: unknown } | null)?.weight_map;
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new CheckpointError(`${file} has no "weight_map" object (tensor name -> shard file)`);
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new CheckpointError(`${file} has no "weight_map" object (tensor name -> shard file)`);
   const byShard = new Map<string, string[]>();
   for (const [tensor, shard] of Object.entries(map)) {
-    if (typeof shard !== 'string' || !/^[\w.-]+$/.test(shard)) throw new CheckpointError(`${file}: tensor "${tensor}" maps to ${JSON.stringify(shard)}, not a shard file name in the folder`);
+    if (typeof shard !== 'string' || !/^[\w.-]+$/.test(shard))
+      throw new CheckpointError(
+        `${file}: tensor "${tensor}" maps to ${JSON.stringify(shard)}, not a shard file name in the folder`,
+      );
     byShard.set(shard, [...(byShard.get(shard) ?? []), tensor]);
   }
   if (!byShard.size) throw new CheckpointError(`${file} maps no tensors to shards`);
   return byShard;
 }
 
-function readSharded(files: FolderFiles, indexFile: string, parse: (b: Uint8Array, f: string) => Map<string, LoadedTensor>): Map<string, LoadedTensor> {
+function readSharded(
+  files: FolderFiles,
+  indexFile: string,
+  parse: (b: Uint8Array, f: string) => Map<string, LoadedTensor>,
+): Map<string, LoadedTensor> {
   const index = shardIndex(files(indexFile)!, indexFile);
   const missing = [...index.keys()].filter((s) => !files(s));
   if (missing.length) {
     const lost = missing.reduce((a, s) => a + index.get(s)!.length, 0);
     const total = [...index.values()].reduce((a, t) => a + t.length, 0);
-    throw new CheckpointError(`${indexFile} names shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the folder does not have (${lost} of ${total} tensors are in ${missing.length > 1 ? 'them' : 'it'})`);
+    throw new CheckpointError(
+      `${indexFile} names shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the folder does not have (${lost} of ${total} tensors are in ${missing.length > 1 ? 'them' : 'it'})`,
+    );
   }
   const out = new Map<string, LoadedTensor>();
   for (const [shard, names] of index) {
@@ -88,14 +103,15 @@ export function pickWeights(has: (name: string) => boolean, listing?: string[]):
   if (found) return found;
   const others = otherWeights.filter((f) => (listing ? listing.includes(f) : has(f)));
   throw new CheckpointError(
-    `the folder has no weights this app reads: none of ${weightFiles.join(', ')}` + (others.length ? ` (it has ${others.join(', ')}, which are for other frameworks)` : ''),
+    `the folder has no weights this app reads: none of ${weightFiles.join(', ')}` +
+      (others.length ? ` (it has ${others.join(', ')}, which are for other frameworks)` : ''),
   );
 }
 
 /** Reads a checkpoint folder from its files' bytes. Every problem is a CheckpointError or TokenizerError naming it. */
 export function readCheckpointFolder(files: FolderFiles, listing?: string[]): CheckpointFolderData {
   const configBytes = files('config.json');
-  if (!configBytes) throw new CheckpointError('the folder has no config.json, which says the model\'s shape');
+  if (!configBytes) throw new CheckpointError("the folder has no config.json, which says the model's shape");
   const config = inFile('config.json', () => fromHfConfig(decode(configBytes)));
   const rawConfig = JSON.parse(decode(configBytes)) as Record<string, unknown>;
   const weights = pickWeights((n) => files(n) !== undefined, listing);
@@ -107,8 +123,20 @@ export function readCheckpointFolder(files: FolderFiles, listing?: string[]): Ch
         : readSharded(files, weights, weights === 'model.safetensors.index.json' ? parseSafetensors : parsePytorchBin);
   const ckpt = checkpointFromTensors(config, loaded);
   const text = (f: string) => (files(f) ? decode(files(f)!) : undefined);
-  const tokenizer = checkedTokenizer({ tokenizerJson: text('tokenizer.json'), spiece: files('spiece.model'), tokenizerConfig: text('tokenizer_config.json') }, rawConfig);
+  const tokenizer = checkedTokenizer(
+    {
+      tokenizerJson: text('tokenizer.json'),
+      spiece: files('spiece.model'),
+      tokenizerConfig: text('tokenizer_config.json'),
+    },
+    rawConfig,
+  );
   const params = [...ckpt.tensors.values()].reduce((a, t) => a + t.data.length, 0);
-  const format: WeightsFormat = weights === 'model.safetensors' ? 'safetensors' : weights === 'model.safetensors.index.json' ? 'safetensors-sharded' : 'pytorch';
+  const format: WeightsFormat =
+    weights === 'model.safetensors'
+      ? 'safetensors'
+      : weights === 'model.safetensors.index.json'
+        ? 'safetensors-sharded'
+        : 'pytorch';
   return { ...ckpt, format, rawConfig, tokenizer, params };
 }

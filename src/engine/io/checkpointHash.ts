@@ -3,7 +3,8 @@
 // weight file renamed or a tokenizer added changes it; the order the files were fetched in does not).
 
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
-const sha256 = async (bytes: Uint8Array) => hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+const sha256 = async (bytes: Uint8Array) =>
+  hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 
 /** A content hash is 64 lowercase hex digits (the spec's model.sha256). */
 export const CONTENT_HASH = /^[0-9a-f]{64}$/;

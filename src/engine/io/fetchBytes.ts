@@ -44,17 +44,32 @@ export async function fetchBytes(url: string, opts: FetchBytesOptions = {}): Pro
     await res.body?.cancel().catch(() => undefined);
     throw err;
   };
-  if (!res.ok) return reject(new FetchError(`could not download ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, 'http', res.status));
+  if (!res.ok)
+    return reject(
+      new FetchError(
+        `could not download ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
+        'http',
+        res.status,
+      ),
+    );
   if (accept) {
     const got = mediaType(res.headers.get('content-type'));
     if (!accept.some((a) => mediaType(a) === got)) {
-      return reject(new FetchError(`${url} has content type "${got || 'none'}", expected ${accept.join(' or ')}`, 'content-type', res.status, got));
+      return reject(
+        new FetchError(
+          `${url} has content type "${got || 'none'}", expected ${accept.join(' or ')}`,
+          'content-type',
+          res.status,
+          got,
+        ),
+      );
     }
   }
   // With a content encoding, content-length counts the compressed bytes: not the size we will receive.
   const lengthHeader = res.headers.get('content-length');
   const total = lengthHeader !== null && !res.headers.get('content-encoding') ? Number(lengthHeader) : undefined;
-  const tooLarge = (size: string) => new FetchError(`${url} is too large: ${size}, the limit is ${maxBytes} bytes`, 'too-large', res.status);
+  const tooLarge = (size: string) =>
+    new FetchError(`${url} is too large: ${size}, the limit is ${maxBytes} bytes`, 'too-large', res.status);
   if (maxBytes !== undefined && total !== undefined && total > maxBytes) return reject(tooLarge(`${total} bytes`));
   if (!res.body) return new Uint8Array(0);
 

@@ -9,7 +9,9 @@ type Json = Record<string, unknown>;
 function field(raw: Json, key: string, check: (v: number) => boolean, rule: string, fallback?: number): number {
   const v = raw[key] ?? fallback;
   if (typeof v !== 'number' || !check(v)) {
-    throw new CheckpointError(`config.json: "${key}" must be ${rule} (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`);
+    throw new CheckpointError(
+      `config.json: "${key}" must be ${rule} (got ${v === undefined ? 'nothing' : JSON.stringify(v)})`,
+    );
   }
   return v;
 }
@@ -24,7 +26,9 @@ function ffnKind(raw: Json): FfnKind {
   const proj = raw.feed_forward_proj;
   if (proj !== undefined) {
     if (proj === 'relu' || proj === 'gated-gelu') return proj;
-    throw new CheckpointError(`config.json: "feed_forward_proj" ${JSON.stringify(proj)} is not supported (supported: "relu", "gated-gelu")`);
+    throw new CheckpointError(
+      `config.json: "feed_forward_proj" ${JSON.stringify(proj)} is not supported (supported: "relu", "gated-gelu")`,
+    );
   }
   const gated = raw.is_gated_act ?? false;
   const act = raw.dense_act_fn ?? 'relu';
@@ -45,16 +49,25 @@ export function fromHfConfig(json: string | object): T5Config {
       throw new CheckpointError('config.json is not valid JSON');
     }
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckpointError('config.json must hold a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new CheckpointError('config.json must hold a JSON object');
   const c = raw as Json;
   if (c.model_type !== undefined && c.model_type !== 't5') {
-    throw new CheckpointError(`config.json: "model_type" is ${JSON.stringify(c.model_type)}, only "t5" models are supported`);
+    throw new CheckpointError(
+      `config.json: "model_type" is ${JSON.stringify(c.model_type)}, only "t5" models are supported`,
+    );
   }
   const tie = c.tie_word_embeddings ?? true;
-  if (typeof tie !== 'boolean') throw new CheckpointError(`config.json: "tie_word_embeddings" must be true or false (got ${JSON.stringify(tie)})`);
+  if (typeof tie !== 'boolean')
+    throw new CheckpointError(`config.json: "tie_word_embeddings" must be true or false (got ${JSON.stringify(tie)})`);
   const numLayers = field(c, 'num_layers', layerCount, layerRule);
   const config: T5Config = {
-    vocabSize: field(c, 'vocab_size', upTo(limits.vocab.value), `a positive integer up to ${fmtCount(limits.vocab.value)}`),
+    vocabSize: field(
+      c,
+      'vocab_size',
+      upTo(limits.vocab.value),
+      `a positive integer up to ${fmtCount(limits.vocab.value)}`,
+    ),
     dModel: field(c, 'd_model', positiveInt, 'a positive integer'),
     dKv: field(c, 'd_kv', positiveInt, 'a positive integer'),
     numHeads: field(c, 'num_heads', positiveInt, 'a positive integer'),
@@ -70,7 +83,8 @@ export function fromHfConfig(json: string | object): T5Config {
   };
   // Checked before any tensor list or buffer is made for it.
   const params = paramCount(config);
-  if (params > limits.params.value) throw new CheckpointError(`config.json describes a model with ${overLimit('params', params)}`);
+  if (params > limits.params.value)
+    throw new CheckpointError(`config.json describes a model with ${overLimit('params', params)}`);
   return config;
 }
 

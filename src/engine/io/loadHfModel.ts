@@ -1,7 +1,13 @@
 // Loads a Hugging Face T5 checkpoint folder (checkpointFolder.ts says which files) from a URL, as the hub lays it out
 // (e.g. https://huggingface.co/google/t5-efficient-tiny/resolve/main/), or from files the user picked or a directory
 // read from disk. Every failure names the file and the problem.
-import { readCheckpointFolder, shardIndex, tokenizerFiles, weightFiles, type CheckpointFolderData } from './checkpointFolder';
+import {
+  readCheckpointFolder,
+  shardIndex,
+  tokenizerFiles,
+  weightFiles,
+  type CheckpointFolderData,
+} from './checkpointFolder';
 import { fetchBytes, FetchError, type FetchBytesOptions } from './fetchBytes';
 
 export type HfModel = CheckpointFolderData;
@@ -28,7 +34,13 @@ export interface LoadUrlOptions {
 
 const json = ['application/json', 'text/plain'];
 // Static servers often send .bin and .model files with no content type: that is not an HTML page, so it is taken.
-const binary = ['application/octet-stream', 'binary/octet-stream', 'application/zip', 'application/x-zip-compressed', ''];
+const binary = [
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/zip',
+  'application/x-zip-compressed',
+  '',
+];
 
 /** base: the folder URL. Fetches config.json, the first weights file the folder has, its shards, and its tokenizer. */
 export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}): Promise<HfModel> {
@@ -43,7 +55,8 @@ export async function loadHfModelFromUrl(base: string, opts: LoadUrlOptions = {}
         accept,
         ...(weights
           ? {
-              onProgress: (loaded: number, total: number | undefined) => opts.onProgress?.(done + loaded, total === undefined ? undefined : done + total),
+              onProgress: (loaded: number, total: number | undefined) =>
+                opts.onProgress?.(done + loaded, total === undefined ? undefined : done + total),
               maxBytes: opts.maxBytes === undefined ? undefined : opts.maxBytes - done,
             }
           : {}),

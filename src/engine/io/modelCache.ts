@@ -11,8 +11,10 @@ const hasCaches = () => typeof caches !== 'undefined';
 /** Why the browser would not keep a file, in words (the download itself still worked). */
 export function storageProblem(e: unknown): string {
   const name = (e as { name?: string } | null)?.name;
-  if (name === 'QuotaExceededError') return "this browser's storage for the site is full: delete cached models (Model and training) or free space";
-  if (name === 'SecurityError') return 'this browser refuses to store files for the site (private mode or site data blocked)';
+  if (name === 'QuotaExceededError')
+    return "this browser's storage for the site is full: delete cached models (Model and training) or free space";
+  if (name === 'SecurityError')
+    return 'this browser refuses to store files for the site (private mode or site data blocked)';
   return `this browser could not store it (${e instanceof Error ? e.message : String(e)})`;
 }
 
@@ -39,7 +41,12 @@ export function cachedFetch(): CachedFetch {
     f.downloads.push(url);
     if (cache) {
       try {
-        await cache.put(url, new Response(bytes.slice().buffer as ArrayBuffer, { headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) } }));
+        await cache.put(
+          url,
+          new Response(bytes.slice().buffer as ArrayBuffer, {
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+          }),
+        );
       } catch (e) {
         f.problems.push(`${url.split('/').pop()}: ${storageProblem(e)}`);
       }
@@ -77,7 +84,8 @@ export async function listCachedFolders(): Promise<CachedFolder[]> {
 export async function deleteCachedFolder(folder: string): Promise<void> {
   if (!hasCaches()) return;
   const cache = await caches.open(MODEL_CACHE);
-  for (const req of await cache.keys()) if (req.url.startsWith(folder) && !req.url.slice(folder.length).includes('/')) await cache.delete(req);
+  for (const req of await cache.keys())
+    if (req.url.startsWith(folder) && !req.url.slice(folder.length).includes('/')) await cache.delete(req);
 }
 
 /** The content hash (checkpointHash.ts) of a folder's cached files, or undefined when this browser has none of them. */

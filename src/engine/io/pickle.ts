@@ -45,7 +45,8 @@ export function unpickleFrom(bytes: Uint8Array, start: number, opts: UnpickleOpt
     throw new CheckpointError(`${file}: ${why}`);
   };
   const need = (n: number) => {
-    if (at + n > bytes.length) fail(`the pickle ends early (byte ${at} of ${bytes.length}); the file is truncated or damaged`);
+    if (at + n > bytes.length)
+      fail(`the pickle ends early (byte ${at} of ${bytes.length}); the file is truncated or damaged`);
   };
   const u8 = () => (need(1), bytes[at++]);
   const u16 = () => (need(2), (at += 2), view.getUint16(at - 2, true));
@@ -93,7 +94,8 @@ export function unpickleFrom(bytes: Uint8Array, start: number, opts: UnpickleOpt
     return new PickleGlobal(qualified, def!);
   };
   const call = (fn: unknown, args: unknown) => {
-    if (!(fn instanceof PickleGlobal) || !fn.def.call) fail(`the pickle calls something that cannot be called (${fn instanceof PickleGlobal ? fn.name : typeof fn})`);
+    if (!(fn instanceof PickleGlobal) || !fn.def.call)
+      fail(`the pickle calls something that cannot be called (${fn instanceof PickleGlobal ? fn.name : typeof fn})`);
     if (!Array.isArray(args)) fail(`the pickle calls ${(fn as PickleGlobal).name} without an argument tuple`);
     return (fn as PickleGlobal).def.call!(args as unknown[]);
   };
@@ -227,19 +229,24 @@ export function unpickleFrom(bytes: Uint8Array, start: number, opts: UnpickleOpt
         // STACK_GLOBAL
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') fail(`STACK_GLOBAL at byte ${pos} is not given two strings`);
+        if (typeof module !== 'string' || typeof name !== 'string')
+          fail(`STACK_GLOBAL at byte ${pos} is not given two strings`);
         stack.push(global(module as string, name as string));
         break;
       }
       case 0x69: // INST "module\nname\n": names a class to instantiate
-        fail(`the pickle instantiates "${line()}.${line()}" (INST), which is not a tensor rebuilder; refusing to load it (nothing was run)`);
+        fail(
+          `the pickle instantiates "${line()}.${line()}" (INST), which is not a tensor rebuilder; refusing to load it (nothing was run)`,
+        );
         break;
       case 0x6f: // OBJ
       case 0x82: // EXT1
       case 0x83: // EXT2
       case 0x84: // EXT4
       case 0x50: // PERSID (text)
-        fail(`the pickle uses opcode 0x${op.toString(16)} at byte ${pos}, which a saved state dict never needs; refusing to load it (nothing was run)`);
+        fail(
+          `the pickle uses opcode 0x${op.toString(16)} at byte ${pos}, which a saved state dict never needs; refusing to load it (nothing was run)`,
+        );
         break;
       case 0x71: // BINPUT
         memo.set(u8(), top());
@@ -299,7 +306,10 @@ export function unpickleFrom(bytes: Uint8Array, start: number, opts: UnpickleOpt
         // BUILD: sets an object's state. The state dict's OrderedDict carries `_metadata` this way, which tensors do not need.
         pop();
         const obj = top();
-        if (!(obj instanceof Map)) fail(`the pickle sets the state of a ${obj === null ? 'None' : typeof obj} at byte ${pos}, which a state dict never does`);
+        if (!(obj instanceof Map))
+          fail(
+            `the pickle sets the state of a ${obj === null ? 'None' : typeof obj} at byte ${pos}, which a state dict never does`,
+          );
         break;
       }
       case 0x51: // BINPERSID

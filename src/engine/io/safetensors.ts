@@ -26,11 +26,16 @@ const elementCount = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; dataStart: number } {
-  if (bytes.length < 8) throw new CheckpointError(`not a safetensors file: only ${bytes.length} bytes, too short for the 8-byte header length`);
+  if (bytes.length < 8)
+    throw new CheckpointError(
+      `not a safetensors file: only ${bytes.length} bytes, too short for the 8-byte header length`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getBigUint64(0, true);
   if (headerLen < 2n || headerLen > BigInt(Math.min(maxHeaderBytes, bytes.length - 8))) {
-    throw new CheckpointError(`not a safetensors file: header length ${headerLen} does not fit in a file of ${bytes.length} bytes`);
+    throw new CheckpointError(
+      `not a safetensors file: header length ${headerLen} does not fit in a file of ${bytes.length} bytes`,
+    );
   }
   let header: unknown;
   try {
@@ -53,7 +58,8 @@ function halfToFloatTable(): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exp = (h >> 10) & 0x1f;
     const frac = h & 0x3ff;
-    if (exp === 0) halfTable[h] = sign * frac * 2 ** -24; // zero and subnormals
+    if (exp === 0)
+      halfTable[h] = sign * frac * 2 ** -24; // zero and subnormals
     else if (exp === 31) halfTable[h] = frac ? NaN : sign * Infinity;
     else halfTable[h] = sign * (1 + frac / 1024) * 2 ** (exp - 15);
   }
@@ -87,21 +93,29 @@ interface Entry {
   end: number;
 }
 
-const shown = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v)?.slice(0, 80) ?? String(v));
+const shown = (v: unknown) => (v === undefined ? 'nothing' : (JSON.stringify(v)?.slice(0, 80) ?? String(v)));
 
 /** One header entry checked on its own: a known dtype, a shape, a byte range its shape fills exactly, within budget. */
 function checkEntry(name: string, entry: unknown): Entry {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new CheckpointError(`tensor "${name}": the header entry is ${shown(entry)}, not an object`);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    throw new CheckpointError(`tensor "${name}": the header entry is ${shown(entry)}, not an object`);
   const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-  if (typeof dtype !== 'string') throw new CheckpointError(`tensor "${name}": the header gives no dtype (got ${shown(dtype)})`);
+  if (typeof dtype !== 'string')
+    throw new CheckpointError(`tensor "${name}": the header gives no dtype (got ${shown(dtype)})`);
   // hasOwn: a dtype named "constructor" or "__proto__" is not a key of the table's prototype.
   if (!Object.hasOwn(bytesPerElement, dtype)) {
     const what = otherKnownDtypes.includes(dtype) ? 'unsupported' : 'unknown';
-    throw new CheckpointError(`tensor "${name}": ${what} dtype ${shown(dtype)} (supported: ${Object.keys(bytesPerElement).join(', ')})`);
+    throw new CheckpointError(
+      `tensor "${name}": ${what} dtype ${shown(dtype)} (supported: ${Object.keys(bytesPerElement).join(', ')})`,
+    );
   }
-  if (!Array.isArray(shape)) throw new CheckpointError(`tensor "${name}": "shape" must be a list of sizes (got ${shown(shape)})`);
+  if (!Array.isArray(shape))
+    throw new CheckpointError(`tensor "${name}": "shape" must be a list of sizes (got ${shown(shape)})`);
   const badDim = shape.findIndex((d) => !isCount(d));
-  if (badDim >= 0) throw new CheckpointError(`tensor "${name}": shape dimension ${badDim} is ${shown(shape[badDim])}, not a whole number of 0 or more`);
+  if (badDim >= 0)
+    throw new CheckpointError(
+      `tensor "${name}": shape dimension ${badDim} is ${shown(shape[badDim])}, not a whole number of 0 or more`,
+    );
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
     throw new CheckpointError(`tensor "${name}": data_offsets ${shown(offsets)} are not a [begin, end] byte range`);
   }
@@ -109,11 +123,16 @@ function checkEntry(name: string, entry: unknown): Entry {
   let bytes = bytesPerElement[dtype];
   for (const d of shape) {
     bytes *= d;
-    if (bytes > limits.tensorBytes.value) throw new CheckpointError(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${overLimit('tensorBytes', elementCount(shape) * bytesPerElement[dtype])}`);
+    if (bytes > limits.tensorBytes.value)
+      throw new CheckpointError(
+        `tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${overLimit('tensorBytes', elementCount(shape) * bytesPerElement[dtype])}`,
+      );
   }
   const [begin, end] = offsets as [number, number];
   if (end - begin !== bytes) {
-    throw new CheckpointError(`tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    throw new CheckpointError(
+      `tensor "${name}": shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+    );
   }
   return { name, dtype, shape: [...shape], begin, end };
 }
@@ -128,18 +147,32 @@ function checkTiling(entries: Entry[], dataLen: number): void {
   let at = 0;
   for (const e of sorted) {
     if (e.begin > dataLen || e.end > dataLen) {
-      throw new CheckpointError(`truncated file: tensor "${e.name}" needs data bytes ${e.begin}..${e.end} but the file holds only ${dataLen} data bytes`);
+      throw new CheckpointError(
+        `truncated file: tensor "${e.name}" needs data bytes ${e.begin}..${e.end} but the file holds only ${dataLen} data bytes`,
+      );
     }
-    if (e.begin < at) throw new CheckpointError(`tensor "${e.name}": data bytes ${e.begin}..${e.end} overlap the tensor before it, which ends at ${at}`);
-    if (e.begin > at) throw new CheckpointError(`tensor "${e.name}": data bytes ${at}..${e.begin} before it belong to no tensor (a hole in the data)`);
+    if (e.begin < at)
+      throw new CheckpointError(
+        `tensor "${e.name}": data bytes ${e.begin}..${e.end} overlap the tensor before it, which ends at ${at}`,
+      );
+    if (e.begin > at)
+      throw new CheckpointError(
+        `tensor "${e.name}": data bytes ${at}..${e.begin} before it belong to no tensor (a hole in the data)`,
+      );
     at = e.end;
   }
-  if (at !== dataLen) throw new CheckpointError(`the file has ${dataLen - at} trailing bytes after the last tensor's data (data ends at ${at} of ${dataLen})`);
+  if (at !== dataLen)
+    throw new CheckpointError(
+      `the file has ${dataLen - at} trailing bytes after the last tensor's data (data ends at ${at} of ${dataLen})`,
+    );
 }
 
 function checkMetadata(meta: unknown): void {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new CheckpointError(`"__metadata__" must be an object of strings (got ${shown(meta)})`);
-  for (const [k, v] of Object.entries(meta)) if (typeof v !== 'string') throw new CheckpointError(`"__metadata__" entry "${k}" must be a string (got ${shown(v)})`);
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    throw new CheckpointError(`"__metadata__" must be an object of strings (got ${shown(meta)})`);
+  for (const [k, v] of Object.entries(meta))
+    if (typeof v !== 'string')
+      throw new CheckpointError(`"__metadata__" entry "${k}" must be a string (got ${shown(v)})`);
 }
 
 /** Parses a safetensors file; F32, F16 and BF16 tensors come back as float32. Throws CheckpointError on a bad file. */
@@ -147,13 +180,19 @@ export function parseSafetensors(bytes: Uint8Array): Map<string, LoadedTensor> {
   const { header, dataStart } = readHeader(bytes);
   const dataLen = bytes.length - dataStart;
   const names = Object.keys(header).filter((n) => n !== '__metadata__');
-  if (names.length > limits.tensors.value) throw new CheckpointError(`the header lists ${overLimit('tensors', names.length)}`);
+  if (names.length > limits.tensors.value)
+    throw new CheckpointError(`the header lists ${overLimit('tensors', names.length)}`);
   if (Object.hasOwn(header, '__metadata__')) checkMetadata(header.__metadata__);
   // Every entry and the tiling are checked before any tensor is copied.
   const entries = names.map((name) => checkEntry(name, header[name]));
   checkTiling(entries, dataLen);
   const out = new Map<string, LoadedTensor>();
-  for (const e of entries) out.set(e.name, { dtype: e.dtype, shape: e.shape, data: toFloat32(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end)) });
+  for (const e of entries)
+    out.set(e.name, {
+      dtype: e.dtype,
+      shape: e.shape,
+      data: toFloat32(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end)),
+    });
   return out;
 }
 
@@ -167,7 +206,9 @@ export function serializeSafetensors(tensors: Map<string, TensorData>, metadata?
   for (const name of names) {
     const { shape, data } = tensors.get(name)!;
     if (!shape.every(isCount) || elementCount(shape) !== data.length) {
-      throw new CheckpointError(`tensor "${name}": shape [${shape.join(', ')}] does not match its ${data.length} values`);
+      throw new CheckpointError(
+        `tensor "${name}": shape [${shape.join(', ')}] does not match its ${data.length} values`,
+      );
     }
     header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;

@@ -4,7 +4,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusionDefaults } from './fusionDefaults';
 import { importanceKnobs } from '../strategies/kifKnobs';
-import { fusionRuleInfo, knobsOfRule, type FusionRule, type ScoreRule, type ScoreRuleName, type TaskVectorRuleName } from './fusionRuleKnobs';
+import {
+  fusionRuleInfo,
+  knobsOfRule,
+  type FusionRule,
+  type ScoreRule,
+  type ScoreRuleName,
+  type TaskVectorRuleName,
+} from './fusionRuleKnobs';
 import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
 import { unitKind } from './unitNames';
 import { forEachElement, type SkillUnit } from './units';
@@ -90,7 +97,9 @@ function knobProblems(rule: FusionRule): string[] {
   });
 }
 
-const taskVectorRule = <K extends TaskVectorRuleName>(kind: K): TaskVectorRuleImpl<Extract<TaskVectorRule, { kind: K }>> => ({
+const taskVectorRule = <K extends TaskVectorRuleName>(
+  kind: K,
+): TaskVectorRuleImpl<Extract<TaskVectorRule, { kind: K }>> => ({
   input: 'task-vectors',
   label: fusionRuleInfo[kind].label,
   problems: knobProblems,
@@ -136,7 +145,8 @@ export const fusionRules = {
 } as const;
 
 /** Problems of a rule's knob values (empty when it can run). */
-export const ruleProblems = (rule: FusionRule): string[] => (fusionRules[rule.kind].problems as (r: FusionRule) => string[])(rule);
+export const ruleProblems = (rule: FusionRule): string[] =>
+  (fusionRules[rule.kind].problems as (r: FusionRule) => string[])(rule);
 
 /** Merges task vectors with a task-vector rule after checking its knobs (MergeInputError names bad inputs). */
 export function mergeWithRule(inputs: MergeInputs, rule: TaskVectorRule): MergeOutput {
@@ -169,7 +179,10 @@ export function planFusion(
   const problems = [...impl.problems(rule), ...(betaProblem ? [`accumulation beta ${betaProblem}`] : [])];
   const names = [...cur.keys()];
   const missing = names.filter((n) => !prevAcc.has(n)).concat([...prevAcc.keys()].filter((n) => !cur.has(n)));
-  if (missing.length > 0) problems.push(`earlier and current scores must cover the same units; not in both: ${missing.slice(0, 5).join(', ')}`);
+  if (missing.length > 0)
+    problems.push(
+      `earlier and current scores must cover the same units; not in both: ${missing.slice(0, 5).join(', ')}`,
+    );
   if (problems.length > 0) throw new Error(`fusion: ${problems.join('; ')}`);
   const plan: FusionPlan = { coeffs: new Map(), cases: new Map(), thresholds: null, accumulated: new Map() };
   // Extensions: norms out of the scored set (a fixed blend, a case to match, no score carried on), groups by kind.
@@ -236,7 +249,9 @@ function blends(
   for (const [param, entries] of byParam) {
     const full = shapeOf(param);
     if (!full) throw new Error(`fusion: a unit refers to parameter ${param}, which the model does not have`);
-    const shape = broadcast ? full.map((d, axis) => (entries.some((e) => e.part.slice?.axis === axis) ? d : 1)) : [...full];
+    const shape = broadcast
+      ? full.map((d, axis) => (entries.some((e) => e.part.slice?.axis === axis) ? d : 1))
+      : [...full];
     const size = shape.reduce((a, b) => a * b, 1);
     const blend = { shape, prev: new Float32Array(size), cur: new Float32Array(size).fill(1) };
     for (const { part, c } of entries) {
@@ -279,7 +294,9 @@ export function applyFusion(
         const u = uniform(b);
         if (u && u.prev === 0 && u.cur === 1) return tf.clone(cur);
         if (u && u.prev === 1 && u.cur === 0) return tf.clone(prev);
-        const [mPrev, mCur] = u ? [tf.scalar(u.prev), tf.scalar(u.cur)] : [tf.tensor(b.prev, b.shape), tf.tensor(b.cur, b.shape)];
+        const [mPrev, mCur] = u
+          ? [tf.scalar(u.prev), tf.scalar(u.cur)]
+          : [tf.tensor(b.prev, b.shape), tf.tensor(b.cur, b.shape)];
         return tf.add(tf.mul(prev, mPrev), tf.mul(cur, mCur));
       }),
     );

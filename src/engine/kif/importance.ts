@@ -8,7 +8,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { flatten } from '../util/flatTensors';
 import { runsOnHost, type Placement } from '../util/placement';
-import { importanceDefaults, importanceMetric, resolveImportanceOptions, smoothings, type ImportanceMetric, type ImportanceOptions, type Smoothing, type SmoothingStep } from './importanceMetrics';
+import {
+  importanceDefaults,
+  importanceMetric,
+  resolveImportanceOptions,
+  smoothings,
+  type ImportanceMetric,
+  type ImportanceOptions,
+  type Smoothing,
+  type SmoothingStep,
+} from './importanceMetrics';
 import type { HostGrads, TrainHooks } from '../train/trainer';
 import { partSize, unitCombiners, type ParamShape, type PartStat, type SkillUnit } from './units';
 
@@ -41,13 +50,11 @@ export interface TrackerOptions extends ImportanceOptions {
 
 export const trackerDefaults: TrackerOptions = { ...importanceDefaults, maxGroupElements: 1 << 22, placement: 'auto' };
 
-
 /** The weights of a parameter the trainer did not train: its gradient is zero, so they are never read. */
 const NO_VALUES = new Float32Array(0);
 
 // Inside tidy the initial zeros are released; the variable keeps its own reference to the data.
 const zerosVariable = (size: number) => tf.tidy(() => tf.variable(tf.zeros([size]), false));
-
 
 export class ImportanceTracker {
   readonly options: TrackerOptions;
@@ -70,7 +77,12 @@ export class ImportanceTracker {
     const close = () => {
       if (pending.length === 0) return;
       const group: Group = this.onHost
-        ? { members: pending, ibar: zerosVariable(1), ubar: zerosVariable(1), host: { ibar: new Float32Array(pendingSize), ubar: new Float32Array(pendingSize) } }
+        ? {
+            members: pending,
+            ibar: zerosVariable(1),
+            ubar: zerosVariable(1),
+            host: { ibar: new Float32Array(pendingSize), ubar: new Float32Array(pendingSize) },
+          }
         : { members: pending, ibar: zerosVariable(pendingSize), ubar: zerosVariable(pendingSize) };
       for (const member of pending) this.where.set(member.name, { group, member });
       this.groups.push(group);
@@ -78,7 +90,8 @@ export class ImportanceTracker {
       pendingSize = 0;
     };
     for (const p of trainable) {
-      if (this.where.has(p.name) || pending.some((m) => m.name === p.name)) throw new Error(`importance: parameter ${p.name} listed twice`);
+      if (this.where.has(p.name) || pending.some((m) => m.name === p.name))
+        throw new Error(`importance: parameter ${p.name} listed twice`);
       const size = p.shape.reduce((a, b) => a * b, 1);
       if (pendingSize > 0 && pendingSize + size > this.options.maxGroupElements) close();
       pending.push({ name: p.name, shape: [...p.shape], offset: pendingSize, size });
@@ -98,7 +111,10 @@ export class ImportanceTracker {
     if (!step) return;
     if (this.onHost) {
       // Tensors handed to a host tracker (tests, tools): read each once, then the same loop as updateHost.
-      const read = (m: Member) => ({ w: this.param(params, m).dataSync() as Float32Array, g: (grads.get(m.name)?.dataSync() as Float32Array | undefined) ?? null });
+      const read = (m: Member) => ({
+        w: this.param(params, m).dataSync() as Float32Array,
+        g: (grads.get(m.name)?.dataSync() as Float32Array | undefined) ?? null,
+      });
       return this.foldHost(read, 1, step);
     }
     const k = (v: number) => this.scalar(v);
@@ -106,7 +122,12 @@ export class ImportanceTracker {
       tf.tidy(() => {
         const w = flatten(g.members.map((m) => this.param(params, m)));
         const grad = flatten(g.members.map((m) => grads.get(m.name) ?? tf.zeros(m.shape)));
-        const next = this.smoothing.step(this.metric.sensitivity(tf.mul(w, grad), k), { ibar: g.ibar, ubar: g.ubar }, k, step);
+        const next = this.smoothing.step(
+          this.metric.sensitivity(tf.mul(w, grad), k),
+          { ibar: g.ibar, ubar: g.ubar },
+          k,
+          step,
+        );
         g.ibar.assign(next.ibar);
         if (next.ubar) g.ubar.assign(next.ubar);
       });
@@ -122,7 +143,8 @@ export class ImportanceTracker {
     const read = (m: Member) => {
       const i = index.get(m.name);
       if (i === undefined) return { w: NO_VALUES, g: null };
-      if (weights[i].length !== m.size) throw new Error(`importance: ${m.name} has ${weights[i].length} values, tracked as [${m.shape.join(', ')}]`);
+      if (weights[i].length !== m.size)
+        throw new Error(`importance: ${m.name} has ${weights[i].length} values, tracked as [${m.shape.join(', ')}]`);
       return { w: weights[i], g: grads[i] };
     };
     this.foldHost(read, scale, step);
@@ -135,7 +157,11 @@ export class ImportanceTracker {
   }
 
   /** `read` gives a member's weights and gradient (null: gradient zero). */
-  private foldHost(read: (m: Member) => { w: Float32Array; g: Float32Array | null }, scale: number, step: SmoothingStep) {
+  private foldHost(
+    read: (m: Member) => { w: Float32Array; g: Float32Array | null },
+    scale: number,
+    step: SmoothingStep,
+  ) {
     const sens = this.metric.sensitivityOf;
     for (const g of this.groups) {
       for (const m of g.members) {
@@ -191,7 +217,9 @@ export class ImportanceTracker {
     return out;
   }
 
-  private async deviceSums(needs: Map<string, Set<Reduction>>): Promise<{ sums: Float32Array; offsets: Map<string, number> }> {
+  private async deviceSums(
+    needs: Map<string, Set<Reduction>>,
+  ): Promise<{ sums: Float32Array; offsets: Map<string, number> }> {
     const offsets = new Map<string, number>();
     const flat = tf.tidy(() => {
       const pieces: tf.Tensor[] = [];
@@ -252,7 +280,8 @@ export class ImportanceTracker {
   private param(params: ReadonlyMap<string, tf.Tensor>, m: Member): tf.Tensor {
     const t = params.get(m.name);
     if (!t) throw new Error(`importance: no value given for tracked parameter ${m.name}`);
-    if (t.size !== m.size) throw new Error(`importance: ${m.name} has shape [${t.shape.join(', ')}], tracked as [${m.shape.join(', ')}]`);
+    if (t.size !== m.size)
+      throw new Error(`importance: ${m.name} has shape [${t.shape.join(', ')}], tracked as [${m.shape.join(', ')}]`);
     return t;
   }
 
@@ -273,7 +302,10 @@ function alongAxis(region: tf.Tensor, axis: number): tf.Tensor {
  * The trainer hooks that feed a tracker: the tensor form, and for a tracker on the host also the host form, which the
  * trainer's host update (cpu/wasm) calls instead with the arrays it has already read.
  */
-export function trackingHooks(tracker: ImportanceTracker, params: ReadonlyMap<string, tf.Tensor>): Pick<TrainHooks, 'onGrads' | 'onHostGrads'> {
+export function trackingHooks(
+  tracker: ImportanceTracker,
+  params: ReadonlyMap<string, tf.Tensor>,
+): Pick<TrainHooks, 'onGrads' | 'onHostGrads'> {
   const onGrads = (grads: Map<string, tf.Tensor>) => tracker.update(params, grads);
   return tracker.onHost ? { onGrads, onHostGrads: (grads) => tracker.updateHost(grads) } : { onGrads };
 }

@@ -11,4 +11,9 @@ export interface ImportanceOptions {
   skipFirstStep: boolean;
 }
 
-export const importanceDefaults: ImportanceOptions = { metric: 'first-order', beta1: 0.85, beta2: 0.85, skipFirstStep: true };
+export const importanceDefaults: ImportanceOptions = {
+  metric: 'first-order',
+  beta1: 0.85,
+  beta2: 0.85,
+  skipFirstStep: true,
+};

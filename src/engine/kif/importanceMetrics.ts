@@ -32,7 +32,16 @@ export interface Smoothing {
    * The tracker's host loop: folds I = sens(w_j·g_j·scale) for j < size into the buffers from `offset` on, in place
    * and without allocating (g null: gradient zero). Checked against stepOf by the tracker's tests.
    */
-  fold(sens: (wg: number) => number, w: Float32Array, g: Float32Array | null, scale: number, state: SmoothingState<Float32Array>, offset: number, size: number, s: SmoothingStep): void;
+  fold(
+    sens: (wg: number) => number,
+    w: Float32Array,
+    g: Float32Array | null,
+    scale: number,
+    state: SmoothingState<Float32Array>,
+    offset: number,
+    size: number,
+    s: SmoothingStep,
+  ): void;
 }
 
 export const smoothings: Record<'ema' | 'mean' | 'ema-only' | 'mean-uncertainty', Smoothing> = {
@@ -79,7 +88,8 @@ export const smoothings: Record<'ema' | 'mean' | 'ema-only' | 'mean-uncertainty'
     stepOf: (i, { ibar }, { beta1 }) => ({ ibar: beta1 * ibar + (1 - beta1) * i }),
     scoreOf: ({ ibar }) => ibar,
     fold: (sens, w, g, scale, { ibar }, offset, size, { beta1 }) => {
-      for (let j = 0, o = offset; j < size; j++, o++) ibar[o] += (1 - beta1) * (sens(g ? w[j] * g[j] * scale : 0) - ibar[o]);
+      for (let j = 0, o = offset; j < size; j++, o++)
+        ibar[o] += (1 - beta1) * (sens(g ? w[j] * g[j] * scale : 0) - ibar[o]);
     },
   },
   // Ablation without EMA smoothing: running means over the task's steps in place of both EMAs,
@@ -88,7 +98,10 @@ export const smoothings: Record<'ema' | 'mean' | 'ema-only' | 'mean-uncertainty'
     step: (i, { ibar, ubar }, _k, { n }) => {
       const d = tf.sub(i, ibar);
       const dev = tf.mul(tf.abs(d), tf.scalar(1 - 1 / n));
-      return { ibar: tf.add(ibar, tf.mul(d, tf.scalar(1 / n))), ubar: tf.add(ubar, tf.mul(tf.sub(dev, ubar), tf.scalar(1 / n))) };
+      return {
+        ibar: tf.add(ibar, tf.mul(d, tf.scalar(1 / n))),
+        ubar: tf.add(ubar, tf.mul(tf.sub(dev, ubar), tf.scalar(1 / n))),
+      };
     },
     score: ({ ibar, ubar }) => tf.mul(ibar, ubar),
     stepOf: (i, { ibar, ubar }, { n }) => {
@@ -161,7 +174,9 @@ export { importanceDefaults, type ImportanceOptions };
 export function resolveImportanceOptions<T extends ImportanceOptions>(defaults: T, options: Partial<T>): T {
   const o = { ...defaults, ...options };
   importanceMetric(o.metric);
-  const bad = (['beta1', 'beta2'] as const).filter((k) => !(o[k] >= 0 && o[k] <= 1)).map((k) => `${k} must be in [0, 1] (got ${o[k]})`);
+  const bad = (['beta1', 'beta2'] as const)
+    .filter((k) => !(o[k] >= 0 && o[k] <= 1))
+    .map((k) => `${k} must be in [0, 1] (got ${o[k]})`);
   if (bad.length > 0) throw new Error(`importance: ${bad.join('; ')}`);
   return o;
 }

@@ -1,6 +1,14 @@
 // A plain-JS reference of the importance tracker: KIF.md §2 written literally, one element at a time. It checks the
 // on-device tracker and serves offline tools that hold parameters as Float32Arrays.
-import { importanceDefaults, importanceMetric, resolveImportanceOptions, smoothings, type ImportanceMetric, type ImportanceOptions, type Smoothing } from './importanceMetrics';
+import {
+  importanceDefaults,
+  importanceMetric,
+  resolveImportanceOptions,
+  smoothings,
+  type ImportanceMetric,
+  type ImportanceOptions,
+  type Smoothing,
+} from './importanceMetrics';
 import { forEachElement, unitCombiners, type ParamShape, type SkillUnit } from './units';
 
 interface Buffers {
@@ -40,7 +48,11 @@ export class ImportanceReference {
       if (!w) throw new Error(`importance reference: no value given for ${name}`);
       const g = grads.get(name);
       for (let i = 0; i < w.length; i++) {
-        const next = this.smoothing.stepOf(this.metric.sensitivityOf(w[i] * (g ? g[i] : 0)), { ibar: b.ibar[i], ubar: b.ubar[i] }, step);
+        const next = this.smoothing.stepOf(
+          this.metric.sensitivityOf(w[i] * (g ? g[i] : 0)),
+          { ibar: b.ibar[i], ubar: b.ubar[i] },
+          step,
+        );
         b.ibar[i] = next.ibar;
         if (next.ubar !== undefined) b.ubar[i] = next.ubar;
       }
@@ -60,7 +72,10 @@ export class ImportanceReference {
   elementScores(): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
     for (const [name, b] of this.buffers) {
-      out.set(name, b.ibar.map((ibar, i) => this.smoothing.scoreOf({ ibar, ubar: b.ubar[i] })));
+      out.set(
+        name,
+        b.ibar.map((ibar, i) => this.smoothing.scoreOf({ ibar, ubar: b.ubar[i] })),
+      );
     }
     return out;
   }

@@ -9,10 +9,24 @@ export const importanceViewNames = ['normalised', 'task-specific', 'rank', 'raw'
 export type ImportanceView = (typeof importanceViewNames)[number];
 
 export const importanceViewInfo: Record<ImportanceView, { label: string; meaning: string }> = {
-  normalised: { label: 'normalised within module kind', meaning: "each unit's score divided by the mean score of its kind (attention heads, FFN blocks, norms, embeddings, relative bias) in the same task: 1 is a typical unit of its kind" },
-  'task-specific': { label: 'task-specific', meaning: "this task's normalised score minus the mean of the other tasks' normalised scores: above 0, the unit matters more for this task than for the others" },
-  rank: { label: 'rank', meaning: 'the position of the unit when all units are sorted by their normalised score, 1 the highest' },
-  raw: { label: 'raw unit means', meaning: 'the mean of Ī·Ū over the unit\'s elements, as KIF scores and fuses it (colours on a log scale)' },
+  normalised: {
+    label: 'normalised within module kind',
+    meaning:
+      "each unit's score divided by the mean score of its kind (attention heads, FFN blocks, norms, embeddings, relative bias) in the same task: 1 is a typical unit of its kind",
+  },
+  'task-specific': {
+    label: 'task-specific',
+    meaning:
+      "this task's normalised score minus the mean of the other tasks' normalised scores: above 0, the unit matters more for this task than for the others",
+  },
+  rank: {
+    label: 'rank',
+    meaning: 'the position of the unit when all units are sorted by their normalised score, 1 the highest',
+  },
+  raw: {
+    label: 'raw unit means',
+    meaning: "the mean of Ī·Ū over the unit's elements, as KIF scores and fuses it (colours on a log scale)",
+  },
 };
 
 /** Each unit's score over the mean score of the units of its kind (a kind whose mean is 0 maps to 0). */
@@ -72,7 +86,11 @@ export interface ViewValues {
  * The values of `view` for `scores`; the task-specific view needs every finished task's scores and the index of the one
  * shown (null when that is not a finished task or there is only one: the caller falls back to another view).
  */
-export function importanceView(view: ImportanceView, scores: UnitScores, context: { tasks: readonly UnitScores[]; task: number | null }): ViewValues | null {
+export function importanceView(
+  view: ImportanceView,
+  scores: UnitScores,
+  context: { tasks: readonly UnitScores[]; task: number | null },
+): ViewValues | null {
   const norm = normaliseWithinKind(scores);
   const rank = ranks(norm);
   if (view === 'raw') return { view, values: scores, rank };

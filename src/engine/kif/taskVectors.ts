@@ -62,7 +62,8 @@ export function layoutOf(base: Weights): Layout {
   let offset = 0;
   const params = [...base].map(([name, t]) => {
     const size = t.shape.reduce((a, b) => a * b, 1);
-    if (t.data.length !== size) throw new MergeInputError(`base: ${name} has ${t.data.length} values for shape ${shapeText(t.shape)}`);
+    if (t.data.length !== size)
+      throw new MergeInputError(`base: ${name} has ${t.data.length} values for shape ${shapeText(t.shape)}`);
     const p = { name, shape: [...t.shape], offset, size };
     offset += size;
     return p;
@@ -73,15 +74,22 @@ export function layoutOf(base: Weights): Layout {
 /** The whole model as one vector in the layout's order, after checking it has exactly the base's parameters and shapes. */
 function flatten(w: Weights, layout: Layout, what: string): Float32Array {
   const extra = [...w.keys()].filter((n) => !layout.params.some((p) => p.name === n));
-  if (extra.length) throw new MergeInputError(`${what} has parameter(s) the base does not: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''}`);
+  if (extra.length)
+    throw new MergeInputError(
+      `${what} has parameter(s) the base does not: ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', …' : ''}`,
+    );
   const out = new Float32Array(layout.size);
   for (const p of layout.params) {
     const t = w.get(p.name);
     if (!t) throw new MergeInputError(`${what} has no parameter ${p.name}, which the base has`);
-    if (t.shape.join(',') !== p.shape.join(',')) throw new MergeInputError(`${what}: ${p.name} is ${shapeText(t.shape)}, the base's is ${shapeText(p.shape)}: not the same model`);
+    if (t.shape.join(',') !== p.shape.join(','))
+      throw new MergeInputError(
+        `${what}: ${p.name} is ${shapeText(t.shape)}, the base's is ${shapeText(p.shape)}: not the same model`,
+      );
     for (let i = 0; i < p.size; i++) {
       const x = t.data[i];
-      if (!Number.isFinite(x)) throw new MergeInputError(`${what}: ${p.name} holds a non-finite value (${x}) at entry ${i}`);
+      if (!Number.isFinite(x))
+        throw new MergeInputError(`${what}: ${p.name} holds a non-finite value (${x}) at entry ${i}`);
       out[p.offset + i] = x;
     }
   }
@@ -89,7 +97,9 @@ function flatten(w: Weights, layout: Layout, what: string): Float32Array {
 }
 
 function unflatten(v: Float32Array, layout: Layout): Map<string, HostTensor> {
-  return new Map(layout.params.map((p) => [p.name, { shape: [...p.shape], data: v.slice(p.offset, p.offset + p.size) }]));
+  return new Map(
+    layout.params.map((p) => [p.name, { shape: [...p.shape], data: v.slice(p.offset, p.offset + p.size) }]),
+  );
 }
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
@@ -218,7 +228,11 @@ function fisherAverage(taus: readonly Float32Array[], fishers: readonly Float32A
   return { delta, contributions };
 }
 
-type FlatMerge<R extends TaskVectorRule> = (taus: readonly Float32Array[], rule: R, fishers: readonly Float32Array[] | undefined) => Merged;
+type FlatMerge<R extends TaskVectorRule> = (
+  taus: readonly Float32Array[],
+  rule: R,
+  fishers: readonly Float32Array[] | undefined,
+) => Merged;
 
 /** Each rule's merge of the flat task vectors, by name. */
 const flatMerges: { [K in TaskVectorRule['kind']]: FlatMerge<Extract<TaskVectorRule, { kind: K }>> } = {
@@ -249,12 +263,17 @@ export function mergeTaskVectors(inputs: MergeInputs, rule: TaskVectorRule): Mer
   let fishers: Float32Array[] | undefined;
   if (rule.kind === 'fisher') {
     if (!inputs.fishers || inputs.fishers.length !== models.length) {
-      throw new MergeInputError(`Fisher averaging needs one Fisher per model: ${models.length} model(s), ${inputs.fishers?.length ?? 0} Fisher(s)`);
+      throw new MergeInputError(
+        `Fisher averaging needs one Fisher per model: ${models.length} model(s), ${inputs.fishers?.length ?? 0} Fisher(s)`,
+      );
     }
     fishers = inputs.fishers.map((f, t) => {
       const v = flatten(f, layout, `the Fisher of ${names[t]}`);
       const bad = v.findIndex((x) => x < 0);
-      if (bad >= 0) throw new MergeInputError(`the Fisher of ${names[t]} has a negative value (${v[bad]}): a diagonal Fisher is a mean of squares`);
+      if (bad >= 0)
+        throw new MergeInputError(
+          `the Fisher of ${names[t]} has a negative value (${v[bad]}): a diagonal Fisher is a mean of squares`,
+        );
       return v;
     });
   }
@@ -267,20 +286,27 @@ export function mergeTaskVectors(inputs: MergeInputs, rule: TaskVectorRule): Mer
  * Per unit, each task's share of the merged change in that unit: Σ|its part| over the unit's entries over the same sum
  * for all tasks. All zeros when the merge left the unit at the base (e.g. TIES trimmed every entry of it).
  */
-export function unitShares(units: readonly SkillUnit[], out: Pick<MergeOutput, 'contributions' | 'layout'>): Map<string, number[]> {
+export function unitShares(
+  units: readonly SkillUnit[],
+  out: Pick<MergeOutput, 'contributions' | 'layout'>,
+): Map<string, number[]> {
   const at = new Map(out.layout.params.map((p) => [p.name, p]));
   const shares = new Map<string, number[]>();
   for (const u of units) {
     const sums = out.contributions.map(() => 0);
     for (const part of u.parts) {
       const p = at.get(part.param);
-      if (!p) throw new MergeInputError(`unit ${u.name} refers to parameter ${part.param}, which the models do not have`);
+      if (!p)
+        throw new MergeInputError(`unit ${u.name} refers to parameter ${part.param}, which the models do not have`);
       forEachElement(part, p.shape, (i) => {
         out.contributions.forEach((c, t) => (sums[t] += c[p.offset + i]));
       });
     }
     const total = sums.reduce((a, b) => a + b, 0);
-    shares.set(u.name, sums.map((s) => (total > 0 ? s / total : 0)));
+    shares.set(
+      u.name,
+      sums.map((s) => (total > 0 ? s / total : 0)),
+    );
   }
   return shares;
 }

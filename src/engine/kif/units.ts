@@ -89,7 +89,8 @@ export function forEachElement(part: UnitPart, shape: readonly number[], fn: (in
   }
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const outer = size / (dim * inner);
-  for (let o = 0; o < outer; o++) for (let i = o * dim * inner + start * inner, e = o * dim * inner + end * inner; i < e; i++) fn(i);
+  for (let o = 0; o < outer; o++)
+    for (let i = o * dim * inner + start * inner, e = o * dim * inner + end * inner; i < e; i++) fn(i);
 }
 
 /** The sum of element scores over one part and how many elements it has. */
@@ -103,7 +104,12 @@ export const unitCombiners: Record<UnitCombine, (parts: readonly PartStat[]) => 
   product: (parts) => parts.reduce((a, p) => (a * p.sum) / p.count, 1),
 };
 
-const tensorUnit = (p: ParamShape): BuiltUnit => ({ name: p.name, parts: [{ param: p.name }], combine: 'mean', info: unitInfoFromName(p.name) });
+const tensorUnit = (p: ParamShape): BuiltUnit => ({
+  name: p.name,
+  parts: [{ param: p.name }],
+  combine: 'mean',
+  info: unitInfoFromName(p.name),
+});
 
 const range = (axis: 0 | 1, start: number, end: number): UnitSlice => ({ axis, start, end });
 
@@ -168,18 +174,25 @@ function headUnits(module: string, members: Map<string, ParamShape>, numHeads: n
     name: `${module}#head${h}`,
     parts: [...members.entries()].map(([role, p]) => ({ param: p.name, slice: range(role === 'o' ? 1 : 0, s, e) })),
     combine: 'mean',
-    info: b.shape === 'projection' ? { shape: 'head', stack: b.stack, layer: b.layer, sublayer: b.sublayer, module: b.module, index: h } : other(`${module}#head${h}`),
+    info:
+      b.shape === 'projection'
+        ? { shape: 'head', stack: b.stack, layer: b.layer, sublayer: b.sublayer, module: b.module, index: h }
+        : other(`${module}#head${h}`),
   }));
 }
 
 function neuronUnits(module: string, members: Map<string, ParamShape>, blockSize: number): BuiltUnit[] {
-  const dFf = (members.get('wi') ?? members.get('wi_0') ?? members.get('wi_1'))?.shape[0] ?? members.get('wo')!.shape[1];
+  const dFf =
+    (members.get('wi') ?? members.get('wi_0') ?? members.get('wi_1'))?.shape[0] ?? members.get('wo')!.shape[1];
   const b = unitInfoFromName(members.values().next().value!.name);
   return blocks(dFf, blockSize).map(([s, e]) => ({
     name: `${module}#neurons${s}-${e - 1}`,
     parts: [...members.entries()].map(([role, p]) => ({ param: p.name, slice: range(role === 'wo' ? 1 : 0, s, e) })),
     combine: 'mean',
-    info: b.shape === 'ffn-matrix' ? { shape: 'neuron-block', stack: b.stack, layer: b.layer, sublayer: b.sublayer, first: s, last: e - 1 } : other(`${module}#neurons${s}-${e - 1}`),
+    info:
+      b.shape === 'ffn-matrix'
+        ? { shape: 'neuron-block', stack: b.stack, layer: b.layer, sublayer: b.sublayer, first: s, last: e - 1 }
+        : other(`${module}#neurons${s}-${e - 1}`),
   }));
 }
 
@@ -192,7 +205,10 @@ function loraUnits(module: string, members: Map<string, ParamShape>): BuiltUnit[
   const base = unitInfoFromName(`${module}.weight`);
   return blocks(r, 1).map(([j]) => ({
     name: `${module}.lora|${j}`,
-    parts: [{ param: a.name, slice: range(0, j, j + 1) }, { param: b.name, slice: range(1, j, j + 1) }],
+    parts: [
+      { param: a.name, slice: range(0, j, j + 1) },
+      { param: b.name, slice: range(1, j, j + 1) },
+    ],
     combine: 'product',
     info: base.shape === 'projection' ? { ...base, shape: 'lora-rank', index: j } : other(`${module}.lora|${j}`),
   }));
@@ -208,7 +224,10 @@ export const granularities: Record<string, Granularity> = {
         { pattern: ffnPattern, unitsOf: (m, ps) => neuronUnits(m, ps, o.neuronBlock) },
       ]),
   },
-  'lora-rank': { label: 'LoRA rank units (row j of A with column j of B)', build: (params) => splitModules(params, [{ pattern: loraPattern, unitsOf: loraUnits }]) },
+  'lora-rank': {
+    label: 'LoRA rank units (row j of A with column j of B)',
+    build: (params) => splitModules(params, [{ pattern: loraPattern, unitsOf: loraUnits }]),
+  },
 };
 
 export function buildUnits(
@@ -219,6 +238,7 @@ export function buildUnits(
   const g = granularities[granularity];
   if (!g) throw new Error(`unknown unit granularity "${granularity}"; known: ${Object.keys(granularities).join(', ')}`);
   const neuronBlock = options.neuronBlock ?? defaultNeuronBlock;
-  if (!Number.isInteger(neuronBlock) || neuronBlock < 1) throw new Error(`neuron block size must be a positive integer (got ${neuronBlock})`);
+  if (!Number.isInteger(neuronBlock) || neuronBlock < 1)
+    throw new Error(`neuron block size must be a positive integer (got ${neuronBlock})`);
   return g.build(params, { numHeads: options.numHeads, neuronBlock });
 }

@@ -30,7 +30,8 @@ export function accuracyMatrixProblems(matrix: readonly (readonly number[])[]): 
   const tasks = matrix.length - 1;
   if (tasks < 1) return ['the accuracy matrix needs the untrained row and at least one task row'];
   matrix.forEach((row, i) => {
-    if (row.length < tasks) out.push(`row ${i} has ${row.length} scores, needs at least ${tasks} (one per trained task)`);
+    if (row.length < tasks)
+      out.push(`row ${i} has ${row.length} scores, needs at least ${tasks} (one per trained task)`);
     row.slice(0, tasks).forEach((x, j) => {
       if (!Number.isFinite(x)) out.push(`R[${i}][${j}] is not a finite number (${x})`);
     });

@@ -33,7 +33,11 @@ export function rougeLOf<T>(prediction: readonly T[], reference: readonly T[]): 
   return (2 * precision * recall) / (precision + recall);
 }
 
-const words = (s: string) => s.trim().split(/\s+/).filter((w) => w.length > 0);
+const words = (s: string) =>
+  s
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
 
 export const textScorers: Record<string, TextScorer> = {
   'exact-match': { label: 'exact match (trimmed)', score: (p, r) => (p.trim() === r.trim() ? 1 : 0) },
@@ -51,13 +55,20 @@ export function textScorer(name: string): TextScorer {
  * The score of a prediction against an example with several acceptable outputs: the best over them (so exact match is
  * 1 when any one matches, ROUGE-L the highest F1), as SuperNI scores its reference lists.
  */
-export function bestScore(score: TextScorer['score'], prediction: string, ex: { output: string; accepted?: readonly string[] }): number {
+export function bestScore(
+  score: TextScorer['score'],
+  prediction: string,
+  ex: { output: string; accepted?: readonly string[] },
+): number {
   const refs = ex.accepted?.length ? ex.accepted : [ex.output];
   return refs.reduce((best, r) => Math.max(best, score(prediction, r)), 0);
 }
 
 /** A task's score in percent: the mean per-example score over (prediction, reference) pairs. */
-export function taskScorePercent(scorer: string, pairs: ReadonlyArray<{ prediction: string; reference: string }>): number {
+export function taskScorePercent(
+  scorer: string,
+  pairs: ReadonlyArray<{ prediction: string; reference: string }>,
+): number {
   if (pairs.length === 0) throw new Error('a task score needs at least one example');
   const s = textScorer(scorer);
   return (100 * pairs.reduce((a, p) => a + s.score(p.prediction, p.reference), 0)) / pairs.length;

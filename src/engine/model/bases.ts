@@ -15,7 +15,8 @@ const bases: readonly BaseCheckpoint[] = [
   { preset: 'micro', folder: 'models/micro-base' },
 ];
 
-export const baseFor = (preset: string | undefined): BaseCheckpoint | undefined => bases.find((b) => b.preset === preset);
+export const baseFor = (preset: string | undefined): BaseCheckpoint | undefined =>
+  bases.find((b) => b.preset === preset);
 export const listBases = () => [...bases];
 
 /** Reads a base from its two files (however they were fetched) into host tensors in parameter order. */

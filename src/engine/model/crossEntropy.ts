@@ -22,11 +22,16 @@ const rowNll = tf.customGrad(((logits: tf.Tensor2D, labels: tf.Tensor1D, save: t
       const d = tf.reshape(dy, [n, 1]);
       const probs = tf.mul(tf.exp(tf.sub(s, l)), d);
       // −dy at each row's label: a scatter of N values, not a dense one-hot.
-      const atLabels = tf.scatterND(tf.stack([tf.range(0, n, 1, 'int32'), lab as tf.Tensor1D], 1), tf.reshape(dy, [n]), [n, vocab]);
+      const atLabels = tf.scatterND(
+        tf.stack([tf.range(0, n, 1, 'int32'), lab as tf.Tensor1D], 1),
+        tf.reshape(dy, [n]),
+        [n, vocab],
+      );
       return [tf.sub(probs, atLabels), tf.zerosLike(lab)];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** −log softmax(logits)[label] per row: logits [N, V], labels int32 [N] -> [N]; differentiable in the logits. */
-export const tokenNll = (logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D => rowNll(logits, labels) as tf.Tensor1D;
+export const tokenNll = (logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D =>
+  rowNll(logits, labels) as tf.Tensor1D;

@@ -11,8 +11,16 @@ export interface GreedyOptions {
 }
 
 /** Returns generated ids per row, without the start token, cut after eos. */
-export async function greedyDecode(model: T5Model, inputIds: tf.Tensor2D, inputMask: tf.Tensor2D, opts: GreedyOptions): Promise<number[][]> {
-  const rows = opts.cache === false ? await decodeFull(model, inputIds, inputMask, opts) : await decodeCached(model, inputIds, inputMask, opts);
+export async function greedyDecode(
+  model: T5Model,
+  inputIds: tf.Tensor2D,
+  inputMask: tf.Tensor2D,
+  opts: GreedyOptions,
+): Promise<number[][]> {
+  const rows =
+    opts.cache === false
+      ? await decodeFull(model, inputIds, inputMask, opts)
+      : await decodeCached(model, inputIds, inputMask, opts);
   if (opts.eosId === undefined) return rows;
   return rows.map((r) => {
     const e = r.indexOf(opts.eosId as number);
@@ -29,7 +37,12 @@ const allDone = (ids: Int32Array, b: number, t: number, eos: number) => {
   return true;
 };
 
-async function decodeCached(model: T5Model, inputIds: tf.Tensor2D, inputMask: tf.Tensor2D, opts: GreedyOptions): Promise<number[][]> {
+async function decodeCached(
+  model: T5Model,
+  inputIds: tf.Tensor2D,
+  inputMask: tf.Tensor2D,
+  opts: GreedyOptions,
+): Promise<number[][]> {
   const b = inputIds.shape[0];
   const L = model.config.numDecoderLayers;
   const checkEvery = opts.checkEvery ?? 4;
@@ -81,7 +94,12 @@ async function decodeCached(model: T5Model, inputIds: tf.Tensor2D, inputMask: tf
   return result;
 }
 
-async function decodeFull(model: T5Model, inputIds: tf.Tensor2D, inputMask: tf.Tensor2D, opts: GreedyOptions): Promise<number[][]> {
+async function decodeFull(
+  model: T5Model,
+  inputIds: tf.Tensor2D,
+  inputMask: tf.Tensor2D,
+  opts: GreedyOptions,
+): Promise<number[][]> {
   const b = inputIds.shape[0];
   const enc = model.encode(inputIds, inputMask);
   const ids: number[][] = Array.from({ length: b }, () => [0]);

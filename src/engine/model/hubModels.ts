@@ -15,29 +15,68 @@ export interface HubModel {
 const hub = (id: string) => `https://huggingface.co/${id}/resolve/main/`;
 
 export const hubModels: readonly HubModel[] = [
-  { id: 'google/t5-efficient-tiny', url: hub('google/t5-efficient-tiny'), config: presetConfig('t5-efficient-tiny'), downloadBytes: 62_600_000 },
+  {
+    id: 'google/t5-efficient-tiny',
+    url: hub('google/t5-efficient-tiny'),
+    config: presetConfig('t5-efficient-tiny'),
+    downloadBytes: 62_600_000,
+  },
   {
     id: 'google/t5-efficient-mini',
     url: hub('google/t5-efficient-mini'),
-    config: { ...presetConfig('t5-efficient-tiny'), dModel: 384, dKv: 32, numHeads: 8, dFf: 1536, numLayers: 4, numDecoderLayers: 4 },
+    config: {
+      ...presetConfig('t5-efficient-tiny'),
+      dModel: 384,
+      dKv: 32,
+      numHeads: 8,
+      dFf: 1536,
+      numLayers: 4,
+      numDecoderLayers: 4,
+    },
     downloadBytes: 125_000_000,
   },
-  { id: 'google-t5/t5-small', url: hub('google-t5/t5-small'), config: presetConfig('t5-small'), downloadBytes: 242_000_000 },
-  { id: 'google/flan-t5-small', url: hub('google/flan-t5-small'), config: presetConfig('flan-t5-small'), downloadBytes: 308_000_000 },
+  {
+    id: 'google-t5/t5-small',
+    url: hub('google-t5/t5-small'),
+    config: presetConfig('t5-small'),
+    downloadBytes: 242_000_000,
+  },
+  {
+    id: 'google/flan-t5-small',
+    url: hub('google/flan-t5-small'),
+    config: presetConfig('flan-t5-small'),
+    downloadBytes: 308_000_000,
+  },
 ];
 
 // Float32 copies of the whole model a strategy holds while it trains: weights, gradients and AdamW's two moments for
 // full fine-tuning, plus what each strategy keeps (KIF: two importance averages and the previous model; EWC: the
 // Fisher and the anchor; LwF and weight averaging: the previous model). LoRA strategies keep the base frozen (one
 // copy, no gradients) and train small adapters.
-const copies: Record<string, number> = { ewc: 6, lwf: 5, 'weight-avg': 5, 'kif-hard': 7, 'kif-soft': 7, 'kif-replay': 7, seqlora: 1.1, olora: 1.2, 'kif-lora': 1.3 };
+const copies: Record<string, number> = {
+  ewc: 6,
+  lwf: 5,
+  'weight-avg': 5,
+  'kif-hard': 7,
+  'kif-soft': 7,
+  'kif-replay': 7,
+  seqlora: 1.1,
+  olora: 1.2,
+  'kif-lora': 1.3,
+};
 
 /**
  * Bytes one strategy's training holds at its peak: model copies, plus activations kept for the backward pass (per
  * layer, the hidden states and FFN activations of every token, the attention maps) and the logits with their softmax
  * and gradient. An estimate within a factor of about two.
  */
-export function trainingBytes(config: T5Config, strategy: string, batch: number, inLen: number, outLen: number): number {
+export function trainingBytes(
+  config: T5Config,
+  strategy: string,
+  batch: number,
+  inLen: number,
+  outLen: number,
+): number {
   const model = 4 * paramCount(config) * (copies[strategy] ?? 4);
   const layers = config.numLayers + config.numDecoderLayers;
   const tokens = batch * (inLen + outLen);

@@ -11,7 +11,6 @@ import { paramSpecs } from './paramSpec';
 import type { T5Model } from './t5';
 import { makeRng, type Rng } from '../util/rng';
 
-
 export interface LoraModule {
   /** HF name of the adapted weight without `.weight`, e.g. encoder.block.0.layer.0.SelfAttention.q */
   module: string;
@@ -36,7 +35,10 @@ export class LoraAdapter {
   /** α/r */
   readonly scale: number;
 
-  constructor(readonly model: T5Model, readonly options: LoraOptions) {
+  constructor(
+    readonly model: T5Model,
+    readonly options: LoraOptions,
+  ) {
     const { rank, alpha, targets, seed } = options;
     const kinds = loraTargetSets[targets];
     if (!kinds) throw new Error(`unknown LoRA targets "${targets}"; known: ${Object.keys(loraTargetSets).join(', ')}`);
@@ -47,7 +49,8 @@ export class LoraAdapter {
     for (const spec of paramSpecs(model.config).filter((s) => kinds.includes(s.kind))) {
       const module = spec.name.replace(/\.weight$/, '');
       const names = loraNames(module);
-      if (model.params.has(names.a) || model.projectionExtras.has(spec.name)) throw new Error(`${module} already has a LoRA adapter`);
+      if (model.params.has(names.a) || model.projectionExtras.has(spec.name))
+        throw new Error(`${module} already has a LoRA adapter`);
       const [out, inDim] = spec.shape;
       const a = tf.variable(tf.tensor2d(kaimingUniform(rng, rank, inDim), [rank, inDim]), true, `lora${id}/${names.a}`);
       const b = tf.variable(tf.zeros([out, rank]), true, `lora${id}/${names.b}`);
@@ -72,7 +75,9 @@ export class LoraAdapter {
 
   /** The adapter's variables by parameter name. */
   params(): Map<string, tf.Variable> {
-    return new Map(this.modules.flatMap((m) => [[loraNames(m.module).a, m.a] as const, [loraNames(m.module).b, m.b] as const]));
+    return new Map(
+      this.modules.flatMap((m) => [[loraNames(m.module).a, m.a] as const, [loraNames(m.module).b, m.b] as const]),
+    );
   }
 
   /** W += (α/r)·B·A for every module: the model then computes the same function without the adapter. */
@@ -105,7 +110,8 @@ export async function mergedWeights(model: T5Model, adapters: readonly LoraAdapt
     if (adapterNames.has(name)) continue;
     const merged = tf.tidy(() => {
       let w: tf.Tensor = v;
-      for (const a of adapters) for (const m of a.modules) if (m.weight === name) w = tf.add(w, tf.mul(tf.matMul(m.b, m.a), a.scale));
+      for (const a of adapters)
+        for (const m of a.modules) if (m.weight === name) w = tf.add(w, tf.mul(tf.matMul(m.b, m.a), a.scale));
       return w === v ? tf.clone(v) : w;
     });
     out.set(name, { shape: [...v.shape], data: (await merged.data()) as Float32Array });

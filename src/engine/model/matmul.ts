@@ -23,8 +23,12 @@ const plainProducts = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradS
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** op(a)·op(b) from plain products only: explicit transposes forward, and a backward of plain products too. */
-export const explicitTransposeProduct = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor =>
-  plainProducts(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b);
+export const explicitTransposeProduct = (
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+): tf.Tensor => plainProducts(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b);
 
 /** op(a)·op(b), where op transposes the last two axes when asked. */
 export function mm(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {

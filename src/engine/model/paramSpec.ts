@@ -15,37 +15,114 @@ export interface ParamSpec {
 export function paramSpecs(c: T5Config): ParamSpec[] {
   const inner = c.numHeads * c.dKv;
   const specs: ParamSpec[] = [{ name: 'shared.weight', shape: [c.vocabSize, c.dModel], kind: 'embedding' }];
-  const attn = (prefix: string, stack: 'encoder' | 'decoder', block: number, module: 'self' | 'cross', withBias: boolean) => {
-    for (const k of ['q', 'k', 'v'] as const) specs.push({ name: `${prefix}.${k}.weight`, shape: [inner, c.dModel], kind: k, stack, block, module });
+  const attn = (
+    prefix: string,
+    stack: 'encoder' | 'decoder',
+    block: number,
+    module: 'self' | 'cross',
+    withBias: boolean,
+  ) => {
+    for (const k of ['q', 'k', 'v'] as const)
+      specs.push({ name: `${prefix}.${k}.weight`, shape: [inner, c.dModel], kind: k, stack, block, module });
     specs.push({ name: `${prefix}.o.weight`, shape: [c.dModel, inner], kind: 'o', stack, block, module });
-    if (withBias) specs.push({ name: `${prefix}.relative_attention_bias.weight`, shape: [c.relBuckets, c.numHeads], kind: 'rel_bias', stack, block, module });
+    if (withBias)
+      specs.push({
+        name: `${prefix}.relative_attention_bias.weight`,
+        shape: [c.relBuckets, c.numHeads],
+        kind: 'rel_bias',
+        stack,
+        block,
+        module,
+      });
   };
   const ffn = (prefix: string, stack: 'encoder' | 'decoder', block: number) => {
     const m = 'ffn' as const;
-    if (c.ffn === 'relu') specs.push({ name: `${prefix}.DenseReluDense.wi.weight`, shape: [c.dFf, c.dModel], kind: 'wi', stack, block, module: m });
+    if (c.ffn === 'relu')
+      specs.push({
+        name: `${prefix}.DenseReluDense.wi.weight`,
+        shape: [c.dFf, c.dModel],
+        kind: 'wi',
+        stack,
+        block,
+        module: m,
+      });
     else {
-      specs.push({ name: `${prefix}.DenseReluDense.wi_0.weight`, shape: [c.dFf, c.dModel], kind: 'wi_0', stack, block, module: m });
-      specs.push({ name: `${prefix}.DenseReluDense.wi_1.weight`, shape: [c.dFf, c.dModel], kind: 'wi_1', stack, block, module: m });
+      specs.push({
+        name: `${prefix}.DenseReluDense.wi_0.weight`,
+        shape: [c.dFf, c.dModel],
+        kind: 'wi_0',
+        stack,
+        block,
+        module: m,
+      });
+      specs.push({
+        name: `${prefix}.DenseReluDense.wi_1.weight`,
+        shape: [c.dFf, c.dModel],
+        kind: 'wi_1',
+        stack,
+        block,
+        module: m,
+      });
     }
-    specs.push({ name: `${prefix}.DenseReluDense.wo.weight`, shape: [c.dModel, c.dFf], kind: 'wo', stack, block, module: m });
+    specs.push({
+      name: `${prefix}.DenseReluDense.wo.weight`,
+      shape: [c.dModel, c.dFf],
+      kind: 'wo',
+      stack,
+      block,
+      module: m,
+    });
     specs.push({ name: `${prefix}.layer_norm.weight`, shape: [c.dModel], kind: 'norm', stack, block, module: m });
   };
   for (let i = 0; i < c.numLayers; i++) {
     const p = `encoder.block.${i}.layer`;
     attn(`${p}.0.SelfAttention`, 'encoder', i, 'self', i === 0);
-    specs.push({ name: `${p}.0.layer_norm.weight`, shape: [c.dModel], kind: 'norm', stack: 'encoder', block: i, module: 'self' });
+    specs.push({
+      name: `${p}.0.layer_norm.weight`,
+      shape: [c.dModel],
+      kind: 'norm',
+      stack: 'encoder',
+      block: i,
+      module: 'self',
+    });
     ffn(`${p}.1`, 'encoder', i);
   }
-  specs.push({ name: 'encoder.final_layer_norm.weight', shape: [c.dModel], kind: 'norm', stack: 'encoder', module: 'final' });
+  specs.push({
+    name: 'encoder.final_layer_norm.weight',
+    shape: [c.dModel],
+    kind: 'norm',
+    stack: 'encoder',
+    module: 'final',
+  });
   for (let i = 0; i < c.numDecoderLayers; i++) {
     const p = `decoder.block.${i}.layer`;
     attn(`${p}.0.SelfAttention`, 'decoder', i, 'self', i === 0);
-    specs.push({ name: `${p}.0.layer_norm.weight`, shape: [c.dModel], kind: 'norm', stack: 'decoder', block: i, module: 'self' });
+    specs.push({
+      name: `${p}.0.layer_norm.weight`,
+      shape: [c.dModel],
+      kind: 'norm',
+      stack: 'decoder',
+      block: i,
+      module: 'self',
+    });
     attn(`${p}.1.EncDecAttention`, 'decoder', i, 'cross', false);
-    specs.push({ name: `${p}.1.layer_norm.weight`, shape: [c.dModel], kind: 'norm', stack: 'decoder', block: i, module: 'cross' });
+    specs.push({
+      name: `${p}.1.layer_norm.weight`,
+      shape: [c.dModel],
+      kind: 'norm',
+      stack: 'decoder',
+      block: i,
+      module: 'cross',
+    });
     ffn(`${p}.2`, 'decoder', i);
   }
-  specs.push({ name: 'decoder.final_layer_norm.weight', shape: [c.dModel], kind: 'norm', stack: 'decoder', module: 'final' });
+  specs.push({
+    name: 'decoder.final_layer_norm.weight',
+    shape: [c.dModel],
+    kind: 'norm',
+    stack: 'decoder',
+    module: 'final',
+  });
   if (!c.tieEmbeddings) specs.push({ name: 'lm_head.weight', shape: [c.vocabSize, c.dModel], kind: 'lm_head' });
   return specs;
 }

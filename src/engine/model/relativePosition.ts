@@ -2,7 +2,12 @@
 // (float32 arithmetic emulated with Math.fround so the buckets match bit for bit).
 const f = Math.fround;
 
-export function relativePositionBucket(relPos: number, bidirectional: boolean, numBuckets: number, maxDistance: number): number {
+export function relativePositionBucket(
+  relPos: number,
+  bidirectional: boolean,
+  numBuckets: number,
+  maxDistance: number,
+): number {
   let bucket = 0;
   let n = numBuckets;
   let rp = relPos;
@@ -20,9 +25,17 @@ export function relativePositionBucket(relPos: number, bidirectional: boolean, n
 }
 
 /** Bucket ids for every (query, key) pair, row-major [qLen, kLen]; queries sit at offset qStart. */
-export function bucketGrid(qLen: number, kLen: number, bidirectional: boolean, numBuckets: number, maxDistance: number, qStart = 0): Int32Array {
+export function bucketGrid(
+  qLen: number,
+  kLen: number,
+  bidirectional: boolean,
+  numBuckets: number,
+  maxDistance: number,
+  qStart = 0,
+): Int32Array {
   const out = new Int32Array(qLen * kLen);
   for (let i = 0; i < qLen; i++)
-    for (let j = 0; j < kLen; j++) out[i * kLen + j] = relativePositionBucket(j - (i + qStart), bidirectional, numBuckets, maxDistance);
+    for (let j = 0; j < kLen; j++)
+      out[i * kLen + j] = relativePositionBucket(j - (i + qStart), bidirectional, numBuckets, maxDistance);
   return out;
 }

@@ -31,12 +31,16 @@ export class T5Model {
    */
   readonly projectionExtras = new Map<string, (x: tf.Tensor2D) => tf.Tensor>();
 
-  constructor(readonly config: T5Config, weights: HostTensors) {
+  constructor(
+    readonly config: T5Config,
+    weights: HostTensors,
+  ) {
     const id = ++modelCounter;
     for (const s of paramSpecs(config)) {
       const w = weights.get(s.name);
       if (!w) throw new Error(`missing weight ${s.name}`);
-      if (w.shape.join(',') !== s.shape.join(',')) throw new Error(`${s.name}: shape [${w.shape}] but the config needs [${s.shape}]`);
+      if (w.shape.join(',') !== s.shape.join(','))
+        throw new Error(`${s.name}: shape [${w.shape}] but the config needs [${s.shape}]`);
       // Variable names are global in tfjs: prefix with the model id so several models can live side by side.
       this.params.set(s.name, tf.variable(tf.tensor(w.data, s.shape, 'float32'), true, `m${id}/${s.name}`));
     }
@@ -95,11 +99,20 @@ export class T5Model {
    * a projection extra (LoRA) go through linear() one by one, so their terms are added.
    */
   projectHeads(x: tf.Tensor, weights: string[]): tf.Tensor4D[] {
-    if (weights.length === 1 || weights.some((w) => this.projectionExtras.has(w))) return weights.map((w) => this.splitHeads(this.linear(x, w)));
+    if (weights.length === 1 || weights.some((w) => this.projectionExtras.has(w)))
+      return weights.map((w) => this.splitHeads(this.linear(x, w)));
     const [b, l, d] = x.shape;
     const { numHeads, dKv } = this.config;
     const n = weights.length;
-    const y = mm(tf.reshape(x, [b * l, d]), tf.concat(weights.map((w) => this.p(w)), 0), false, true); // [B*L, n*H*dk]
+    const y = mm(
+      tf.reshape(x, [b * l, d]),
+      tf.concat(
+        weights.map((w) => this.p(w)),
+        0,
+      ),
+      false,
+      true,
+    ); // [B*L, n*H*dk]
     // Two small transposes rather than one rank-5 one, and apart along the first axis: on wasm a rank-5 transpose or
     // an unstack along an inner axis runs tens of times slower.
     const byWeight = tf.transpose(tf.reshape(y, [b * l, n, numHeads * dKv]), [1, 0, 2]); // [n, B*L, H*dk]
@@ -110,7 +123,14 @@ export class T5Model {
   }
 
   /** Scaled-free dot-product attention (T5 has no 1/√d) over heads, then the output projection. */
-  attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor, prefix: string, training: boolean): tf.Tensor3D {
+  attend(
+    q: tf.Tensor4D,
+    k: tf.Tensor4D,
+    v: tf.Tensor4D,
+    bias: tf.Tensor,
+    prefix: string,
+    training: boolean,
+  ): tf.Tensor3D {
     const [b, h, lq, dk] = q.shape;
     const scores = tf.add(mm(q, k, false, true), bias);
     const probs = this.dropout(tf.softmax(scores), training);
@@ -160,7 +180,10 @@ export class T5Model {
   }
 
   private selfAttention(x: tf.Tensor, prefix: string, bias: tf.Tensor, training: boolean): tf.Tensor3D {
-    const [q, k, v] = this.projectHeads(x, ['q', 'k', 'v'].map((n) => `${prefix}.${n}.weight`));
+    const [q, k, v] = this.projectHeads(
+      x,
+      ['q', 'k', 'v'].map((n) => `${prefix}.${n}.weight`),
+    );
     return this.attend(q, k, v, bias, prefix, training);
   }
 
@@ -181,7 +204,10 @@ export class T5Model {
   crossKeyValues(encOut: tf.Tensor3D): { k: tf.Tensor4D; v: tf.Tensor4D }[] {
     // Every block's k and v in one product.
     const blocks = [...Array(this.config.numDecoderLayers).keys()];
-    const kv = this.projectHeads(encOut, blocks.flatMap((i) => ['k', 'v'].map((n) => `decoder.block.${i}.layer.1.EncDecAttention.${n}.weight`)));
+    const kv = this.projectHeads(
+      encOut,
+      blocks.flatMap((i) => ['k', 'v'].map((n) => `decoder.block.${i}.layer.1.EncDecAttention.${n}.weight`)),
+    );
     return blocks.map((i) => ({ k: kv[2 * i], v: kv[2 * i + 1] }));
   }
 
@@ -202,7 +228,10 @@ export class T5Model {
     const p = `decoder.block.${i}.layer`;
     const x = this.rmsNorm(h, `${p}.0.layer_norm.weight`);
     const sa = `${p}.0.SelfAttention`;
-    const [q, newK, newV] = this.projectHeads(x, ['q', 'k', 'v'].map((n) => `${sa}.${n}.weight`));
+    const [q, newK, newV] = this.projectHeads(
+      x,
+      ['q', 'k', 'v'].map((n) => `${sa}.${n}.weight`),
+    );
     const k = cache ? tf.concat([cache.k, newK], 2) : newK;
     const v = cache ? tf.concat([cache.v, newV], 2) : newV;
     h = tf.add(h, this.dropout(this.attend(q, k, v, selfBias, sa, training), training));
@@ -228,7 +257,8 @@ export class T5Model {
     const cross = this.crossKeyValues(encOut);
     const cBias = this.crossBias(inputMask);
     let h: tf.Tensor = this.dropout(this.embed(decoderInputIds), training);
-    for (let i = 0; i < this.config.numDecoderLayers; i++) h = this.decoderBlock(i, h, selfBias, cross[i], cBias, training).h;
+    for (let i = 0; i < this.config.numDecoderLayers; i++)
+      h = this.decoderBlock(i, h, selfBias, cross[i], cBias, training).h;
     return this.logitsFromHidden(h, training);
   }
 

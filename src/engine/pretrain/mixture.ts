@@ -7,7 +7,18 @@ import type { Tokenizer } from '../tokenizers/tokenizer';
 import { pick, type Rng } from '../util/rng';
 import { byteSentinelTop, spanCorrupt, t5SpanDefaults } from './spanCorruption';
 
-export const pretrainTasks = ['copy', 'reverse', 'shift', 'sort', 'upper', 'double', 'first3', 'dedup', 'length', 'swap'] as const;
+export const pretrainTasks = [
+  'copy',
+  'reverse',
+  'shift',
+  'sort',
+  'upper',
+  'double',
+  'first3',
+  'dedup',
+  'length',
+  'swap',
+] as const;
 
 export interface MixtureOptions {
   /** Share of rows that are span corruption; the rest is split evenly over the instruction tasks. */

@@ -56,10 +56,24 @@ export function pretrainBatch(tok: Tokenizer, s: PretrainSettings, step: number)
   return packBatch(rows, shape);
 }
 
-export async function pretrain(config: T5Config, tok: Tokenizer, s: PretrainSettings, hooks: PretrainHooks = {}, from?: PretrainState): Promise<PretrainState> {
+export async function pretrain(
+  config: T5Config,
+  tok: Tokenizer,
+  s: PretrainSettings,
+  hooks: PretrainHooks = {},
+  from?: PretrainState,
+): Promise<PretrainState> {
   const t0 = performance.now();
   const model = new T5Model(config, from?.weights ?? initWeights(config, s.seed));
-  const trainer = new Trainer(model, { steps: s.steps, lr: s.lr, warmupSteps: s.warmupSteps, weightDecay: s.weightDecay, batchSize: s.batchSize, clipNorm: s.clipNorm, seed: s.seed });
+  const trainer = new Trainer(model, {
+    steps: s.steps,
+    lr: s.lr,
+    warmupSteps: s.warmupSteps,
+    weightDecay: s.weightDecay,
+    batchSize: s.batchSize,
+    clipNorm: s.clipNorm,
+    seed: s.seed,
+  });
   if (from?.optimizer) trainer.optimizer.importState(from.optimizer, model.params);
   const logEvery = hooks.logEvery ?? 50;
   const every = hooks.checkpointEvery ?? 500;
@@ -101,14 +115,30 @@ export async function pretrain(config: T5Config, tok: Tokenizer, s: PretrainSett
 }
 
 /** Exact match (percent) of a base on held-out examples of each mixture task, for its model card. */
-export async function skillScores(config: T5Config, weights: HostTensors, tok: Tokenizer, s: PretrainSettings, perTask = 100): Promise<Record<string, number>> {
+export async function skillScores(
+  config: T5Config,
+  weights: HostTensors,
+  tok: Tokenizer,
+  s: PretrainSettings,
+  perTask = 100,
+): Promise<Record<string, number>> {
   const model = new T5Model(config, weights);
   const out: Record<string, number> = {};
   try {
     for (const name of s.mixture.tasks) {
       // A seed the pretraining stream never draws from: these examples are held out (up to chance collisions).
-      const data = makeTaskData(name, { seed: deriveSeed(s.seed, 'pretrain/held-out'), trainSize: 0, testSize: perTask, maxLen: s.mixture.maxLen });
-      const r = await evaluate(model, tok, data.test, { batchSize: 64, maxInputLen: s.inLen, maxOutputLen: s.outLen, score: textScorer('exact-match').score });
+      const data = makeTaskData(name, {
+        seed: deriveSeed(s.seed, 'pretrain/held-out'),
+        trainSize: 0,
+        testSize: perTask,
+        maxLen: s.mixture.maxLen,
+      });
+      const r = await evaluate(model, tok, data.test, {
+        batchSize: 64,
+        maxInputLen: s.inLen,
+        maxOutputLen: s.outLen,
+        score: textScorer('exact-match').score,
+      });
       out[getTask(name).name] = Math.round(r.score * 10) / 10;
     }
   } finally {

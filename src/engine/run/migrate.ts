@@ -13,6 +13,7 @@ export const resultsMigrations: Record<number, (doc: Doc) => Doc> = {
 export function migrateResults(json: unknown, to: number): unknown {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
   let doc = json as Doc;
-  while (typeof doc.version === 'number' && doc.version < to && resultsMigrations[doc.version]) doc = resultsMigrations[doc.version](doc);
+  while (typeof doc.version === 'number' && doc.version < to && resultsMigrations[doc.version])
+    doc = resultsMigrations[doc.version](doc);
   return doc;
 }

@@ -53,11 +53,37 @@ const handlers: Handlers = {
   }),
   warning: (s, e) => ({ ...s, warnings: [...s.warnings, e.message] }),
   'strategy-start': (s, e) =>
-    update(s, e.strategy, (x) => ({ ...x, name: e.name, label: e.label, knobs: e.knobs, ...(e.tracksImportance ? { importance: { tasks: [], accumulated: [] } } : {}), live: {} })),
-  'strategy-restored': (s, e) => update(s, e.strategy, () => ({ ...structuredClone(e.result), ...(e.done ? {} : { live: {} }) })),
+    update(s, e.strategy, (x) => ({
+      ...x,
+      name: e.name,
+      label: e.label,
+      knobs: e.knobs,
+      ...(e.tracksImportance ? { importance: { tasks: [], accumulated: [] } } : {}),
+      live: {},
+    })),
+  'strategy-restored': (s, e) =>
+    update(s, e.strategy, () => ({ ...structuredClone(e.result), ...(e.done ? {} : { live: {} }) })),
   phase: (s, e) => (s.live ? { ...s, live: { ...s.live, phase: e.phase } } : s),
   'task-start': (s, e) =>
-    s.live ? { ...s, live: { ...s.live, progress: { strategy: e.strategy, task: e.task, phase: 'train', step: 0, steps: e.steps, fraction: s.live.progress?.fraction ?? 0, loss: NaN, lr: NaN, gradNorm: NaN } } } : s,
+    s.live
+      ? {
+          ...s,
+          live: {
+            ...s.live,
+            progress: {
+              strategy: e.strategy,
+              task: e.task,
+              phase: 'train',
+              step: 0,
+              steps: e.steps,
+              fraction: s.live.progress?.fraction ?? 0,
+              loss: NaN,
+              lr: NaN,
+              gradNorm: NaN,
+            },
+          },
+        }
+      : s,
   step: (s, e) => {
     const { type: _, ...progress } = e;
     const next = update(s, e.strategy, (x0) => {
@@ -65,10 +91,23 @@ const handlers: Handlers = {
       const x = e.step === 1 ? closeCurve(x0, lossPointsOf(s)) : x0;
       if (x.live?.openCurve) {
         const c = x.losses.at(-1)!;
-        const open: LossCurve = { ...c, steps: [...c.steps, e.step], losses: [...c.losses, e.loss], lr: [...c.lr!, e.lr], gradNorm: [...c.gradNorm!, e.gradNorm] };
+        const open: LossCurve = {
+          ...c,
+          steps: [...c.steps, e.step],
+          losses: [...c.losses, e.loss],
+          lr: [...c.lr!, e.lr],
+          gradNorm: [...c.gradNorm!, e.gradNorm],
+        };
         return { ...x, losses: [...x.losses.slice(0, -1), open] };
       }
-      const curve: LossCurve = { task: e.task, phase: e.phase, steps: [e.step], losses: [e.loss], lr: [e.lr], gradNorm: [e.gradNorm] };
+      const curve: LossCurve = {
+        task: e.task,
+        phase: e.phase,
+        steps: [e.step],
+        losses: [e.loss],
+        lr: [e.lr],
+        gradNorm: [e.gradNorm],
+      };
       return withLive({ ...x, losses: [...x.losses, curve] }, { openCurve: true });
     });
     return next.live ? { ...next, live: { ...next.live, progress } } : next;
@@ -77,7 +116,9 @@ const handlers: Handlers = {
     update(s, e.strategy, (x) => {
       const importance = x.importance ?? { tasks: [], accumulated: [] };
       const live = withLive(x, { importance: { task: e.task, step: e.step, scores: e.scores } });
-      return e.final ? { ...live, importance: { ...importance, tasks: [...importance.tasks, e.scores] } } : { ...live, importance };
+      return e.final
+        ? { ...live, importance: { ...importance, tasks: [...importance.tasks, e.scores] } }
+        : { ...live, importance };
     }),
   accumulated: (s, e) =>
     update(s, e.strategy, (x) => {
@@ -91,7 +132,11 @@ const handlers: Handlers = {
       const matrix = [...x.matrix.slice(0, e.row), [...e.scores]];
       return { ...x, matrix, metrics: matrix.length >= 2 ? continualMetrics(matrix) : null, samples: e.samples };
     }),
-  'eval-curve': (s, e) => update(s, e.strategy, (x) => ({ ...x, curves: [...x.curves, { task: e.task, step: e.step, scores: [...e.scores] }] })),
+  'eval-curve': (s, e) =>
+    update(s, e.strategy, (x) => ({
+      ...x,
+      curves: [...x.curves, { task: e.task, step: e.step, scores: [...e.scores] }],
+    })),
   error: (s, e) => update(s, e.strategy, (x) => ({ ...x, error: e.message })),
   'strategy-done': (s, e) =>
     update(s, e.strategy, (x) => {
@@ -101,7 +146,12 @@ const handlers: Handlers = {
   'run-done': (s, e) => {
     const { live: _, ...doc } = s;
     // Strategies a stop kept from starting are not part of the results.
-    return { ...doc, stopped: e.stopped, strategies: s.strategies.filter((x) => !x.live?.pending), timings: { totalSeconds: e.seconds } };
+    return {
+      ...doc,
+      stopped: e.stopped,
+      strategies: s.strategies.filter((x) => !x.live?.pending),
+      timings: { totalSeconds: e.seconds },
+    };
   },
 };
 

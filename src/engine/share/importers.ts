@@ -24,7 +24,8 @@ export function guarded<T>(what: string, read: () => ReadOutcome<T>): ReadOutcom
     const msg = e instanceof Error ? e.message : String(e);
     if (expectedErrors.some((c) => e instanceof c)) return { ok: false, errors: [`${what}: ${msg}`] };
     // JSON.parse and the validators can overflow the stack on absurdly deep nesting: a bad file, not a bug.
-    if (e instanceof RangeError) return { ok: false, errors: [`${what} is nested too deeply or too large to read (${msg})`] };
+    if (e instanceof RangeError)
+      return { ok: false, errors: [`${what} is nested too deeply or too large to read (${msg})`] };
     return { ok: false, errors: [`${what} could not be read: unexpected error (${msg})`] };
   }
 }
@@ -38,7 +39,11 @@ export function readSpecFile(text: string): ReadOutcome<ExperimentSpec> {
     const fromResults = typeof doc === 'object' && doc !== null && doc.format === RESULTS_FORMAT;
     const r = parseSpec(fromResults ? doc.spec : json.json);
     if (!r.ok) return { ok: false, errors: r.errors.slice(0, 8).map((e) => (fromResults ? `spec.${e}` : e)) };
-    return { ok: true, value: r.spec, warnings: fromResults ? ['the experiment was taken from a results document'] : [] };
+    return {
+      ok: true,
+      value: r.spec,
+      warnings: fromResults ? ['the experiment was taken from a results document'] : [],
+    };
   });
 }
 
@@ -61,8 +66,20 @@ export interface TextImporter<T> {
 }
 
 export const textImporters = {
-  results: { label: 'Results document (JSON)', accept: '.json,application/json', read: (t) => guarded('the results file', () => readResultsFile(t)) } satisfies TextImporter<ResultsDocument>,
-  spec: { label: 'Experiment (JSON)', accept: '.json,application/json', read: readSpecFile } satisfies TextImporter<ExperimentSpec>,
-  dataset: { label: 'Dataset (JSON, SuperNI task, JSONL, CSV, TSV)', accept: '.json,.jsonl,.ndjson,.csv,.tsv', read: readDatasetFile } satisfies TextImporter<ImportResult>,
+  results: {
+    label: 'Results document (JSON)',
+    accept: '.json,application/json',
+    read: (t) => guarded('the results file', () => readResultsFile(t)),
+  } satisfies TextImporter<ResultsDocument>,
+  spec: {
+    label: 'Experiment (JSON)',
+    accept: '.json,application/json',
+    read: readSpecFile,
+  } satisfies TextImporter<ExperimentSpec>,
+  dataset: {
+    label: 'Dataset (JSON, SuperNI task, JSONL, CSV, TSV)',
+    accept: '.json,.jsonl,.ndjson,.csv,.tsv',
+    read: readDatasetFile,
+  } satisfies TextImporter<ImportResult>,
 };
 export type TextImportKind = keyof typeof textImporters;

@@ -36,13 +36,21 @@ const layout = /^(\d{1,6})\.([0-9a-z]{1,7})\.([A-Za-z0-9+\-$]*)$/;
 /** Reads a payload; every failure is a message naming the problem, never an exception. */
 export function unpackPayload(token: string): PayloadResult {
   const fail = (error: string): PayloadResult => ({ ok: false, error });
-  if (token.length > MAX_PAYLOAD_CHARS) return fail(`is ${token.length} characters long, more than the ${MAX_PAYLOAD_CHARS} this app reads`);
+  if (token.length > MAX_PAYLOAD_CHARS)
+    return fail(`is ${token.length} characters long, more than the ${MAX_PAYLOAD_CHARS} this app reads`);
   const m = layout.exec(token);
   if (!m) {
-    return fail(/^\d+\./.test(token) ? 'is damaged: it holds characters a link of this app never contains' : 'is not a link of this app (expected <version>.<checksum>.<data>)');
+    return fail(
+      /^\d+\./.test(token)
+        ? 'is damaged: it holds characters a link of this app never contains'
+        : 'is not a link of this app (expected <version>.<checksum>.<data>)',
+    );
   }
   const version = Number(m[1]);
-  if (version > LINK_FORMAT_VERSION) return fail(`uses link format ${version}, newer than this app reads (${LINK_FORMAT_VERSION}); update the app to open it`);
+  if (version > LINK_FORMAT_VERSION)
+    return fail(
+      `uses link format ${version}, newer than this app reads (${LINK_FORMAT_VERSION}); update the app to open it`,
+    );
   if (version < 1) return fail(`uses link format ${version}, which no version of this app wrote`);
   let text: string | null;
   try {
@@ -51,7 +59,8 @@ export function unpackPayload(token: string): PayloadResult {
     text = null;
   }
   if (!text) return fail('is truncated or damaged: its data cannot be decompressed');
-  if (text.length > MAX_JSON_CHARS) return fail(`decompresses to ${text.length} characters, more than the ${MAX_JSON_CHARS} this app reads`);
+  if (text.length > MAX_JSON_CHARS)
+    return fail(`decompresses to ${text.length} characters, more than the ${MAX_JSON_CHARS} this app reads`);
   if (checksum(text) !== m[2]) return fail('is truncated or was altered: its checksum does not match its data');
   let json: unknown;
   try {
@@ -59,5 +68,7 @@ export function unpackPayload(token: string): PayloadResult {
   } catch (e) {
     return fail(`holds data that is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  return jsonDepthOver(json) ? fail(`nests deeper than the ${limits.depth.value} ${limits.depth.what} this app reads`) : { ok: true, json };
+  return jsonDepthOver(json)
+    ? fail(`nests deeper than the ${limits.depth.value} ${limits.depth.what} this app reads`)
+    : { ok: true, json };
 }

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
 import { continualMetrics } from '../metrics/continual';
-import { issueText, percentSchema, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../experiment/results';
+import {
+  issueText,
+  percentSchema,
+  RESULTS_FORMAT,
+  RESULTS_VERSION,
+  type ResultsDocument,
+  type StrategyResult,
+} from '../experiment/results';
 import { downsample } from '../experiment/downsample';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
@@ -34,7 +41,13 @@ export interface SummaryStrategy {
   /** Importance S of the last task trained and the accumulated scores A after it (KIF strategies). */
   importance?: { task: number; scores: ScaledMap; accumulated: ScaledMap | null };
   /** The last fusion: weight of θ̂_{k−1} per unit in percent (null: no weight), and the hard rule's cases. */
-  fusion?: { afterTask: number; rule: string; prevWeight: (number | null)[]; cases?: string; thresholds?: { prev: number; cur: number } | null };
+  fusion?: {
+    afterTask: number;
+    rule: string;
+    prevWeight: (number | null)[];
+    cases?: string;
+    thresholds?: { prev: number; cur: number } | null;
+  };
   /** Loss curves as bucket means (absent in version 1 links). */
   losses?: { task: number; phase: string; steps: number[]; losses: number[] }[];
   /** In-task evaluations, scores to 0.1. */
@@ -55,7 +68,10 @@ export interface ResultsSummary {
 // ---- building ----
 
 const caseLetters: Record<FusionCase, string> = { shared: 's', kept: 'k', taken: 't', averaged: 'a' };
-const letterCases = Object.fromEntries(Object.entries(caseLetters).map(([c, l]) => [l, c])) as Record<string, FusionCase>;
+const letterCases = Object.fromEntries(Object.entries(caseLetters).map(([c, l]) => [l, c])) as Record<
+  string,
+  FusionCase
+>;
 /** Letter for a unit the fusion report gives no case. */
 const NO_CASE = '-';
 
@@ -83,12 +99,17 @@ function summarizeFusion(f: FusionReport, names: readonly string[]): NonNullable
   const prevWeight = names.map((n) => (Number.isFinite(f.prevWeight[n]) ? Math.round(f.prevWeight[n] * 100) : null));
   const out: NonNullable<SummaryStrategy['fusion']> = { afterTask: f.afterTask, rule: f.rule, prevWeight };
   if (f.cases) out.cases = names.map((n) => (f.cases?.[n] ? caseLetters[f.cases[n]] : NO_CASE)).join('');
-  if (f.thresholds !== undefined) out.thresholds = f.thresholds && { prev: sig(f.thresholds.prev), cur: sig(f.thresholds.cur) };
+  if (f.thresholds !== undefined)
+    out.thresholds = f.thresholds && { prev: sig(f.thresholds.prev), cur: sig(f.thresholds.cur) };
   return out;
 }
 
 function summarizeStrategy(s: StrategyResult, names: readonly string[]): SummaryStrategy {
-  const out: SummaryStrategy = { name: s.name, label: s.label, matrix: s.matrix.map((row) => row.map((x) => round(x, 2))) };
+  const out: SummaryStrategy = {
+    name: s.name,
+    label: s.label,
+    matrix: s.matrix.map((row) => row.map((x) => round(x, 2))),
+  };
   const tasks = s.importance?.tasks ?? [];
   if (tasks.length) {
     const k = tasks.length - 1;
@@ -101,10 +122,16 @@ function summarizeStrategy(s: StrategyResult, names: readonly string[]): Summary
     out.losses = s.losses.map((c) => {
       // Bucket means of the stored points, each stamped with its bucket's last step.
       const { steps: at, losses } = downsample(c.losses, LINK_CURVE_POINTS);
-      return { task: c.task, phase: c.phase, steps: at.map((i) => c.steps[i - 1]), losses: losses.map((l) => Number(l.toPrecision(3))) };
+      return {
+        task: c.task,
+        phase: c.phase,
+        steps: at.map((i) => c.steps[i - 1]),
+        losses: losses.map((l) => Number(l.toPrecision(3))),
+      };
     });
   }
-  if (s.curves.length) out.curves = s.curves.map((c) => ({ task: c.task, step: c.step, scores: c.scores.map((x) => round(x, 1)) }));
+  if (s.curves.length)
+    out.curves = s.curves.map((c) => ({ task: c.task, step: c.step, scores: c.scores.map((x) => round(x, 1)) }));
   if (s.error !== undefined) out.error = s.error;
   return out;
 }
@@ -135,7 +162,10 @@ const summarySchema = z.strictObject({
   version: z.union([z.literal(1), z.literal(SUMMARY_VERSION)]),
   backend: text(64),
   stopped: z.boolean(),
-  tasks: z.array(z.strictObject({ name: text(200), scorer: text(64) })).min(1).max(50),
+  tasks: z
+    .array(z.strictObject({ name: text(200), scorer: text(64) }))
+    .min(1)
+    .max(50),
   units: z.strictObject({ granularity: text(64), names: z.array(text(300)).max(100_000) }),
   strategies: z
     .array(
@@ -143,28 +173,57 @@ const summarySchema = z.strictObject({
         name: text(64).min(1),
         label: text(300).min(1),
         matrix: z.array(z.array(percentSchema).max(50)).max(51),
-        importance: z.strictObject({ task: z.int().min(0).max(49), scores: scaledMapSchema, accumulated: scaledMapSchema.nullable() }).optional(),
+        importance: z
+          .strictObject({
+            task: z.int().min(0).max(49),
+            scores: scaledMapSchema,
+            accumulated: scaledMapSchema.nullable(),
+          })
+          .optional(),
         fusion: z
           .strictObject({
             afterTask: z.int().min(1).max(50),
             rule: text(64),
             prevWeight: z.array(z.int().min(0).max(100).nullable()).max(100_000),
-            cases: z.string().regex(/^[sakt-]*$/, 'must hold one of the letters s, k, t, a, - per unit').optional(),
+            cases: z
+              .string()
+              .regex(/^[sakt-]*$/, 'must hold one of the letters s, k, t, a, - per unit')
+              .optional(),
             thresholds: z.strictObject({ prev: finite, cur: finite }).nullable().optional(),
           })
           .optional(),
         losses: z
-          .array(z.strictObject({ task: z.int().min(0).max(49), phase: text(64), steps: z.array(z.int().min(1)).max(1000), losses: z.array(finite.min(0)).max(1000) }))
+          .array(
+            z.strictObject({
+              task: z.int().min(0).max(49),
+              phase: text(64),
+              steps: z.array(z.int().min(1)).max(1000),
+              losses: z.array(finite.min(0)).max(1000),
+            }),
+          )
           .max(500)
           .optional(),
-        curves: z.array(z.strictObject({ task: z.int().min(0).max(49), step: z.int().min(1), scores: z.array(percentSchema).max(50) })).max(5000).optional(),
+        curves: z
+          .array(
+            z.strictObject({
+              task: z.int().min(0).max(49),
+              step: z.int().min(1),
+              scores: z.array(percentSchema).max(50),
+            }),
+          )
+          .max(5000)
+          .optional(),
         error: text(2000).optional(),
       }),
     )
     .max(16),
 });
 
-const pathOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(summary)';
+const pathOf = (path: readonly PropertyKey[]) =>
+  path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '') || '(summary)';
 
 /** Problems of a shape the schema cannot state: every unit map as long as the unit list, every matrix row one per task. */
 function alignmentProblems(s: ResultsSummary): string[] {
@@ -173,17 +232,27 @@ function alignmentProblems(s: ResultsSummary): string[] {
   return s.strategies.flatMap((st, i) => {
     const at = `strategies[${i}]`;
     const out: string[] = [];
-    if (st.matrix.length > T + 1) out.push(`${at}.matrix: has ${st.matrix.length} rows, at most ${T + 1} for ${T} tasks`);
-    st.matrix.forEach((row, r) => row.length !== T && out.push(`${at}.matrix[${r}]: has ${row.length} scores, one per task (${T}) expected`));
+    if (st.matrix.length > T + 1)
+      out.push(`${at}.matrix: has ${st.matrix.length} rows, at most ${T + 1} for ${T} tasks`);
+    st.matrix.forEach(
+      (row, r) =>
+        row.length !== T && out.push(`${at}.matrix[${r}]: has ${row.length} scores, one per task (${T}) expected`),
+    );
     const maps: [string, { length: number } | undefined][] = [
       ['importance.scores.levels', st.importance?.scores.levels],
       ['importance.accumulated.levels', st.importance?.accumulated?.levels],
       ['fusion.prevWeight', st.fusion?.prevWeight],
       ['fusion.cases', st.fusion?.cases],
     ];
-    for (const [name, v] of maps) if (v && v.length !== U) out.push(`${at}.${name}: has ${v.length} entries, one per unit (${U}) expected`);
-    st.losses?.forEach((c, j) => c.steps.length !== c.losses.length && out.push(`${at}.losses[${j}]: has ${c.steps.length} steps and ${c.losses.length} losses`));
-    if (st.importance && st.importance.task >= T) out.push(`${at}.importance.task: ${st.importance.task} is not a task of this run (${T} tasks)`);
+    for (const [name, v] of maps)
+      if (v && v.length !== U) out.push(`${at}.${name}: has ${v.length} entries, one per unit (${U}) expected`);
+    st.losses?.forEach(
+      (c, j) =>
+        c.steps.length !== c.losses.length &&
+        out.push(`${at}.losses[${j}]: has ${c.steps.length} steps and ${c.losses.length} losses`),
+    );
+    if (st.importance && st.importance.task >= T)
+      out.push(`${at}.importance.task: ${st.importance.task} is not a task of this run (${T} tasks)`);
     return out;
   });
 }
@@ -192,10 +261,16 @@ export function parseSummary(json: unknown): { ok: true; summary: ResultsSummary
   const isObj = typeof json === 'object' && json !== null && !Array.isArray(json);
   const version = isObj ? (json as Record<string, unknown>).version : undefined;
   if (typeof version === 'number' && version > SUMMARY_VERSION) {
-    return { ok: false, errors: [`version: ${version} is newer than this app reads (${SUMMARY_VERSION}); update the app to see these results`] };
+    return {
+      ok: false,
+      errors: [
+        `version: ${version} is newer than this app reads (${SUMMARY_VERSION}); update the app to see these results`,
+      ],
+    };
   }
   const r = summarySchema.safeParse(json);
-  if (!r.success) return { ok: false, errors: r.error.issues.slice(0, 5).map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };
+  if (!r.success)
+    return { ok: false, errors: r.error.issues.slice(0, 5).map((iss) => `${pathOf(iss.path)}: ${issueText(iss)}`) };
   const summary = r.data as ResultsSummary;
   const problems = alignmentProblems(summary);
   return problems.length ? { ok: false, errors: problems.slice(0, 5) } : { ok: true, summary };
@@ -204,7 +279,8 @@ export function parseSummary(json: unknown): { ok: true; summary: ResultsSummary
 // ---- back to a results document, for the views ----
 
 /** Note the app shows beside results that came from a link. */
-export const SUMMARY_NOTE = 'These results came with a shared link: a summary (accuracy matrices, metrics, the last importance and fusion maps, coarse loss curves). Samples, full curves and earlier maps are in the results file; run the experiment to compute them all.';
+export const SUMMARY_NOTE =
+  'These results came with a shared link: a summary (accuracy matrices, metrics, the last importance and fusion maps, coarse loss curves). Samples, full curves and earlier maps are in the results file; run the experiment to compute them all.';
 
 function unscale(m: ScaledMap, names: readonly string[]): UnitScores {
   const out: UnitScores = {};
@@ -264,7 +340,13 @@ export function resultsFromSummary(summary: ResultsSummary, spec: ExperimentSpec
     backend: summary.backend,
     warnings: [SUMMARY_NOTE],
     stopped: summary.stopped,
-    tasks: summary.tasks.map((t, i) => ({ name: t.name, scorer: t.scorer, steps: spec.tasks[i]?.steps ?? 1, trainSize: spec.tasks[i]?.trainSize ?? 0, testSize: spec.tasks[i]?.testSize ?? 0 })),
+    tasks: summary.tasks.map((t, i) => ({
+      name: t.name,
+      scorer: t.scorer,
+      steps: spec.tasks[i]?.steps ?? 1,
+      trainSize: spec.tasks[i]?.trainSize ?? 0,
+      testSize: spec.tasks[i]?.testSize ?? 0,
+    })),
     units: { granularity: summary.units.granularity, names: [...names] },
     strategies: summary.strategies.map((s) => expandStrategy(s, names, T)),
     timings: { totalSeconds: 0 },

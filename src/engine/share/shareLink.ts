@@ -19,11 +19,14 @@ export const RESULTS_LINK_BUDGET = 8_000;
 export const specFragment = (spec: ExperimentSpec) => `${LINK_PARAMS.spec}=${packPayload(spec)}`;
 
 export type ShareWithResults =
-  | { ok: true; fragment: string }
-  | { ok: false; length: number; budget: number; message: string };
+  { ok: true; fragment: string } | { ok: false; length: number; budget: number; message: string };
 
 /** The fragment with the spec and the results summary, or why it does not fit in a link. */
-export function shareWithResults(spec: ExperimentSpec, results: ResultsDocument, budget = RESULTS_LINK_BUDGET): ShareWithResults {
+export function shareWithResults(
+  spec: ExperimentSpec,
+  results: ResultsDocument,
+  budget = RESULTS_LINK_BUDGET,
+): ShareWithResults {
   const fragment = `${specFragment(spec)}&${LINK_PARAMS.results}=${packPayload(summarizeResults(results))}`;
   if (fragment.length <= budget) return { ok: true, fragment };
   return {
@@ -69,14 +72,19 @@ function fragmentParams(hash: string): Map<string, string> {
   return out;
 }
 
-const short = (errors: string[]) => errors.slice(0, 3).join('; ') + (errors.length > 3 ? ` (and ${errors.length - 3} more)` : '');
+const short = (errors: string[]) =>
+  errors.slice(0, 3).join('; ') + (errors.length > 3 ? ` (and ${errors.length - 3} more)` : '');
 
 function restore(hash: string, opts: RestoreOptions): LinkRestore {
   const params = fragmentParams(hash);
   const specToken = params.get(LINK_PARAMS.spec);
   const resultsToken = params.get(LINK_PARAMS.results);
   if (specToken === undefined && resultsToken === undefined) return { kind: 'none' };
-  const refuse = (message: string): LinkRestore => ({ kind: 'refused', spec: opts.fallback(), message: `${message} The default experiment is open instead.` });
+  const refuse = (message: string): LinkRestore => ({
+    kind: 'refused',
+    spec: opts.fallback(),
+    message: `${message} The default experiment is open instead.`,
+  });
   if (specToken === undefined) return refuse('This link has results but no experiment, so it cannot be opened.');
 
   const payload = unpackPayload(specToken);
@@ -86,14 +94,20 @@ function restore(hash: string, opts: RestoreOptions): LinkRestore {
   const spec = parsed.spec;
   if (resultsToken === undefined) return { kind: 'restored', spec, notes: [] };
 
-  const dropped = (why: string): LinkRestore => ({ kind: 'restored', spec, notes: [`The results in this link were left out: ${why}. The experiment itself opened; run it to get results.`] });
+  const dropped = (why: string): LinkRestore => ({
+    kind: 'restored',
+    spec,
+    notes: [`The results in this link were left out: ${why}. The experiment itself opened; run it to get results.`],
+  });
   const results = unpackPayload(resultsToken);
   if (!results.ok) return dropped(`the results part ${results.error}`);
   const summary = parseSummary(results.json);
   if (!summary.ok) return dropped(`they are not valid (${short(summary.errors)})`);
   const s = summary.summary;
   if (s.tasks.length !== spec.tasks.length || s.strategies.length !== spec.strategies.length) {
-    return dropped(`they do not belong to this experiment (${s.tasks.length} tasks and ${s.strategies.length} strategies; the experiment has ${spec.tasks.length} and ${spec.strategies.length})`);
+    return dropped(
+      `they do not belong to this experiment (${s.tasks.length} tasks and ${s.strategies.length} strategies; the experiment has ${spec.tasks.length} and ${spec.strategies.length})`,
+    );
   }
   return { kind: 'restored', spec, summary: s, results: resultsFromSummary(s, spec), notes: [] };
 }
@@ -103,6 +117,10 @@ export function restoreFromFragment(hash: string, opts: RestoreOptions): LinkRes
   try {
     return restore(hash, opts);
   } catch (e) {
-    return { kind: 'refused', spec: opts.fallback(), message: `This link could not be read (${e instanceof Error ? e.message : String(e)}). The default experiment is open instead.` };
+    return {
+      kind: 'refused',
+      spec: opts.fallback(),
+      message: `This link could not be read (${e instanceof Error ? e.message : String(e)}). The default experiment is open instead.`,
+    };
   }
 }

@@ -26,17 +26,17 @@ const typeError = (expected: string) => (iss: { input?: unknown }) =>
 
 function int(lo: number, hi: number) {
   const range = lo === 1 ? `a positive integer up to ${hi}` : `an integer from ${lo} to ${hi}`;
-  return z
-    .number({ error: typeError(range) })
-    .refine((v) => Number.isInteger(v) && v >= lo && v <= hi, { error: (iss) => `must be ${range} (got ${describe(iss.input)})` });
+  return z.number({ error: typeError(range) }).refine((v) => Number.isInteger(v) && v >= lo && v <= hi, {
+    error: (iss) => `must be ${range} (got ${describe(iss.input)})`,
+  });
 }
 
 /** A real number in [lo, hi], or (lo, hi] when `aboveLo`. */
 function real(lo: number, hi: number, aboveLo = false) {
   const range = aboveLo ? `a number above ${lo} and at most ${hi}` : `a number from ${lo} to ${hi}`;
-  return z
-    .number({ error: typeError(range) })
-    .refine((v) => (aboveLo ? v > lo : v >= lo) && v <= hi, { error: (iss) => `must be ${range} (got ${describe(iss.input)})` });
+  return z.number({ error: typeError(range) }).refine((v) => (aboveLo ? v > lo : v >= lo) && v <= hi, {
+    error: (iss) => `must be ${range} (got ${describe(iss.input)})`,
+  });
 }
 
 const text = (max: number) =>
@@ -58,9 +58,9 @@ const list = <T extends z.ZodType>(item: T, what: string, max: number) =>
 
 // ---- the schema ----
 
-const presetName = z
-  .string({ error: typeError('a preset name') })
-  .refine((n) => Object.hasOwn(presets, n), { error: (iss) => `unknown preset ${describe(iss.input)}; known: ${Object.keys(presets).join(', ')}` });
+const presetName = z.string({ error: typeError('a preset name') }).refine((n) => Object.hasOwn(presets, n), {
+  error: (iss) => `unknown preset ${describe(iss.input)}; known: ${Object.keys(presets).join(', ')}`,
+});
 
 // Bounds keep a shared link from asking a browser for an absurd model; t5-small is well inside them.
 const configSchema = object({
@@ -83,24 +83,40 @@ const configSchema = object({
 const checkpointSource = text(2000);
 
 /** The checkpoint's content hash (checkpointHash.ts), which a share link carries so that opening it can tell when the URL now serves other files. */
-const contentHash = z.string({ error: typeError('a content hash') }).regex(CONTENT_HASH, 'must be a content hash: 64 lowercase hex digits (SHA-256)');
+const contentHash = z
+  .string({ error: typeError('a content hash') })
+  .regex(CONTENT_HASH, 'must be a content hash: 64 lowercase hex digits (SHA-256)');
 
-const modelSchema = object({ preset: presetName.optional(), config: configSchema.optional(), checkpoint: checkpointSource.optional(), sha256: contentHash.optional() })
+const modelSchema = object({
+  preset: presetName.optional(),
+  config: configSchema.optional(),
+  checkpoint: checkpointSource.optional(),
+  sha256: contentHash.optional(),
+})
   .refine((m) => [m.preset, m.config, m.checkpoint].filter((v) => v !== undefined).length === 1, {
-    error: 'must give exactly one of "preset" (a preset name), "config" (every T5 config field) or "checkpoint" (a checkpoint folder path or URL)',
+    error:
+      'must give exactly one of "preset" (a preset name), "config" (every T5 config field) or "checkpoint" (a checkpoint folder path or URL)',
   })
-  .refine((m) => m.sha256 === undefined || m.checkpoint !== undefined, { error: '"sha256" is the content hash of a checkpoint, so it needs "checkpoint"' })
+  .refine((m) => m.sha256 === undefined || m.checkpoint !== undefined, {
+    error: '"sha256" is the content hash of a checkpoint, so it needs "checkpoint"',
+  })
   .transform((m): { preset: string } | { config: T5Config } | { checkpoint: string; sha256?: string } =>
-    m.config ? { config: m.config } : m.checkpoint !== undefined ? { checkpoint: m.checkpoint, ...(m.sha256 ? { sha256: m.sha256 } : {}) } : { preset: m.preset as string },
+    m.config
+      ? { config: m.config }
+      : m.checkpoint !== undefined
+        ? { checkpoint: m.checkpoint, ...(m.sha256 ? { sha256: m.sha256 } : {}) }
+        : { preset: m.preset as string },
   );
 
-const taskName = z
-  .string()
-  .refine(hasTask, { error: (iss) => `unknown task ${describe(iss.input)}; built-in tasks: ${taskNames().join(', ')}` });
+const taskName = z.string().refine(hasTask, {
+  error: (iss) => `unknown task ${describe(iss.input)}; built-in tasks: ${taskNames().join(', ')}`,
+});
 
 const MAX_STEPS = 100_000;
 const taskEntrySchema = object({
-  task: z.union([taskName, object({ dataset: text(200) })], { error: 'must be a built-in task name or {"dataset": "<imported dataset id>"}' }),
+  task: z.union([taskName, object({ dataset: text(200) })], {
+    error: 'must be a built-in task name or {"dataset": "<imported dataset id>"}',
+  }),
   steps: int(1, MAX_STEPS),
   trainSize: int(1, 100_000),
   testSize: int(1, 10_000),
@@ -109,8 +125,15 @@ const taskEntrySchema = object({
 const MAX_KNOBS = 64;
 const knobsSchema = z
   .record(
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'is not a valid knob name (a letter, then up to 63 letters, digits, _ . -)'),
-    z.union([z.number(), z.string().max(200), z.boolean()], { error: 'must be a finite number, a string of at most 200 characters, or true/false' }),
+    z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/,
+        'is not a valid knob name (a letter, then up to 63 letters, digits, _ . -)',
+      ),
+    z.union([z.number(), z.string().max(200), z.boolean()], {
+      error: 'must be a finite number, a string of at most 200 characters, or true/false',
+    }),
     { error: typeError('an object of knob values') },
   )
   .refine((k) => Object.keys(k).length <= MAX_KNOBS, `must have at most ${MAX_KNOBS} knobs`);
@@ -166,13 +189,24 @@ export const specSchema = object({
   // Each field is bounded, but not their products: a model or a batch no tab could hold is refused here. Zod runs this
   // even when a field failed, so only parts that parsed on their own are multiplied.
   const model = spec.model as { preset?: unknown; config?: unknown } | undefined;
-  const config = configSchema.safeParse(model?.config).data ?? (typeof model?.preset === 'string' && Object.hasOwn(presets, model.preset) ? presets[model.preset] : undefined);
+  const config =
+    configSchema.safeParse(model?.config).data ??
+    (typeof model?.preset === 'string' && Object.hasOwn(presets, model.preset) ? presets[model.preset] : undefined);
   const params = config ? paramCount(config) : 0;
-  if (params > limits.params.value) ctx.addIssue({ code: 'custom', path: ['model', 'config'], message: `the model has ${overLimit('params', params)}` });
+  if (params > limits.params.value)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['model', 'config'],
+      message: `the model has ${overLimit('params', params)}`,
+    });
   const t = trainingSchema.safeParse(spec.training).data;
   const tokens = t ? t.batchSize * (t.maxInputLen + t.maxOutputLen) : 0;
   if (t && tokens > limits.batchTokens.value) {
-    ctx.addIssue({ code: 'custom', path: ['training'], message: `batch ${t.batchSize} × (${t.maxInputLen} + ${t.maxOutputLen}) tokens = ${overLimit('batchTokens', tokens)}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['training'],
+      message: `batch ${t.batchSize} × (${t.maxInputLen} + ${t.maxOutputLen}) tokens = ${overLimit('batchTokens', tokens)}`,
+    });
   }
 });
 
@@ -195,24 +229,33 @@ export type SpecMigration = (doc: Record<string, unknown>) => Record<string, unk
 /** Migration from version N (the key) to N + 1. Empty while version 1 is the only version; add one per change. */
 export const specMigrations: Readonly<Record<number, SpecMigration>> = {};
 
-export type SpecResult<T> = { ok: true } & T | { ok: false; errors: string[] };
+export type SpecResult<T> = ({ ok: true } & T) | { ok: false; errors: string[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Brings a document of any older version up to SPEC_VERSION; refuses newer versions. Does not validate the rest. */
-export function migrateSpec(json: unknown, migrations: Readonly<Record<number, SpecMigration>> = specMigrations): SpecResult<{ doc: Record<string, unknown> }> {
+export function migrateSpec(
+  json: unknown,
+  migrations: Readonly<Record<number, SpecMigration>> = specMigrations,
+): SpecResult<{ doc: Record<string, unknown> }> {
   const fail = (e: string) => ({ ok: false as const, errors: [e] });
   if (!isObject(json)) return fail(`(spec): must be a JSON object (got ${describe(json)})`);
   let version = json.version;
   if (version === undefined) return fail(`version: is required (this app writes version ${SPEC_VERSION})`);
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) return fail(`version: must be a non-negative integer (got ${describe(version)})`);
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0)
+    return fail(`version: must be a non-negative integer (got ${describe(version)})`);
   if (version > SPEC_VERSION) {
-    return fail(`version: ${version} is newer than this app understands (it reads versions up to ${SPEC_VERSION}); update the app to open this experiment`);
+    return fail(
+      `version: ${version} is newer than this app understands (it reads versions up to ${SPEC_VERSION}); update the app to open this experiment`,
+    );
   }
   let doc = json;
   for (; version < SPEC_VERSION; version++) {
     const step = migrations[version];
-    if (!step) return fail(`version: ${version} is no longer supported (no migration from version ${version} to ${version + 1})`);
+    if (!step)
+      return fail(
+        `version: ${version} is no longer supported (no migration from version ${version} to ${version + 1})`,
+      );
     try {
       doc = { ...step(doc), version: version + 1 };
     } catch (e) {
@@ -222,7 +265,10 @@ export function migrateSpec(json: unknown, migrations: Readonly<Record<number, S
   return { ok: true, doc };
 }
 
-export function parseSpec(json: unknown, migrations?: Readonly<Record<number, SpecMigration>>): SpecResult<{ spec: ExperimentSpec }> {
+export function parseSpec(
+  json: unknown,
+  migrations?: Readonly<Record<number, SpecMigration>>,
+): SpecResult<{ spec: ExperimentSpec }> {
   const migrated = migrateSpec(json, migrations);
   if (!migrated.ok) return migrated;
   const r = specSchema.safeParse(migrated.doc);
@@ -257,7 +303,10 @@ function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Prop
     if (iss.code === 'invalid_key') return [`${formatPath(path)}: ${iss.issues.map((i) => i.message).join('; ')}`];
     if (iss.code === 'invalid_union') {
       // Report the one branch whose shape the value has (not refused for its type or keys); else the union's summary.
-      const fits = iss.errors.filter((branch) => !branch.some((b) => b.path.length === 0 && (b.code === 'invalid_type' || b.code === 'unrecognized_keys')));
+      const fits = iss.errors.filter(
+        (branch) =>
+          !branch.some((b) => b.path.length === 0 && (b.code === 'invalid_type' || b.code === 'unrecognized_keys')),
+      );
       if (fits.length === 1) return formatIssues(fits[0], path);
     }
     return [`${formatPath(path)}: ${iss.message}`];
@@ -296,7 +345,8 @@ export const PAPER_SEED = 42;
 export const PAPER_EPOCHS = 5;
 
 /** Optimizer steps for `epochs` passes over `trainSize` examples. */
-export const epochSteps = (trainSize: number, batchSize: number, epochs: number) => Math.ceil(trainSize / batchSize) * epochs;
+export const epochSteps = (trainSize: number, batchSize: number, epochs: number) =>
+  Math.ceil(trainSize / batchSize) * epochs;
 
 /** The spec with the paper's training settings, seed and 5 epochs per task: the "paper defaults" button. */
 export function withPaperDefaults(spec: ExperimentSpec): ExperimentSpec {
@@ -305,7 +355,10 @@ export function withPaperDefaults(spec: ExperimentSpec): ExperimentSpec {
     ...spec,
     seed: PAPER_SEED,
     training,
-    tasks: spec.tasks.map((t) => ({ ...t, steps: Math.min(MAX_STEPS, epochSteps(t.trainSize, training.batchSize, PAPER_EPOCHS)) })),
+    tasks: spec.tasks.map((t) => ({
+      ...t,
+      steps: Math.min(MAX_STEPS, epochSteps(t.trainSize, training.batchSize, PAPER_EPOCHS)),
+    })),
   };
 }
 

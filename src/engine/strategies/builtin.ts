@@ -20,11 +20,32 @@ import { ties } from './ties';
 import type { StrategyDef } from './types';
 import { weightAvg } from './weightAvg';
 
-const implementations = new Map([dare, ewc, fisherMerge, kifHard, kifLora, kifReplay, kifSoft, lwf, magmax, mtl, olora, replay, seqft, seqlora, taskArithmetic, ties, weightAvg].map((d) => [d.name, d]));
+const implementations = new Map(
+  [
+    dare,
+    ewc,
+    fisherMerge,
+    kifHard,
+    kifLora,
+    kifReplay,
+    kifSoft,
+    lwf,
+    magmax,
+    mtl,
+    olora,
+    replay,
+    seqft,
+    seqlora,
+    taskArithmetic,
+    ties,
+    weightAvg,
+  ].map((d) => [d.name, d]),
+);
 
 export const builtinStrategies: readonly StrategyDef[] = strategyCatalog.map((info) => {
   const def = implementations.get(info.name);
   if (!def) throw new Error(`strategy "${info.name}" is in the catalog but has no implementation in builtin.ts`);
   return def;
 });
-if (builtinStrategies.length !== implementations.size) throw new Error('builtin.ts implements a strategy the catalog does not list');
+if (builtinStrategies.length !== implementations.size)
+  throw new Error('builtin.ts implements a strategy the catalog does not list');

@@ -47,7 +47,13 @@ export const ewcInfo: StrategyInfo = {
     'successive tasks are summed and the anchor is the latest model (online EWC), so memory does not grow with tasks.',
   knobs: {
     lambda: { kind: 'number', default: 1000, min: 0, max: 1e9, help: 'strength λ of the quadratic penalty' },
-    fisherBatches: { kind: 'int', default: 8, min: 1, max: 10_000, help: 'batches of the task\'s train set used to estimate the Fisher' },
+    fisherBatches: {
+      kind: 'int',
+      default: 8,
+      min: 1,
+      max: 10_000,
+      help: "batches of the task's train set used to estimate the Fisher",
+    },
   },
 };
 
@@ -60,7 +66,14 @@ export const replayInfo: StrategyInfo = {
     'baseline; it needs stored old data, which KIF avoids.',
   knobs: {
     memory: { kind: 'int', default: 50, min: 1, max: 100_000, help: 'examples kept per earlier task (M)' },
-    mix: { kind: 'number', default: 0.25, min: 0, max: 1, aboveMin: true, help: 'share of each batch drawn from the memory' },
+    mix: {
+      kind: 'number',
+      default: 0.25,
+      min: 0,
+      max: 1,
+      aboveMin: true,
+      help: 'share of each batch drawn from the memory',
+    },
   },
 };
 
@@ -69,13 +82,25 @@ export const lwfInfo: StrategyInfo = {
   title: 'Learning without forgetting (distillation)',
   description:
     'Before each task k ≥ 1 freezes a copy of the current model as a teacher; while training the new task, the loss ' +
-    'gains λ times a distillation term that keeps the student\'s output distribution on the new inputs close to the ' +
+    "gains λ times a distillation term that keeps the student's output distribution on the new inputs close to the " +
     'teacher\'s: "kl" matches the temperature-softened distributions (soft targets), "ce" trains on the teacher\'s own ' +
     'most likely tokens. It stores no old data, only the previous model, and costs one extra forward pass per step.',
   knobs: {
     lambda: { kind: 'number', default: 1, min: 0, max: 1e6, help: 'weight λ of the distillation term' },
-    temperature: { kind: 'number', default: 2, min: 0, max: 100, aboveMin: true, help: 'softmax temperature T of the kl form' },
-    loss: { kind: 'choice', default: 'kl', options: distillLossNames, help: 'kl: soft targets; ce: the teacher\'s argmax tokens' },
+    temperature: {
+      kind: 'number',
+      default: 2,
+      min: 0,
+      max: 100,
+      aboveMin: true,
+      help: 'softmax temperature T of the kl form',
+    },
+    loss: {
+      kind: 'choice',
+      default: 'kl',
+      options: distillLossNames,
+      help: "kl: soft targets; ce: the teacher's argmax tokens",
+    },
   },
 };
 
@@ -88,7 +113,12 @@ export const weightAvgInfo: StrategyInfo = {
     'the uniform mean of all task models so far (old weight k/(k+1)), "ema" keeps a share β of the old model. It is the ' +
     'coarse fusion that KIF refines unit by unit.',
   knobs: {
-    form: { kind: 'choice', default: 'uniform', options: weightAvgForms, help: 'uniform (½·old + ½·new), running (mean of all task models) or ema (β·old + (1−β)·new)' },
+    form: {
+      kind: 'choice',
+      default: 'uniform',
+      options: weightAvgForms,
+      help: 'uniform (½·old + ½·new), running (mean of all task models) or ema (β·old + (1−β)·new)',
+    },
     beta: { kind: 'number', default: 0.5, min: 0, max: 1, help: 'ema form: weight of the model before the task' },
   },
 };
@@ -98,10 +128,10 @@ export const kifHardInfo: StrategyInfo = {
   title: 'KIF, hard fusion (TaSL)',
   description:
     'Tracks the importance of every skill unit while a task trains (EMA of |w·g| times its uncertainty, KIF.md §2), then ' +
-    'after each task k ≥ 1 fuses the model before and after the task unit by unit with TaSL\'s four cases: units ' +
+    "after each task k ≥ 1 fuses the model before and after the task unit by unit with TaSL's four cases: units " +
     'important before and now are blended γ·old + (1−γ)·new, units important only before keep the old weights, units ' +
     'important only now take the new ones, the rest are averaged. "Important" means in the top % of min-max normalised ' +
-    'scores; earlier tasks\' scores are accumulated with β. Units come from the spec (tensors, or heads and neuron blocks).',
+    "scores; earlier tasks' scores are accumulated with β. Units come from the spec (tensors, or heads and neuron blocks).",
   knobs: { ...hardRuleKnobs, ...importanceKnobs },
   problems: kifProblems,
   tracksImportance: true,
@@ -111,10 +141,10 @@ export const kifSoftInfo: StrategyInfo = {
   name: 'kif-soft',
   title: 'KIF, soft fusion',
   description:
-    'The same importance tracking as kif-hard, but the fusion after each task k ≥ 1 is KIF\'s adaptive rule: every unit ' +
+    "The same importance tracking as kif-hard, but the fusion after each task k ≥ 1 is KIF's adaptive rule: every unit " +
     'becomes c_prev·old + c_cur·new with c_prev = e^{Â/τ} / (e^{Â/τ} + e^{Ŝ/τ}) from the normalised accumulated (Â) and ' +
     'current (Ŝ) scores, so a unit leans smoothly toward whichever side found it more important; no thresholds. The ' +
-    'paper pairs it with LoRA rank units; here it fuses the full model\'s units from the spec.',
+    "paper pairs it with LoRA rank units; here it fuses the full model's units from the spec.",
   knobs: { ...softRuleKnobs, ...importanceKnobs },
   problems: kifProblems,
   tracksImportance: true,
@@ -132,7 +162,13 @@ export const kifReplayInfo: StrategyInfo = {
     ...hardRuleKnobs,
     ...importanceKnobs,
     memory: { kind: 'int', default: 20, min: 1, max: 100_000, help: 'examples kept per earlier task (M)' },
-    replaySteps: { kind: 'int', default: 20, min: 1, max: 100_000, help: 'optimizer steps on the memory after each fusion' },
+    replaySteps: {
+      kind: 'int',
+      default: 20,
+      min: 1,
+      max: 100_000,
+      help: 'optimizer steps on the memory after each fusion',
+    },
   },
   problems: kifProblems,
   tracksImportance: true,
@@ -155,7 +191,7 @@ export const kifLoraInfo: StrategyInfo = {
   name: 'kif-lora',
   title: 'KIF with LoRA (rank units, soft fusion)',
   description:
-    'KIF\'s LoRA variant (KIF.md §4): the base stays frozen and one LoRA adapter carries across tasks. While a task trains, ' +
+    "KIF's LoRA variant (KIF.md §4): the base stays frozen and one LoRA adapter carries across tasks. While a task trains, " +
     'the second-order importance |w·g − ½(w·g)²| is tracked per LoRA rank unit (row j of lora_A with column j of lora_B, ' +
     'scored mean(s_B[:,j])·mean(s_A[j,:])), and an orthogonality penalty λ·mean ‖P − I‖_F (P = A·Aᵀ, Bᵀ·B) keeps rank ' +
     'directions apart. After each task k ≥ 1 every rank unit of the adapter becomes the soft blend c_prev·old + c_cur·new ' +
@@ -164,13 +200,21 @@ export const kifLoraInfo: StrategyInfo = {
   family: 'lora',
   knobs: {
     ...loraKnobs,
-    orthLambda: { kind: 'number', default: 0.1, min: 0, max: 1e6, help: 'λ of the orthogonality penalty λ·mean over LoRA matrices of ‖P − I‖_F (KIF: 0.1)' },
+    orthLambda: {
+      kind: 'number',
+      default: 0.1,
+      min: 0,
+      max: 1e6,
+      help: 'λ of the orthogonality penalty λ·mean over LoRA matrices of ‖P − I‖_F (KIF: 0.1)',
+    },
     ...softRuleKnobs,
     ...importanceKnobs,
     metric: { ...importanceKnobs.metric, default: 'second-order' } as KnobDef,
   },
   problems: (_k, { granularity }) =>
-    granularity === 'lora-rank' ? [] : [`needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "${granularity}")`],
+    granularity === 'lora-rank'
+      ? []
+      : [`needs units.granularity "lora-rank" (its skill units are LoRA rank units; got "${granularity}")`],
   tracksImportance: true,
 };
 
@@ -179,21 +223,45 @@ export const oloraInfo: StrategyInfo = {
   title: 'O-LoRA (orthogonal subspaces)',
   description:
     'Orthogonal subspace learning (Wang et al. 2023): each task trains a new LoRA adapter, the base and the earlier ' +
-    'adapters frozen, with the loss plus λ1·Σ|A_old·A_newᵀ|, which pushes the new adapter\'s input subspace (rows of ' +
-    'lora_A) away from every earlier task\'s, so the new task writes where earlier ones did not read; λ2 adds the ' +
-    'paper\'s L2 norm of the new adapter. After a task its adapter is merged into the frozen base (the same function as ' +
+    "adapters frozen, with the loss plus λ1·Σ|A_old·A_newᵀ|, which pushes the new adapter's input subspace (rows of " +
+    "lora_A) away from every earlier task's, so the new task writes where earlier ones did not read; λ2 adds the " +
+    "paper's L2 norm of the new adapter. After a task its adapter is merged into the frozen base (the same function as " +
     'keeping it beside the others) and its lora_A is kept for the penalty of later tasks.',
   family: 'lora',
   knobs: {
     ...loraKnobs,
-    lambda1: { kind: 'number', default: 0.5, min: 0, max: 1e6, help: 'λ1: weight of the orthogonality loss Σ|A_old·A_newᵀ| (O-LoRA: 0.5)' },
-    lambda2: { kind: 'number', default: 0, min: 0, max: 1e6, help: 'λ2: weight of the L2 norm of the new adapter (O-LoRA: 0 on its standard orders)' },
+    lambda1: {
+      kind: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1e6,
+      help: 'λ1: weight of the orthogonality loss Σ|A_old·A_newᵀ| (O-LoRA: 0.5)',
+    },
+    lambda2: {
+      kind: 'number',
+      default: 0,
+      min: 0,
+      max: 1e6,
+      help: 'λ2: weight of the L2 norm of the new adapter (O-LoRA: 0 on its standard orders)',
+    },
   },
 };
 
 /** Every built-in strategy, in the order tables list them (builtin.ts lists the implementations in the same order). */
 export const strategyCatalog: readonly StrategyInfo[] = [
-  seqftInfo, mtlInfo, ewcInfo, replayInfo, lwfInfo, weightAvgInfo, ...mergingCatalog, kifHardInfo, kifSoftInfo, kifReplayInfo, seqloraInfo, kifLoraInfo, oloraInfo,
+  seqftInfo,
+  mtlInfo,
+  ewcInfo,
+  replayInfo,
+  lwfInfo,
+  weightAvgInfo,
+  ...mergingCatalog,
+  kifHardInfo,
+  kifSoftInfo,
+  kifReplayInfo,
+  seqloraInfo,
+  kifLoraInfo,
+  oloraInfo,
 ];
 
 /** A spec's strategy checked against `known` by name, its knobs resolved; problems are prefixed with the spec path `at`. */
@@ -204,7 +272,11 @@ export function resolveStrategyIn<T extends StrategyInfo>(
   context: { granularity: string; tasks: number },
 ): { ok: true; def: T; knobs: Knobs } | { ok: false; problems: string[] } {
   const def = known.get(s.name);
-  if (!def) return { ok: false, problems: [`${at}.name: unknown strategy "${s.name}"; known: ${[...known.keys()].join(', ')}`] };
+  if (!def)
+    return {
+      ok: false,
+      problems: [`${at}.name: unknown strategy "${s.name}"; known: ${[...known.keys()].join(', ')}`],
+    };
   const { knobs, problems } = resolveKnobs(def.knobs, s.knobs);
   const all = problems.map((p) => `${at}.knobs.${p}`);
   if (all.length === 0) all.push(...(def.problems?.(knobs, context) ?? []).map((p) => `${at}: ${p}`));
@@ -214,4 +286,5 @@ export function resolveStrategyIn<T extends StrategyInfo>(
 const byName = new Map(strategyCatalog.map((s) => [s.name, s]));
 
 /** resolveStrategyIn over the built-in catalog: what the page checks a spec with before the worker has loaded. */
-export const resolveStrategyInfo = (s: StrategySpec, at: string, context: { granularity: string; tasks: number }) => resolveStrategyIn(byName, s, at, context);
+export const resolveStrategyInfo = (s: StrategySpec, at: string, context: { granularity: string; tasks: number }) =>
+  resolveStrategyIn(byName, s, at, context);

@@ -7,8 +7,15 @@ import type { BatchSampler, StrategyDef } from './types';
 import { disposeSnapshot, snapshot, snapshotFromHost, snapshotToHost, type Snapshot } from './weights';
 
 /** (λ/2)·Σ F·(θ − θ*)² over every parameter that has a Fisher value. Runs inside the trainer's gradient tape. */
-export function ewcPenalty(params: ReadonlyMap<string, tf.Tensor>, fisher: Snapshot, anchor: Snapshot, lambda: number): tf.Scalar {
-  const terms = [...fisher].map(([name, f]) => tf.sum(tf.mul(f, tf.square(tf.sub(params.get(name)!, anchor.get(name)!)))));
+export function ewcPenalty(
+  params: ReadonlyMap<string, tf.Tensor>,
+  fisher: Snapshot,
+  anchor: Snapshot,
+  lambda: number,
+): tf.Scalar {
+  const terms = [...fisher].map(([name, f]) =>
+    tf.sum(tf.mul(f, tf.square(tf.sub(params.get(name)!, anchor.get(name)!)))),
+  );
   return tf.mul(tf.addN(terms), lambda / 2) as tf.Scalar;
 }
 
@@ -45,9 +52,15 @@ export const ewc: StrategyDef = {
     let anchor: Snapshot | null = null;
     const lambda = num(knobs, 'lambda');
     return {
-      hooks: () => (fisher && anchor ? { extraLoss: () => ewcPenalty(env.model.params, fisher!, anchor!, lambda) } : {}),
+      hooks: () =>
+        fisher && anchor ? { extraLoss: () => ewcPenalty(env.model.params, fisher!, anchor!, lambda) } : {},
       async afterTask(k) {
-        const f = diagonalFisher(env.model, env.sampler(env.encoded[k], `fisher/${k}`), env.shape(k), num(knobs, 'fisherBatches'));
+        const f = diagonalFisher(
+          env.model,
+          env.sampler(env.encoded[k], `fisher/${k}`),
+          env.shape(k),
+          num(knobs, 'fisherBatches'),
+        );
         if (fisher) {
           const summed: Snapshot = new Map([...f].map(([n, t]) => [n, tf.keep(tf.add(t, fisher!.get(n)!))]));
           disposeSnapshot(f);
@@ -58,7 +71,9 @@ export const ewc: StrategyDef = {
         anchor = snapshot(env.model);
       },
       async snapshot() {
-        return fisher && anchor ? { tensors: { fisher: await snapshotToHost(fisher), anchor: await snapshotToHost(anchor) } } : {};
+        return fisher && anchor
+          ? { tensors: { fisher: await snapshotToHost(fisher), anchor: await snapshotToHost(anchor) } }
+          : {};
       },
       restore({ tensors }) {
         if (!tensors?.fisher || !tensors.anchor) return;

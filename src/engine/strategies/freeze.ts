@@ -4,12 +4,16 @@ import { forEachElement, type SkillUnit } from '../kif/units';
 import type { TrainHooks } from '../train/trainer';
 
 /** One kept 0/1 mask per parameter that a frozen unit touches. */
-export function freezeMasks(shapes: ReadonlyMap<string, readonly number[]>, frozen: readonly SkillUnit[]): Map<string, tf.Tensor> {
+export function freezeMasks(
+  shapes: ReadonlyMap<string, readonly number[]>,
+  frozen: readonly SkillUnit[],
+): Map<string, tf.Tensor> {
   const host = new Map<string, Float32Array>();
   for (const u of frozen) {
     for (const part of u.parts) {
       const shape = shapes.get(part.param);
-      if (!shape) throw new Error(`freeze: unit ${u.name} refers to parameter ${part.param}, which the model does not have`);
+      if (!shape)
+        throw new Error(`freeze: unit ${u.name} refers to parameter ${part.param}, which the model does not have`);
       let m = host.get(part.param);
       if (!m) host.set(part.param, (m = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1)));
       forEachElement(part, shape, (i) => (m![i] = 0));
@@ -20,5 +24,6 @@ export function freezeMasks(shapes: ReadonlyMap<string, readonly number[]>, froz
 
 /** Trainer hook zeroing the masked gradients. Every returned tensor is new, as the trainer frees its inputs. */
 export const maskGradients = (masks: ReadonlyMap<string, tf.Tensor>): Required<Pick<TrainHooks, 'transformGrads'>> => ({
-  transformGrads: (grads) => new Map([...grads].map(([name, g]) => [name, masks.has(name) ? tf.mul(g, masks.get(name)!) : tf.clone(g)])),
+  transformGrads: (grads) =>
+    new Map([...grads].map(([name, g]) => [name, masks.has(name) ? tf.mul(g, masks.get(name)!) : tf.clone(g)])),
 });

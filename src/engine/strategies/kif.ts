@@ -37,7 +37,10 @@ export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): 
   const replayAfterFusion = async (k: number, plan: FusionPlan) => {
     if (!options.replay) return [];
     const frozen = new Set([...plan.cases].filter(([, c]) => c === 'taken').map(([u]) => u));
-    const masks = freezeMasks(new Map([...env.model.params].map(([n, v]) => [n, v.shape])), env.units.filter((u) => frozen.has(u.name)));
+    const masks = freezeMasks(
+      new Map([...env.model.params].map(([n, v]) => [n, v.shape])),
+      env.units.filter((u) => frozen.has(u.name)),
+    );
     try {
       // No weight decay and fresh moments: a zero gradient then leaves a frozen element exactly as fusion set it.
       await env.train(k, {
@@ -62,7 +65,13 @@ export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): 
       ...trackingHooks(tracker, env.model.params),
       onStep: async ({ step }) => {
         if (env.importanceEvery > 0 && (step + 1) % env.importanceEvery === 0 && tracker.steps > 0) {
-          env.emit({ type: 'importance', task: k, step: step + 1, final: false, scores: record(await tracker.unitScores(env.units)) });
+          env.emit({
+            type: 'importance',
+            task: k,
+            step: step + 1,
+            final: false,
+            scores: record(await tracker.unitScores(env.units)),
+          });
         }
       },
     }),

@@ -7,10 +7,21 @@ import type { KnobDefs } from './knobs';
 import type { StrategyInfo } from './types';
 
 export const importanceKnobs: KnobDefs = {
-  metric: { kind: 'choice', default: importanceDefaults.metric, options: [...importanceMetricNames], help: 'importance metric: first-order |w·g|, second-order, or the TaSL ablations: plain (neither EMA nor uncertainty), no-uncertainty (EMA only), no-ema (running means, uncertainty kept)' },
+  metric: {
+    kind: 'choice',
+    default: importanceDefaults.metric,
+    options: [...importanceMetricNames],
+    help: 'importance metric: first-order |w·g|, second-order, or the TaSL ablations: plain (neither EMA nor uncertainty), no-uncertainty (EMA only), no-ema (running means, uncertainty kept)',
+  },
   beta1: { kind: 'number', default: importanceDefaults.beta1, min: 0, max: 1, help: 'β1 of the sensitivity EMA' },
   beta2: { kind: 'number', default: importanceDefaults.beta2, min: 0, max: 1, help: 'β2 of the uncertainty EMA' },
-  beta: { kind: 'number', default: fusionDefaults.accumulateBeta, min: 0, max: 1, help: 'β of the accumulated scores A_k = minmax(β·Â + (1−β)·Ŝ)' },
+  beta: {
+    kind: 'number',
+    default: fusionDefaults.accumulateBeta,
+    min: 0,
+    max: 1,
+    help: 'β of the accumulated scores A_k = minmax(β·Â + (1−β)·Ŝ)',
+  },
 };
 
 export const hardRuleKnobs: KnobDefs = fusionRuleInfo.hard.knobs;
@@ -18,4 +29,6 @@ export const softRuleKnobs: KnobDefs = fusionRuleInfo.soft.knobs;
 
 /** KIF scores whole tensors or heads and neuron blocks; LoRA rank units belong to the LoRA strategies. */
 export const kifProblems: StrategyInfo['problems'] = (_k, { granularity }) =>
-  granularity === 'lora-rank' ? ['needs units.granularity "tensor" or "head-neuron" ("lora-rank" units exist only in LoRA adapters)'] : [];
+  granularity === 'lora-rank'
+    ? ['needs units.granularity "tensor" or "head-neuron" ("lora-rank" units exist only in LoRA adapters)']
+    : [];

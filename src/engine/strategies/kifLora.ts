@@ -41,7 +41,11 @@ export const kifLora: StrategyDef = {
   create(env, knobs) {
     const adapter = newAdapter(env, knobs, 0);
     const units: SkillUnit[] = env.unitsFor(adapter.paramShapes());
-    const tracker = new ImportanceTracker(adapter.paramShapes(), { metric: str(knobs, 'metric'), beta1: num(knobs, 'beta1'), beta2: num(knobs, 'beta2') });
+    const tracker = new ImportanceTracker(adapter.paramShapes(), {
+      metric: str(knobs, 'metric'),
+      beta1: num(knobs, 'beta1'),
+      beta2: num(knobs, 'beta2'),
+    });
     const lambda = num(knobs, 'orthLambda');
     const rule = { kind: 'soft', tau: num(knobs, 'tau') } as const;
     let prev: Map<string, tf.Tensor> | null = null;
@@ -62,7 +66,13 @@ export const kifLora: StrategyDef = {
         ...trackingHooks(tracker, env.model.params),
         onStep: async ({ step }) => {
           if (env.importanceEvery > 0 && (step + 1) % env.importanceEvery === 0 && tracker.steps > 0) {
-            env.emit({ type: 'importance', task: k, step: step + 1, final: false, scores: record(await tracker.unitScores(units)) });
+            env.emit({
+              type: 'importance',
+              task: k,
+              step: step + 1,
+              final: false,
+              scores: record(await tracker.unitScores(units)),
+            });
           }
         },
       }),
@@ -70,7 +80,8 @@ export const kifLora: StrategyDef = {
       async afterTask(k) {
         const scores = await tracker.unitScores(units);
         env.emit({ type: 'importance', task: k, step: tracker.steps, final: true, scores: record(scores) });
-        if (!accumulated || !prev) accumulated = scores; // A_0 = S_0
+        if (!accumulated || !prev)
+          accumulated = scores; // A_0 = S_0
         else {
           const plan = planFusion(accumulated, scores, rule, num(knobs, 'beta'));
           const vars = adapter.params();
@@ -82,14 +93,20 @@ export const kifLora: StrategyDef = {
           await env.inspect(k, 'fused');
           env.emit({
             type: 'fusion',
-            fusion: { afterTask: k, rule: rule.kind, prevWeight: Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])), thresholds: null },
+            fusion: {
+              afterTask: k,
+              rule: rule.kind,
+              prevWeight: Object.fromEntries([...plan.coeffs].map(([u, c]) => [u, c.prev])),
+              thresholds: null,
+            },
           });
         }
         env.emit({ type: 'accumulated', task: k, scores: record(accumulated) });
       },
       async snapshot() {
         const host: HostTensors = new Map();
-        for (const [n, v] of adapter.params()) host.set(n, { shape: [...v.shape], data: (await v.data()) as Float32Array });
+        for (const [n, v] of adapter.params())
+          host.set(n, { shape: [...v.shape], data: (await v.data()) as Float32Array });
         const scores: Record<string, UnitScores> = accumulated ? { accumulated: record(accumulated) } : {};
         return { tensors: { adapter: host }, scores };
       },

@@ -5,5 +5,9 @@ import type { StrategyDef } from './types';
 
 export const kifReplay: StrategyDef = {
   ...kifReplayInfo,
-  create: (env, knobs) => createKif(env, knobs, { rule: 'hard', replay: { memory: (k) => num(k, 'memory'), steps: (k) => num(k, 'replaySteps') } }),
+  create: (env, knobs) =>
+    createKif(env, knobs, {
+      rule: 'hard',
+      replay: { memory: (k) => num(k, 'memory'), steps: (k) => num(k, 'replaySteps') },
+    }),
 };

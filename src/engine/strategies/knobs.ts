@@ -36,24 +36,39 @@ type KnobCheck<K extends KnobDef['kind']> = (def: Extract<KnobDef, { kind: K }>,
 
 const knobChecks: { [K in KnobDef['kind']]: KnobCheck<K> } = {
   number: (d, v) =>
-    typeof v === 'number' && Number.isFinite(v) && (d.aboveMin ? v > d.min : v >= d.min) && (d.belowMax ? v < d.max : v <= d.max)
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (d.aboveMin ? v > d.min : v >= d.min) &&
+    (d.belowMax ? v < d.max : v <= d.max)
       ? null
       : `must be a number ${d.aboveMin ? 'above' : 'from'} ${d.min} ${d.belowMax ? 'and below' : d.aboveMin ? 'and at most' : 'to'} ${d.max} (got ${shown(v)})`,
-  int: (d, v) => (typeof v === 'number' && Number.isInteger(v) && v >= d.min && v <= d.max ? null : `must be an integer from ${d.min} to ${d.max} (got ${shown(v)})`),
-  choice: (d, v) => (typeof v === 'string' && d.options.includes(v) ? null : `must be one of ${d.options.map((o) => `"${o}"`).join(', ')} (got ${shown(v)})`),
+  int: (d, v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= d.min && v <= d.max
+      ? null
+      : `must be an integer from ${d.min} to ${d.max} (got ${shown(v)})`,
+  choice: (d, v) =>
+    typeof v === 'string' && d.options.includes(v)
+      ? null
+      : `must be one of ${d.options.map((o) => `"${o}"`).join(', ')} (got ${shown(v)})`,
   boolean: (_d, v) => (typeof v === 'boolean' ? null : `must be true or false (got ${shown(v)})`),
 };
 
 /** Why `value` is not acceptable for `def`, or null when it is. */
-export const knobProblem = (def: KnobDef, value: unknown): string | null => (knobChecks[def.kind] as KnobCheck<KnobDef['kind']>)(def as never, value);
+export const knobProblem = (def: KnobDef, value: unknown): string | null =>
+  (knobChecks[def.kind] as KnobCheck<KnobDef['kind']>)(def as never, value);
 
 /** Fills defaults and checks every given value; problems are `<knob>: <what is wrong>`. */
-export function resolveKnobs(defs: KnobDefs, given: Readonly<Record<string, KnobValue>>): { knobs: Knobs; problems: string[] } {
+export function resolveKnobs(
+  defs: KnobDefs,
+  given: Readonly<Record<string, KnobValue>>,
+): { knobs: Knobs; problems: string[] } {
   const problems: string[] = [];
   for (const name of Object.keys(given)) {
     if (!Object.hasOwn(defs, name)) {
       const known = Object.keys(defs);
-      problems.push(`${name}: unknown knob${known.length ? `; knobs: ${known.join(', ')}` : ' (this strategy has none)'}`);
+      problems.push(
+        `${name}: unknown knob${known.length ? `; knobs: ${known.join(', ')}` : ' (this strategy has none)'}`,
+      );
     }
   }
   const knobs: Knobs = {};

@@ -12,7 +12,12 @@ export const adapterSeedLabel = (k: number) => `lora/${k}`;
 /** A fresh adapter on the model for task k, with the knobs' rank, α and targets. */
 export function newAdapter(env: StrategyEnv, knobs: Knobs, k: number): LoraAdapter {
   const seed = Math.floor(env.rng(adapterSeedLabel(k))() * 2 ** 32);
-  return new LoraAdapter(env.model, { rank: num(knobs, 'rank'), alpha: num(knobs, 'alpha'), targets: str(knobs, 'targets'), seed });
+  return new LoraAdapter(env.model, {
+    rank: num(knobs, 'rank'),
+    alpha: num(knobs, 'alpha'),
+    targets: str(knobs, 'targets'),
+    seed,
+  });
 }
 
 /** The trainer hook that freezes everything but the adapter. */
@@ -21,4 +26,6 @@ export function adapterOnly(adapter: LoraAdapter): Required<Pick<TrainHooks, 'tr
   return { trainable: (name) => names.has(name) };
 }
 
-export const loraTrainSettings = (knobs: Knobs, training: TrainingSpec): Partial<TrainSettings> => ({ lr: training.lr * num(knobs, 'lrScale') });
+export const loraTrainSettings = (knobs: Knobs, training: TrainingSpec): Partial<TrainSettings> => ({
+  lr: training.lr * num(knobs, 'lrScale'),
+});

@@ -16,7 +16,12 @@ const maskedMean = (perPosition: tf.Tensor, labelMask: tf.Tensor2D) => {
  * kl  T²·KL(softmax(t/T) ‖ softmax(s/T)), Hinton's soft targets (T² keeps gradient sizes comparable across T);
  * ce  cross-entropy of the student on the teacher's most likely token at each position (hard pseudo-labels).
  */
-type DistillLoss = (teacher: tf.Tensor2D, student: tf.Tensor2D, labelMask: tf.Tensor2D, temperature: number) => tf.Scalar;
+type DistillLoss = (
+  teacher: tf.Tensor2D,
+  student: tf.Tensor2D,
+  labelMask: tf.Tensor2D,
+  temperature: number,
+) => tf.Scalar;
 
 export const distillLosses: Record<string, DistillLoss> = {
   kl: (t, s, mask, T) => {
@@ -47,7 +52,10 @@ export const lwf: StrategyDef = {
           ? {
               // Gradients are taken only for the student's variables, so none flow into the teacher.
               extraLoss: (batch: Batch) =>
-                tf.mul(distill(teacher!.forward(batch, false), env.model.forward(batch, true), batch.labelMask, temperature), lambda) as tf.Scalar,
+                tf.mul(
+                  distill(teacher!.forward(batch, false), env.model.forward(batch, true), batch.labelMask, temperature),
+                  lambda,
+                ) as tf.Scalar,
             }
           : {},
       dispose: () => teacher?.dispose(),

@@ -17,7 +17,11 @@ const startKnob = (dflt: MergeStart, why: string): KnobDef => ({
 });
 
 /** The rule's knobs, then the start of training, then anything the strategy adds. */
-const knobsOf = (rule: TaskVectorRuleName, start: KnobDef, extra: KnobDefs = {}): KnobDefs => ({ ...fusionRuleInfo[rule].knobs, start, ...extra });
+const knobsOf = (rule: TaskVectorRuleName, start: KnobDef, extra: KnobDefs = {}): KnobDefs => ({
+  ...fusionRuleInfo[rule].knobs,
+  start,
+  ...extra,
+});
 
 /** The rule each merging strategy runs (taskVectorMerge.ts reads it). */
 export const mergeRuleOf: Record<string, TaskVectorRuleName> = {
@@ -30,7 +34,7 @@ export const mergeRuleOf: Record<string, TaskVectorRuleName> = {
 
 const allSoFar =
   'After each task k ≥ 1 it merges all task vectors so far, τ_t = θ_t − θ₀ for t = 0..k (θ_t: the model right after ' +
-  'task t\'s training, θ₀: the model before the first task), and evaluates the merge; after task 0 there is nothing to merge.';
+  "task t's training, θ₀: the model before the first task), and evaluates the merge; after task 0 there is nothing to merge.";
 
 export const taskArithmeticInfo: StrategyInfo = {
   name: 'task-arithmetic',
@@ -80,8 +84,20 @@ export const fisherMergeInfo: StrategyInfo = {
     `all task models so far (t = 0..k), so each task keeps the weights it is most sensitive to. ${allSoFar} Each task is ` +
     'fine-tuned from θ₀, as in the paper.',
   knobs: knobsOf('fisher', startKnob('base', 'the paper averages independently fine-tuned models'), {
-    fisherBatches: { kind: 'int', default: 8, min: 1, max: 10_000, help: 'batches of the task\'s train set used to estimate each Fisher (as EWC)' },
+    fisherBatches: {
+      kind: 'int',
+      default: 8,
+      min: 1,
+      max: 10_000,
+      help: "batches of the task's train set used to estimate each Fisher (as EWC)",
+    },
   }),
 };
 
-export const mergingCatalog: readonly StrategyInfo[] = [taskArithmeticInfo, tiesInfo, dareInfo, magmaxInfo, fisherMergeInfo];
+export const mergingCatalog: readonly StrategyInfo[] = [
+  taskArithmeticInfo,
+  tiesInfo,
+  dareInfo,
+  magmaxInfo,
+  fisherMergeInfo,
+];

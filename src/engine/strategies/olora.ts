@@ -12,13 +12,17 @@ export type FrozenAs = Map<string, tf.Tensor>;
 
 /** O-LoRA's overlap Σ_tasks Σ_modules Σ|A_old · A_newᵀ| between the adapter and the earlier tasks' lora_A. */
 export function oloraOverlap(adapter: LoraAdapter, earlier: readonly FrozenAs[]): tf.Scalar {
-  const terms = earlier.flatMap((old) => adapter.modules.map((m) => tf.sum(tf.abs(mm(old.get(m.module)!, m.a, false, true)))));
+  const terms = earlier.flatMap((old) =>
+    adapter.modules.map((m) => tf.sum(tf.abs(mm(old.get(m.module)!, m.a, false, true)))),
+  );
   return (terms.length ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
 }
 
 /** O-LoRA's L2 term: Σ over the new adapter's matrices of ‖M‖₂ (√ of a tiny floor keeps the gradient at B = 0 finite). */
 export function adapterNorm(adapter: LoraAdapter): tf.Scalar {
-  return tf.addN(adapter.modules.flatMap((m) => [m.a, m.b].map((x) => tf.sqrt(tf.add(tf.sum(tf.square(x)), 1e-12))))) as tf.Scalar;
+  return tf.addN(
+    adapter.modules.flatMap((m) => [m.a, m.b].map((x) => tf.sqrt(tf.add(tf.sum(tf.square(x)), 1e-12)))),
+  ) as tf.Scalar;
 }
 
 export const olora: StrategyDef = {
@@ -49,14 +53,18 @@ export const olora: StrategyDef = {
         const tensors: Record<string, HostTensors> = {};
         for (const [t, as] of earlier.entries()) {
           const host: HostTensors = new Map();
-          for (const [module, a] of as) host.set(module, { shape: [...a.shape], data: (await a.data()) as Float32Array });
+          for (const [module, a] of as)
+            host.set(module, { shape: [...a.shape], data: (await a.data()) as Float32Array });
           tensors[`earlierA/${t}`] = host;
         }
         return { tensors };
       },
       restore(state) {
-        const groups = Object.entries(state.tensors ?? {}).sort(([x], [y]) => Number(x.split('/')[1]) - Number(y.split('/')[1]));
-        for (const [, host] of groups) earlier.push(new Map([...host].map(([module, t]) => [module, tf.keep(tf.tensor(t.data, t.shape))])));
+        const groups = Object.entries(state.tensors ?? {}).sort(
+          ([x], [y]) => Number(x.split('/')[1]) - Number(y.split('/')[1]),
+        );
+        for (const [, host] of groups)
+          earlier.push(new Map([...host].map(([module, t]) => [module, tf.keep(tf.tensor(t.data, t.shape))])));
       },
       dispose() {
         adapter?.detach();

@@ -10,7 +10,8 @@ const NAME = /^[a-z][a-z0-9-]{0,63}$/;
 const strategies = new Map<string, StrategyDef>();
 
 export function registerStrategy(def: StrategyDef): void {
-  if (!NAME.test(def.name)) throw new Error(`strategy name "${def.name}" must be lowercase letters, digits or "-", starting with a letter`);
+  if (!NAME.test(def.name))
+    throw new Error(`strategy name "${def.name}" must be lowercase letters, digits or "-", starting with a letter`);
   if (strategies.has(def.name)) throw new Error(`strategy "${def.name}" is already registered`);
   strategies.set(def.name, def);
 }

@@ -15,7 +15,10 @@ import { disposeSnapshot, snapshotToHost } from './weights';
 export function mergeRuleFromKnobs(strategy: string, knobs: Knobs): TaskVectorRule {
   const kind = mergeRuleOf[strategy];
   if (!kind) throw new Error(`strategy "${strategy}" runs no merging rule`);
-  return { kind, ...Object.fromEntries(Object.keys(fusionRuleInfo[kind].knobs).map((k) => [k, knobs[k]])) } as TaskVectorRule;
+  return {
+    kind,
+    ...Object.fromEntries(Object.keys(fusionRuleInfo[kind].knobs).map((k) => [k, knobs[k]])),
+  } as TaskVectorRule;
 }
 
 /** A fusion report from each task's share of every unit: the earlier model's weight is the earlier tasks' share. */
@@ -41,13 +44,23 @@ function createMerge(env: StrategyEnv, knobs: Knobs, strategy: string): Strategy
     async afterTask(k) {
       models[k] = await env.model.exportWeights();
       if (rule.kind === 'fisher') {
-        const f = diagonalFisher(env.model, env.sampler(env.encoded[k], `fisher/${k}`), env.shape(k), num(knobs, 'fisherBatches'));
+        const f = diagonalFisher(
+          env.model,
+          env.sampler(env.encoded[k], `fisher/${k}`),
+          env.shape(k),
+          num(knobs, 'fisherBatches'),
+        );
         fishers[k] = await snapshotToHost(f);
         disposeSnapshot(f);
       }
       if (k === 0) return;
       const out = mergeWithRule(
-        { base: base!, models: models.slice(0, k + 1), fishers: rule.kind === 'fisher' ? fishers.slice(0, k + 1) : undefined, names: env.tasks.slice(0, k + 1).map((t) => t.name) },
+        {
+          base: base!,
+          models: models.slice(0, k + 1),
+          fishers: rule.kind === 'fisher' ? fishers.slice(0, k + 1) : undefined,
+          names: env.tasks.slice(0, k + 1).map((t) => t.name),
+        },
         rule,
       );
       env.model.loadWeights(out.weights);
@@ -73,4 +86,7 @@ function createMerge(env: StrategyEnv, knobs: Knobs, strategy: string): Strategy
 }
 
 /** A merging strategy from its catalog entry. */
-export const mergingStrategy = (info: StrategyInfo): StrategyDef => ({ ...info, create: (env, knobs) => createMerge(env, knobs, info.name) });
+export const mergingStrategy = (info: StrategyInfo): StrategyDef => ({
+  ...info,
+  create: (env, knobs) => createMerge(env, knobs, info.name),
+});

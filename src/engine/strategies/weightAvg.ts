@@ -29,7 +29,14 @@ export const weightAvg: StrategyDef = {
         fuseInto(env.model, prev, env.units, coeffs);
         disposeSnapshot(prev);
         prev = null;
-        env.emit({ type: 'fusion', fusion: { afterTask: k, rule: `average (${str(knobs, 'form')})`, prevWeight: Object.fromEntries(env.units.map((u) => [u.name, w])) } });
+        env.emit({
+          type: 'fusion',
+          fusion: {
+            afterTask: k,
+            rule: `average (${str(knobs, 'form')})`,
+            prevWeight: Object.fromEntries(env.units.map((u) => [u.name, w])),
+          },
+        });
       },
       dispose: () => disposeSnapshot(prev),
     };

@@ -15,7 +15,12 @@ export function snapshot(model: T5Model): Snapshot {
 export const disposeSnapshot = (s: Snapshot | null | undefined) => s && tf.dispose([...s.values()]);
 
 /** Sets the model to prev·θ̂ + cur·θ unit by unit (applyFusion), θ̂ = `prev` and θ = the model's current weights. */
-export function fuseInto(model: T5Model, prev: Snapshot, units: readonly SkillUnit[], coeffs: ReadonlyMap<string, Coeff>): void {
+export function fuseInto(
+  model: T5Model,
+  prev: Snapshot,
+  units: readonly SkillUnit[],
+  coeffs: ReadonlyMap<string, Coeff>,
+): void {
   const fused = applyFusion(prev, model.params, units, coeffs);
   for (const [name, t] of fused) model.params.get(name)!.assign(t);
   tf.dispose([...fused.values()]);

@@ -2,8 +2,30 @@
 // learn the labels from the training examples (no prior knowledge helps or hurts).
 import { pick, randInt, shuffle, type Rng } from '../util/rng';
 
-export const positiveWords = ['blorp', 'zindy', 'mefty', 'quavo', 'lumsy', 'frell', 'sopwin', 'glade', 'tarvy', 'pimble'] as const;
-export const negativeWords = ['grusk', 'vombat', 'snerl', 'drab', 'kloth', 'murk', 'zegg', 'flosk', 'brint', 'yawp'] as const;
+export const positiveWords = [
+  'blorp',
+  'zindy',
+  'mefty',
+  'quavo',
+  'lumsy',
+  'frell',
+  'sopwin',
+  'glade',
+  'tarvy',
+  'pimble',
+] as const;
+export const negativeWords = [
+  'grusk',
+  'vombat',
+  'snerl',
+  'drab',
+  'kloth',
+  'murk',
+  'zegg',
+  'flosk',
+  'brint',
+  'yawp',
+] as const;
 
 /** Topic label → its made-up vocabulary. */
 export const topicWords: Record<string, readonly string[]> = {
@@ -20,7 +42,13 @@ export const fillerWords = ['the', 'a', 'my', 'was', 'so', 'very', 'this', 'it',
  * A shuffled sentence of `label` words (count ≥ 1), `other` words (fewer than the label's, so the majority decides)
  * and 1–2 fillers.
  */
-export function sentence(rng: Rng, label: readonly string[], other: readonly string[], minLabel: number, maxLabel: number): string {
+export function sentence(
+  rng: Rng,
+  label: readonly string[],
+  other: readonly string[],
+  minLabel: number,
+  maxLabel: number,
+): string {
   const nLabel = randInt(rng, minLabel, maxLabel);
   const nOther = other.length ? randInt(rng, 0, nLabel - 1) : 0;
   const words: string[] = [];

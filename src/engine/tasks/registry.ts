@@ -6,7 +6,8 @@ const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const tasks = new Map<string, TaskDef>();
 
 export function registerTask(def: TaskDef): void {
-  if (!NAME.test(def.name)) throw new Error(`task name "${def.name}" must be 1–32 lowercase letters, digits or "-", starting with a letter`);
+  if (!NAME.test(def.name))
+    throw new Error(`task name "${def.name}" must be 1–32 lowercase letters, digits or "-", starting with a letter`);
   if (tasks.has(def.name)) throw new Error(`task "${def.name}" is already registered`);
   if (!def.instruction) throw new Error(`task "${def.name}" needs an instruction prefix`);
   tasks.set(def.name, def);

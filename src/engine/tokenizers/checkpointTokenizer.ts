@@ -42,7 +42,8 @@ function parse(text: string, file: string): Json {
 }
 
 /** A token named in tokenizer_config.json: a string or {content: string}. */
-const tokenName = (v: unknown): string | undefined => (typeof v === 'string' ? v : isObject(v) && typeof v.content === 'string' ? v.content : undefined);
+const tokenName = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : isObject(v) && typeof v.content === 'string' ? v.content : undefined;
 
 /** Ids of the <extra_id_N> tokens a tokenizer.json holds, by N. */
 function sentinelIds(json: Json): number[] {
@@ -53,8 +54,10 @@ function sentinelIds(json: Json): number[] {
   };
   const model = isObject(json.model) ? json.model : {};
   if (Array.isArray(model.vocab)) model.vocab.forEach((e, id) => note(Array.isArray(e) ? e[0] : undefined, id));
-  else if (isObject(model.vocab)) for (const [p, id] of Object.entries(model.vocab)) if (typeof id === 'number') note(p, id);
-  if (Array.isArray(json.added_tokens)) for (const a of json.added_tokens) if (isObject(a) && typeof a.id === 'number') note(a.content, a.id);
+  else if (isObject(model.vocab))
+    for (const [p, id] of Object.entries(model.vocab)) if (typeof id === 'number') note(p, id);
+  if (Array.isArray(json.added_tokens))
+    for (const a of json.added_tokens) if (isObject(a) && typeof a.id === 'number') note(a.content, a.id);
   return [...found.keys()].sort((a, b) => a - b).map((n) => found.get(n)!);
 }
 
@@ -71,7 +74,10 @@ export function tokenizerFromFiles(files: TokenizerFiles): CheckpointTokenizer |
   } else if (files.spiece) {
     kind = 'spiece.model';
     const extra = cfg.extra_ids ?? 100;
-    if (!Number.isInteger(extra) || (extra as number) < 0 || (extra as number) > 10_000) throw new TokenizerError(`tokenizer_config.json: "extra_ids" must be a count of sentinels (got ${JSON.stringify(extra)})`);
+    if (!Number.isInteger(extra) || (extra as number) < 0 || (extra as number) > 10_000)
+      throw new TokenizerError(
+        `tokenizer_config.json: "extra_ids" must be a count of sentinels (got ${JSON.stringify(extra)})`,
+      );
     const sp = spieceToTokenizerJson(files.spiece, extra as number);
     json = sp.json;
     pad ??= sp.padToken;
@@ -88,17 +94,25 @@ export function tokenizerFromFiles(files: TokenizerFiles): CheckpointTokenizer |
 export function tokenizerConfigProblems(tok: CheckpointTokenizer, config: Json): string[] {
   const problems: string[] = [];
   const t = tok.tokenizer;
-  const want = (key: string, fallback: number) => (typeof config[key] === 'number' ? (config[key] as number) : fallback);
+  const want = (key: string, fallback: number) =>
+    typeof config[key] === 'number' ? (config[key] as number) : fallback;
   const pad = want('pad_token_id', 0);
   const eos = want('eos_token_id', 1);
   const start = want('decoder_start_token_id', pad);
   const vocab = want('vocab_size', 0);
-  if (t.padId !== pad) problems.push(`pad: the tokenizer's pad token is id ${t.padId}, config.json's pad_token_id is ${pad}`);
-  if (t.eosId !== eos) problems.push(`eos: the tokenizer's end token is id ${t.eosId}, config.json's eos_token_id is ${eos}`);
-  if (start !== 0 || pad !== 0) problems.push(`this engine pads and starts decoding with id 0, but config.json has pad_token_id ${pad} and decoder_start_token_id ${start}`);
+  if (t.padId !== pad)
+    problems.push(`pad: the tokenizer's pad token is id ${t.padId}, config.json's pad_token_id is ${pad}`);
+  if (t.eosId !== eos)
+    problems.push(`eos: the tokenizer's end token is id ${t.eosId}, config.json's eos_token_id is ${eos}`);
+  if (start !== 0 || pad !== 0)
+    problems.push(
+      `this engine pads and starts decoding with id 0, but config.json has pad_token_id ${pad} and decoder_start_token_id ${start}`,
+    );
   const lastSentinel = Math.max(-1, ...tok.sentinels);
   if (lastSentinel >= vocab) {
-    problems.push(`sentinels: the tokenizer's <extra_id_N> tokens reach id ${lastSentinel}, past config.json's vocab_size ${vocab}`);
+    problems.push(
+      `sentinels: the tokenizer's <extra_id_N> tokens reach id ${lastSentinel}, past config.json's vocab_size ${vocab}`,
+    );
   } else if (t.vocabSize > vocab) {
     problems.push(`vocabulary: the tokenizer has ${t.vocabSize} ids, more than config.json's vocab_size ${vocab}`);
   }
@@ -110,6 +124,7 @@ export function checkedTokenizer(files: TokenizerFiles, config: Json): Checkpoin
   const tok = tokenizerFromFiles(files);
   if (!tok) return null;
   const problems = tokenizerConfigProblems(tok, config);
-  if (problems.length) throw new TokenizerError(`the ${tok.kind} tokenizer disagrees with config.json: ${problems.join('; ')}`);
+  if (problems.length)
+    throw new TokenizerError(`the ${tok.kind} tokenizer disagrees with config.json: ${problems.join('; ')}`);
   return tok;
 }

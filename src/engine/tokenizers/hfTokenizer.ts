@@ -24,7 +24,14 @@ export function loadHfTokenizer(tokenizerJson: string | object, opts: HfTokenize
   // Ids, sizes and patterns are checked before the library indexes anything (tokenizerJsonCheck.ts).
   checkTokenizerJson(raw);
   // tokenizer.json may omit the optional stages; the library wants each present, null when unused.
-  const spec = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...(raw as object) };
+  const spec = {
+    normalizer: null,
+    pre_tokenizer: null,
+    post_processor: null,
+    decoder: null,
+    added_tokens: [],
+    ...(raw as object),
+  };
   let hf: HfTokenizer;
   try {
     hf = new HfTokenizer(spec, { eos_token: eosToken, pad_token: padToken });
@@ -33,8 +40,10 @@ export function loadHfTokenizer(tokenizerJson: string | object, opts: HfTokenize
   }
   const eosId = hf.token_to_id(eosToken);
   const padId = hf.token_to_id(padToken);
-  if (eosId === undefined) throw new TokenizerError(`invalid tokenizer.json: its vocabulary has no eos token "${eosToken}"`);
-  if (padId === undefined) throw new TokenizerError(`invalid tokenizer.json: its vocabulary has no pad token "${padToken}"`);
+  if (eosId === undefined)
+    throw new TokenizerError(`invalid tokenizer.json: its vocabulary has no eos token "${eosToken}"`);
+  if (padId === undefined)
+    throw new TokenizerError(`invalid tokenizer.json: its vocabulary has no pad token "${padToken}"`);
   let vocabSize = 0;
   for (const id of hf.get_vocab().values()) vocabSize = Math.max(vocabSize, id + 1);
   return {

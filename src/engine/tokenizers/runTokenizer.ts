@@ -7,7 +7,14 @@ import type { Tokenizer } from './tokenizer';
 
 export type RunTokenizerSpec =
   | { kind: 'byte' }
-  | { kind: CheckpointTokenizerKind; source: string; vocabSize: number; json: Record<string, unknown>; padToken?: string; eosToken?: string };
+  | {
+      kind: CheckpointTokenizerKind;
+      source: string;
+      vocabSize: number;
+      json: Record<string, unknown>;
+      padToken?: string;
+      eosToken?: string;
+    };
 
 /** What the results document records: model.tokenizer. */
 export interface TokenizerRecord {
@@ -31,7 +38,10 @@ export const checkpointTokenizerSpec = (tok: CheckpointTokenizer, source: string
 export function buildRunTokenizer(spec: RunTokenizerSpec): { tokenizer: Tokenizer; record: TokenizerRecord } {
   if (spec.kind === 'byte') {
     const tokenizer = createByteTokenizer();
-    return { tokenizer, record: { kind: 'byte', vocabSize: tokenizer.vocabSize, source: 'built-in (UTF-8 bytes, ByT5 ids)' } };
+    return {
+      tokenizer,
+      record: { kind: 'byte', vocabSize: tokenizer.vocabSize, source: 'built-in (UTF-8 bytes, ByT5 ids)' },
+    };
   }
   const tokenizer = loadHfTokenizer(spec.json, { name: spec.kind, padToken: spec.padToken, eosToken: spec.eosToken });
   return { tokenizer, record: { kind: spec.kind, vocabSize: tokenizer.vocabSize, source: spec.source } };

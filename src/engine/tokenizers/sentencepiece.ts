@@ -15,7 +15,9 @@ const schema = protobuf.Root.fromJSON({
         normalizerSpec: { type: 'NormalizerSpec', id: 3 },
       },
     },
-    SentencePiece: { fields: { piece: { type: 'string', id: 1 }, score: { type: 'float', id: 2 }, type: { type: 'int32', id: 3 } } },
+    SentencePiece: {
+      fields: { piece: { type: 'string', id: 1 }, score: { type: 'float', id: 2 }, type: { type: 'int32', id: 3 } },
+    },
     TrainerSpec: {
       fields: {
         modelType: { type: 'int32', id: 3 },
@@ -74,31 +76,54 @@ export function spieceToTokenizerJson(bytes: Uint8Array, extraIds = 100): Spiece
   try {
     m = ModelProto.toObject(ModelProto.decode(bytes), { defaults: false }) as Model;
   } catch (e) {
-    throw new TokenizerError(`invalid spiece.model: not a SentencePiece model (${e instanceof Error ? e.message : String(e)})`);
+    throw new TokenizerError(
+      `invalid spiece.model: not a SentencePiece model (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const pieces = m.pieces ?? [];
-  if (!pieces.length || pieces.some((p) => typeof p.piece !== 'string')) throw new TokenizerError('invalid spiece.model: it holds no vocabulary pieces');
+  if (!pieces.length || pieces.some((p) => typeof p.piece !== 'string'))
+    throw new TokenizerError('invalid spiece.model: it holds no vocabulary pieces');
   // proto2 defaults of TrainerSpec and NormalizerSpec where the file leaves a field out.
   const t = { modelType: 1, byteFallback: false, unkId: 0, eosId: 2, padId: -1, ...m.trainerSpec };
-  const n = { precompiledCharsmap: new Uint8Array(0), addDummyPrefix: true, removeExtraWhitespaces: true, ...m.normalizerSpec };
-  if (t.modelType !== 1) throw new TokenizerError(`spiece.model is a ${modelTypes[t.modelType] ?? `type ${t.modelType}`} model; only unigram models (as T5 uses) are supported`);
-  if (t.byteFallback) throw new TokenizerError('spiece.model uses byte fallback, which T5 tokenizers do not; it is not supported');
+  const n = {
+    precompiledCharsmap: new Uint8Array(0),
+    addDummyPrefix: true,
+    removeExtraWhitespaces: true,
+    ...m.normalizerSpec,
+  };
+  if (t.modelType !== 1)
+    throw new TokenizerError(
+      `spiece.model is a ${modelTypes[t.modelType] ?? `type ${t.modelType}`} model; only unigram models (as T5 uses) are supported`,
+    );
+  if (t.byteFallback)
+    throw new TokenizerError('spiece.model uses byte fallback, which T5 tokenizers do not; it is not supported');
   const unkId = pieces.findIndex((p) => p.type === UNKNOWN);
   if (unkId < 0) throw new TokenizerError('invalid spiece.model: it has no unknown piece');
 
   const vocab: [string, number][] = pieces.map((p) => [p.piece, p.score ?? 0]);
   for (let i = extraIds - 1; i >= 0; i--) vocab.push([`<extra_id_${i}>`, 0]);
   const added = [
-    ...pieces.flatMap((p, id) => (p.type === CONTROL || p.type === UNKNOWN || p.type === USER_DEFINED ? [{ id, content: p.piece, special: p.type !== USER_DEFINED }] : [])),
+    ...pieces.flatMap((p, id) =>
+      p.type === CONTROL || p.type === UNKNOWN || p.type === USER_DEFINED
+        ? [{ id, content: p.piece, special: p.type !== USER_DEFINED }]
+        : [],
+    ),
     ...vocab.slice(pieces.length).map(([content], k) => ({ id: pieces.length + k, content, special: true })),
   ].map((a) => ({ ...a, single_word: false, lstrip: false, rstrip: false, normalized: false }));
 
   const collapse = { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' };
   const normalizers = [
-    ...(n.precompiledCharsmap.length ? [{ type: 'Precompiled', precompiled_charsmap: base64(n.precompiledCharsmap) }] : []),
+    ...(n.precompiledCharsmap.length
+      ? [{ type: 'Precompiled', precompiled_charsmap: base64(n.precompiledCharsmap) }]
+      : []),
     ...(n.removeExtraWhitespaces ? [collapse] : []),
   ];
-  const metaspace = { type: 'Metaspace', replacement: '\u2581', add_prefix_space: n.addDummyPrefix, prepend_scheme: n.addDummyPrefix ? 'always' : 'never' };
+  const metaspace = {
+    type: 'Metaspace',
+    replacement: '\u2581',
+    add_prefix_space: n.addDummyPrefix,
+    prepend_scheme: n.addDummyPrefix ? 'always' : 'never',
+  };
   const eos = pieces[t.eosId]?.piece;
   const json = {
     version: '1.0',
@@ -106,14 +131,21 @@ export function spieceToTokenizerJson(bytes: Uint8Array, extraIds = 100): Spiece
     padding: null,
     added_tokens: added,
     normalizer: normalizers.length ? { type: 'Sequence', normalizers } : null,
-    pre_tokenizer: n.removeExtraWhitespaces ? { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, metaspace] } : metaspace,
+    pre_tokenizer: n.removeExtraWhitespaces
+      ? { type: 'Sequence', pretokenizers: [{ type: 'WhitespaceSplit' }, metaspace] }
+      : metaspace,
     post_processor:
       eos === undefined
         ? null
         : {
             type: 'TemplateProcessing',
             single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: eos, type_id: 0 } }],
-            pair: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: eos, type_id: 0 } }, { Sequence: { id: 'B', type_id: 0 } }, { SpecialToken: { id: eos, type_id: 0 } }],
+            pair: [
+              { Sequence: { id: 'A', type_id: 0 } },
+              { SpecialToken: { id: eos, type_id: 0 } },
+              { Sequence: { id: 'B', type_id: 0 } },
+              { SpecialToken: { id: eos, type_id: 0 } },
+            ],
             special_tokens: { [eos]: { id: eos, ids: [t.eosId], tokens: [eos] } },
           },
     decoder: metaspace,

@@ -10,19 +10,61 @@ const shown = (v: unknown) => (v === undefined ? 'nothing' : (JSON.stringify(v) 
 const fail = (msg: string): never => {
   throw new TokenizerError(`invalid tokenizer.json: ${msg}`);
 };
-const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < limits.vocab.value;
+const isId = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < limits.vocab.value;
 const idRule = `an integer from 0 to ${fmtCount(limits.vocab.value - 1)}`;
 
 // The stage types the library builds (its create_* switches); anything else would be refused by it with "Unknown ...
 // type: undefined", which names neither the stage nor the types it takes.
 const stageTypes = {
-  normalizer: ['BertNormalizer', 'Precompiled', 'Sequence', 'Replace', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Strip', 'StripAccents', 'Lowercase', 'Prepend'],
-  pre_tokenizer: ['BertPreTokenizer', 'Sequence', 'Whitespace', 'WhitespaceSplit', 'Metaspace', 'ByteLevel', 'Split', 'Punctuation', 'Digits', 'Replace', 'FixedLength'],
+  normalizer: [
+    'BertNormalizer',
+    'Precompiled',
+    'Sequence',
+    'Replace',
+    'NFC',
+    'NFD',
+    'NFKC',
+    'NFKD',
+    'Strip',
+    'StripAccents',
+    'Lowercase',
+    'Prepend',
+  ],
+  pre_tokenizer: [
+    'BertPreTokenizer',
+    'Sequence',
+    'Whitespace',
+    'WhitespaceSplit',
+    'Metaspace',
+    'ByteLevel',
+    'Split',
+    'Punctuation',
+    'Digits',
+    'Replace',
+    'FixedLength',
+  ],
   post_processor: ['TemplateProcessing', 'ByteLevel', 'BertProcessing', 'RobertaProcessing', 'Sequence'],
-  decoder: ['ByteLevel', 'WordPiece', 'Metaspace', 'BPEDecoder', 'CTC', 'Sequence', 'Replace', 'Fuse', 'Strip', 'ByteFallback'],
+  decoder: [
+    'ByteLevel',
+    'WordPiece',
+    'Metaspace',
+    'BPEDecoder',
+    'CTC',
+    'Sequence',
+    'Replace',
+    'Fuse',
+    'Strip',
+    'ByteFallback',
+  ],
 } as const;
 /** Where each stage's "Sequence" keeps its children. */
-const sequenceKeys = { normalizer: 'normalizers', pre_tokenizer: 'pretokenizers', post_processor: 'processors', decoder: 'decoders' } as const;
+const sequenceKeys = {
+  normalizer: 'normalizers',
+  pre_tokenizer: 'pretokenizers',
+  post_processor: 'processors',
+  decoder: 'decoders',
+} as const;
 type Stage = keyof typeof stageTypes;
 
 /**
@@ -67,7 +109,9 @@ export function catastrophicRegex(pattern: string): string | null {
       const parent = stack[stack.length - 1];
       const q = repetition(i + 1);
       if (q && (group.repeats || group.alternates)) {
-        return group.repeats ? 'a repeated group holds a repetition (nested quantifiers)' : 'a repeated group holds alternatives';
+        return group.repeats
+          ? 'a repeated group holds a repetition (nested quantifiers)'
+          : 'a repeated group holds alternatives';
       }
       parent.repeats ||= group.repeats || q > 0;
     } else if (repetition(i)) top.repeats = true;
@@ -76,22 +120,27 @@ export function catastrophicRegex(pattern: string): string | null {
 }
 
 function checkPattern(where: string, pattern: unknown): void {
-  if (!isObject(pattern)) return fail(`${where}.pattern must be {"Regex": "..."} or {"String": "..."} (got ${shown(pattern)})`);
+  if (!isObject(pattern))
+    return fail(`${where}.pattern must be {"Regex": "..."} or {"String": "..."} (got ${shown(pattern)})`);
   if (typeof pattern.String === 'string') {
-    if (pattern.String.length > limits.fieldChars.value) fail(`${where}.pattern.String has ${overLimit('fieldChars', pattern.String.length)}`);
+    if (pattern.String.length > limits.fieldChars.value)
+      fail(`${where}.pattern.String has ${overLimit('fieldChars', pattern.String.length)}`);
     return;
   }
   const re = pattern.Regex;
-  if (typeof re !== 'string') return fail(`${where}.pattern must be {"Regex": "..."} or {"String": "..."} (got ${shown(pattern)})`);
+  if (typeof re !== 'string')
+    return fail(`${where}.pattern must be {"Regex": "..."} or {"String": "..."} (got ${shown(pattern)})`);
   if (re.length > limits.patternChars.value) fail(`${where}.pattern.Regex has ${overLimit('patternChars', re.length)}`);
   const why = catastrophicRegex(re);
-  if (why) fail(`${where}.pattern.Regex ${shown(re)} is refused: ${why}, which can take exponential time on short texts`);
+  if (why)
+    fail(`${where}.pattern.Regex ${shown(re)} is refused: ${why}, which can take exponential time on short texts`);
 }
 
 function checkStage(stage: Stage, where: string, value: unknown, depth: number): void {
   // A stage may be absent (null); a step inside a Sequence may not (the library dereferences each one).
   if ((value === null || value === undefined) && depth === 1) return;
-  if (depth > limits.tokenizerStages.value) fail(`${where} nests more than ${limits.tokenizerStages.value} stages deep`);
+  if (depth > limits.tokenizerStages.value)
+    fail(`${where} nests more than ${limits.tokenizerStages.value} stages deep`);
   if (!isObject(value)) return fail(`${where} must be an object with a "type" (got ${shown(value)})`);
   const types: readonly string[] = stageTypes[stage];
   if (typeof value.type !== 'string' || !types.includes(value.type)) {
@@ -115,7 +164,8 @@ function checkIdVocab(vocab: unknown): number {
   const seen = new Uint8Array(entries.length);
   for (const [piece, id] of entries) {
     if (!isId(id)) fail(`"model.vocab" gives "${piece.slice(0, 40)}" the id ${shown(id)}, not ${idRule}`);
-    if ((id as number) >= entries.length) fail(`"model.vocab" ids must run 0..${entries.length - 1} without gaps, but "${piece.slice(0, 40)}" has ${id}`);
+    if ((id as number) >= entries.length)
+      fail(`"model.vocab" ids must run 0..${entries.length - 1} without gaps, but "${piece.slice(0, 40)}" has ${id}`);
     if (seen[id as number]) fail(`"model.vocab" gives the id ${id} to two pieces`);
     seen[id as number] = 1;
   }
@@ -125,9 +175,17 @@ function checkIdVocab(vocab: unknown): number {
 /** A Unigram vocabulary: a list of [piece, score] pairs, the index being the id. */
 function checkUnigram(model: Json): number {
   const vocab = model.vocab;
-  if (!Array.isArray(vocab) || vocab.length === 0) return fail('"model.vocab" must be a non-empty list of [piece, score] pairs');
+  if (!Array.isArray(vocab) || vocab.length === 0)
+    return fail('"model.vocab" must be a non-empty list of [piece, score] pairs');
   if (vocab.length > limits.vocab.value) fail(`"model.vocab" has ${overLimit('vocab', vocab.length)}`);
-  const bad = vocab.findIndex((e) => !Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !Number.isFinite(e[1]));
+  const bad = vocab.findIndex(
+    (e) =>
+      !Array.isArray(e) ||
+      e.length !== 2 ||
+      typeof e[0] !== 'string' ||
+      typeof e[1] !== 'number' ||
+      !Number.isFinite(e[1]),
+  );
   if (bad >= 0) fail(`"model.vocab" entry ${bad} is ${shown(vocab[bad])}, not a [piece, score] pair`);
   const unk = model.unk_id;
   if (!Number.isInteger(unk) || (unk as number) < 0 || (unk as number) >= vocab.length) {
@@ -139,7 +197,8 @@ function checkUnigram(model: Json): number {
 const modelVocab: Record<string, (model: Json) => number> = {
   Unigram: checkUnigram,
   BPE: (m) => {
-    if (m.merges !== undefined && !Array.isArray(m.merges)) fail(`"model.merges" must be a list (got ${shown(m.merges)})`);
+    if (m.merges !== undefined && !Array.isArray(m.merges))
+      fail(`"model.merges" must be a list (got ${shown(m.merges)})`);
     return checkIdVocab(m.vocab);
   },
   WordPiece: (m) => checkIdVocab(m.vocab),
@@ -161,7 +220,10 @@ function checkAddedTokens(added: unknown, vocabSize: number): void {
   });
   extra.sort((a, b) => a - b);
   extra.forEach((id, k) => {
-    if (id !== vocabSize + k) fail(`"added_tokens" ids past the ${vocabSize}-piece vocabulary must continue it without gaps (${vocabSize + k} expected, got ${id})`);
+    if (id !== vocabSize + k)
+      fail(
+        `"added_tokens" ids past the ${vocabSize}-piece vocabulary must continue it without gaps (${vocabSize + k} expected, got ${id})`,
+      );
   });
 }
 
@@ -172,7 +234,8 @@ export function checkTokenizerJson(raw: unknown): void {
   const model = raw.model;
   if (!isObject(model)) return fail('it has no "model" object');
   const kinds = Object.keys(modelVocab);
-  if (typeof model.type !== 'string' || !Object.hasOwn(modelVocab, model.type)) fail(`"model.type" ${shown(model.type)} is not one of ${kinds.join(', ')}`);
+  if (typeof model.type !== 'string' || !Object.hasOwn(modelVocab, model.type))
+    fail(`"model.type" ${shown(model.type)} is not one of ${kinds.join(', ')}`);
   const vocabSize = modelVocab[model.type as string](model);
   checkAddedTokens(raw.added_tokens, vocabSize);
   for (const stage of Object.keys(stageTypes) as Stage[]) checkStage(stage, stage, raw[stage], 1);

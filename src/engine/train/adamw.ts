@@ -80,7 +80,10 @@ export class AdamW {
       v.assign(v1);
       const decayed = tf.sub(w, tf.mul(tf.mul(w, mask), lr * weightDecay));
       const stepped = tf.sub(decayed, tf.mul(tf.div(m1, tf.add(tf.mul(tf.sqrt(v1), 1 / sqrtBc2), eps)), lr / bc1));
-      const parts = unflatten(stepped as tf.Tensor1D, vars.map((x) => x.shape));
+      const parts = unflatten(
+        stepped as tf.Tensor1D,
+        vars.map((x) => x.shape),
+      );
       vars.forEach((x, i) => x.assign(parts[i]));
     });
   }
@@ -90,7 +93,14 @@ export class AdamW {
    * wasm), a plain loop beats a chain of small kernels. weights are the parameters' current values (read, never
    * written); grads are unclipped; scale is the clipping factor.
    */
-  applyHost(params: Map<string, tf.Variable>, names: string[], weights: readonly Float32Array[], grads: readonly Float32Array[], scale: number, lr: number) {
+  applyHost(
+    params: Map<string, tf.Variable>,
+    names: string[],
+    weights: readonly Float32Array[],
+    grads: readonly Float32Array[],
+    scale: number,
+    lr: number,
+  ) {
     if (!this.hostM || names.join('\n') !== this.names.join('\n')) {
       this.reset();
       this.names = names;
@@ -127,8 +137,8 @@ export class AdamW {
       for (const p of parts) (out.set(p, o), (o += p.length));
       return out;
     };
-    const m = this.hostM ? flat(this.hostM) : (this.m as tf.Variable).dataSync() as Float32Array;
-    const v = this.hostV ? flat(this.hostV) : (this.v as tf.Variable).dataSync() as Float32Array;
+    const m = this.hostM ? flat(this.hostM) : ((this.m as tf.Variable).dataSync() as Float32Array);
+    const v = this.hostV ? flat(this.hostV) : ((this.v as tf.Variable).dataSync() as Float32Array);
     return { t: this.t, names: [...this.names], m: new Float32Array(m), v: new Float32Array(v) };
   }
 
@@ -142,7 +152,8 @@ export class AdamW {
       return p.size;
     });
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (state.m.length !== total || state.v.length !== total) throw new Error(`optimizer state holds ${state.m.length} values, the parameters ${total}`);
+    if (state.m.length !== total || state.v.length !== total)
+      throw new Error(`optimizer state holds ${state.m.length} values, the parameters ${total}`);
     const split = (flat: Float32Array) => {
       let o = 0;
       return sizes.map((n) => flat.slice(o, (o += n)));

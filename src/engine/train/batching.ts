@@ -21,7 +21,10 @@ export function paddedLength(n: number, max: number): number {
 }
 
 export function encodeExamples(tok: Tokenizer, examples: Example[], maxIn: number, maxOut: number): Encoded[] {
-  return examples.map((e) => ({ input: clip(tok.encode(e.input), maxIn, tok.eosId), output: clip(tok.encode(e.output), maxOut, tok.eosId) }));
+  return examples.map((e) => ({
+    input: clip(tok.encode(e.input), maxIn, tok.eosId),
+    output: clip(tok.encode(e.output), maxOut, tok.eosId),
+  }));
 }
 
 /** Truncates to max tokens, keeping eos last. */
@@ -71,4 +74,5 @@ export function packBatch(rows: Encoded[], shape: BatchShape, pad = 0): Batch {
   };
 }
 
-export const disposeBatch = (b: Batch) => tf.dispose([b.inputIds, b.inputMask, b.decoderInputIds, b.labels, b.labelMask]);
+export const disposeBatch = (b: Batch) =>
+  tf.dispose([b.inputIds, b.inputMask, b.decoderInputIds, b.labels, b.labelMask]);

@@ -20,7 +20,12 @@ export interface EvalOptions {
 }
 
 /** Mean score in percent, and every prediction. */
-export async function evaluate(model: T5Model, tok: Tokenizer, examples: Example[], opts: EvalOptions): Promise<{ score: number; predictions: Prediction[] }> {
+export async function evaluate(
+  model: T5Model,
+  tok: Tokenizer,
+  examples: Example[],
+  opts: EvalOptions,
+): Promise<{ score: number; predictions: Prediction[] }> {
   const enc = encodeExamples(tok, examples, opts.maxInputLen, opts.maxOutputLen);
   const shape = shapeFor(enc, opts.batchSize, opts.maxInputLen, opts.maxOutputLen);
   const predictions: Prediction[] = [];
@@ -28,7 +33,10 @@ export async function evaluate(model: T5Model, tok: Tokenizer, examples: Example
     const rows = enc.slice(i, i + opts.batchSize);
     const batch = packBatch(rows, shape);
     try {
-      const ids = await greedyDecode(model, batch.inputIds, batch.inputMask, { maxLen: shape.outLen, eosId: tok.eosId });
+      const ids = await greedyDecode(model, batch.inputIds, batch.inputMask, {
+        maxLen: shape.outLen,
+        eosId: tok.eosId,
+      });
       rows.forEach((_, r) => {
         const ex = examples[i + r];
         const output = tok.decode(ids[r]);

@@ -30,8 +30,14 @@ export interface StepInfo {
 
 export class NonFiniteLossError extends Error {
   override name = 'NonFiniteLossError';
-  constructor(readonly step: number, readonly loss: number, readonly gradNorm: number) {
-    super(`training stopped at step ${step + 1}: the loss became ${loss} (gradient norm ${gradNorm}); the weights from before that step are kept`);
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    readonly gradNorm: number,
+  ) {
+    super(
+      `training stopped at step ${step + 1}: the loss became ${loss} (gradient norm ${gradNorm}); the weights from before that step are kept`,
+    );
   }
 }
 
@@ -67,7 +73,11 @@ export function* batchOrder(n: number, batchSize: number, rng: Rng): Generator<n
   for (;;) {
     const rows: number[] = [];
     while (rows.length < batchSize) {
-      if (order.length === 0) order = shuffle(rng, Array.from({ length: n }, (_, i) => i));
+      if (order.length === 0)
+        order = shuffle(
+          rng,
+          Array.from({ length: n }, (_, i) => i),
+        );
       rows.push(order.pop() as number);
     }
     yield rows;
@@ -84,7 +94,10 @@ export class Trainer {
   readonly optimizer: AdamW;
   lastPhases: StepPhases = { gradientsMs: 0, updateMs: 0 };
 
-  constructor(readonly model: T5Model, readonly settings: TrainSettings) {
+  constructor(
+    readonly model: T5Model,
+    readonly settings: TrainSettings,
+  ) {
     this.optimizer = new AdamW({ ...adamWDefaults, weightDecay: settings.weightDecay });
   }
 
@@ -104,7 +117,9 @@ export class Trainer {
     const t1 = performance.now();
     try {
       const host = runsOnHost(s.optimizerOn);
-      const stats = host ? await this.updateOnHost(names, raw, value, stepIndex, lr, hooks) : await this.updateOnDevice(names, raw, value, stepIndex, lr, hooks);
+      const stats = host
+        ? await this.updateOnHost(names, raw, value, stepIndex, lr, hooks)
+        : await this.updateOnDevice(names, raw, value, stepIndex, lr, hooks);
       this.lastPhases = { gradientsMs: t1 - t0, updateMs: performance.now() - t1 };
       return { step: stepIndex, lr, ...stats };
     } finally {
@@ -117,7 +132,13 @@ export class Trainer {
   }
 
   /** Runs the gradient hooks on device; returns the transformed gradients when transformGrads is set. */
-  private runHooks(names: string[], grads: tf.Tensor[], scale: number | tf.Scalar, stepIndex: number, hooks: TrainHooks): tf.Tensor[] | undefined {
+  private runHooks(
+    names: string[],
+    grads: tf.Tensor[],
+    scale: number | tf.Scalar,
+    stepIndex: number,
+    hooks: TrainHooks,
+  ): tf.Tensor[] | undefined {
     if (!hooks.onGrads && !hooks.transformGrads) return undefined;
     return tf.tidy(() => {
       const clipped = new Map(names.map((k, i) => [k, tf.mul(grads[i], scale)]));
@@ -129,7 +150,14 @@ export class Trainer {
   }
 
   /** cpu / wasm: read gradients once, clip and update in JavaScript (no chain of small kernels). */
-  private async updateOnHost(names: string[], raw: tf.Tensor[], value: tf.Scalar, stepIndex: number, lr: number, hooks: TrainHooks) {
+  private async updateOnHost(
+    names: string[],
+    raw: tf.Tensor[],
+    value: tf.Scalar,
+    stepIndex: number,
+    lr: number,
+    hooks: TrainHooks,
+  ) {
     const loss = (await value.data())[0];
     let host = await Promise.all(raw.map((g) => g.data() as Promise<Float32Array>));
     let sq = 0;
@@ -140,7 +168,13 @@ export class Trainer {
     // Read-only views: the cpu backend hands out its own buffers, so AdamW copies before writing.
     const weights = await Promise.all(names.map((n) => this.model.params.get(n)!.data() as Promise<Float32Array>));
     hooks.onHostGrads?.({ names, grads: host, scale, weights }, stepIndex);
-    const changed = this.runHooks(names, raw, scale, stepIndex, hooks.onHostGrads ? { ...hooks, onGrads: undefined } : hooks);
+    const changed = this.runHooks(
+      names,
+      raw,
+      scale,
+      stepIndex,
+      hooks.onHostGrads ? { ...hooks, onGrads: undefined } : hooks,
+    );
     if (changed) {
       host = await Promise.all(changed.map((g) => g.data() as Promise<Float32Array>));
       tf.dispose(changed);
@@ -151,7 +185,14 @@ export class Trainer {
   }
 
   /** GPU backends: clip and update as a few kernels over one flat vector; one small readback for loss and norm. */
-  private async updateOnDevice(names: string[], raw: tf.Tensor[], value: tf.Scalar, stepIndex: number, lr: number, hooks: TrainHooks) {
+  private async updateOnDevice(
+    names: string[],
+    raw: tf.Tensor[],
+    value: tf.Scalar,
+    stepIndex: number,
+    lr: number,
+    hooks: TrainHooks,
+  ) {
     const clip = this.settings.clipNorm;
     const { norm, scale, flat } = tf.tidy(() => {
       const g = flatten(raw);
@@ -188,7 +229,10 @@ export class Trainer {
     for (let i = 0; i < s.steps; i++) {
       if (hooks.shouldStop?.()) break;
       const rows = order.next().value as number[];
-      const batch = packBatch(rows.map((r) => data[r]), shape);
+      const batch = packBatch(
+        rows.map((r) => data[r]),
+        shape,
+      );
       try {
         const info = await this.step(batch, i, s.steps, hooks);
         log.push(info);

@@ -84,5 +84,10 @@ export function fitInputs(tok: Tokenizer, examples: Example[], frame: Frame, max
     if (input !== e.input) cut++;
     return input === e.input ? e : { ...e, input };
   });
-  return { examples: out, cut, distinctBefore: new Set(examples.map((e) => e.input)).size, distinctAfter: new Set(out.map((e) => e.input)).size };
+  return {
+    examples: out,
+    cut,
+    distinctBefore: new Set(examples.map((e) => e.input)).size,
+    distinctAfter: new Set(out.map((e) => e.input)).size,
+  };
 }

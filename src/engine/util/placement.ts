@@ -8,4 +8,5 @@ export type Placement = 'auto' | 'host' | 'device';
 const hostResident = new Set(['cpu', 'wasm']);
 
 /** True when work placed `placement` runs on the host, given the active backend. */
-export const runsOnHost = (placement: Placement = 'auto') => placement === 'host' || (placement === 'auto' && hostResident.has(tf.getBackend()));
+export const runsOnHost = (placement: Placement = 'auto') =>
+  placement === 'host' || (placement === 'auto' && hostResident.has(tf.getBackend()));

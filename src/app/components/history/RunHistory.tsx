@@ -1,7 +1,16 @@
 // The run history: every run is saved as it goes (IndexedDB), listed here to reopen, compare, rename or delete; a run
 // that a reload cut short is offered for resuming from its last task boundary.
 import { useEffect, useState } from 'react';
-import { connectRunHistory, damagedRunJson, deleteDamaged, dismissMessage, dismissOffer, resumeLabel, resumeOffered, useHistoryStore } from '../../storage/runHistory';
+import {
+  connectRunHistory,
+  damagedRunJson,
+  deleteDamaged,
+  dismissMessage,
+  dismissOffer,
+  resumeLabel,
+  resumeOffered,
+  useHistoryStore,
+} from '../../storage/runHistory';
 import type { DamagedRun } from '../../storage/savedRunCheck';
 import { download, slug } from '../share/download';
 import { RunCompare } from './RunCompare';
@@ -20,7 +29,10 @@ function DamagedRow({ run }: { run: DamagedRun }) {
         {run.kind === 'checkpoint' ? 'It cannot be resumed from' : 'It cannot be opened'}: {run.reason}
       </p>
       <div className="buttons">
-        <button type="button" onClick={() => download(`${slug(run.name)}-damaged.json`, damagedRunJson(run), 'application/json')}>
+        <button
+          type="button"
+          onClick={() => download(`${slug(run.name)}-damaged.json`, damagedRunJson(run), 'application/json')}
+        >
           Export raw
         </button>
         <button type="button" className="danger" onClick={() => void deleteDamaged(run)}>
@@ -48,7 +60,11 @@ export function RunHistory() {
     <section className="panel history" aria-labelledby="history-title">
       <div className="panel-head">
         <h2 id="history-title">Saved runs</h2>
-        {kind && <span className="hint">{kind === 'indexeddb' ? 'kept in this browser' : 'in memory only, until the page closes'}</span>}
+        {kind && (
+          <span className="hint">
+            {kind === 'indexeddb' ? 'kept in this browser' : 'in memory only, until the page closes'}
+          </span>
+        )}
       </div>
       {message && (
         <p className="note history-message" role="alert">
@@ -60,9 +76,7 @@ export function RunHistory() {
       )}
       {offer && (
         <div className="note history-offer" role="region" aria-label="Resume an interrupted run">
-          <p>
-            “{offer.name}” was still running when the page closed.
-          </p>
+          <p>“{offer.name}” was still running when the page closed.</p>
           <div className="buttons">
             <button type="button" className="primary" onClick={() => void resumeOffered()}>
               Resume from {resumeLabel(offer)}
@@ -81,7 +95,9 @@ export function RunHistory() {
         </ul>
       )}
       {runs.length === 0 ? (
-        damaged.length === 0 && <p className="muted">No saved runs yet: every run you start is saved here as it goes.</p>
+        damaged.length === 0 && (
+          <p className="muted">No saved runs yet: every run you start is saved here as it goes.</p>
+        )
       ) : (
         <ul className="history-list" aria-label="Saved runs">
           {runs.map((r) => (
@@ -89,7 +105,11 @@ export function RunHistory() {
           ))}
         </ul>
       )}
-      {chosen.length >= 2 ? <RunCompare runs={chosen} /> : runs.length >= 2 && <p className="hint">Tick two or more runs to compare their metrics.</p>}
+      {chosen.length >= 2 ? (
+        <RunCompare runs={chosen} />
+      ) : (
+        runs.length >= 2 && <p className="hint">Tick two or more runs to compare their metrics.</p>
+      )}
     </section>
   );
 }

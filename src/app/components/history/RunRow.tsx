@@ -18,7 +18,12 @@ export function RunRow({ run, selected, onSelect }: { run: SavedRun; selected: b
   return (
     <li className="history-run" data-run-id={run.id}>
       <div className="history-head">
-        <input type="checkbox" checked={selected} onChange={(e) => onSelect(e.target.checked)} aria-label={`Compare ${run.name}`} />
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={(e) => onSelect(e.target.checked)}
+          aria-label={`Compare ${run.name}`}
+        />
         {editing === null ? (
           <strong className="history-name">{run.name}</strong>
         ) : (
@@ -63,7 +68,11 @@ export function RunRow({ run, selected, onSelect }: { run: SavedRun; selected: b
         </div>
       ) : (
         <div className="buttons">
-          <button type="button" onClick={() => reopenRun(run)} title="Load this run's experiment and results into the page">
+          <button
+            type="button"
+            onClick={() => reopenRun(run)}
+            title="Load this run's experiment and results into the page"
+          >
             Open
           </button>
           <button type="button" onClick={() => setEditing(run.name)}>

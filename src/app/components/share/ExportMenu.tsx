@@ -15,7 +15,12 @@ import { notify, useShareStore } from './shareStore';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function exportModel(strategy: number, label: string, name: string, experiment: string | undefined): Promise<void> {
+async function exportModel(
+  strategy: number,
+  label: string,
+  name: string,
+  experiment: string | undefined,
+): Promise<void> {
   notify('info', `Preparing the ${label} model…`);
   const r = await trainer.exportModel(strategy);
   if (!r.ok) return notify('error', r.error);
@@ -23,15 +28,22 @@ async function exportModel(strategy: number, label: string, name: string, experi
   // expects inside it, so the folder loads with from_pretrained as it is and two models never overwrite each other.
   const folder = modelFolderName(experiment, name, r.task + 1);
   const enc = new TextEncoder();
-  const files: Record<string, Uint8Array> = { [`${folder}/model.safetensors`]: r.safetensors, [`${folder}/config.json`]: enc.encode(r.configJson) };
+  const files: Record<string, Uint8Array> = {
+    [`${folder}/model.safetensors`]: r.safetensors,
+    [`${folder}/config.json`]: enc.encode(r.configJson),
+  };
   if (r.tokenizerJson) files[`${folder}/tokenizer.json`] = enc.encode(r.tokenizerJson);
   const zip = zipSync(files, { level: 0 }); // weights do not compress; storing keeps it fast
   download(`${folder}.zip`, new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }));
-  notify('info', `Saved the ${label} model after task ${r.task + 1} as ${folder}.zip: unzip it for the folder ${folder}/ with model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB), config.json${r.tokenizerJson ? ' and tokenizer.json' : ''}.`);
+  notify(
+    'info',
+    `Saved the ${label} model after task ${r.task + 1} as ${folder}.zip: unzip it for the folder ${folder}/ with model.safetensors (${(r.safetensors.length / 2 ** 20).toFixed(1)} MiB), config.json${r.tokenizerJson ? ' and tokenizer.json' : ''}.`,
+  );
 }
 
 /** The results document as a file named after its experiment. */
-export const saveResultsFile = (doc: ResultsDocument) => download(`${slug(doc.spec.name)}-results.json`, resultsToJson(doc), 'application/json');
+export const saveResultsFile = (doc: ResultsDocument) =>
+  download(`${slug(doc.spec.name)}-results.json`, resultsToJson(doc), 'application/json');
 
 export function ExportMenu() {
   const results = useExperimentStore((s) => s.results);
@@ -63,7 +75,12 @@ export function ExportMenu() {
           Results document (JSON)
         </button>
         {Object.entries(resultTables).map(([key, t]) => (
-          <button key={key} role="menuitem" disabled={!results || !t.available(results)} onClick={() => results && download(`${base}-${t.file}.csv`, t.csv(results), 'text/csv')}>
+          <button
+            key={key}
+            role="menuitem"
+            disabled={!results || !t.available(results)}
+            onClick={() => results && download(`${base}-${t.file}.csv`, t.csv(results), 'text/csv')}
+          >
             {t.title}
           </button>
         ))}
@@ -80,7 +97,8 @@ export function ExportMenu() {
           !modelHint &&
           results.strategies.map((s, i) => (
             <button key={i} role="menuitem" onClick={() => exportModel(i, s.label, s.name, results.spec.name)}>
-              {s.label}: model folder, zip (model.safetensors + config.json{results.model && results.model.tokenizer.kind !== 'byte' ? ' + tokenizer.json' : ''})
+              {s.label}: model folder, zip (model.safetensors + config.json
+              {results.model && results.model.tokenizer.kind !== 'byte' ? ' + tokenizer.json' : ''})
             </button>
           ))}
       </div>

@@ -22,7 +22,11 @@ export default function ImportPanel() {
     abort.current = ctl;
     setProgress({ loaded: 0 });
     try {
-      await importUrl(kind, url.trim(), ctl.signal, (loaded, total) => setProgress({ loaded, total }), { split, config, server });
+      await importUrl(kind, url.trim(), ctl.signal, (loaded, total) => setProgress({ loaded, total }), {
+        split,
+        config,
+        server,
+      });
     } finally {
       abort.current = null;
       setProgress(null);
@@ -34,9 +38,9 @@ export default function ImportPanel() {
   return (
     <div className="import-panel" ref={panel}>
       <label>
-        Files: a results document or experiment (JSON), a dataset (JSON, SuperNI task, JSONL, CSV, TSV, parquet), or a checkpoint
-        folder's files: config.json, the weights (model.safetensors, its shards and index, or pytorch_model.bin) and the
-        tokenizer (tokenizer.json or spiece.model)
+        Files: a results document or experiment (JSON), a dataset (JSON, SuperNI task, JSONL, CSV, TSV, parquet), or a
+        checkpoint folder's files: config.json, the weights (model.safetensors, its shards and index, or
+        pytorch_model.bin) and the tokenizer (tokenizer.json or spiece.model)
         <input
           type="file"
           multiple
@@ -54,7 +58,11 @@ export default function ImportPanel() {
       <label>
         Or load by URL
         <span className="import-row">
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as UrlKind)} aria-label="What the URL holds">
+          <select
+            value={kind}
+            onChange={(e) => setKind(e.currentTarget.value as UrlKind)}
+            aria-label="What the URL holds"
+          >
             <option value="checkpoint">Checkpoint folder</option>
             <option value="dataset">Dataset file</option>
             <option value="hub">Hub dataset</option>
@@ -62,7 +70,13 @@ export default function ImportPanel() {
           <input
             type={kind === 'hub' ? 'text' : 'url'}
             aria-label={kind === 'hub' ? 'Hub dataset name' : 'URL'}
-            placeholder={kind === 'checkpoint' ? 'https://huggingface.co/google/t5-efficient-tiny/resolve/main/' : kind === 'hub' ? 'stanfordnlp/sst2' : 'https://…/train.json or .parquet'}
+            placeholder={
+              kind === 'checkpoint'
+                ? 'https://huggingface.co/google/t5-efficient-tiny/resolve/main/'
+                : kind === 'hub'
+                  ? 'stanfordnlp/sst2'
+                  : 'https://…/train.json or .parquet'
+            }
             value={url}
             onChange={(e) => setUrl(e.currentTarget.value)}
             data-testid="import-url"
@@ -80,11 +94,21 @@ export default function ImportPanel() {
           </label>
           <label>
             Config
-            <input value={config} onChange={(e) => setConfig(e.currentTarget.value)} placeholder="default" data-testid="hub-config" />
+            <input
+              value={config}
+              onChange={(e) => setConfig(e.currentTarget.value)}
+              placeholder="default"
+              data-testid="hub-config"
+            />
           </label>
           <label style={{ flex: 1 }}>
             Datasets server
-            <input type="url" value={server} onChange={(e) => setServer(e.currentTarget.value)} data-testid="hub-server" />
+            <input
+              type="url"
+              value={server}
+              onChange={(e) => setServer(e.currentTarget.value)}
+              data-testid="hub-server"
+            />
           </label>
         </span>
       )}
@@ -94,7 +118,9 @@ export default function ImportPanel() {
           <span className="import-row">
             <span style={{ flex: 1 }}>
               {mib(progress.loaded)}
-              {progress.total ? ` of ${mib(progress.total)} (${Math.round((100 * progress.loaded) / progress.total)}%)` : ' (size not given by the server)'}
+              {progress.total
+                ? ` of ${mib(progress.total)} (${Math.round((100 * progress.loaded) / progress.total)}%)`
+                : ' (size not given by the server)'}
             </span>
             <button onClick={() => abort.current?.abort()}>Cancel</button>
           </span>

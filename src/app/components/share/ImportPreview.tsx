@@ -12,7 +12,8 @@ import { confirmImport, refuseImport } from './importFiles';
 import { readPending } from './importPreview';
 import { dropFirst, setChoices, usePendingImports, type PendingImport } from './pendingImports';
 
-type Read = { ok: true; result: ImportResult; data: DatasetData | null; splitProblem?: string } | { ok: false; errors: string[] };
+type Read =
+  { ok: true; result: ImportResult; data: DatasetData | null; splitProblem?: string } | { ok: false; errors: string[] };
 
 function useRead(p: PendingImport | undefined): Read | null {
   const [read, setRead] = useState<Read | null>(null);
@@ -44,7 +45,11 @@ function FieldChoice({ fields, choices }: { fields: string[]; choices: PendingIm
   const select = (role: 'inputColumn' | 'outputColumn', label: string, testId: string) => (
     <label>
       {label}
-      <select value={choices[role]} onChange={(e) => setChoices({ [role]: e.currentTarget.value })} data-testid={testId}>
+      <select
+        value={choices[role]}
+        onChange={(e) => setChoices({ [role]: e.currentTarget.value })}
+        data-testid={testId}
+      >
         {!fields.includes(choices[role]) && <option value={choices[role]}>{choices[role]} (not in the file)</option>}
         {fields.map((f) => (
           <option key={f} value={f}>
@@ -81,22 +86,35 @@ export default function ImportPreview() {
         <div className="import-row import-columns">
           <label>
             Input column
-            <select value={choices.inputColumn} onChange={(e) => setChoices({ inputColumn: e.currentTarget.value })} data-testid="import-input-column">
-              {source.info.columns.filter((c) => c.kind === 'text').map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
+            <select
+              value={choices.inputColumn}
+              onChange={(e) => setChoices({ inputColumn: e.currentTarget.value })}
+              data-testid="import-input-column"
+            >
+              {source.info.columns
+                .filter((c) => c.kind === 'text')
+                .map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {c.name}
+                  </option>
+                ))}
             </select>
           </label>
           <label>
             Output column
-            <select value={choices.outputColumn} onChange={(e) => setChoices({ outputColumn: e.currentTarget.value })} data-testid="import-output-column">
-              {source.info.columns.filter((c) => c.kind !== 'other').map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name} ({c.kind === 'integer' ? 'class ids' : c.kind === 'text-list' ? 'lists of answers' : 'text'})
-                </option>
-              ))}
+            <select
+              value={choices.outputColumn}
+              onChange={(e) => setChoices({ outputColumn: e.currentTarget.value })}
+              data-testid="import-output-column"
+            >
+              {source.info.columns
+                .filter((c) => c.kind !== 'other')
+                .map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {c.name} (
+                    {c.kind === 'integer' ? 'class ids' : c.kind === 'text-list' ? 'lists of answers' : 'text'})
+                  </option>
+                ))}
             </select>
           </label>
           <label>
@@ -104,13 +122,18 @@ export default function ImportPreview() {
             <input
               value={choices.labelMap}
               onChange={(e) => setChoices({ labelMap: e.currentTarget.value })}
-              placeholder={source.info.columns.find((c) => c.name === choices.outputColumn)?.labelNames?.join(', ') ?? 'e.g. negative, positive'}
+              placeholder={
+                source.info.columns.find((c) => c.name === choices.outputColumn)?.labelNames?.join(', ') ??
+                'e.g. negative, positive'
+              }
               data-testid="import-label-map"
             />
           </label>
         </div>
       )}
-      {source.kind === 'text' && source.fields.length >= 2 && !(read?.ok && read.result.format === 'superni') && <FieldChoice fields={source.fields} choices={choices} />}
+      {source.kind === 'text' && source.fields.length >= 2 && !(read?.ok && read.result.format === 'superni') && (
+        <FieldChoice fields={source.fields} choices={choices} />
+      )}
       {read?.ok && read.result.format === 'superni' && (
         <label className="import-few-shot">
           Few-shot demonstrations (SuperNI positive examples before each input, 0–{MAX_FEW_SHOT})
@@ -119,7 +142,11 @@ export default function ImportPreview() {
             min={0}
             max={MAX_FEW_SHOT}
             value={choices.fewShot}
-            onChange={(e) => setChoices({ fewShot: Math.max(0, Math.min(MAX_FEW_SHOT, Math.round(Number(e.currentTarget.value) || 0))) })}
+            onChange={(e) =>
+              setChoices({
+                fewShot: Math.max(0, Math.min(MAX_FEW_SHOT, Math.round(Number(e.currentTarget.value) || 0))),
+              })
+            }
             data-testid="import-few-shot"
           />
         </label>
@@ -148,22 +175,36 @@ export default function ImportPreview() {
             {read.result.examples.slice(0, 3).map((e, i) => (
               <li key={i}>
                 <code>{short(e.input)}</code> → <code>{short(e.output, 60)}</code>
-                {e.accepted && <span className="hint"> (or {e.accepted.slice(1).map((a) => `“${short(a, 30)}”`).join(', ')})</span>}
+                {e.accepted && (
+                  <span className="hint">
+                    {' '}
+                    (or{' '}
+                    {e.accepted
+                      .slice(1)
+                      .map((a) => `“${short(a, 30)}”`)
+                      .join(', ')}
+                    )
+                  </span>
+                )}
               </li>
             ))}
           </ol>
-          {read.result.warnings.filter((w) => !w.startsWith('skipped ')).map((w, i) => (
-            <p key={i} className="hint">
-              Note: {w}
-            </p>
-          ))}
+          {read.result.warnings
+            .filter((w) => !w.startsWith('skipped '))
+            .map((w, i) => (
+              <p key={i} className="hint">
+                Note: {w}
+              </p>
+            ))}
           {read.data && <DatasetCardView data={read.data} testId="import-preview-card" />}
           {read.splitProblem && <p className="error">Cannot be split into train and test: {read.splitProblem}</p>}
         </>
       )}
       <div className="import-row import-actions">
         <button onClick={() => void confirmImport(p)} disabled={!read?.ok || !read.data} data-testid="import-confirm">
-          {report?.skipped ? `Import ${usable} records, skip ${report.skipped}` : `Import ${usable || ''} records`.replace('  ', ' ')}
+          {report?.skipped
+            ? `Import ${usable} records, skip ${report.skipped}`
+            : `Import ${usable || ''} records`.replace('  ', ' ')}
         </button>
         {report && report.skipped > 0 && (
           <button onClick={() => void refuseImport(p)} data-testid="import-refuse">

@@ -35,7 +35,10 @@ async function copyWithResults(): Promise<void> {
 
 export function ShareBar() {
   useEffect(startLinkSync, []);
-  useEffect(() => trainer.listen((ev) => ev.type === 'done' && useShareStore.setState({ trainedResults: ev.results })), []);
+  useEffect(
+    () => trainer.listen((ev) => ev.type === 'done' && useShareStore.setState({ trainedResults: ev.results })),
+    [],
+  );
   const hasResults = useExperimentStore((s) => s.results !== null);
   const lastLink = useShareStore((s) => s.lastLink);
   const pendingImport = usePendingImports((s) => s.queue.length > 0);
@@ -43,10 +46,20 @@ export function ShareBar() {
   return (
     <div className="share-bar" data-testid="share-bar">
       <div className="share-actions">
-        <button onClick={async () => copy(urlWith(specFragment(await linkSpec(useExperimentStore.getState().spec))), 'this experiment')} data-testid="copy-link">
+        <button
+          onClick={async () =>
+            copy(urlWith(specFragment(await linkSpec(useExperimentStore.getState().spec))), 'this experiment')
+          }
+          data-testid="copy-link"
+        >
           Copy link
         </button>
-        <button onClick={copyWithResults} disabled={!hasResults} title={hasResults ? 'The link opens the experiment with its results shown' : 'Run the experiment first'} data-testid="copy-link-results">
+        <button
+          onClick={copyWithResults}
+          disabled={!hasResults}
+          title={hasResults ? 'The link opens the experiment with its results shown' : 'Run the experiment first'}
+          data-testid="copy-link-results"
+        >
           Copy link with results
         </button>
         <ExportMenu />
@@ -59,7 +72,16 @@ export function ShareBar() {
           </div>
         </details>
       </div>
-      {lastLink && <input className="share-link" readOnly value={lastLink} aria-label="Share link" onFocus={(e) => e.currentTarget.select()} data-testid="share-link" />}
+      {lastLink && (
+        <input
+          className="share-link"
+          readOnly
+          value={lastLink}
+          aria-label="Share link"
+          onFocus={(e) => e.currentTarget.select()}
+          data-testid="share-link"
+        />
+      )}
       {pendingImport && (
         <Suspense fallback={<p className="hint">Loading…</p>}>
           <ImportPreview />

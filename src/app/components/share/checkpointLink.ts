@@ -20,6 +20,10 @@ export async function linkSpec(spec: ExperimentSpec): Promise<ExperimentSpec> {
     sha256 = undefined; // no Cache Storage here: the link names the URL, with the hash it came with if any
   }
   if (sha256) return { ...spec, model: { checkpoint, sha256 } };
-  if (!spec.model.sha256) notify('info', `The link names the checkpoint ${checkpoint} by URL only: its files are not in this browser yet (run it once), so the link has no content hash to check them against.`);
+  if (!spec.model.sha256)
+    notify(
+      'info',
+      `The link names the checkpoint ${checkpoint} by URL only: its files are not in this browser yet (run it once), so the link has no content hash to check them against.`,
+    );
   return spec;
 }

@@ -12,4 +12,9 @@ export function download(fileName: string, data: Blob | string, type = 'applicat
 }
 
 /** A file-name-safe form of an experiment name. */
-export const slug = (name: string | undefined) => (name ?? 'experiment').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'experiment';
+export const slug = (name: string | undefined) =>
+  (name ?? 'experiment')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'experiment';

@@ -3,4 +3,5 @@
 import { slug } from './download';
 
 /** "forgetting_kif-hard_after-task-3": the folder (and zip) of one strategy's trained model. */
-export const modelFolderName = (experiment: string | undefined, strategy: string, afterTask: number) => `${slug(experiment)}_${slug(strategy)}_after-task-${afterTask}`;
+export const modelFolderName = (experiment: string | undefined, strategy: string, afterTask: number) =>
+  `${slug(experiment)}_${slug(strategy)}_after-task-${afterTask}`;

@@ -20,7 +20,9 @@ function titleOf(el: Element, i: number): string {
 }
 
 export function findFigures(root: ParentNode = document): Figure[] {
-  const els = [...root.querySelectorAll<HTMLElement>(FIGURE_SELECTOR)].filter((e) => !(e instanceof HTMLCanvasElement && e.closest('figure')) && e.getBoundingClientRect().width > 40);
+  const els = [...root.querySelectorAll<HTMLElement>(FIGURE_SELECTOR)].filter(
+    (e) => !(e instanceof HTMLCanvasElement && e.closest('figure')) && e.getBoundingClientRect().width > 40,
+  );
   const seen = new Map<string, number>();
   return els.map((element, i) => {
     const base = titleOf(element, i);
@@ -31,7 +33,9 @@ export function findFigures(root: ParentNode = document): Figure[] {
 }
 
 const toBlob = (canvas: HTMLCanvasElement) =>
-  new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('the browser could not encode the PNG'))), 'image/png'));
+  new Promise<Blob>((ok, fail) =>
+    canvas.toBlob((b) => (b ? ok(b) : fail(new Error('the browser could not encode the PNG'))), 'image/png'),
+  );
 
 /** The figure as a PNG, with its title (and the experiment's name) above it, for slides. */
 export async function figureToPng(fig: Figure, experiment?: string): Promise<Blob> {

@@ -43,10 +43,14 @@ function applyText(kind: TextImportKind, text: string, fileName: string, source 
   const store = useExperimentStore.getState();
   if (kind === 'results') {
     const r = textImporters.results.read(text);
-    if (!r.ok) return notify('error', `${fileName} is not a results document this app can show: ${r.errors.join('; ')}`);
+    if (!r.ok)
+      return notify('error', `${fileName} is not a results document this app can show: ${r.errors.join('; ')}`);
     store.setSpec(r.value.spec);
     showResults(r.value);
-    return notify('info', `Showing the results in ${fileName} (${r.value.strategies.length} strategies on ${r.value.backend}); the experiment is theirs, so Run reproduces it.`);
+    return notify(
+      'info',
+      `Showing the results in ${fileName} (${r.value.strategies.length} strategies on ${r.value.backend}); the experiment is theirs, so Run reproduces it.`,
+    );
   }
   if (kind === 'spec') {
     const r = textImporters.spec.read(text);
@@ -71,12 +75,18 @@ export async function confirmImport(p: PendingImport): Promise<void> {
   try {
     data = datasetFromImport(r.value, source);
   } catch (e) {
-    return notify('error', `${p.source.fileName} cannot be split into train and test: ${e instanceof Error ? e.message : String(e)}`);
+    return notify(
+      'error',
+      `${p.source.fileName} cannot be split into train and test: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   dropFirst();
   addDataset(id, data);
   const warn = r.warnings.length ? ` Note: ${r.warnings.join('; ')}.` : '';
-  notify('info', `Read dataset "${id}": ${r.value.examples.length} examples (${data.train.length} train, ${data.test.length} test). Add it to the task queue under "Add an imported dataset".${warn}`);
+  notify(
+    'info',
+    `Read dataset "${id}": ${r.value.examples.length} examples (${data.train.length} train, ${data.test.length} test). Add it to the task queue under "Add an imported dataset".${warn}`,
+  );
 }
 
 /** Refuses the first pending dataset because of its bad records: the message says which; nothing is added. */
@@ -87,7 +97,11 @@ export async function refuseImport(p: PendingImport): Promise<void> {
 }
 
 function keepCheckpoint(id: string, m: HfModel): void {
-  addCheckpoint(id, { config: m.config, weights: m.tensors, ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, id) } : {}) });
+  addCheckpoint(id, {
+    config: m.config,
+    weights: m.tensors,
+    ...(m.tokenizer ? { tokenizer: checkpointTokenizerSpec(m.tokenizer, id) } : {}),
+  });
 }
 
 function describeCheckpoint(name: string, m: HfModel): string {
@@ -106,9 +120,14 @@ export async function importPicked(files: File[]): Promise<void> {
   if (!files.length) return;
   const weights = files.find((f) => /\.(safetensors|bin)$|\.index\.json$/i.test(f.name));
   if (weights) {
-    if (!files.some((f) => f.name === 'config.json')) return notify('error', `${weights.name} needs the config.json of its folder: pick the folder's files together.`);
+    if (!files.some((f) => f.name === 'config.json'))
+      return notify('error', `${weights.name} needs the config.json of its folder: pick the folder's files together.`);
     const total = files.reduce((a, f) => a + f.size, 0);
-    if (total > MAX_CHECKPOINT_BYTES) return notify('error', `the picked files are ${mib(total)}, more than the ${mib(MAX_CHECKPOINT_BYTES)} this page loads.`);
+    if (total > MAX_CHECKPOINT_BYTES)
+      return notify(
+        'error',
+        `the picked files are ${mib(total)}, more than the ${mib(MAX_CHECKPOINT_BYTES)} this page loads.`,
+      );
     const byName: Record<string, Uint8Array> = {};
     for (const f of files) byName[f.name] = new Uint8Array(await f.arrayBuffer());
     const r = readCheckpointFiles(byName);
@@ -143,7 +162,13 @@ export interface HubTarget {
 export type Progress = (loaded: number, total: number | undefined) => void;
 
 /** Loads a checkpoint folder or a dataset file by URL, with progress and cancel; every failure is a message. */
-export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal, onProgress: Progress, hub?: HubTarget): Promise<void> {
+export async function importUrl(
+  kind: UrlKind,
+  url: string,
+  signal: AbortSignal,
+  onProgress: Progress,
+  hub?: HubTarget,
+): Promise<void> {
   if (kind === 'hub') return importHub(url, hub ?? { split: 'train', config: '', server: '' }, signal, onProgress);
   let parsed: URL;
   try {
@@ -156,7 +181,12 @@ export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal,
       // Kept in Cache Storage as the model picker's are: a second load reads it from there, and the list under
       // "Model and training" shows it with a Delete button.
       const fetchFile = cachedFetch();
-      const m = await loadHfModelFromUrl(parsed.href, { signal, onProgress, maxBytes: MAX_CHECKPOINT_BYTES, fetchFile });
+      const m = await loadHfModelFromUrl(parsed.href, {
+        signal,
+        onProgress,
+        maxBytes: MAX_CHECKPOINT_BYTES,
+        fetchFile,
+      });
       keepCheckpoint(parsed.href, m);
       if (fetchFile.downloads.length) modelCacheChanged();
       return notify('info', `${describeCheckpoint(parsed.href, m)} ${cacheNote(fetchFile)}`);
@@ -165,7 +195,17 @@ export async function importUrl(kind: UrlKind, url: string, signal: AbortSignal,
       signal,
       onProgress,
       maxBytes: MAX_DATASET_BYTES,
-      accept: ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream', 'application/vnd.apache.parquet', 'application/x-parquet'],
+      accept: [
+        'application/json',
+        'application/x-ndjson',
+        'application/jsonl',
+        'text/csv',
+        'text/plain',
+        'text/tab-separated-values',
+        'application/octet-stream',
+        'application/vnd.apache.parquet',
+        'application/x-parquet',
+      ],
     });
     const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'dataset.json');
     if (/\.parquet$/i.test(name) || isParquet(bytes)) startParquet(datasetId(name), parsed.href, name, [bytes]);
@@ -179,8 +219,19 @@ async function importHub(name: string, target: HubTarget, signal: AbortSignal, o
   const split = target.split.trim() || 'train';
   try {
     const config = target.config.trim() || undefined;
-    const { parts, files } = await fetchHubSplit(name, split, { base: target.server.trim() || undefined, config, signal, onProgress, maxBytes: MAX_DATASET_BYTES });
-    startParquet(`${name.split('/').pop()}-${split}`, `Hugging Face Hub: ${name}, config ${files[0].config}, split ${split}`, `${name} (${split})`, parts);
+    const { parts, files } = await fetchHubSplit(name, split, {
+      base: target.server.trim() || undefined,
+      config,
+      signal,
+      onProgress,
+      maxBytes: MAX_DATASET_BYTES,
+    });
+    startParquet(
+      `${name.split('/').pop()}-${split}`,
+      `Hugging Face Hub: ${name}, config ${files[0].config}, split ${split}`,
+      `${name} (${split})`,
+      parts,
+    );
   } catch (e) {
     failed(e);
   }
@@ -188,6 +239,9 @@ async function importHub(name: string, target: HubTarget, signal: AbortSignal, o
 
 function failed(e: unknown): void {
   if (e instanceof FetchError && e.kind === 'aborted') return notify('info', 'Download cancelled.');
-  const hint = e instanceof FetchError && e.kind === 'network' ? ' (is the address right, and does the server allow this page to read it? Hugging Face "resolve/main/" URLs do.)' : '';
+  const hint =
+    e instanceof FetchError && e.kind === 'network'
+      ? ' (is the address right, and does the server allow this page to read it? Hugging Face "resolve/main/" URLs do.)'
+      : '';
   notify('error', `${e instanceof Error ? e.message : String(e)}${hint}`);
 }

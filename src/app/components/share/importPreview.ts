@@ -13,7 +13,13 @@ export async function readPending(p: PendingImport, onBadRecord: BadRecordPolicy
   if (p.source.kind === 'text') {
     const { text, fileName } = p.source;
     return guarded(what, () => {
-      const r = importDataset(text, { fileName, onBadRecord, fewShot: p.choices.fewShot, inputField: p.choices.inputColumn, outputField: p.choices.outputColumn });
+      const r = importDataset(text, {
+        fileName,
+        onBadRecord,
+        fewShot: p.choices.fewShot,
+        inputField: p.choices.inputColumn,
+        outputField: p.choices.outputColumn,
+      });
       return { ok: true, value: r, warnings: r.warnings };
     });
   }
@@ -21,7 +27,11 @@ export async function readPending(p: PendingImport, onBadRecord: BadRecordPolicy
   const labelMap = guarded(what, () => ({ ok: true, value: parseLabelMap(p.choices.labelMap), warnings: [] }));
   if (!labelMap.ok) return labelMap;
   try {
-    const r = await importParquet(parts, { inputColumn: p.choices.inputColumn, outputColumn: p.choices.outputColumn, labelMap: labelMap.value }, { fileName, onBadRecord });
+    const r = await importParquet(
+      parts,
+      { inputColumn: p.choices.inputColumn, outputColumn: p.choices.outputColumn, labelMap: labelMap.value },
+      { fileName, onBadRecord },
+    );
     return { ok: true, value: r, warnings: r.warnings };
   } catch (e) {
     return guarded(what, () => {
@@ -43,9 +53,13 @@ export function queueParquet(id: string, source: string, fileName: string, parts
 export function queueText(id: string, source: string, fileName: string, text: string): void {
   const format = detectFormat(text, fileName);
   const fields = format === 'parquet' ? [] : textFields(text, format, /\.tsv$/i.test(fileName) ? '\t' : ',');
-  const guess = fields.includes('input') && fields.includes('output') ? { input: 'input', output: 'output' } : (guessColumns(fields, fields) ?? { input: 'input', output: 'output' });
+  const guess =
+    fields.includes('input') && fields.includes('output')
+      ? { input: 'input', output: 'output' }
+      : (guessColumns(fields, fields) ?? { input: 'input', output: 'output' });
   queueImport({ kind: 'text', id, source, fileName, text, fields }, guess);
 }
 
 /** Parquet files start (and end) with the magic bytes "PAR1". */
-export const isParquet = (bytes: Uint8Array) => bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
+export const isParquet = (bytes: Uint8Array) =>
+  bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;

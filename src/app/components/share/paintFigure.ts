@@ -14,7 +14,16 @@ interface Box {
 
 /** Copies the computed paint of every SVG element inline, so the picture keeps colours set by stylesheets. */
 function inlineSvgStyles(source: SVGElement, clone: SVGElement): void {
-  const props = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-family', 'font-weight'];
+  const props = [
+    'fill',
+    'stroke',
+    'stroke-width',
+    'stroke-dasharray',
+    'opacity',
+    'font-size',
+    'font-family',
+    'font-weight',
+  ];
   const src = [source, ...source.querySelectorAll('*')];
   const dst = [clone, ...clone.querySelectorAll('*')];
   src.forEach((s, i) => {
@@ -117,7 +126,11 @@ function paintText(ctx: CanvasRenderingContext2D, el: Element, cs: CSSStyleDecla
 /** The figure as a canvas, SCALE pixels per CSS pixel, over the page's background colour; content scrolled out of view included. */
 export async function paintFigure(root: HTMLElement): Promise<HTMLCanvasElement> {
   // data-ui-hint marks what only the page needs ("Hover a cell…", "Click a strategy…"): left out of figures.
-  const elements = [root, ...root.querySelectorAll('*')].filter((el) => !(el instanceof SVGElement && !(el instanceof SVGSVGElement && !el.ownerSVGElement)) && !el.closest('[data-ui-hint]'));
+  const elements = [root, ...root.querySelectorAll('*')].filter(
+    (el) =>
+      !(el instanceof SVGElement && !(el instanceof SVGSVGElement && !el.ownerSVGElement)) &&
+      !el.closest('[data-ui-hint]'),
+  );
   const rects = elements.map((el) => el.getBoundingClientRect());
   const shown = rects.filter((r) => r.width > 0 && r.height > 0); // a hidden element's empty box sits at the viewport's corner
   const left = Math.min(...shown.map((r) => r.left));

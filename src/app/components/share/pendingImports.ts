@@ -26,12 +26,18 @@ export const usePendingImports = create<{ queue: PendingImport[] }>()(() => ({ q
 
 /** Queues a source for the preview with the guessed input and output columns. */
 export function queueImport(source: PendingSource, guess: { input: string; output: string }): void {
-  const pending: PendingImport = { source, choices: { inputColumn: guess.input, outputColumn: guess.output, labelMap: '', fewShot: 0 } };
+  const pending: PendingImport = {
+    source,
+    choices: { inputColumn: guess.input, outputColumn: guess.output, labelMap: '', fewShot: 0 },
+  };
   usePendingImports.setState((s) => ({ queue: [...s.queue, pending] }));
 }
 
 export const setChoices = (choices: Partial<PendingChoices>) =>
-  usePendingImports.setState((s) => (s.queue.length ? { queue: [{ ...s.queue[0], choices: { ...s.queue[0].choices, ...choices } }, ...s.queue.slice(1)] } : s));
+  usePendingImports.setState((s) =>
+    s.queue.length
+      ? { queue: [{ ...s.queue[0], choices: { ...s.queue[0].choices, ...choices } }, ...s.queue.slice(1)] }
+      : s,
+  );
 
 export const dropFirst = () => usePendingImports.setState((s) => ({ queue: s.queue.slice(1) }));
-

@@ -12,7 +12,18 @@ import { batchMatMulWasm } from './batchMatMulBinary';
 interface KernelExports {
   memory: WebAssembly.Memory;
   reserve(bytes: number): number;
-  bmm(a: number, b: number, c: number, scratch: number, batch: number, m: number, k: number, n: number, ta: number, tb: number): void;
+  bmm(
+    a: number,
+    b: number,
+    c: number,
+    scratch: number,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    ta: number,
+    tb: number,
+  ): void;
 }
 
 /** The parts of tfjs-wasm's backend this kernel reads and writes: its heap and where each tensor lies in it. */
@@ -52,27 +63,58 @@ async function install(): Promise<string> {
   let exports: KernelExports;
   try {
     const bytes = Uint8Array.from(atob(batchMatMulWasm), (c) => c.charCodeAt(0));
-    const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('batchMatMul kernel aborted'); } } });
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      env: {
+        abort: () => {
+          throw new Error('batchMatMul kernel aborted');
+        },
+      },
+    });
     exports = instance.exports as unknown as KernelExports;
   } catch (e) {
     return `batched and transposed products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
   }
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!transpose) throw new Error('the wasm backend has no Transpose kernel');
-  const plainLarge = (args: MatMulArgs) => largeTransposed(args, original.kernelFunc as unknown as (a: MatMulArgs) => tf.TensorInfo, transpose.kernelFunc as unknown as TransposeFunc);
-  const kernelFunc = ((args: MatMulArgs) => plainLarge(args) ?? simdProduct(exports, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
+  const plainLarge = (args: MatMulArgs) =>
+    largeTransposed(
+      args,
+      original.kernelFunc as unknown as (a: MatMulArgs) => tf.TensorInfo,
+      transpose.kernelFunc as unknown as TransposeFunc,
+    );
+  const kernelFunc = ((args: MatMulArgs) =>
+    plainLarge(args) ?? simdProduct(exports, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
   installed = true;
   return 'batched and transposed products: SIMD kernel';
 }
 
-type TransposeFunc = (args: { inputs: { x: tf.TensorInfo }; attrs: { perm: number[] }; backend: WasmBackendView }) => tf.TensorInfo;
+type TransposeFunc = (args: {
+  inputs: { x: tf.TensorInfo };
+  attrs: { perm: number[] };
+  backend: WasmBackendView;
+}) => tf.TensorInfo;
 
 /** A large 2-D product with a transposed operand as transpose(s) and XNNPACK's plain product; undefined otherwise. */
-function largeTransposed(args: MatMulArgs, product: (a: MatMulArgs) => tf.TensorInfo, transpose: TransposeFunc): tf.TensorInfo | undefined {
-  const { inputs: { a, b }, attrs: { transposeA, transposeB }, backend } = args;
-  if (a.shape.length !== 2 || b.shape.length !== 2 || !(transposeA || transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+function largeTransposed(
+  args: MatMulArgs,
+  product: (a: MatMulArgs) => tf.TensorInfo,
+  transpose: TransposeFunc,
+): tf.TensorInfo | undefined {
+  const {
+    inputs: { a, b },
+    attrs: { transposeA, transposeB },
+    backend,
+  } = args;
+  if (
+    a.shape.length !== 2 ||
+    b.shape.length !== 2 ||
+    !(transposeA || transposeB) ||
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32'
+  )
+    return undefined;
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
   const n = transposeB ? b.shape[0] : b.shape[1];
   if (m * k * n < XNNPACK_TRANSPOSED_FROM || k !== (transposeB ? b.shape[1] : b.shape[0])) return undefined;
@@ -80,7 +122,11 @@ function largeTransposed(args: MatMulArgs, product: (a: MatMulArgs) => tf.Tensor
   const at = transposeA ? flip(a) : a;
   const bt = transposeB ? flip(b) : b;
   try {
-    return product({ inputs: { a: at, b: bt }, attrs: { ...args.attrs, transposeA: false, transposeB: false }, backend });
+    return product({
+      inputs: { a: at, b: bt },
+      attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      backend,
+    });
   } finally {
     if (at !== a) backend.disposeData(at.dataId);
     if (bt !== b) backend.disposeData(bt.dataId);
@@ -88,7 +134,10 @@ function largeTransposed(args: MatMulArgs, product: (a: MatMulArgs) => tf.Tensor
 }
 
 /** The product on the SIMD kernel, or undefined where tfjs's own kernel should run it. */
-function simdProduct(k: KernelExports, { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs): tf.TensorInfo | undefined {
+function simdProduct(
+  k: KernelExports,
+  { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs,
+): tf.TensorInfo | undefined {
   const r = a.shape.length;
   if (r < 2 || b.shape.length !== r || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const outer = a.shape.slice(0, -2);
@@ -103,7 +152,12 @@ function simdProduct(k: KernelExports, { inputs: { a, b }, attrs: { transposeA, 
   // Offsets in floats within this module's memory: A, B, C, then the K·N scratch (every block a multiple of 16 bytes).
   const pad = (x: number) => (x + 3) & ~3;
   const base = k.reserve(4 * (pad(sizeA) + pad(sizeB) + pad(sizeC) + pad(k1 * n))) / 4;
-  const [pa, pb, pc, ps] = [base, base + pad(sizeA), base + pad(sizeA) + pad(sizeB), base + pad(sizeA) + pad(sizeB) + pad(sizeC)];
+  const [pa, pb, pc, ps] = [
+    base,
+    base + pad(sizeA),
+    base + pad(sizeA) + pad(sizeB),
+    base + pad(sizeA) + pad(sizeB) + pad(sizeC),
+  ];
   const mem = new Float32Array(k.memory.buffer); // after reserve, which may grow the memory
   const heap = backend.wasm.HEAPF32; // after makeOutput, likewise
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;

@@ -16,7 +16,8 @@ export function installWasmSharedIdentity(): void {
   const original = tf.getKernel('Identity', 'wasm');
   if (!original) throw new Error('the wasm backend is not loaded, so its Identity cannot be replaced');
   const kernelFunc = (({ inputs: { x }, backend }: { inputs: { x: tf.TensorInfo }; backend: SharingBackend }) => {
-    if (x.dtype === 'string') return (original.kernelFunc as unknown as (a: unknown) => tf.TensorInfo)({ inputs: { x }, backend });
+    if (x.dtype === 'string')
+      return (original.kernelFunc as unknown as (a: unknown) => tf.TensorInfo)({ inputs: { x }, backend });
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   }) as unknown as tf.KernelFunc;

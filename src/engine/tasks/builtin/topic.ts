@@ -13,7 +13,13 @@ export const topic: TaskDef = {
   tags: ['classification'],
   generate(rng) {
     const label = pick(rng, topics);
-    const distractor = topicWords[pick(rng, topics.filter((t) => t !== label))];
+    const distractor =
+      topicWords[
+        pick(
+          rng,
+          topics.filter((t) => t !== label),
+        )
+      ];
     return { input: sentence(rng, topicWords[label], distractor, 2, 3), output: label };
   },
 };
