@@ -326,13 +326,23 @@ describe('demo', () => {
         .split('\n')
         .filter((l) => /^\S/.test(l))
         .map((l) => l.split(/\s+/)[0]),
-    ).toEqual(['forgetting', 'forgetting-scratch', 'baselines', 'merging', 'ablations', 'long-sequence', 'lora']);
+    ).toEqual([
+      'forgetting',
+      'forgetting-scratch',
+      'baselines',
+      'merging',
+      'ablations',
+      'long-sequence',
+      'lora',
+      'real-text',
+      'flan-t5-lora',
+    ]);
     const spec = await cli('demo', 'forgetting', '--print-spec', '--seed', '7');
     expect(JSON.parse(spec.stdout).seed).toBe(7);
     const bad = await cli('demo', 'nope', '--out', 'x.json');
     expect([bad.code, bad.stderr.trim()]).toEqual([
       2,
-      'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora',
+      'error: unknown demo "nope"; demos: forgetting, forgetting-scratch, baselines, merging, ablations, long-sequence, lora, real-text, flan-t5-lora',
     ]);
   });
 });

@@ -369,6 +369,7 @@ describe('the registry', () => {
     expect(defaults('dare')).toEqual({ kind: 'dare', drop: 0.9, inner: 'ties', topPercent: 100, lambda: 1, seed: 0 });
     expect(defaults('magmax')).toEqual({ kind: 'magmax', lambda: 0.5 });
     expect(defaults('task-arithmetic')).toEqual({ kind: 'task-arithmetic', lambda: 0.4 });
-    expect(defaults('hard')).toEqual({ kind: 'hard', gamma: 0.7, topPercent: 20 });
+    // The fusion variants default to the paper's rule: all units scored together, norms scored like any unit.
+    expect(defaults('hard')).toEqual({ kind: 'hard', gamma: 0.7, topPercent: 20, within: 'all', norms: 'scored' });
   });
 });
