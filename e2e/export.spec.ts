@@ -93,6 +93,13 @@ const rgbOf = (css: string) => {
   return (r << 16) | (g << 8) | b;
 };
 
+/** The largest channel difference between a colour and the closest colour of a picture. */
+const nearest = (list: number[], rgb: number) =>
+  list.reduce(
+    (best, c) => Math.min(best, Math.max(...[16, 8, 0].map((sh) => Math.abs(((c >> sh) & 255) - ((rgb >> sh) & 255))))),
+    255,
+  );
+
 /** The tensors of a safetensors file: 8-byte header length, JSON header, data. */
 function readSafetensors(
   bytes: Buffer,
@@ -227,6 +234,16 @@ test('every export downloads what the page shows; results file, checkpoint and r
         .getByTestId('heatmap-cell')
         .evaluateAll((cells) => [...new Set(cells.map((c) => getComputedStyle(c).backgroundColor))]);
       for (const c of cellColours) expect(img.list, `${title}: cell colour ${c}`).toContain(rgbOf(c));
+    }
+    if (title.startsWith('Importance of')) {
+      // The colour key sits inside the figure, so the picture carries its ramp: both end colours (within rounding).
+      const stops = await page
+        .getByTestId('importance-heatmap')
+        .locator('.ramp')
+        .evaluate((el) => getComputedStyle(el).backgroundImage.match(/rgba?\([^)]*\)/g) ?? []);
+      expect(stops.length, title).toBeGreaterThan(1);
+      for (const c of [stops[0], stops.at(-1)!])
+        expect(nearest(img.list, rgbOf(c)), `${title}: ramp end ${c}`).toBeLessThan(8);
     }
   }
 

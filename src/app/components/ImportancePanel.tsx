@@ -155,32 +155,33 @@ function FusionMap({ strategy }: { strategy: number }) {
         look={look}
         label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`}
         testId="fusion-map"
+        legend={
+          counts ? (
+            <FusionCaseLegend counts={counts} testId="fusion-legend" />
+          ) : shown === 'dominant' ? (
+            <p className="ramp-legend" data-testid="fusion-legend">
+              {Array.from({ length: f.afterTask + 1 }, (_, t) => (
+                <span key={t}>
+                  <span className="swatch" style={{ background: seriesColor(t) }} aria-hidden="true" /> {t + 1}:{' '}
+                  {tasks[t]}
+                </span>
+              ))}
+              <span>
+                <span className="swatch" style={{ background: AT_BASE.color }} aria-hidden="true" /> at the base
+              </span>
+            </p>
+          ) : shares ? (
+            <Legend
+              from={shown === 'earlier' ? 'all from the last task (0)' : 'none of it (0)'}
+              to={shown === 'earlier' ? 'all from earlier tasks (1)' : 'all of the change (1)'}
+              ramp={cividis}
+            />
+          ) : (
+            <Legend from="all new model (0)" to="all earlier model (1)" ramp={cividis} />
+          )
+        }
       />
-      {counts ? (
-        <>
-          <FusionCaseLegend counts={counts} testId="fusion-legend" />
-          <ImportantKinds cases={cases!} />
-        </>
-      ) : shown === 'dominant' ? (
-        <p className="ramp-legend" data-testid="fusion-legend">
-          {Array.from({ length: f.afterTask + 1 }, (_, t) => (
-            <span key={t}>
-              <span className="swatch" style={{ background: seriesColor(t) }} aria-hidden="true" /> {t + 1}: {tasks[t]}
-            </span>
-          ))}
-          <span>
-            <span className="swatch" style={{ background: AT_BASE.color }} aria-hidden="true" /> at the base
-          </span>
-        </p>
-      ) : shares ? (
-        <Legend
-          from={shown === 'earlier' ? 'all from the last task (0)' : 'none of it (0)'}
-          to={shown === 'earlier' ? 'all from earlier tasks (1)' : 'all of the change (1)'}
-          ramp={cividis}
-        />
-      ) : (
-        <Legend from="all new model (0)" to="all earlier model (1)" ramp={cividis} />
-      )}
+      {counts && <ImportantKinds cases={cases!} />}
     </div>
   );
 }
@@ -297,8 +298,8 @@ export function ImportancePanel() {
               look={importanceLook(shown, active.scores, fusion?.cases)}
               label={`Importance of ${s.label}: ${active.label}, ${shown.view} view`}
               testId="importance-heatmap"
+              legend={<Legend {...viewLegends[shown.view]} />}
             />
-            <Legend {...viewLegends[shown.view]} />
           </>
         ) : (
           <p className="muted">No scores yet: the first arrive after a few training steps.</p>

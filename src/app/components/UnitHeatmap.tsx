@@ -1,7 +1,7 @@
 // A grid of skill units (rows: layers; columns: modules and their sub-units) coloured by a value per unit. Hovering or
 // focusing a cell names the unit and its value below the grid. The grid is one tab stop: arrow keys, Home and End move
 // between cells (roving focus); cells cut off by the inner scroll are counted beside it.
-import { Fragment, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { cellKey, unitGrid } from '../heatmap/unitLayout';
 import { moveFocus } from '../heatmap/gridKeys';
 import { useHiddenCells } from '../heatmap/useHiddenCells';
@@ -22,11 +22,14 @@ export function UnitHeatmap({
   look,
   label,
   testId,
+  legend,
 }: {
   names: readonly string[];
   look: (unit: string) => CellLook | null;
   label: string;
   testId: string;
+  /** The colour key, inside the figure so an exported picture carries it. */
+  legend?: ReactNode;
 }) {
   const grid = useMemo(() => unitGrid(names), [names]);
   const [hover, setHover] = useState<string | null>(null);
@@ -109,6 +112,7 @@ export function UnitHeatmap({
           ))}
         </div>
       </div>
+      {legend}
       {hidden > 0 && (
         <p className="hm-more" data-ui-hint data-testid={`${testId}-hidden`}>
           <span aria-hidden="true">⇆ </span>

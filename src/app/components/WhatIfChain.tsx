@@ -153,8 +153,8 @@ export function WhatIfChain({
         look={fusionLook(f)}
         label={`Fusion map after task ${f.afterTask + 1}, ${f === shownWhatIf ? 'what-if' : 'as run'}`}
         testId="whatif-fusion-map"
+        legend={counts && <FusionCaseLegend counts={counts} testId="whatif-map-cases" short />}
       />
-      {counts && <FusionCaseLegend counts={counts} testId="whatif-map-cases" short />}
     </div>
   );
 }

@@ -123,6 +123,17 @@ function paintText(ctx: CanvasRenderingContext2D, el: Element, cs: CSSStyleDecla
   }
 }
 
+/** A left-to-right linear-gradient background (the colour ramps of the heatmap legends), evenly spaced stops. */
+function paintGradient(ctx: CanvasRenderingContext2D, image: string, b: Box): void {
+  if (!image.startsWith('linear-gradient(to right')) return;
+  const stops = image.match(/rgba?\([^)]*\)/g) ?? [];
+  if (stops.length < 2) return;
+  const g = ctx.createLinearGradient(b.x, 0, b.x + b.w, 0);
+  stops.forEach((c, i) => g.addColorStop(i / (stops.length - 1), c));
+  ctx.fillStyle = g;
+  ctx.fillRect(b.x, b.y, b.w, b.h);
+}
+
 /** The figure as a canvas, SCALE pixels per CSS pixel, over the page's background colour; content scrolled out of view included. */
 export async function paintFigure(root: HTMLElement): Promise<HTMLCanvasElement> {
   // data-ui-hint marks what only the page needs ("Hover a cell…", "Click a strategy…"): left out of figures.
@@ -166,6 +177,7 @@ export async function paintFigure(root: HTMLElement): Promise<HTMLCanvasElement>
       ctx.fillStyle = cs.backgroundColor;
       ctx.fillRect(b.x, b.y, b.w, b.h);
     }
+    paintGradient(ctx, cs.backgroundImage, b);
     paintBorders(ctx, cs, b);
     paintText(ctx, el, cs, at);
   }
