@@ -7,6 +7,7 @@ import { chartMarks, curveTaskStarts, startsFromSteps } from '../charts/taskMark
 import { seriesColor } from '../heatmap/colors';
 import { lossPoints } from '../../engine/run/state';
 import { useExperimentStore } from '../experimentStore';
+import { usePresentStore } from '../present/presentStore';
 import { useRunStore } from '../runStore';
 import { useStrategies, useTaskNames } from '../runView';
 
@@ -28,6 +29,8 @@ export default function LossChart() {
   const runSpec = useRunStore((s) => s.run?.spec);
   const active = useRunStore((s) => s.active);
   const spec = useExperimentStore((s) => s.spec);
+  // On a projector the chart is read from the back of the room.
+  const presenting = usePresentStore((s) => s.step !== null);
   const [picked, setPicked] = useState<number | null>(null);
   const [hovered, setHovered] = useState<number | null>(null);
   const focus = hovered ?? picked;
@@ -58,7 +61,7 @@ export default function LossChart() {
   );
   return (
     <figure className="chart" aria-label="Training loss by step, one line per strategy" data-testid="loss-chart">
-      <ResponsiveContainer width="100%" height={260}>
+      <ResponsiveContainer width="100%" height={presenting ? 420 : 260}>
         <LineChart margin={{ top: 16, right: 16, bottom: 18, left: 12 }}>
           <CartesianGrid stroke="#e3e6ea" />
           <XAxis
