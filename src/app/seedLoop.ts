@@ -83,7 +83,9 @@ export function restoreSeedLoop(): void {
 // A run of the loop ended: go on once the worker is idle and the history has saved it; a stopped or failed run pauses.
 useRunStore.subscribe((s, prev) => {
   const loop = useSeedLoop.getState().loop;
-  if (!loop || loop.current === null || !prev.active || s.active || !s.outcome) return;
+  if (!loop || loop.current === null || !prev.active || s.active) return;
+  // Reset (or a start the worker refused) ends the run with no outcome: the loop pauses instead of waiting forever.
+  if (!s.outcome) return save({ ...loop, current: null, paused: `the run of seed ${loop.current} was reset` });
   if (s.outcome.kind !== 'finished')
     return save({ ...loop, current: null, paused: `the run of seed ${loop.current} was ${s.outcome.kind}` });
   const started = performance.now();

@@ -133,6 +133,8 @@ export class TrainerSession {
 
   private async start({ runId, spec, resume, datasets, baseWeights, tokenizer, fault }: StartCommand): Promise<void> {
     if (this.current) throw new Error('an experiment is already running; stop it first');
+    // The recompute's end posts 'idle': a run started under it would look idle to the page (no Pause).
+    if (this.recomputing) throw new Error('a what-if fusion is being recomputed; start again when it is done');
     const run = (this.current = { id: runId, stopRequested: false, downloadAbort: null as AbortController | null });
     const post = (e: TrainerEvent) => this.post(e);
     this.gate.resume();

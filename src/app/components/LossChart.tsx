@@ -54,10 +54,12 @@ export default function LossChart() {
   const curveStarts = curveTaskStarts(strategies[markOf]?.losses ?? []);
   const starts = curveStarts.length ? curveStarts : startsFromSteps((runSpec ?? spec).tasks.map((t) => t.steps));
   const lastX = Math.max(...points.map((p) => p.at(-1)?.[0] ?? 0));
+  // The marks are of one strategy, so its own curve's end bounds them (another's may run longer, e.g. with replay).
+  const markEnd = points[markOf]?.at(-1)?.[0] ?? lastX;
   const marks = chartMarks(
     starts,
     (strategies[markOf]?.fusions ?? []).map((f) => f.afterTask),
-    lastX,
+    markEnd,
   );
   return (
     <figure className="chart" aria-label="Training loss by step, one line per strategy" data-testid="loss-chart">
@@ -100,7 +102,7 @@ export default function LossChart() {
               strokeDasharray="4 3"
               label={{
                 value: m.label,
-                position: m.x === lastX ? 'insideTopRight' : 'insideTopLeft',
+                position: m.x === markEnd ? 'insideTopRight' : 'insideTopLeft',
                 fontSize: 11,
                 fill: '#3d454e',
               }}

@@ -129,7 +129,7 @@ export function PresentBar() {
               <button
                 type="button"
                 className="primary"
-                disabled={!ready}
+                disabled={!ready || phase !== 'idle'}
                 onClick={() => trainer.start(useExperimentStore.getState().spec)}
                 data-testid="present-start"
               >

@@ -4,11 +4,17 @@
 import { useEffect, useMemo } from 'react';
 import { dismissOffer, resumeLabel, resumeOffered, useHistoryStore } from '../storage/runHistory';
 import { interruptedAt, readProgress, trackProgress } from '../storage/lastProgress';
+import { useRunStore } from '../runStore';
+import { useTrainerStore } from '../trainerStore';
 import { Icon } from './Icon';
 
 export function ResumeCard() {
   useEffect(trackProgress, []);
   const offer = useHistoryStore((s) => s.offer);
+  // While another run (or a what-if recompute) holds the worker, resuming would be refused.
+  const active = useRunStore((s) => s.active);
+  const phase = useTrainerStore((s) => s.phase);
+  const busy = active || phase !== 'idle';
   const where = useMemo(
     () =>
       offer &&
@@ -29,7 +35,13 @@ export function ResumeCard() {
         <span className="hint">Resume goes on from the start of {resumeLabel(offer)}.</span>
       </p>
       <div className="buttons">
-        <button type="button" className="primary" onClick={() => void resumeOffered()} data-testid="resume-run">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void resumeOffered()}
+          data-testid="resume-run"
+        >
           <Icon name="play" />
           Resume
         </button>

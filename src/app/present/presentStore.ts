@@ -35,7 +35,7 @@ let installed = false;
 /**
  * Pauses the run at each task boundary while presenting, except after the very last task of the run. The pause is
  * asked for at the task's last training step, so it reaches the worker during the evaluation rather than after the
- * next task has begun; the message names the task once its evaluation is in.
+ * next task has begun; the message naming the task is set then too.
  */
 export function pauseAtBoundaries(): void {
   if (installed) return;
@@ -53,24 +53,17 @@ export function pauseAtBoundaries(): void {
     if ((ev.type === 'run' && ev.event.type === 'run-start') || ev.type === 'done')
       usePresentStore.setState({ pausedAt: null });
     if (!presenting()) return;
-    if (
-      ev.type === 'steps' &&
-      ev.steps.some((e) => e.phase === 'train' && e.step === e.steps && !lastOfRun(e.strategy, e.task))
-    )
-      trainer.pause();
-    if (
-      ev.type !== 'run' ||
-      ev.event.type !== 'eval-row' ||
-      ev.event.row < 1 ||
-      lastOfRun(ev.event.strategy, ev.event.row - 1)
-    )
-      return;
+    if (ev.type !== 'steps') return;
+    const end = ev.steps.find((e) => e.phase === 'train' && e.step === e.steps && !lastOfRun(e.strategy, e.task));
+    if (!end) return;
+    trainer.pause();
+    // Said when the pause is asked for, not at the task's evaluation: a strategy with a phase after training (kif-replay)
+    // pauses before its evaluation arrives.
     const run = useRunStore.getState().run;
     const tasks = run?.tasks.map((t) => t.name) ?? [];
-    const { strategy, row } = ev.event;
-    const label = run?.strategies[strategy]?.label ?? `strategy ${strategy + 1}`;
+    const label = run?.strategies[end.strategy]?.label ?? `strategy ${end.strategy + 1}`;
     usePresentStore.setState({
-      pausedAt: `${label} has learned task ${row} of ${tasks.length} (${tasks[row - 1] ?? '?'}). Paused for you: Continue when the class is ready.`,
+      pausedAt: `${label} has learned task ${end.task + 1} of ${tasks.length} (${tasks[end.task] ?? '?'}). Paused for you: Continue when the class is ready.`,
     });
   });
 }
