@@ -130,6 +130,16 @@ describe('LoRA adapters', () => {
         { param: 'encoder.block.0.layer.0.SelfAttention.q.lora_B', slice: { axis: 1, start: 1, end: 2 } },
       ],
       combine: 'product',
+      // The unit-kind registry's record, made with the unit: rank 1 of the adapter on encoder layer 0's q.
+      info: {
+        shape: 'lora-rank',
+        stack: 'encoder',
+        layer: 0,
+        sublayer: 0,
+        module: 'SelfAttention',
+        role: 'q',
+        index: 1,
+      },
     });
     expect(() => new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 2 })).toThrow(
       /already has a LoRA adapter/,
