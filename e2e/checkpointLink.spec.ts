@@ -75,8 +75,10 @@ test('a link names the checkpoint with its content hash, and says so when the UR
   const sha256 = await folderHash(Object.entries(folder).map(([n, b]) => [n, new Uint8Array(b)]));
   await expect(page.getByTestId('run-warnings')).toContainText(`content hash ${sha256.slice(0, 12)}`);
   await page.getByTestId('copy-link').click();
+  // The copy hashes the cached files first: wait for the new link rather than read the box before it changes.
+  const hashed = specFragment(validSpec({ ...spec, model: { checkpoint: url, sha256 } }));
+  await expect.poll(() => page.getByTestId('share-link').inputValue()).toContain(hashed);
   const link = await page.getByTestId('share-link').inputValue();
-  expect(link).toContain(specFragment(validSpec({ ...spec, model: { checkpoint: url, sha256 } })));
   await first.close();
 
   // Elsewhere (a fresh browser profile), the same files: the link opens, names the hash, and the run has no warning.

@@ -15,21 +15,23 @@ import './share.css';
 const ImportPanel = lazy(() => import('./ImportPanel'));
 const ImportPreview = lazy(() => import('./ImportPreview'));
 
-async function copy(link: string, what: string): Promise<void> {
+async function copy(link: string, what: string, caveat?: string): Promise<void> {
   useShareStore.setState({ lastLink: link });
+  const after = caveat ? ` ${caveat}` : '';
   try {
     await navigator.clipboard.writeText(link);
-    notify('info', `Copied the link to ${what} (${link.length.toLocaleString('en')} characters).`);
+    notify('info', `Copied the link to ${what} (${link.length.toLocaleString('en')} characters).${after}`);
   } catch {
-    notify('info', `The browser did not allow copying: copy the link to ${what} from the box below.`);
+    notify('info', `The browser did not allow copying: copy the link to ${what} from the box below.${after}`);
   }
 }
 
 async function copyWithResults(): Promise<void> {
   const { spec, results } = useExperimentStore.getState();
   if (!results) return;
-  const share = shareWithResults(await linkSpec(spec), results);
-  if (share.ok) return void copy(urlWith(share.fragment), 'this experiment with its results');
+  const linked = await linkSpec(spec);
+  const share = shareWithResults(linked.spec, results);
+  if (share.ok) return void copy(urlWith(share.fragment), 'this experiment with its results', linked.caveat);
   notify('error', share.message, { label: 'Save the results file (JSON)', run: () => saveResultsFile(results) });
 }
 
@@ -47,9 +49,10 @@ export function ShareBar() {
     <div className="share-bar" data-testid="share-bar">
       <div className="share-actions">
         <button
-          onClick={async () =>
-            copy(urlWith(specFragment(await linkSpec(useExperimentStore.getState().spec))), 'this experiment')
-          }
+          onClick={async () => {
+            const linked = await linkSpec(useExperimentStore.getState().spec);
+            await copy(urlWith(specFragment(linked.spec)), 'this experiment', linked.caveat);
+          }}
           data-testid="copy-link"
         >
           Copy link
