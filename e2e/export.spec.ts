@@ -7,6 +7,7 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import { parseResults, RESULTS_FORMAT, RESULTS_VERSION, type ResultsDocument } from '../src/engine/experiment/results';
+import { unitTableFromNames } from '../src/engine/kif/unitNames';
 import { RESULTS_LINK_BUDGET, restoreFromFragment, specFragment } from '../src/engine/share/shareLink';
 import type { ExperimentSpec } from '../src/engine/spec/experiment';
 import { parseCsv } from '../test/helpers/parseCsv';
@@ -388,7 +389,7 @@ function largeResults(units: number): ResultsDocument {
       trainSize: t.trainSize,
       testSize: t.testSize,
     })),
-    units: { granularity: 'head-neuron', names },
+    units: unitTableFromNames('head-neuron', names),
     strategies: [strategy('seqft', false), strategy('kif-hard', true)],
     timings: { totalSeconds: 2 },
   };

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { importanceView, normaliseWithinKind, ranks, taskSpecific } from '../src/engine/kif/importanceViews';
-import { describeUnit } from '../src/engine/kif/unitNames';
+import { unitKindOf, unitWords } from '../src/engine/kif/unitKindRegistry';
+import { unitInfoFromName } from '../src/engine/kif/unitNames';
+
+const describeUnit = (name: string) => {
+  const info = unitInfoFromName(name);
+  return { kind: unitKindOf(info), words: unitWords(info) };
+};
+const kindOf = (name: string) => describeUnit(name).kind;
 
 const h0 = 'encoder.block.0.layer.0.SelfAttention#head0';
 const h1 = 'encoder.block.0.layer.0.SelfAttention#head1';
@@ -33,8 +40,15 @@ describe('importance views', () => {
 
   it('normalises each unit by the mean of its kind', () => {
     // By hand: 2/4, 6/4, 100/200, 300/200, 1/1, 50/50.
-    expect(normaliseWithinKind(taskA)).toEqual({ [h0]: 0.5, [h1]: 1.5, [ln]: 0.5, [fln]: 1.5, [ffn]: 1, [emb]: 1 });
-    expect(normaliseWithinKind(taskC)[ln]).toBe(0);
+    expect(normaliseWithinKind(taskA, kindOf)).toEqual({
+      [h0]: 0.5,
+      [h1]: 1.5,
+      [ln]: 0.5,
+      [fln]: 1.5,
+      [ffn]: 1,
+      [emb]: 1,
+    });
+    expect(normaliseWithinKind(taskC, kindOf)[ln]).toBe(0);
   });
 
   it('ranks by value, 1 the largest, ties sharing the best rank', () => {
@@ -45,14 +59,14 @@ describe('importance views', () => {
     // Normalised B: heads 1.5, 0.5; norms 1, 1; FFN 1; emb 1. Normalised C: heads 1, 1; norms 0, 0; FFN 1; emb 1.
     // For A against B and C: h0 0.5 − (1.5 + 1)/2 = −0.75; h1 1.5 − (0.5 + 1)/2 = 0.75; ln 0.5 − (1 + 0)/2 = 0;
     // fln 1.5 − 0.5 = 1; FFN 1 − 1 = 0; emb 0.
-    const a = taskSpecific([taskA, taskB, taskC], 0)!;
+    const a = taskSpecific([taskA, taskB, taskC], 0, kindOf)!;
     const expected = { [h0]: -0.75, [h1]: 0.75, [ln]: 0, [fln]: 1, [ffn]: 0, [emb]: 0 };
     for (const [u, v] of Object.entries(expected)) expect(a[u], u).toBeCloseTo(v, 12);
-    expect(taskSpecific([taskA], 0)).toBeNull();
+    expect(taskSpecific([taskA], 0, kindOf)).toBeNull();
   });
 
   it('gives each view its values and the rank by normalised score', () => {
-    const ctx = { tasks: [taskA, taskB], task: 1 };
+    const ctx = { tasks: [taskA, taskB], task: 1, kindOf };
     const raw = importanceView('raw', taskA, ctx)!;
     expect(raw.values).toBe(taskA);
     expect(raw.rank[fln]).toBe(1);
@@ -61,7 +75,7 @@ describe('importance views', () => {
     // B against A: h0 1.5 − 0.5 = 1, fln 1 − 1.5 = −0.5.
     const spec = importanceView('task-specific', taskB, ctx)!;
     expect([spec.values[h0], spec.values[fln]]).toEqual([1, -0.5]);
-    expect(importanceView('task-specific', taskA, { tasks: [taskA], task: 0 })).toBeNull();
-    expect(importanceView('task-specific', taskA, { tasks: [taskA, taskB], task: null })).toBeNull();
+    expect(importanceView('task-specific', taskA, { tasks: [taskA], task: 0, kindOf })).toBeNull();
+    expect(importanceView('task-specific', taskA, { tasks: [taskA, taskB], task: null, kindOf })).toBeNull();
   });
 });

@@ -5,7 +5,10 @@ import { commands } from '../src/cli/commands/registry';
 import '../src/cli/commands/fuse';
 import { planFusion } from '../src/engine/kif/fusion';
 import { fusionRuleInfo, fusionRuleNames, ruleFromKnobs } from '../src/engine/kif/fusionRuleKnobs';
-import { knobProblem } from '../src/engine/strategies/knobs';
+import { resolveWhatIf, whatIfKnobDefs, whatIfStart } from '../src/engine/experiment/whatIfKnobs';
+import { strategyCatalog } from '../src/engine/strategies/catalog';
+import { importanceKnobs } from '../src/engine/strategies/kifKnobs';
+import { knobProblem, paperKnobs } from '../src/engine/strategies/knobs';
 import { defaultSpec, parseSpec, specFieldProblem } from '../src/engine/spec/experiment';
 
 describe('the knob table', () => {
@@ -42,12 +45,57 @@ describe('the knob table', () => {
     for (const rule of fusionRuleNames) {
       const lines = usage.split('\n').filter((l) => l.trim().startsWith(`--rule ${rule} --`));
       expect(lines.map((l) => l.slice(l.indexOf(': ') + 2))).toEqual(
-        Object.values(fusionRuleInfo[rule].knobs).map((d) =>
+        Object.values(whatIfKnobDefs(rule)).map((d) =>
           expect.stringMatching(`^${d.help.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(default ${d.default}`),
         ),
       );
     }
     expect(usage).toContain(`--rule hard --gamma: ${fusionRuleInfo.hard.knobs.gamma.help} (default 0.7)`);
+    expect(usage).toContain(`--rule soft --beta: ${importanceKnobs.beta.help} (default 0.7)`);
+    expect(usage).toContain(`--rule hard --within: `);
+    expect(usage).not.toContain('--rule ties --beta');
+  });
+
+  it("the importance scorer's knobs carry the paper's values (KIF.md §2–3: β1 = β2 = 0.85, β = 0.7, |w·g|)", () => {
+    expect(Object.fromEntries(Object.entries(importanceKnobs).map(([k, d]) => [k, d.paper]))).toEqual({
+      metric: 'first-order',
+      beta1: 0.85,
+      beta2: 0.85,
+      beta: 0.7,
+    });
+    for (const [name, def] of Object.entries(importanceKnobs)) {
+      expect(knobProblem(def, def.default), name).toBeNull();
+      expect(knobProblem(def, def.paper), name).toBeNull();
+    }
+    // KIF with LoRA scores with second-order importance (KIF.md §4): its own default and paper value.
+    const lora = strategyCatalog.find((s) => s.name === 'kif-lora')!.knobs.metric;
+    expect([lora.default, lora.paper]).toEqual(['second-order', 'second-order']);
+    expect(paperKnobs(importanceKnobs)).toEqual({});
+    expect(paperKnobs({ x: { ...importanceKnobs.beta1, default: 0.5 } })).toEqual({ x: 0.85 });
+  });
+
+  it("what-if knobs: a rule's own knobs and, for KIF's rules, β; one request shape checked by the tables", () => {
+    expect(Object.keys(whatIfKnobDefs('hard'))).toEqual([...Object.keys(fusionRuleInfo.hard.knobs), 'beta']);
+    expect(whatIfKnobDefs('ties')).toBe(fusionRuleInfo.ties.knobs);
+    expect(resolveWhatIf({ rule: 'soft', knobs: { tau: 0.5, beta: 0.2 } })).toEqual({
+      ok: true,
+      rule: { kind: 'soft', tau: 0.5, within: 'all', norms: 'scored' },
+      beta: 0.2,
+    });
+    expect(resolveWhatIf({ rule: 'hard', knobs: {} })).toMatchObject({ ok: true, beta: importanceKnobs.beta.default });
+    expect(resolveWhatIf({ rule: 'hard', knobs: { beta: 1.5 } })).toEqual({
+      ok: false,
+      problems: [`hard: beta: ${knobProblem(importanceKnobs.beta, 1.5)}`],
+    });
+    expect(resolveWhatIf({ rule: 'ties', knobs: { beta: 0.5 } })).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^ties: beta: unknown knob/)],
+    });
+    // The panel opens on the run's own knobs: its rule's, and β for both KIF rules; defaults elsewhere.
+    const start = whatIfStart('hard', { gamma: 0.4, topPercent: 20, beta: 0.1, within: 'kind' });
+    expect(start.hard).toEqual({ gamma: 0.4, topPercent: 20, within: 'kind', norms: 'scored', beta: 0.1 });
+    expect(start.soft).toEqual({ tau: 0.25, within: 'all', norms: 'scored', beta: 0.1 });
+    expect(start.ties).toEqual({ topPercent: 20, lambda: 1 });
   });
 
   it("the page's training fields check with the spec schema's own bounds and words", () => {

@@ -8,7 +8,7 @@ import { parseResults, RESULTS_VERSION, type ResultsDocument } from '../src/engi
 import { runExperiment } from '../src/engine/experiment/runner';
 import { continualMetrics } from '../src/engine/metrics/continual';
 import { foldRun, reduceRun } from '../src/engine/run/reduce';
-import { lossPoints, shownImportance, type RunState } from '../src/engine/run/state';
+import { lossPoints, shownImportance, unitsOf, type RunState } from '../src/engine/run/state';
 import { restoreFromFragment, shareWithResults } from '../src/engine/share/shareLink';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { useBackend } from './helpers/tf';
@@ -40,14 +40,20 @@ const header: RunHeader = {
     { name: 'a', scorer: 'exact-match', steps: 4, trainSize: 8, testSize: 2 },
     { name: 'b', scorer: 'exact-match', steps: 4, trainSize: 8, testSize: 2 },
   ],
-  units: { granularity: 'layer', names: ['u0', 'u1'] },
+  units: {
+    granularity: 'tensor',
+    names: ['u0', 'u1'],
+    infos: [
+      { shape: 'other', name: 'u0' },
+      { shape: 'other', name: 'u1' },
+    ],
+  },
 };
 const start: RunEvent = {
   type: 'run-start',
   strategies: ['seqft', 'kif-hard (gamma=0.5)'],
   tasks: ['a', 'b'],
   majorityScores: [0, 0],
-  units: ['u0', 'u1'],
   totalSteps: 16,
   backend: 'cpu',
   header,
@@ -193,6 +199,28 @@ describe('reduceRun, event by event', () => {
     expect(s).toMatchObject({ stopped: true, timings: { totalSeconds: 3 }, version: RESULTS_VERSION });
   });
 
+  it("strategy-units: a strategy's own units, which its views draw instead of the run's", () => {
+    const own = {
+      granularity: 'lora-rank',
+      names: ['encoder.block.0.layer.0.SelfAttention.q.lora|0'],
+      infos: [
+        {
+          shape: 'lora-rank' as const,
+          stack: 'encoder' as const,
+          layer: 0,
+          sublayer: 0,
+          module: 'SelfAttention' as const,
+          role: 'q' as const,
+          index: 0,
+        },
+      ],
+    };
+    const s = fold({ type: 'strategy-units', strategy: 1, units: own });
+    expect(s.strategies[1].units).toEqual(own);
+    expect(unitsOf(s, s.strategies[1])).toBe(s.strategies[1].units);
+    expect(unitsOf(s, s.strategies[0])).toBe(s.units);
+  });
+
   it('strategy-restored: a finished strategy as the checkpoint kept it, or one that goes on', () => {
     const result = { ...fold().strategies[0], matrix: [[1, 2]], live: undefined };
     delete result.live;
@@ -318,6 +346,36 @@ describe('version 1 documents (files and links made before the run model)', () =
         losses: s.losses.map(({ task, phase, steps, losses }) => ({ task, phase, steps, losses })),
       }));
     expect(numbers(JSON.parse(JSON.stringify(now)))).toEqual(numbers(v1));
+    // Its units held names only: on the way in they get the records a fresh run builds its units with.
+    expect((v1.units as { infos?: unknown }).infos).toBeUndefined();
+    const opened = parseResults(v1);
+    if (!opened.ok) throw new Error(opened.errors.join('\n'));
+    expect(now.units.infos.length).toBeGreaterThan(10);
+    expect(opened.results.units).toEqual(now.units);
+    const link = restoreFromFragment(`#${fixture('tiny-link.txt').trim()}`, { fallback: defaultSpec });
+    if (link.kind !== 'restored') throw new Error(JSON.stringify(link));
+    expect(link.results?.units).toEqual(now.units);
+  });
+
+  it('unit records: a document whose records do not match its names is refused, a kif-lora one gets its own', () => {
+    const v1 = JSON.parse(fixture('tiny-run.json'));
+    const names: string[] = v1.units.names;
+    const short = { ...v1, units: { ...v1.units, infos: [{ shape: 'other', name: 'x' }] } };
+    expect(parseResults(short)).toEqual({
+      ok: false,
+      errors: [`units.infos: has 1 records, one per unit name (${names.length}) expected`],
+    });
+    const bad = { ...v1, units: { ...v1.units, infos: names.map(() => ({ shape: 'head', stack: 'middle' })) } };
+    expect(parseResults(bad).ok).toBe(false);
+    // kif-lora before strategies kept their units: scores over adapter ranks the run's list does not hold.
+    const q = 'encoder.block.0.layer.0.SelfAttention.q.lora|';
+    const scores = { [`${q}0`]: 1, [`${q}1`]: 2 };
+    const lora = { ...v1.strategies[1], importance: { tasks: [scores], accumulated: [scores] }, fusions: [] };
+    const r = parseResults({ ...v1, strategies: [v1.strategies[0], lora] });
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.results.strategies[0].units).toBeUndefined();
+    expect(r.results.strategies[1].units?.names).toEqual([`${q}0`, `${q}1`]);
+    expect(r.results.strategies[1].units?.infos.map((i) => i.shape)).toEqual(['lora-rank', 'lora-rank']);
   });
 
   it('a version 1 "share with results" link opens with its results', () => {

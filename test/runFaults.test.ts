@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendFailure, fallBackFrom, isBackendFailure } from '../src/engine/backend';
-import { placeUnit } from '../src/engine/kif/unitNames';
-import { unitGrid, unitNamesFor } from '../src/app/heatmap/unitLayout';
+import { unitPlace } from '../src/engine/kif/unitKindRegistry';
+import { unitInfoFromName, unitTableFromNames } from '../src/engine/kif/unitNames';
+import { unitGrid } from '../src/app/heatmap/unitLayout';
 import { datasetFromImport } from '../src/app/importedStore';
 import { SAVE_LIMITS, savableInputs } from '../src/app/runInputs';
 import { FaultSwitch } from '../src/worker/faultSwitch';
@@ -65,20 +66,16 @@ describe('backend failures', () => {
 describe('heatmap units', () => {
   const q = 'encoder.block.0.layer.0.SelfAttention.q';
   it('places LoRA rank units as sub-cells of their module', () => {
+    const placeUnit = (name: string) => unitPlace(unitInfoFromName(name));
     expect(placeUnit(`${q}.lora|3`)).toEqual({ row: 'encoder 0', group: 'self-attn', sub: 'q·3' });
     expect(placeUnit('decoder.block.1.layer.1.EncDecAttention.v.lora|0')).toEqual({
       row: 'decoder 1',
       group: 'cross-attn',
       sub: 'v·0',
     });
-    const grid = unitGrid([`${q}.lora|0`, `${q}.lora|1`, 'encoder.block.0.layer.0.SelfAttention.v.lora|0']);
+    const names = [`${q}.lora|0`, `${q}.lora|1`, 'encoder.block.0.layer.0.SelfAttention.v.lora|0'];
+    const grid = unitGrid(unitTableFromNames('lora-rank', names));
     expect(grid.columns.map((c) => c.sub)).toEqual(['q·0', 'q·1', 'v·0']);
-  });
-
-  it('draws the scored units when the run-start list does not hold them', () => {
-    const run = [`${q}.weight`];
-    expect(unitNamesFor(run, { [`${q}.weight`]: 1 })).toBe(run);
-    expect(unitNamesFor(run, { [`${q}.lora|0`]: 1, [`${q}.lora|1`]: 2 })).toEqual([`${q}.lora|0`, `${q}.lora|1`]);
   });
 });
 

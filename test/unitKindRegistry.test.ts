@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { unitKindOf, unitKindRegistry, unitPlace, unitWords, type UnitPlace } from '../src/engine/kif/unitKindRegistry';
-import { describeUnit, placeUnit, unitInfoFromName } from '../src/engine/kif/unitNames';
+import { unitInfoFromName, unitTableFromNames } from '../src/engine/kif/unitNames';
 import { buildUnits, granularities, type BuiltUnit } from '../src/engine/kif/units';
 import { presets } from '../src/engine/model/config';
 import { paramSpecs } from '../src/engine/model/paramSpec';
@@ -30,8 +30,9 @@ describe('unit kind registry', () => {
   it('old names restore to the places, families and words the regex tables gave', () => {
     expect(before.length).toBeGreaterThan(300);
     for (const e of before) {
-      expect(placeUnit(e.name), e.name).toEqual(e.place);
-      expect(describeUnit(e.name), e.name).toEqual({ kind: e.kind, words: e.words });
+      const info = unitInfoFromName(e.name);
+      expect(unitPlace(info), e.name).toEqual(e.place);
+      expect({ kind: unitKindOf(info), words: unitWords(info) }, e.name).toEqual({ kind: e.kind, words: e.words });
     }
   });
 
@@ -98,7 +99,7 @@ describe('unit kind registry', () => {
     const names = unitsOf('nano', 'tensor')
       .map((u) => u.name)
       .reverse();
-    expect(unitGrid(names).rows).toEqual([
+    expect(unitGrid(unitTableFromNames('tensor', names)).rows).toEqual([
       'encoder 0',
       'encoder 1',
       'encoder end',

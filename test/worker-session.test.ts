@@ -83,7 +83,7 @@ describe('TrainerSession', () => {
     expect(new Set(ids)).toEqual(new Set([2]));
     await s.handle({
       type: 'recompute-fusion',
-      request: { id: 5, strategy: 0, rule: { kind: 'soft' } as never, beta: 0.5 },
+      request: { id: 5, strategy: 0, rule: 'soft', knobs: { tau: 0.5, beta: 0.5 } },
     });
     expect(events.at(-2)).toMatchObject({
       type: 'error',

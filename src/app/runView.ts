@@ -1,10 +1,10 @@
 // Slices of the shown run for components: stable references (zustand re-renders on a new one), names derived once.
 import { useMemo } from 'react';
-import type { StrategyState } from '../engine/run/state';
+import type { UnitTable } from '../engine/kif/units';
+import { unitsOf, type StrategyState } from '../engine/run/state';
 import { useRunStore } from './runStore';
 
 const none: StrategyState[] = [];
-const noNames: string[] = [];
 
 export const useStrategies = (): StrategyState[] => useRunStore((s) => s.run?.strategies ?? none);
 
@@ -18,9 +18,13 @@ export function useTaskSteps(): number[] {
   return useMemo(() => tasks?.map((t) => t.steps) ?? [], [tasks]);
 }
 
-export function useUnitNames(): string[] {
-  const units = useRunStore((s) => s.run?.units.names);
-  return units ?? noNames;
+const noUnits: UnitTable = { granularity: '', names: [], infos: [] };
+
+/** The units strategy `strategy`'s scores and fusions are over (its own or the run's). */
+export function useUnitsOf(strategy: number | undefined): UnitTable {
+  const run = useRunStore((s) => s.run);
+  const s = strategy === undefined ? undefined : run?.strategies[strategy];
+  return run && s ? unitsOf(run, s) : (run?.units ?? noUnits);
 }
 
 /** The run's warnings with the worker's notices before them. */

@@ -3,7 +3,7 @@
 // The worker already throttles training steps (about ten messages a second), so each message is one store update.
 import type { BackendPreference } from '../engine/backend';
 import type { RunEvent } from '../engine/experiment/events';
-import type { FusionRule } from '../engine/kif/fusion';
+import type { WhatIfKnobs } from '../engine/experiment/whatIfKnobs';
 import type { ExperimentSpec } from '../engine/spec/experiment';
 import type { RunCheckpoint } from '../engine/experiment/resume';
 import { reduceRun } from '../engine/run/reduce';
@@ -163,10 +163,10 @@ class TrainerClient {
   }
 
   /** Asks the worker to merge strategy `strategy`'s recorded models again with this rule and knobs (what-if). */
-  recomputeFusion(strategy: number, rule: FusionRule, beta: number): void {
+  recomputeFusion(strategy: number, knobs: WhatIfKnobs): void {
     const id = this.nextRequestId++;
     useRunStore.setState((s) => ({ whatIf: { ...s.whatIf, pending: id, error: null } }));
-    this.send({ type: 'recompute-fusion', request: { id, strategy, rule, beta } });
+    this.send({ type: 'recompute-fusion', request: { id, strategy, ...knobs } });
   }
 
   private send(cmd: TrainerCommand): void {

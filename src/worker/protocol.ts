@@ -5,7 +5,7 @@ import type { RunEvent, StepEvent } from '../engine/experiment/events';
 import type { ResultsDocument } from '../engine/experiment/results';
 import type { RunCheckpoint } from '../engine/experiment/resume';
 import type { WhatIfResult } from '../engine/experiment/whatIf';
-import type { FusionRule } from '../engine/kif/fusion';
+import type { WhatIfKnobs } from '../engine/experiment/whatIfKnobs';
 import type { ExperimentSpec } from '../engine/spec/experiment';
 import type { ModelExport } from '../engine/export/finalModels';
 import type { DatasetData } from '../engine/experiment/taskData';
@@ -13,12 +13,10 @@ import type { HostTensors } from '../engine/model/init';
 import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 
 /** Merge strategy `strategy`'s task models of the last run again with this rule and these knobs (what-if). */
-export interface RecomputeFusionRequest {
+export interface RecomputeFusionRequest extends WhatIfKnobs {
   /** Counts requests so the page can drop answers to ones it has since replaced. */
   id: number;
   strategy: number;
-  rule: FusionRule;
-  beta: number;
 }
 
 export interface StartCommand {

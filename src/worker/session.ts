@@ -14,6 +14,7 @@ import type { ResultsDocument } from '../engine/experiment/results';
 import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
 import { runExperiment, type RunHooks } from '../engine/experiment/runner';
 import { FusionInputsRecorder, whatIfFusion } from '../engine/experiment/whatIf';
+import { resolveWhatIf } from '../engine/experiment/whatIfKnobs';
 import { FinalModels } from '../engine/export/finalModels';
 import type { T5Config } from '../engine/model/config';
 import type { HostTensors } from '../engine/model/init';
@@ -248,8 +249,13 @@ export class TrainerSession {
           });
           continue;
         }
+        const knobs = resolveWhatIf(r);
+        if (!knobs.ok) {
+          this.post({ type: 'error', message: `what-if fusion: ${knobs.problems.join('; ')}`, requestId: r.id });
+          continue;
+        }
         try {
-          const result = await whatIfFusion(last.spec, recorded, r.rule, r.beta, {
+          const result = await whatIfFusion(last.spec, recorded, knobs.rule, knobs.beta, {
             datasets: (id) => last.datasets?.[id],
             tokenizer: last.tokenizer,
             config: last.config,

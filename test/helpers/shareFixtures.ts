@@ -1,7 +1,7 @@
 // Specs and results documents for the share, export and fuzz tests: a typical experiment (5 tasks, 3 strategies with
 // knobs) and a results document shaped like one the runner writes, with unit maps over the nano model's real units.
 import { RESULTS_VERSION, type ResultsDocument, type StrategyResult } from '../../src/engine/experiment/results';
-import { buildUnits } from '../../src/engine/kif/units';
+import { buildUnits, unitTable } from '../../src/engine/kif/units';
 import { continualMetrics } from '../../src/engine/metrics/continual';
 import { presetConfig } from '../../src/engine/model/config';
 import { paramSpecs } from '../../src/engine/model/paramSpec';
@@ -37,10 +37,14 @@ const cases = ['shared', 'kept', 'taken', 'averaged'] as const;
 export function fakeResults(spec: ExperimentSpec, seed = 5): ResultsDocument {
   const rng = makeRng(seed);
   const config = presetConfig('nano');
-  const names = buildUnits(spec.units.granularity, paramSpecs(config), {
-    numHeads: config.numHeads,
-    neuronBlock: spec.units.blockSize,
-  }).map((u) => u.name);
+  const units = unitTable(
+    spec.units.granularity,
+    buildUnits(spec.units.granularity, paramSpecs(config), {
+      numHeads: config.numHeads,
+      neuronBlock: spec.units.blockSize,
+    }),
+  );
+  const names = units.names;
   const T = spec.tasks.length;
   const scores = () => Object.fromEntries(names.map((n) => [n, rng() ** 3 * 1e-4]));
   const strategies: StrategyResult[] = spec.strategies.map((s) => {
@@ -84,7 +88,7 @@ export function fakeResults(spec: ExperimentSpec, seed = 5): ResultsDocument {
       trainSize: t.trainSize,
       testSize: t.testSize,
     })),
-    units: { granularity: spec.units.granularity, names },
+    units,
     strategies,
     timings: { totalSeconds: 100 },
   };

@@ -4,17 +4,16 @@
 import { useState } from 'react';
 import type { FusionCase } from '../../engine/kif/fusion';
 import { importanceView, type ImportanceView } from '../../engine/kif/importanceViews';
-import { unitKindLabels } from '../../engine/kif/unitKindRegistry';
-import { unitKind } from '../../engine/kif/unitNames';
+import { unitKindLabels, unitKindOf, type UnitInfo } from '../../engine/kif/unitKindRegistry';
+import { unitInfos } from '../../engine/kif/units';
 import type { UnitScores } from '../../engine/strategies/types';
 import { caseStyles, cividis, seriesColor, textOn } from '../heatmap/colors';
 import { importanceLook, viewLegends } from '../heatmap/importanceLook';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { ImportanceViewPicker } from './ImportanceViewPicker';
-import { unitNamesFor } from '../heatmap/unitLayout';
-import { isDone, shownImportance } from '../../engine/run/state';
+import { isDone, shownImportance, unitsOf } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
-import { useStrategies, useTaskNames, useTaskSteps, useUnitNames } from '../runView';
+import { useStrategies, useTaskNames, useTaskSteps, useUnitsOf } from '../runView';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
 import { TopUnitsList } from './TopUnitsList';
 
@@ -42,13 +41,13 @@ const AT_BASE: CellLook = {
 };
 
 /** Which kinds of unit the hard rule found important (shared, kept or taken): with the paper's rule, mostly norms. */
-function ImportantKinds({ cases }: { cases: Record<string, FusionCase> }) {
-  const important = Object.entries(cases).filter(([, c]) => c !== 'averaged');
+function ImportantKinds({ cases, infos }: { cases: Record<string, FusionCase>; infos: ReadonlyMap<string, UnitInfo> }) {
+  const important = Object.entries(cases).filter(([u, c]) => c !== 'averaged' && infos.has(u));
   if (important.length === 0) return null;
-  const byKind = important.reduce<Record<string, number>>(
-    (a, [u]) => ({ ...a, [unitKindLabels[unitKind(u)]]: (a[unitKindLabels[unitKind(u)]] ?? 0) + 1 }),
-    {},
-  );
+  const byKind = important.reduce<Record<string, number>>((a, [u]) => {
+    const label = unitKindLabels[unitKindOf(infos.get(u)!)];
+    return { ...a, [label]: (a[label] ?? 0) + 1 };
+  }, {});
   const kinds = Object.entries(byKind).sort((a, b) => b[1] - a[1]);
   return (
     <p className="hint" data-testid="fusion-important-kinds">
@@ -62,7 +61,7 @@ function ImportantKinds({ cases }: { cases: Record<string, FusionCase> }) {
 function FusionMap({ strategy }: { strategy: number }) {
   const s = useRunStore((st) => st.run?.strategies[strategy]);
   const tasks = useTaskNames();
-  const units = useUnitNames();
+  const units = useUnitsOf(strategy);
   const [pick, setPick] = useState<number | null>(null);
   const [view, setView] = useState<MapView>('earlier');
   if (!s || s.fusions.length === 0)
@@ -151,7 +150,7 @@ function FusionMap({ strategy }: { strategy: number }) {
         )}
       </div>
       <UnitHeatmap
-        names={unitNamesFor(units, f.prevWeight)}
+        units={units}
         look={look}
         label={`Fusion map of ${s.label} after task ${f.afterTask + 1}`}
         testId="fusion-map"
@@ -181,7 +180,7 @@ function FusionMap({ strategy }: { strategy: number }) {
           )
         }
       />
-      {counts && <ImportantKinds cases={cases!} />}
+      {counts && <ImportantKinds cases={cases!} infos={unitInfos(units)} />}
     </div>
   );
 }
@@ -221,7 +220,7 @@ export function ImportancePanel() {
   const strategies = useStrategies();
   const tasks = useTaskNames();
   const taskSteps = useTaskSteps();
-  const units = useUnitNames();
+  const run = useRunStore((st) => st.run);
   const kif = strategies
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => s.live?.importance || (s.importance?.tasks.length ?? 0) > 0);
@@ -242,6 +241,9 @@ export function ImportancePanel() {
   }
   const current = kif.find(({ i }) => i === chosen) ?? kif.find(({ s }) => !isDone(s)) ?? kif[0];
   const s = current.s;
+  const units = unitsOf(run!, s);
+  const infos = unitInfos(units);
+  const kindOf = (u: string) => unitKindOf(infos.get(u) ?? { shape: 'other', name: u });
   const live = shownImportance(s, taskSteps);
   const taskScores = s.importance?.tasks ?? [];
   const tabs: { id: string; label: string; scores: UnitScores | undefined; task: number | null }[] = [
@@ -257,9 +259,12 @@ export function ImportancePanel() {
   const active = tabs.find((t) => t.id === tab) ?? tabs[0];
   // The task in training is compared with the finished tasks before it.
   const taskSet = active.id === 'current' && live ? [...taskScores.slice(0, live.task), live.scores] : taskScores;
-  const wanted = active.scores ? importanceView(view, active.scores, { tasks: taskSet, task: active.task }) : null;
+  const wanted = active.scores
+    ? importanceView(view, active.scores, { tasks: taskSet, task: active.task, kindOf })
+    : null;
   const shown =
-    wanted ?? (active.scores ? importanceView('normalised', active.scores, { tasks: taskSet, task: null }) : null);
+    wanted ??
+    (active.scores ? importanceView('normalised', active.scores, { tasks: taskSet, task: null, kindOf }) : null);
   const fusion = s.fusions.find((f) => f.afterTask === active.task) ?? s.fusions.at(-1);
   return (
     <section className="panel" aria-labelledby="imp-title">
@@ -294,8 +299,8 @@ export function ImportancePanel() {
           <>
             <ImportanceViewPicker chosen={view} view={shown.view} onChange={setView} />
             <UnitHeatmap
-              names={unitNamesFor(units, active.scores)}
-              look={importanceLook(shown, active.scores, fusion?.cases)}
+              units={units}
+              look={importanceLook(shown, active.scores, infos, fusion?.cases)}
               label={`Importance of ${s.label}: ${active.label}, ${shown.view} view`}
               testId="importance-heatmap"
               legend={<Legend {...viewLegends[shown.view]} />}

@@ -7,9 +7,14 @@ import { NumberField } from './NumberField';
 
 type NumberKnob = Extract<KnobDef, { kind: 'number' }>;
 
-/** The slider's span: the knob's bounds, narrowed to 4× the paper's value where the bounds are far wider (τ up to 100). */
+/** The value marked on the track: the paper's where the table names one, else the default. */
+const markOf = (def: NumberKnob) =>
+  typeof def.paper === 'number' ? { value: def.paper, word: 'paper' } : { value: def.default, word: 'default' };
+
+/** The slider's span: the knob's bounds, narrowed to 4× the marked value where the bounds are far wider (τ up to 100). */
 export function sliderSpan(def: NumberKnob): { min: number; max: number; step: number } {
-  const { min, default: paper } = def;
+  const { min } = def;
+  const paper = markOf(def).value;
   const max = paper <= 0 || def.max <= 10 * paper ? def.max : Math.max(min, 4 * paper);
   return { min, max, step: (max - min) / 100 };
 }
@@ -29,7 +34,7 @@ export function KnobSlider({
 }) {
   const ticks = useId();
   const span = sliderSpan(def);
-  const paper = def.default;
+  const mark = markOf(def);
   return (
     <div className="knob-slider" data-testid={`whatif-knob-${name}`}>
       <NumberField
@@ -56,11 +61,13 @@ export function KnobSlider({
         }}
       />
       <datalist id={ticks}>
-        <option value={paper} label="paper" />
+        <option value={mark.value} label={mark.word} />
       </datalist>
       <p className="knob-help">
-        <span data-testid={`whatif-${name}-paper`}>paper: {paper}</span>
-        {value !== paper ? ' (changed)' : ''} · {def.help}
+        <span data-testid={`whatif-${name}-paper`}>
+          {mark.word}: {mark.value}
+        </span>
+        {value !== mark.value ? ' (changed)' : ''} · {def.help}
       </p>
     </div>
   );

@@ -1,8 +1,6 @@
 // Strategies to compare on the same run: toggle several at once, each with a one-line explanation and its knobs
 // (checked where they are typed), and the "paper defaults" button (KIF.md §5 training settings, KIF constants).
 import { useState } from 'react';
-import { fusionDefaults } from '../../engine/kif/fusionDefaults';
-import { importanceDefaults } from '../../engine/kif/importanceDefaults';
 import {
   paperTrainingDefaults,
   PAPER_EPOCHS,
@@ -11,7 +9,14 @@ import {
   type StrategySpec,
 } from '../../engine/spec/experiment';
 import { strategyCatalog } from '../../engine/strategies/catalog';
-import { knobProblem, type KnobDef, type KnobValue } from '../../engine/strategies/knobs';
+import {
+  knobLabel,
+  knobProblem,
+  paperKnobs,
+  paperNote,
+  type KnobDef,
+  type KnobValue,
+} from '../../engine/strategies/knobs';
 import type { StrategyInfo } from '../../engine/strategies/types';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { NumberField } from './NumberField';
@@ -24,6 +29,17 @@ const setStrategies = (f: (s: StrategySpec[]) => StrategySpec[]) =>
 
 function setKnob(name: string, knob: string, value: KnobValue) {
   setStrategies((list) => list.map((s) => (s.name === name ? { ...s, knobs: { ...s.knobs, [knob]: value } } : s)));
+}
+
+/** The knob's meaning, and the paper's value where it differs from the default (both from the knob table). */
+function KnobHelp({ def }: { def: KnobDef }) {
+  const paper = paperNote(def);
+  return (
+    <p className="knob-help">
+      {def.help}
+      {paper && ` (${paper})`}
+    </p>
+  );
 }
 
 function KnobInput({ strategy, name, def, value }: { strategy: string; name: string; def: KnobDef; value: KnobValue }) {
@@ -41,7 +57,7 @@ function KnobInput({ strategy, name, def, value }: { strategy: string; name: str
           fullLabel={`${strategy} ${name}`}
           className="compact"
         />
-        <p className="knob-help">{def.help}</p>
+        <KnobHelp def={def} />
       </div>
     );
   }
@@ -54,7 +70,7 @@ function KnobInput({ strategy, name, def, value }: { strategy: string; name: str
             <option key={o}>{o}</option>
           ))}
         </select>
-        <p className="knob-help">{def.help}</p>
+        <KnobHelp def={def} />
       </div>
     );
   }
@@ -64,7 +80,7 @@ function KnobInput({ strategy, name, def, value }: { strategy: string; name: str
         <input type="checkbox" checked={value as boolean} onChange={(e) => setKnob(strategy, name, e.target.checked)} />{' '}
         {name}
       </label>
-      <p className="knob-help">{def.help}</p>
+      <KnobHelp def={def} />
     </div>
   );
 }
@@ -125,13 +141,24 @@ export function StrategyPanel() {
     });
   };
   const paperDefaults = () => {
-    // Knobs left out of a spec take their defaults, which are the paper's constants.
-    updateSpec((s) => ({ ...withPaperDefaults(s), strategies: s.strategies.map((x) => ({ ...x, knobs: {} })) }));
+    // Knobs left out of a spec take their defaults; those whose paper value differs (the knob table) are set to it.
+    const knobsOf = (name: string) => paperKnobs(all.find((d) => d.name === name)?.knobs ?? {});
+    updateSpec((s) => ({
+      ...withPaperDefaults(s),
+      strategies: s.strategies.map((x) => ({ ...x, knobs: knobsOf(x.name) })),
+    }));
     const t = paperTrainingDefaults;
+    const knobs = new Map(
+      chosen.flatMap((x) =>
+        Object.entries(all.find((d) => d.name === x.name)?.knobs ?? {}).flatMap(([k, d]) =>
+          d.paper !== undefined && d.kind === 'number' ? [[knobLabel(k, d), d.paper]] : [],
+        ),
+      ),
+    );
     setNote(
       `Paper defaults (KIF.md §5): lr ${t.lr}, ${t.warmupSteps} warm-up steps, weight decay ${t.weightDecay}, batch ${t.batchSize}, clip ${t.clipNorm}, ` +
-        `seed ${PAPER_SEED}, ${PAPER_EPOCHS} epochs per task; knobs reset to γ ${fusionDefaults.hard.gamma}, top ${fusionDefaults.hard.topPercent}%, ` +
-        `τ ${fusionDefaults.soft.tau}, β ${fusionDefaults.accumulateBeta}, β1 ${importanceDefaults.beta1}, β2 ${importanceDefaults.beta2}. ` +
+        `seed ${PAPER_SEED}, ${PAPER_EPOCHS} epochs per task` +
+        (knobs.size ? `; knobs at the paper's values: ${[...knobs].map(([k, v]) => `${k} ${v}`).join(', ')}. ` : '. ') +
         'Small models from scratch learn slowly at this learning rate.',
     );
   };

@@ -2,6 +2,7 @@
 // focusing a cell names the unit and its value below the grid. The grid is one tab stop: arrow keys, Home and End move
 // between cells (roving focus); cells cut off by the inner scroll are counted beside it.
 import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { UnitTable } from '../../engine/kif/units';
 import { cellKey, unitGrid } from '../heatmap/unitLayout';
 import { moveFocus } from '../heatmap/gridKeys';
 import { useHiddenCells } from '../heatmap/useHiddenCells';
@@ -18,24 +19,24 @@ export interface CellLook {
 }
 
 export function UnitHeatmap({
-  names,
+  units,
   look,
   label,
   testId,
   legend,
 }: {
-  names: readonly string[];
+  units: UnitTable;
   look: (unit: string) => CellLook | null;
   label: string;
   testId: string;
   /** The colour key, inside the figure so an exported picture carries it. */
   legend?: ReactNode;
 }) {
-  const grid = useMemo(() => unitGrid(names), [names]);
+  const grid = useMemo(() => unitGrid(units), [units]);
   const [hover, setHover] = useState<string | null>(null);
   const [focused, setFocused] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const hidden = useHiddenCells(scroller, names);
+  const hidden = useHiddenCells(scroller, units.names);
   // Rows of the units that have a look, in screen order: what the arrow keys walk.
   const rows = grid.rows.map((row) =>
     grid.columns
@@ -116,7 +117,7 @@ export function UnitHeatmap({
       {hidden > 0 && (
         <p className="hm-more" data-ui-hint data-testid={`${testId}-hidden`}>
           <span aria-hidden="true">⇆ </span>
-          {hidden} of {names.length} cells are out of view: scroll the map sideways (or use the arrow keys).
+          {hidden} of {units.names.length} cells are out of view: scroll the map sideways (or use the arrow keys).
         </p>
       )}
       <figcaption className="hm-hover" aria-live="polite" data-testid={`${testId}-hover`}>

@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import type { WhatIfResult } from '../../engine/experiment/whatIf';
 import { continualMetrics, type ContinualMetrics } from '../../engine/metrics/continual';
+import type { UnitTable } from '../../engine/kif/units';
 import type { FusionReport } from '../../engine/strategies/types';
 import { caseStyles, cividis, textOn, viridis } from '../heatmap/colors';
-import { unitNamesFor } from '../heatmap/unitLayout';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
 
@@ -51,7 +51,7 @@ export function WhatIfChain({
   asRunFusions: FusionReport[];
   result: WhatIfResult;
   tasks: string[];
-  units: string[];
+  units: UnitTable;
 }) {
   const matrix = whatIfMatrix(asRun, result);
   const [m0, m1] = [asRun, matrix].map((m) => (m.length >= 2 ? continualMetrics(m) : null));
@@ -149,7 +149,7 @@ export function WhatIfChain({
         </div>
       </div>
       <UnitHeatmap
-        names={unitNamesFor(units, f.prevWeight)}
+        units={units}
         look={fusionLook(f)}
         label={`Fusion map after task ${f.afterTask + 1}, ${f === shownWhatIf ? 'what-if' : 'as run'}`}
         testId="whatif-fusion-map"

@@ -1,15 +1,15 @@
 // What-if fusion: after a run, pick any strategy, any fusion rule of the registry and its knobs, and see the result
 // recomputed over the models that strategy trained and re-evaluated in the worker within seconds, without retraining.
 import { useEffect, useMemo, useState } from 'react';
-import { fusionRuleInfo, fusionRuleNames, ruleFromKnobs, type FusionRuleName } from '../../engine/kif/fusionRuleKnobs';
+import { resolveWhatIf, whatIfKnobDefs, whatIfStart } from '../../engine/experiment/whatIfKnobs';
+import { fusionRuleInfo, fusionRuleNames, type FusionRuleName } from '../../engine/kif/fusionRuleKnobs';
 import { continualMetrics } from '../../engine/metrics/continual';
-import { importanceKnobs } from '../../engine/strategies/kifKnobs';
-import type { KnobDef, KnobValue } from '../../engine/strategies/knobs';
+import { knobLabel, type KnobDef, type Knobs, type KnobValue } from '../../engine/strategies/knobs';
 import { mergeRuleOf } from '../../engine/strategies/mergingCatalog';
 import { useExperimentStore } from '../experimentStore';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { useRunStore } from '../runStore';
-import { useUnitNames } from '../runView';
+import { useUnitsOf } from '../runView';
 import { trainer } from '../trainerClient';
 import { useTrainerStore } from '../trainerStore';
 import { FieldBlockers } from './FieldBlockers';
@@ -19,37 +19,19 @@ import { problemsOf, useFieldProblems } from '../fieldProblems';
 
 interface Choice {
   rule: FusionRuleName;
-  /** Knob values of every rule, so switching rules keeps what was typed. */
-  values: Record<FusionRuleName, Record<string, KnobValue>>;
-  beta: number;
+  /** What-if knob values of every rule (whatIfKnobs.ts), so switching rules keeps what was typed. */
+  values: Record<FusionRuleName, Knobs>;
 }
 
 const DEBOUNCE_MS = 250;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const kifRuleOf: Record<string, FusionRuleName> = { 'kif-hard': 'hard', 'kif-replay': 'hard', 'kif-soft': 'soft' };
 const shortLabel = (r: FusionRuleName) => fusionRuleInfo[r].label.split(':')[0];
-const knobLabels: Record<string, string> = {
-  gamma: 'γ (gamma)',
-  topPercent: 'top %',
-  tau: 'τ (tau)',
-  lambda: 'λ (lambda)',
-  drop: 'drop p',
-  floor: 'ε (floor)',
-};
 
 /** The rule a strategy's own run used (its knobs as the run had them), or averaging for strategies without one. */
 function initialChoice(name: string, knobs: Record<string, KnobValue>): Choice {
   const rule = kifRuleOf[name] ?? mergeRuleOf[name] ?? 'average';
-  const values = Object.fromEntries(
-    fusionRuleNames.map((r) => [
-      r,
-      Object.fromEntries(
-        Object.entries(fusionRuleInfo[r].knobs).map(([k, d]) => [k, r === rule && k in knobs ? knobs[k] : d.default]),
-      ),
-    ]),
-  ) as Choice['values'];
-  const beta = typeof knobs.beta === 'number' ? knobs.beta : (importanceKnobs.beta.default as number);
-  return { rule, values, beta };
+  return { rule, values: whatIfStart(rule, knobs) };
 }
 
 function KnobField({
@@ -66,7 +48,7 @@ function KnobField({
   if (def.kind === 'choice') {
     return (
       <div className="field compact">
-        <label htmlFor={`whatif-${name}`}>{def.help?.startsWith('extension') ? `${name} (extension)` : name}</label>
+        <label htmlFor={`whatif-${name}`}>{knobLabel(name, def)}</label>
         <select
           id={`whatif-${name}`}
           data-testid={`whatif-${name}`}
@@ -84,9 +66,7 @@ function KnobField({
     );
   }
   if (def.kind !== 'number') return null;
-  return (
-    <KnobSlider name={name} label={knobLabels[name] ?? name} def={def} value={value as number} onCommit={onCommit} />
-  );
+  return <KnobSlider name={name} label={knobLabel(name, def)} def={def} value={value as number} onCommit={onCommit} />;
 }
 
 export function WhatIfPanel() {
@@ -95,10 +75,10 @@ export function WhatIfPanel() {
   const refusableKif = useRunStore((s) => s.recomputableKif);
   const whatIf = useRunStore((s) => s.whatIf);
   const phase = useTrainerStore((s) => s.phase);
-  const units = useUnitNames();
   const [strategy, setStrategy] = useState<number | null>(null);
   // A KIF strategy first (its own fusion is the classic what-if), else the first strategy with task models.
   const chosen = strategy !== null && refusable.includes(strategy) ? strategy : (refusableKif[0] ?? refusable[0]);
+  const units = useUnitsOf(chosen);
   const run = chosen !== undefined ? results?.strategies[chosen] : undefined;
   const hasKif = chosen !== undefined && refusableKif.includes(chosen);
   const initial = useMemo((): Choice | null => (run ? initialChoice(run.name, run.knobs) : null), [run]);
@@ -110,9 +90,9 @@ export function WhatIfPanel() {
   // Recompute shortly after the last change (the first time with the run's own knobs: it must give the run's numbers).
   useEffect(() => {
     if (!choice || chosen === undefined || blocked) return;
-    const r = ruleFromKnobs(choice.rule, choice.values[choice.rule]);
-    if (!r.ok) return;
-    const t = setTimeout(() => trainer.recomputeFusion(chosen, r.rule, choice.beta), DEBOUNCE_MS);
+    const knobs = { rule: choice.rule, knobs: choice.values[choice.rule] };
+    if (!resolveWhatIf(knobs).ok) return;
+    const t = setTimeout(() => trainer.recomputeFusion(chosen, knobs), DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [choice, chosen, blocked]);
 
@@ -204,7 +184,7 @@ export function WhatIfPanel() {
       </div>
       <p className="knob-help">{info.label}</p>
       <div className="field-row">
-        {Object.entries(info.knobs).map(([k, def]) => (
+        {Object.entries(whatIfKnobDefs(choice.rule)).map(([k, def]) => (
           <KnobField
             key={`${choice.rule}-${k}`}
             name={k}
@@ -213,15 +193,6 @@ export function WhatIfPanel() {
             onCommit={(v) => setKnob(k, v)}
           />
         ))}
-        {isKifRule && importanceKnobs.beta.kind === 'number' && (
-          <KnobSlider
-            name="beta"
-            label="β (beta)"
-            def={importanceKnobs.beta}
-            value={choice.beta}
-            onCommit={(v) => set({ beta: v })}
-          />
-        )}
       </div>
       <button
         type="button"

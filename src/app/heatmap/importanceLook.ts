@@ -2,8 +2,7 @@
 // name in words, its kind, its rank, its fusion case) and the value tests read.
 import type { FusionCase } from '../../engine/kif/fusion';
 import type { ImportanceView, ViewValues } from '../../engine/kif/importanceViews';
-import { unitKindLabels } from '../../engine/kif/unitKindRegistry';
-import { describeUnit } from '../../engine/kif/unitNames';
+import { unitKindLabels, unitKindOf, unitWords, type UnitInfo } from '../../engine/kif/unitKindRegistry';
 import type { UnitScores } from '../../engine/strategies/types';
 import type { CellLook } from '../components/UnitHeatmap';
 import { caseStyles, viridis } from './colors';
@@ -35,10 +34,14 @@ function logScale(values: UnitScores) {
   return (v: number) => (v > 0 && hi > lo ? (Math.log(v) - lo) / (hi - lo) : 0);
 }
 
-/** The look of every unit in view `v`; `raw` gives the raw score for the hover, `cases` the fusion case when one applies. */
+/**
+ * The look of every unit in view `v`; `raw` gives the raw score for the hover, `infos` each unit's record (its words
+ * and kind), `cases` the fusion case when one applies.
+ */
 export function importanceLook(
   v: ViewValues,
   raw: UnitScores,
+  infos: ReadonlyMap<string, UnitInfo>,
   cases?: Readonly<Record<string, FusionCase>>,
 ): (unit: string) => CellLook | null {
   const n = Object.keys(v.rank).length;
@@ -64,8 +67,9 @@ export function importanceLook(
           : `${x >= 0 ? '+' : ''}${x.toFixed(2)} against the other tasks`;
   return (unit) => {
     const x = v.values[unit];
-    if (x === undefined) return null;
-    const { kind, words } = describeUnit(unit);
+    const info = infos.get(unit);
+    if (x === undefined || !info) return null;
+    const [kind, words] = [unitKindOf(info), unitWords(info)];
     const c = cases?.[unit];
     const parts = [
       `${words} (${unitKindLabels[kind]})`,

@@ -3,7 +3,7 @@
 // into sub-columns (q/k/v/o, wi/wo, or heads and neuron blocks at the finer granularity). Each unit's cell comes from
 // its kind's registry entry (engine/kif/unitKindRegistry.ts).
 import { heatmapGroups, unitPlace, unitRowOrder } from '../../engine/kif/unitKindRegistry';
-import { unitInfoFromName } from '../../engine/kif/unitNames';
+import type { UnitTable } from '../../engine/kif/units';
 
 export interface GridColumn {
   group: string;
@@ -19,29 +19,19 @@ export interface UnitGrid {
 
 export const cellKey = (row: string, group: string, sub: string) => `${row}|${group}|${sub}`;
 
-/**
- * The unit names to draw for scores keyed by unit: the run's list when it covers them, else the scores' own keys (a
- * strategy with units of its own, as kif-lora's adapter ranks, scores names the run-start list does not hold).
- */
-export function unitNamesFor(runUnits: readonly string[], scored: Record<string, unknown>): readonly string[] {
-  const known = new Set(runUnits);
-  const keys = Object.keys(scored);
-  return keys.every((k) => known.has(k)) ? runUnits : keys;
-}
-
-/** The grid for a list of unit names: rows in model order, sub-columns in the order units first appear. */
-export function unitGrid(names: readonly string[]): UnitGrid {
+/** The grid for a table of units: rows in model order, sub-columns in the order units first appear. */
+export function unitGrid(units: Pick<UnitTable, 'names' | 'infos'>): UnitGrid {
   const rows = new Map<string, readonly [number, number]>();
   const subs = new Map<string, string[]>(heatmapGroups.map((g) => [g, []]));
   const cells = new Map<string, string>();
-  for (const name of names) {
-    const info = unitInfoFromName(name);
+  units.names.forEach((name, i) => {
+    const info = units.infos[i];
     const p = unitPlace(info);
     if (!rows.has(p.row)) rows.set(p.row, unitRowOrder(info));
     const list = subs.get(p.group)!;
     if (!list.includes(p.sub)) list.push(p.sub);
     cells.set(cellKey(p.row, p.group, p.sub), name);
-  }
+  });
   const sortedRows = [...rows.keys()].sort((a, b) => {
     const [ga, ia] = rows.get(a)!;
     const [gb, ib] = rows.get(b)!;

@@ -53,13 +53,19 @@ export function savedRunProblems(raw: unknown): string[] {
   return out;
 }
 
+/** A valid record with its results as the one door opens them (records saved before unit records get theirs). */
+function opened(run: SavedRun): SavedRun {
+  const r = run.results ? parseResults(run.results) : null;
+  return r?.ok ? { ...run, results: r.results } : run;
+}
+
 /** Splits stored records into runs the page can use and damaged ones, each with its reason. */
 export function sortRecords(records: readonly unknown[]): { runs: SavedRun[]; damaged: DamagedRun[] } {
   const runs: SavedRun[] = [];
   const damaged: DamagedRun[] = [];
   for (const raw of records) {
     const problems = savedRunProblems(raw);
-    if (!problems.length) runs.push(raw as SavedRun);
+    if (!problems.length) runs.push(opened(raw as SavedRun));
     else {
       const r = isObject(raw) ? raw : {};
       const id = typeof r.id === 'string' ? r.id : String(r.id);

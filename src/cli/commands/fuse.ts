@@ -3,7 +3,9 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { numberFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
-import { fusionDefaults, planFusion, applyFusionHost, mergeWithRule, type ScoreRule } from '../../engine/kif/fusion';
+import { planFusion, applyFusionHost, mergeWithRule, unitKindsOf, type ScoreRule } from '../../engine/kif/fusion';
+import { resolveWhatIf, whatIfKnobDefs } from '../../engine/experiment/whatIfKnobs';
+import { paperNote, type KnobDef } from '../../engine/strategies/knobs';
 import {
   fusionRuleInfo,
   fusionRuleNames,
@@ -54,50 +56,49 @@ function loadScores(path: string): Map<string, number> {
   return out;
 }
 
-/** Every rule's flags, by knob: bounds, defaults and help come from the knob table (fusionRuleKnobs.ts). */
-const knobFlags: Record<string, string> = {
-  gamma: 'gamma',
-  tau: 'tau',
-  lambda: 'lambda',
-  topPercent: 'top',
-  drop: 'drop',
-  inner: 'inner',
-  seed: 'seed',
-  floor: 'floor',
-};
+/** Every rule's knob flags (KIF's rules with β), from the knob tables: flag, bounds, default, paper value, help. */
+const ruleKnobs = (rule: FusionRuleName) => Object.entries(whatIfKnobDefs(rule));
+const flagOf = (knob: string, def: KnobDef) => def.flag ?? knob;
+const knobFlags = new Map(fusionRuleNames.flatMap((r) => ruleKnobs(r).map(([k, d]) => [k, flagOf(k, d)] as const)));
 
 /** The knob flags of every rule with their meaning, default and the paper's value, for the usage text. */
 const knobHelp = fusionRuleNames
   .flatMap((rule) =>
-    Object.entries(fusionRuleInfo[rule].knobs).map(([knob, def]) => {
-      const paper = def.paper !== undefined && def.paper !== def.default ? `, paper ${def.paper}` : '';
-      return `    --rule ${rule} --${knobFlags[knob] ?? knob}: ${def.help} (default ${def.default}${paper})`;
+    ruleKnobs(rule).map(([knob, def]) => {
+      const paper = paperNote(def);
+      return `    --rule ${rule} --${flagOf(knob, def)}: ${def.help} (default ${def.default}${paper ? `, ${paper}` : ''})`;
     }),
   )
   .join('\n');
 
-function ruleFromFlags<K extends FusionRuleName>(kind: K, args: Args): Extract<FusionRule, { kind: K }> {
-  const knobs = Object.keys(fusionRuleInfo[kind].knobs);
+/** The rule and β the flags give, checked by the table (resolveWhatIf: the what-if panel's path too). */
+function ruleFromFlags<K extends FusionRuleName>(
+  kind: K,
+  args: Args,
+): { rule: Extract<FusionRule, { kind: K }>; beta: number } {
+  const defs = whatIfKnobDefs(kind);
   const given: Record<string, string | number> = {};
-  for (const [knob, flag] of Object.entries(knobFlags)) {
+  for (const [knob, flag] of knobFlags) {
     if (!args.flags.has(flag)) continue;
-    if (!knobs.includes(knob)) {
+    if (!Object.hasOwn(defs, knob)) {
+      const own = Object.entries(defs).map(([k, d]) => `--${flagOf(k, d)}`);
       throw new UsageError(
-        `--${flag} does not apply to --rule ${kind} (${knobs.length ? `its flags: ${knobs.map((k) => `--${knobFlags[k]}`).join(', ')}` : 'it has no knobs'})`,
+        `--${flag} does not apply to --rule ${kind} (${own.length ? `its flags: ${own.join(', ')}` : 'it has no knobs'})`,
       );
     }
     const raw = stringFlag(args, flag);
-    const def = fusionRuleInfo[kind].knobs[knob];
-    given[knob] = def.kind === 'choice' ? raw : raw.trim() === '' ? NaN : Number(raw);
+    given[knob] = defs[knob].kind === 'choice' ? raw : raw.trim() === '' ? NaN : Number(raw);
   }
-  const r = ruleFromKnobs(kind, given);
+  const r = resolveWhatIf({ rule: kind, knobs: given });
   if (!r.ok)
     throw new UsageError(
       r.problems
-        .map((p) => p.replace(/^(\S+): (\w+): /, (_m, rule, knob) => `--${knobFlags[knob] ?? knob} (${rule} ${knob}) `))
+        .map((p) =>
+          p.replace(/^(\S+): (\w+): /, (_m, rule, knob) => `--${knobFlags.get(knob) ?? knob} (${rule} ${knob}) `),
+        )
         .join('; '),
     );
-  return r.rule as Extract<FusionRule, { kind: K }>;
+  return { rule: r.rule as Extract<FusionRule, { kind: K }>, beta: r.beta };
 }
 
 const list = (args: Args, flag: string) =>
@@ -114,7 +115,7 @@ function mergeCheckpoints(kind: TaskVectorRuleName, args: Args): void {
         `--${flag} belongs to the KIF rules (hard, soft); --rule ${kind} takes --base BASE.safetensors --models A.safetensors,B.safetensors`,
       );
   }
-  const rule = ruleFromFlags(kind, args);
+  const { rule } = ruleFromFlags(kind, args);
   const out = outFileFlag(args, 'out', 'fused.safetensors');
   const configPath = args.flags.has('config') ? stringFlag(args, 'config') : undefined;
   const basePath = stringFlag(args, 'base');
@@ -206,8 +207,7 @@ registerCommand({
     if (isTaskVectorRule(ruleName)) return mergeCheckpoints(ruleName, args);
     if (!isFusionRuleName(ruleName))
       throw new UsageError(`--rule must be one of ${fusionRuleNames.join(', ')} (got ${ruleName})`);
-    const rule: ScoreRule = ruleFromFlags(ruleName as ScoreRule['kind'], args);
-    const beta = numberFlag(args, 'beta', fusionDefaults.accumulateBeta, 0, 1);
+    const { rule, beta } = ruleFromFlags(ruleName as ScoreRule['kind'], args);
     const granularity = stringFlag(args, 'units', 'tensor');
     if (!Object.hasOwn(granularities, granularity))
       throw new UsageError(`--units must be one of ${Object.keys(granularities).join(', ')} (got ${granularity})`);
@@ -249,7 +249,7 @@ registerCommand({
     }
     let plan;
     try {
-      plan = planFusion(scores.prev, scores.cur, rule, beta);
+      plan = planFusion(scores.prev, scores.cur, rule, beta, unitKindsOf(units));
     } catch (e) {
       throw new UsageError(`${message(e)} (the two score files must list the same units)`);
     }

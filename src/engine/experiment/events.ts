@@ -4,6 +4,7 @@
 import type { RunPhase } from '../run/state';
 import type { Knobs } from '../strategies/knobs';
 import type { FusionReport, UnitScores } from '../strategies/types';
+import type { UnitTable } from '../kif/units';
 import type { ResultsDocument, StrategyResult } from './results';
 
 /** What a results document says about the run as a whole, known when it starts. */
@@ -35,7 +36,6 @@ export type RunEvent =
       strategies: string[];
       tasks: string[];
       majorityScores: number[];
-      units: string[];
       totalSteps: number;
       backend: string;
       header: RunHeader;
@@ -46,6 +46,8 @@ export type RunEvent =
   | { type: 'strategy-start'; strategy: number; name: string; label: string; knobs: Knobs; tracksImportance: boolean }
   /** Resuming: a strategy's results up to the checkpoint (`done`: it had finished). */
   | { type: 'strategy-restored'; strategy: number; result: StrategyResult; done: boolean }
+  /** Units of the strategy's own (kif-lora's adapter ranks): its scores and fusions are over these, not the run's. */
+  | { type: 'strategy-units'; strategy: number; units: UnitTable }
   /** What the runner does now for strategy `strategy` on task `task`. */
   | { type: 'phase'; strategy: number; task: number; phase: RunPhase }
   | { type: 'task-start'; strategy: number; task: number; steps: number }

@@ -2,8 +2,11 @@
 // draws it, export writes it and the CLI prints and merges it.
 import { z } from 'zod';
 import type { DatasetProvenance } from '../data/datasetCard';
+import { unitInfoSchema } from '../kif/unitInfoSchema';
+import type { UnitTable } from '../kif/units';
 import { limits } from '../limits';
 import { migrateResults } from '../run/migrate';
+import { restoreUnits } from '../run/restoreUnits';
 import type { ContinualMetrics } from '../metrics/continual';
 import { parseSpec, type ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
@@ -46,6 +49,8 @@ export interface StrategyResult {
   timings: { trainSeconds: number; afterTaskSeconds: number; evalSeconds: number; totalSeconds: number };
   /** Why the strategy stopped early (e.g. a non-finite loss). */
   error?: string;
+  /** Units of its own that its scores and fusions are over (kif-lora's adapter ranks); absent: the run's units. */
+  units?: UnitTable;
 }
 
 export interface ResultsDocument {
@@ -63,7 +68,7 @@ export interface ResultsDocument {
   model?: { tokenizer: TokenizerRecord };
   /** majorityScore: the best constant answer's score on the same test examples, in percent (majority.ts). */
   tasks: { name: string; scorer: string; steps: number; trainSize: number; testSize: number; majorityScore?: number }[];
-  units: { granularity: string; names: string[] };
+  units: UnitTable;
   /** Imported datasets of the queue: where each came from and how many of its records were skipped. */
   datasets?: Record<string, DatasetProvenance>;
   strategies: StrategyResult[];
@@ -93,6 +98,13 @@ const metricsSchema = z.strictObject({
   fwt: percentDiff.nullable(),
   fwtZeroShot: percentSchema.nullable(),
   forgetting: percentDiff.nullable(),
+});
+
+/** Records are optional: documents from before they were kept get them from their names (run/restoreUnits.ts). */
+const unitTableSchema = z.strictObject({
+  granularity: text,
+  names: z.array(text),
+  infos: z.array(unitInfoSchema).optional(),
 });
 
 const strategySchema = z.strictObject({
@@ -143,6 +155,7 @@ const strategySchema = z.strictObject({
     totalSeconds: seconds,
   }),
   error: text.optional(),
+  units: unitTableSchema.optional(),
 });
 
 const documentSchema = z.strictObject({
@@ -169,7 +182,7 @@ const documentSchema = z.strictObject({
       }),
     )
     .min(1),
-  units: z.strictObject({ granularity: text, names: z.array(text) }),
+  units: unitTableSchema,
   datasets: z
     .record(
       text,
@@ -249,5 +262,7 @@ export function parseResults(raw: unknown): { ok: true; results: ResultsDocument
   if (!spec.ok) return { ok: false, errors: spec.errors.map((e) => `spec.${e}`) };
   const problems = matrixProblems(r.data);
   if (problems.length) return { ok: false, errors: problems };
-  return { ok: true, results: { ...r.data, spec: spec.spec } as ResultsDocument };
+  const restored = restoreUnits(r.data);
+  if (!restored.ok) return restored;
+  return { ok: true, results: { ...restored.doc, spec: spec.spec } as ResultsDocument };
 }

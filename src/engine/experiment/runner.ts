@@ -2,7 +2,7 @@
 // same data, with the same batch streams, so their numbers compare fairly. Pure engine code: the host (the app's worker,
 // the CLI) picks the backend before calling and passes imported datasets in.
 import * as tf from '@tensorflow/tfjs';
-import { buildUnits } from '../kif/units';
+import { buildUnits, unitTable } from '../kif/units';
 import type { T5Config } from '../model/config';
 import { initWeights, type HostTensors } from '../model/init';
 import { paramSpecs } from '../model/paramSpec';
@@ -159,7 +159,7 @@ export async function runExperiment(
       testSize: t.test.length,
       majorityScore: majority[i],
     })),
-    units: { granularity: spec.units.granularity, names: units.map((u) => u.name) },
+    units: unitTable(spec.units.granularity, units),
     ...datasetProvenance(spec, options.datasets),
   };
   emit({
@@ -167,7 +167,6 @@ export async function runExperiment(
     strategies: strategies.map((s) => s.label),
     tasks: tasks.map((t) => t.name),
     majorityScores: majority,
-    units: units.map((u) => u.name),
     totalSteps: plannedSteps,
     backend,
     header,

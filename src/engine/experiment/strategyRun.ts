@@ -5,7 +5,7 @@ import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
 import { T5Model } from '../model/t5';
 import type { ExperimentSpec } from '../spec/experiment';
-import { buildUnits, type SkillUnit } from '../kif/units';
+import { buildUnits, unitTable, type BuiltUnit } from '../kif/units';
 import type { Knobs } from '../strategies/knobs';
 import type { BatchSampler, PhaseOptions, StrategyDef, StrategyEnv, StrategyEvent, TaskRun } from '../strategies/types';
 import type { Tokenizer } from '../tokenizers/tokenizer';
@@ -33,7 +33,7 @@ export interface Shared {
   tasks: TaskRun[];
   encoded: Encoded[][];
   shapes: BatchShape[];
-  units: SkillUnit[];
+  units: BuiltUnit[];
   tok: Tokenizer;
   config: T5Config;
   init: HostTensors;
@@ -196,8 +196,12 @@ function strategyEnv(c: Ctx): StrategyEnv {
     tasks: sh.tasks,
     encoded: sh.encoded,
     units: sh.units,
-    unitsFor: (params) =>
-      buildUnits(spec.units.granularity, params, { numHeads: sh.config.numHeads, neuronBlock: spec.units.blockSize }),
+    unitsFor: (params) => {
+      const { granularity, blockSize } = spec.units;
+      const units = buildUnits(granularity, params, { numHeads: sh.config.numHeads, neuronBlock: blockSize });
+      sh.emit({ type: 'strategy-units', strategy: index, units: unitTable(granularity, units) });
+      return units;
+    },
     granularity: spec.units.granularity,
     batchSize: spec.training.batchSize,
     shape: (k) => sh.shapes[k],

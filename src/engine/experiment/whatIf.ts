@@ -13,6 +13,7 @@ import {
   applyFusionHost,
   mergeWithRule,
   planFusion,
+  unitKindsOf,
   type FusionCase,
   type FusionPlan,
   type FusionRule,
@@ -20,7 +21,7 @@ import {
 } from '../kif/fusion';
 import { isTaskVectorRule } from '../kif/fusionRuleKnobs';
 import { unitShares, type TaskVectorRule } from '../kif/taskVectors';
-import { buildUnits, type SkillUnit } from '../kif/units';
+import { buildUnits, type BuiltUnit } from '../kif/units';
 import { textScorer } from '../metrics/text';
 import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
@@ -248,7 +249,7 @@ export class FusionInputsRecorder {
 
 const toMap = (s: UnitScores) => new Map(Object.entries(s));
 
-function unitsOf(spec: ExperimentSpec, loaded?: T5Config): SkillUnit[] {
+function unitsOf(spec: ExperimentSpec, loaded?: T5Config): BuiltUnit[] {
   const config = modelConfig(spec, loaded);
   return buildUnits(spec.units.granularity, paramSpecs(config), {
     numHeads: config.numHeads,
@@ -264,8 +265,9 @@ export function fuseInputs(
   beta: number,
   loaded?: T5Config,
 ): { plan: FusionPlan; weights: HostTensors } {
-  const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta);
-  return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, unitsOf(spec), plan.coeffs) };
+  const units = unitsOf(spec, loaded);
+  const plan = planFusion(toMap(inputs.prevAccumulated), toMap(inputs.scores), rule, beta, unitKindsOf(units));
+  return { plan, weights: applyFusionHost(inputs.prev, inputs.cur, units, plan.coeffs) };
 }
 
 /** Every fusion of a KIF run re-run with `rule` and β from the recorded θ̂_0, θ_k and S_k: θ̂_k = fuse(θ̂_{k−1}, θ_k). */
@@ -278,11 +280,12 @@ export function fuseChain(
   loaded?: T5Config,
 ): { plan: FusionPlan; weights: HostTensors }[] {
   const units = unitsOf(spec, loaded);
+  const kinds = unitKindsOf(units);
   const out: { plan: FusionPlan; weights: HostTensors }[] = [];
   let acc: ReadonlyMap<string, number> = toMap(chain.scores[0]);
   let prev = chain.start;
   for (let k = 1; k < run.models.length; k++) {
-    const plan = planFusion(acc, toMap(chain.scores[k]), rule, beta);
+    const plan = planFusion(acc, toMap(chain.scores[k]), rule, beta, kinds);
     prev = applyFusionHost(prev, run.models[k], units, plan.coeffs);
     acc = plan.accumulated;
     out.push({ plan, weights: prev });

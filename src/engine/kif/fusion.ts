@@ -13,8 +13,8 @@ import {
   type TaskVectorRuleName,
 } from './fusionRuleKnobs';
 import { mergeTaskVectors, type MergeInputs, type MergeOutput, type TaskVectorRule } from './taskVectors';
-import { unitKind } from './unitNames';
-import { forEachElement, type SkillUnit } from './units';
+import { unitKindOf, type UnitKind } from './unitKindRegistry';
+import { forEachElement, type BuiltUnit, type SkillUnit } from './units';
 import { knobProblem } from '../strategies/knobs';
 
 /** A fused unit is prev·θ̂_{k−1} + cur·θ_k. */
@@ -155,6 +155,10 @@ export function mergeWithRule(inputs: MergeInputs, rule: TaskVectorRule): MergeO
   return (fusionRules[rule.kind].merge as (i: MergeInputs, r: TaskVectorRule) => MergeOutput)(inputs, rule);
 }
 
+/** Each unit's family, as planFusion's kind-wise extensions read it. */
+export const unitKindsOf = (units: readonly BuiltUnit[]): Map<string, UnitKind> =>
+  new Map(units.map((u) => [u.name, unitKindOf(u.info)]));
+
 export interface FusionPlan {
   coeffs: Map<string, Coeff>;
   /** Hard rule only (empty for soft). */
@@ -166,13 +170,15 @@ export interface FusionPlan {
 
 /**
  * Plans fusion after task k ≥ 1 from A_{k−1} (`prevAcc`; A_0 = S_0, the raw scores of task 0) and S_k (`cur`), both
- * over the same units. Normalisation and thresholds run over all those units.
+ * over the same units. Normalisation and thresholds run over all those units. `kinds` (unitKindsOf(units)) is needed by the
+ * extensions that treat a kind apart (norms out of the scored set, thresholds within each kind).
  */
 export function planFusion(
   prevAcc: ReadonlyMap<string, number>,
   cur: ReadonlyMap<string, number>,
   rule: ScoreRule,
   accumulateBeta: number = fusionDefaults.accumulateBeta,
+  kinds?: ReadonlyMap<string, UnitKind>,
 ): FusionPlan {
   const impl = scoreRules[rule.kind] as ScoreRuleImpl<typeof rule>;
   const betaProblem = knobProblem(importanceKnobs.beta, accumulateBeta);
@@ -183,13 +189,16 @@ export function planFusion(
     problems.push(
       `earlier and current scores must cover the same units; not in both: ${missing.slice(0, 5).join(', ')}`,
     );
+  const normsOut = rule.norms === 'current' || rule.norms === 'average';
+  const unkinded = normsOut || rule.within === 'kind' ? names.filter((n) => !kinds?.has(n)) : [];
+  if (unkinded.length > 0)
+    problems.push(`the rule treats unit kinds apart but these units have no kind: ${unkinded.slice(0, 5).join(', ')}`);
   if (problems.length > 0) throw new Error(`fusion: ${problems.join('; ')}`);
   const plan: FusionPlan = { coeffs: new Map(), cases: new Map(), thresholds: null, accumulated: new Map() };
   // Extensions: norms out of the scored set (a fixed blend, a case to match, no score carried on), groups by kind.
-  const normsOut = rule.norms === 'current' || rule.norms === 'average';
   const groups = new Map<string, string[]>();
   for (const n of names) {
-    const kind = unitKind(n);
+    const kind = kinds?.get(n);
     if (normsOut && kind === 'norm') {
       const c = rule.norms === 'current' ? 'taken' : 'averaged';
       plan.coeffs.set(n, hardCases[c].coeff(0));
@@ -197,7 +206,7 @@ export function planFusion(
       plan.accumulated.set(n, 0);
       continue;
     }
-    const g = rule.within === 'kind' ? kind : 'all';
+    const g = rule.within === 'kind' ? kind! : 'all';
     if (!groups.has(g)) groups.set(g, []);
     groups.get(g)!.push(n);
   }

@@ -40,20 +40,32 @@ const variantKnobs = {
     kind: 'choice',
     default: 'all',
     options: scoreScopes,
+    label: 'within (extension)',
     help: 'extension, not the paper: "kind" normalises and thresholds scores within each module kind (heads, FFN blocks, norms, ...), so norms do not take the top %',
   },
   norms: {
     kind: 'choice',
     default: 'scored',
     options: normModes,
+    label: 'norms (extension)',
     help: 'extension, not the paper: "current" or "average" leaves layer norms out of the scored set and takes them from θ_k or averages them',
   },
 } as const;
 
 const topPercent = (dflt: number, help: string, paper?: number) =>
-  ({ kind: 'number', default: dflt, paper, min: 0, max: 100, aboveMin: true, help }) as const;
+  ({
+    kind: 'number',
+    default: dflt,
+    paper,
+    min: 0,
+    max: 100,
+    aboveMin: true,
+    label: 'top %',
+    flag: 'top',
+    help,
+  }) as const;
 const lambda = (dflt: number, help: string, paper?: number) =>
-  ({ kind: 'number', default: dflt, paper, min: 0, max: 10, help }) as const;
+  ({ kind: 'number', default: dflt, paper, min: 0, max: 10, label: 'λ (lambda)', help }) as const;
 
 export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
   hard: {
@@ -66,6 +78,7 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
         paper: fusionDefaults.hard.gamma,
         min: 0,
         max: 1,
+        label: 'γ (gamma)',
         help: 'γ: weight of the earlier model in task-shared units',
       },
       topPercent: {
@@ -74,6 +87,8 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
         paper: fusionDefaults.hard.topPercent,
         min: 0,
         max: 100,
+        label: 'top %',
+        flag: 'top',
         help: 'a unit is important when its score is in this top % (strictly above the percentile)',
       },
       ...variantKnobs,
@@ -90,6 +105,7 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
         min: 0,
         max: 100,
         aboveMin: true,
+        label: 'τ (tau)',
         help: 'τ: temperature of the softmax over (Â, Ŝ)',
       },
       ...variantKnobs,
@@ -133,6 +149,7 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
         min: 0,
         max: 1,
         belowMax: true,
+        label: 'drop p',
         help: 'p: probability of dropping each task-vector entry, 0 ≤ p < 1 (DARE: 0.9)',
       },
       inner: {
@@ -172,6 +189,7 @@ export const fusionRuleInfo: Record<FusionRuleName, FusionRuleInfo> = {
         paper: 1e-6,
         min: 0,
         max: 1,
+        label: 'ε (floor)',
         help: "ε added to every Fisher value, so entries no model is sensitive to are averaged evenly (Matena & Raffel's code floors at 1e-6)",
       },
     },

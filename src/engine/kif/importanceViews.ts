@@ -3,7 +3,6 @@
 // weights matter little), so a heatmap of raw means shows norms, not skills. These views compare like with like.
 import type { UnitScores } from '../strategies/types';
 import type { UnitKind } from './unitKindRegistry';
-import { unitKind } from './unitNames';
 
 export const importanceViewNames = ['normalised', 'task-specific', 'rank', 'raw'] as const;
 export type ImportanceView = (typeof importanceViewNames)[number];
@@ -30,7 +29,7 @@ export const importanceViewInfo: Record<ImportanceView, { label: string; meaning
 };
 
 /** Each unit's score over the mean score of the units of its kind (a kind whose mean is 0 maps to 0). */
-export function normaliseWithinKind(scores: UnitScores, kindOf: (unit: string) => UnitKind = unitKind): UnitScores {
+export function normaliseWithinKind(scores: UnitScores, kindOf: (unit: string) => UnitKind): UnitScores {
   const sums = new Map<UnitKind, { sum: number; n: number }>();
   for (const [u, s] of Object.entries(scores)) {
     const k = kindOf(u);
@@ -52,9 +51,13 @@ export function normaliseWithinKind(scores: UnitScores, kindOf: (unit: string) =
  * Task `task`'s normalised score minus the mean over the other tasks of theirs, for the units every task scored; null
  * with fewer than two tasks.
  */
-export function taskSpecific(tasks: readonly UnitScores[], task: number): UnitScores | null {
+export function taskSpecific(
+  tasks: readonly UnitScores[],
+  task: number,
+  kindOf: (unit: string) => UnitKind,
+): UnitScores | null {
   if (tasks.length < 2 || !tasks[task]) return null;
-  const norm = tasks.map((t) => normaliseWithinKind(t));
+  const norm = tasks.map((t) => normaliseWithinKind(t, kindOf));
   const others = norm.filter((_, j) => j !== task);
   const out: UnitScores = {};
   for (const [u, s] of Object.entries(norm[task])) {
@@ -89,13 +92,13 @@ export interface ViewValues {
 export function importanceView(
   view: ImportanceView,
   scores: UnitScores,
-  context: { tasks: readonly UnitScores[]; task: number | null },
+  context: { tasks: readonly UnitScores[]; task: number | null; kindOf: (unit: string) => UnitKind },
 ): ViewValues | null {
-  const norm = normaliseWithinKind(scores);
+  const norm = normaliseWithinKind(scores, context.kindOf);
   const rank = ranks(norm);
   if (view === 'raw') return { view, values: scores, rank };
   if (view === 'normalised') return { view, values: norm, rank };
   if (view === 'rank') return { view, values: Object.fromEntries(Object.entries(rank)), rank };
-  const spec = context.task === null ? null : taskSpecific(context.tasks, context.task);
+  const spec = context.task === null ? null : taskSpecific(context.tasks, context.task, context.kindOf);
   return spec ? { view, values: spec, rank } : null;
 }

@@ -1,16 +1,8 @@
 // The one door from a unit's or parameter's stable name (units.ts header) back to the record it was made from. Units
-// built now carry their record; names alone come from run states, result documents and links saved before that, and
-// from score tables keyed by name. Nothing else reads a name's parts.
-import {
-  unitKindOf,
-  unitPlace,
-  unitWords,
-  type AttentionModule,
-  type Stack,
-  type UnitInfo,
-  type UnitKind,
-  type UnitPlace,
-} from './unitKindRegistry';
+// built now carry their record; names alone come from result documents and links saved before that (restored once on
+// the way in: run/restoreUnits.ts, share/resultsSummary.ts) and from the model's parameters, named the Hugging Face
+// way (units.ts makes its records from them). Nothing else reads a name's parts.
+import type { AttentionModule, Stack, UnitInfo } from './unitKindRegistry';
 
 const inBlock = /^(encoder|decoder)\.block\.(\d+)\.layer\.(\d+)\.(.+)$/;
 
@@ -56,10 +48,9 @@ export function unitInfoFromName(name: string): UnitInfo {
   return { shape: 'other', name };
 }
 
-/** Heatmap cell, family and words for a unit known only by name (as score tables and saved runs hold them). */
-export const placeUnit = (name: string): UnitPlace => unitPlace(unitInfoFromName(name));
-export const unitKind = (name: string): UnitKind => unitKindOf(unitInfoFromName(name));
-export function describeUnit(name: string): { kind: UnitKind; words: string } {
-  const info = unitInfoFromName(name);
-  return { kind: unitKindOf(info), words: unitWords(info) };
-}
+/** A unit table for names alone (documents and links from before records were kept): each name's record restored. */
+export const unitTableFromNames = (granularity: string, names: readonly string[]) => ({
+  granularity,
+  names: [...names],
+  infos: names.map(unitInfoFromName),
+});

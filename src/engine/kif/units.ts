@@ -44,6 +44,22 @@ export interface BuiltUnit extends SkillUnit {
   info: UnitInfo;
 }
 
+/** Skill units as documents keep them: names (score tables are keyed by them) and, in the same order, their records. */
+export interface UnitTable {
+  granularity: string;
+  names: string[];
+  infos: UnitInfo[];
+}
+
+export const unitTable = (granularity: string, units: readonly BuiltUnit[]): UnitTable => ({
+  granularity,
+  names: units.map((u) => u.name),
+  infos: units.map((u) => u.info),
+});
+
+/** Each unit's record by name, for views that get scores keyed by name. */
+export const unitInfos = (t: UnitTable): Map<string, UnitInfo> => new Map(t.names.map((n, i) => [n, t.infos[i]]));
+
 /** What unit building needs to know about a parameter (a ParamSpec fits). */
 export interface ParamShape {
   name: string;

@@ -63,6 +63,7 @@ const handlers: Handlers = {
     })),
   'strategy-restored': (s, e) =>
     update(s, e.strategy, () => ({ ...structuredClone(e.result), ...(e.done ? {} : { live: {} }) })),
+  'strategy-units': (s, e) => update(s, e.strategy, (x) => ({ ...x, units: e.units })),
   phase: (s, e) => (s.live ? { ...s, live: { ...s.live, phase: e.phase } } : s),
   'task-start': (s, e) =>
     s.live

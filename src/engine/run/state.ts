@@ -2,6 +2,7 @@
 // worker, the page, saved runs, result files and links hold it. A finished run's state is its results document: the
 // live-only parts (`live` on the run and on each strategy) are gone once 'run-done' is reduced.
 import type { ResultsDocument, StrategyResult } from '../experiment/results';
+import type { UnitTable } from '../kif/units';
 import type { UnitScores } from '../strategies/types';
 
 /** The runner's latest training step, as the run bar shows it. */
@@ -64,6 +65,9 @@ export function shownImportance(s: StrategyState, taskSteps: readonly number[]):
   const last = scores.length - 1;
   return last >= 0 ? { task: last, step: taskSteps[last] ?? 0, scores: scores[last] } : null;
 }
+
+/** The units a strategy's scores and fusions are over: its own (kif-lora's adapter ranks) or the run's. */
+export const unitsOf = (run: Pick<ResultsDocument, 'units'>, s: StrategyResult): UnitTable => s.units ?? run.units;
 
 /** Loss curves of all phases end to end, as the loss chart numbers its steps: [step of the run, loss]. */
 export function lossPoints(s: StrategyResult): [number, number][] {

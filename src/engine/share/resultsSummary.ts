@@ -6,6 +6,7 @@
 // fusion cases as one letter per unit, so a nano model's few hundred units compress to a few kilobytes.
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
+import { unitTableFromNames } from '../kif/unitNames';
 import { continualMetrics } from '../metrics/continual';
 import {
   issueText,
@@ -347,7 +348,8 @@ export function resultsFromSummary(summary: ResultsSummary, spec: ExperimentSpec
       trainSize: spec.tasks[i]?.trainSize ?? 0,
       testSize: spec.tasks[i]?.testSize ?? 0,
     })),
-    units: { granularity: summary.units.granularity, names: [...names] },
+    // A link carries names only: their records come back through the name door.
+    units: unitTableFromNames(summary.units.granularity, names),
     strategies: summary.strategies.map((s) => expandStrategy(s, names, T)),
     timings: { totalSeconds: 0 },
   };

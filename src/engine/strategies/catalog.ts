@@ -209,7 +209,7 @@ export const kifLoraInfo: StrategyInfo = {
     },
     ...softRuleKnobs,
     ...importanceKnobs,
-    metric: { ...importanceKnobs.metric, default: 'second-order' } as KnobDef,
+    metric: { ...importanceKnobs.metric, default: 'second-order', paper: 'second-order' } as KnobDef,
   },
   problems: (_k, { granularity }) =>
     granularity === 'lora-rank'

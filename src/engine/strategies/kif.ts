@@ -1,7 +1,7 @@
 // The KIF strategies' shared machinery: importance tracked during every task (KIF.md §2), fusion after every task
 // k ≥ 1 (§3), and optionally the memory replay of §4 with the current-task-specific units frozen.
 import * as tf from '@tensorflow/tfjs';
-import { planFusion, type FusionPlan, type ScoreRule } from '../kif/fusion';
+import { planFusion, unitKindsOf, type FusionPlan, type ScoreRule } from '../kif/fusion';
 import type { NormMode, ScoreScope } from '../kif/fusionRuleKnobs';
 import { ImportanceTracker, trackingHooks } from '../kif/importance';
 import { freezeMasks, maskGradients } from './freeze';
@@ -31,6 +31,7 @@ export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): 
     { metric: str(knobs, 'metric'), beta1: num(knobs, 'beta1'), beta2: num(knobs, 'beta2') },
   );
   const rule = ruleFromKnobs[options.rule](knobs);
+  const kinds = unitKindsOf(env.units);
   let prev: Snapshot | null = null;
   let accumulated: Map<string, number> | null = null;
 
@@ -81,7 +82,7 @@ export function createKif(env: StrategyEnv, knobs: Knobs, options: KifOptions): 
       if (!accumulated || !prev) {
         accumulated = scores; // A_0 = S_0
       } else {
-        const plan = planFusion(accumulated, scores, rule, num(knobs, 'beta'));
+        const plan = planFusion(accumulated, scores, rule, num(knobs, 'beta'), kinds);
         fuseInto(env.model, prev, env.units, plan.coeffs);
         disposeSnapshot(prev);
         prev = null;

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyFusion, planFusion } from '../kif/fusion';
+import { applyFusion, planFusion, unitKindsOf } from '../kif/fusion';
 import { ImportanceTracker, trackingHooks } from '../kif/importance';
-import type { SkillUnit } from '../kif/units';
 import type { HostTensors } from '../model/init';
 import type { LoraAdapter } from '../model/lora';
 import { mm } from '../model/matmul';
@@ -40,7 +39,8 @@ export const kifLora: StrategyDef = {
   ...kifLoraInfo,
   create(env, knobs) {
     const adapter = newAdapter(env, knobs, 0);
-    const units: SkillUnit[] = env.unitsFor(adapter.paramShapes());
+    const units = env.unitsFor(adapter.paramShapes());
+    const kinds = unitKindsOf(units);
     const tracker = new ImportanceTracker(adapter.paramShapes(), {
       metric: str(knobs, 'metric'),
       beta1: num(knobs, 'beta1'),
@@ -83,7 +83,7 @@ export const kifLora: StrategyDef = {
         if (!accumulated || !prev)
           accumulated = scores; // A_0 = S_0
         else {
-          const plan = planFusion(accumulated, scores, rule, num(knobs, 'beta'));
+          const plan = planFusion(accumulated, scores, rule, num(knobs, 'beta'), kinds);
           const vars = adapter.params();
           const fused = applyFusion(prev, vars, units, plan.coeffs);
           for (const [name, t] of fused) vars.get(name)!.assign(t);

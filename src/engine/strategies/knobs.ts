@@ -8,6 +8,10 @@ interface KnobBase {
   help: string;
   /** The value the source paper uses, where it names one (the default may differ, e.g. for a small model). */
   paper?: KnobValue;
+  /** Its short name on the page, e.g. "γ (gamma)" (absent: the knob's own name). */
+  label?: string;
+  /** Its CLI flag without the dashes (absent: the knob's own name). */
+  flag?: string;
 }
 
 export type KnobDef =
@@ -52,6 +56,17 @@ const knobChecks: { [K in KnobDef['kind']]: KnobCheck<K> } = {
       : `must be one of ${d.options.map((o) => `"${o}"`).join(', ')} (got ${shown(v)})`,
   boolean: (_d, v) => (typeof v === 'boolean' ? null : `must be true or false (got ${shown(v)})`),
 };
+
+/** The knob's short name on the page. */
+export const knobLabel = (name: string, def: KnobDef): string => def.label ?? name;
+
+/** The paper's value where it names one that differs from the default ('' otherwise), for help texts. */
+export const paperNote = (def: KnobDef): string =>
+  def.paper !== undefined && def.paper !== def.default ? `paper ${String(def.paper)}` : '';
+
+/** The knobs whose paper value differs from their default, set to the paper's value ("paper defaults"). */
+export const paperKnobs = (defs: KnobDefs): Knobs =>
+  Object.fromEntries(Object.entries(defs).flatMap(([k, d]) => (paperNote(d) ? [[k, d.paper!]] : [])));
 
 /** Why `value` is not acceptable for `def`, or null when it is. */
 export const knobProblem = (def: KnobDef, value: unknown): string | null =>

@@ -5,7 +5,7 @@
 // A strategy changes only what it needs: which rows fill a batch (replay, multi-task), the trainer hooks (importance
 // tracking, penalties, distillation, freezing), and what happens to the weights after a task (fusion).
 import type { FusionCase } from '../kif/fusion';
-import type { ParamShape, SkillUnit } from '../kif/units';
+import type { BuiltUnit, ParamShape } from '../kif/units';
 import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
 import type { T5Model } from '../model/t5';
@@ -72,10 +72,10 @@ export interface StrategyEnv {
   readonly tasks: readonly TaskRun[];
   /** Train sets, tokenized, one list per task. */
   readonly encoded: readonly Encoded[][];
-  readonly units: readonly SkillUnit[];
+  readonly units: readonly BuiltUnit[];
   readonly granularity: string;
   /** The spec's granularity applied to parameters a strategy brings (LoRA adapters): units over those. */
-  unitsFor(params: readonly ParamShape[]): SkillUnit[];
+  unitsFor(params: readonly ParamShape[]): BuiltUnit[];
   readonly batchSize: number;
   /** The batch shape of task k's phases: its lengths fit tasks 0..k, all a strategy may train on then. */
   shape(k: number): BatchShape;
