@@ -6,6 +6,7 @@ import { buildUnits, granularities, type BuiltUnit } from '../src/engine/kif/uni
 import { presets } from '../src/engine/model/config';
 import { paramSpecs } from '../src/engine/model/paramSpec';
 import { unitGrid } from '../src/app/heatmap/unitLayout';
+import { contrastRatio } from '../src/app/heatmap/contrast';
 
 // Recorded from the two regex tables (app/heatmap/unitLayout.ts placeUnit, engine/kif/unitKinds.ts describeUnit)
 // before the registry replaced them: nano and mini at each granularity with rank-4 LoRA on two modules, and odd names.
@@ -109,5 +110,29 @@ describe('unit kind registry', () => {
       'embeddings',
       'other',
     ]);
+  });
+
+  it('every kind has its legend: a marker of its own, one colour per family, readable on the white panel', () => {
+    const entries = Object.values(unitKindRegistry);
+    expect(new Set(entries.map((e) => e.legend.marker)).size).toBe(entries.length);
+    const byFamily = new Map<string, Set<string>>();
+    for (const e of entries) {
+      expect(contrastRatio(e.legend.colour, '#ffffff'), e.label).toBeGreaterThanOrEqual(3);
+      byFamily.set(e.kind, (byFamily.get(e.kind) ?? new Set()).add(e.legend.colour));
+    }
+    for (const [kind, colours] of byFamily) expect(colours.size, kind).toBe(1);
+    expect(new Set(entries.map((e) => e.legend.colour)).size).toBe(byFamily.size);
+  });
+
+  it("each heatmap column knows its units' kind, which the legend reads", () => {
+    const units = unitsOf('nano', 'head-neuron', false);
+    const grid = unitGrid({ names: units.map((u) => u.name), infos: units.map((u) => u.info) });
+    const kindOf = new Map(grid.columns.map((c) => [`${c.group}/${c.sub}`, c.shape]));
+    expect(kindOf.get('self-attn/h0')).toBe('head');
+    expect(kindOf.get('FFN/n0')).toBe('neuron-block');
+    expect(kindOf.get('norms/ln0')).toBe('layer-norm');
+    expect(kindOf.get('norms/final')).toBe('final-norm');
+    expect(kindOf.get('other/rel-pos')).toBe('relative-bias');
+    expect(kindOf.get('other/embed')).toBe('embedding');
   });
 });

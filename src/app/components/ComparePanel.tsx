@@ -3,8 +3,7 @@
 import { lazy, Suspense } from 'react';
 import type { ContinualMetrics } from '../../engine/metrics/continual';
 import { useCompareRows, type CompareRow } from '../compareRows';
-import { viridis } from '../heatmap/colors';
-import { readableOn } from '../heatmap/contrast';
+import { MatrixHead, MatrixRowHead, scoreCellStyle } from './MatrixParts';
 import { ScrollRegion } from './ScrollRegion';
 
 const ForgettingCurves = lazy(() => import('./ForgettingCurves'));
@@ -15,26 +14,13 @@ function Matrix({ row, tasks, majority }: { row: CompareRow; tasks: string[]; ma
   return (
     <table className="matrix" data-testid="accuracy-matrix" aria-label={`Accuracy matrix of ${row.label}`}>
       <caption>{row.label}</caption>
-      <thead>
-        <tr>
-          <th scope="col">after ↓ / test on →</th>
-          {tasks.map((t) => (
-            <th key={t} scope="col">
-              {t}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <MatrixHead tasks={tasks} />
       <tbody>
         {row.matrix.map((scores, r) => (
           <tr key={r}>
-            <th scope="row">{r === 0 ? 'untrained' : `task ${r}: ${tasks[r - 1]}`}</th>
+            <MatrixRowHead row={r} tasks={tasks} />
             {scores.map((x, j) => (
-              <td
-                key={j}
-                style={{ background: viridis(x / 100), color: readableOn(viridis(x / 100)) }}
-                className={j === r - 1 ? 'diag' : undefined}
-              >
+              <td key={j} style={scoreCellStyle(x)} className={j === r - 1 ? 'diag' : undefined}>
                 {x.toFixed(1)}
               </td>
             ))}

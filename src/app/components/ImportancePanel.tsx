@@ -7,7 +7,8 @@ import { importanceView, type ImportanceView } from '../../engine/kif/importance
 import { unitKindLabels, unitKindOf, type UnitInfo } from '../../engine/kif/unitKindRegistry';
 import { unitInfos } from '../../engine/kif/units';
 import type { UnitScores } from '../../engine/strategies/types';
-import { caseStyles, cividis, seriesColor, textOn } from '../heatmap/colors';
+import { caseStyles, cividis, seriesColor } from '../heatmap/colors';
+import { readableOn } from '../heatmap/contrast';
 import { importanceLook, viewLegends } from '../heatmap/importanceLook';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { ImportanceViewPicker } from './ImportanceViewPicker';
@@ -95,7 +96,7 @@ function FusionMap({ strategy }: { strategy: number }) {
       return {
         color: seriesColor(t),
         mark: String(t + 1),
-        markColor: textOn(0),
+        markColor: readableOn(seriesColor(t)),
         describe: `largest share: task ${t + 1}; ${shareText(sh)}`,
         value: `task-${t}`,
       };

@@ -1,6 +1,6 @@
 // The page's one place for messages, under the header (so they never push the header about): the worker's and the
 // page's errors, then what sharing, importing and opening links report. Each is dismissible; new ones are announced.
-import { useShareStore } from './share/shareStore';
+import { useShareStore } from '../services/shareStore';
 import { ErrorList } from './ErrorList';
 
 export function Notices() {

@@ -2,6 +2,7 @@
 // focusing a cell names the unit and its value below the grid. The grid is one tab stop: arrow keys, Home and End move
 // between cells (roving focus); cells cut off by the inner scroll are counted beside it.
 import { Fragment, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { unitLegend } from '../../engine/kif/unitKindRegistry';
 import type { UnitTable } from '../../engine/kif/units';
 import { cellKey, unitGrid } from '../heatmap/unitLayout';
 import { moveFocus } from '../heatmap/gridKeys';
@@ -58,6 +59,7 @@ export function UnitHeatmap({
     return acc;
   }, []);
   const hovered = hover ? look(hover) : null;
+  const kinds = [...new Set(grid.columns.map((c) => c.shape))].map((shape) => ({ shape, ...unitLegend(shape) }));
   return (
     <figure className="unit-heatmap" aria-label={label} data-testid={testId}>
       <div className="heatmap-scroll" ref={scroller}>
@@ -74,6 +76,23 @@ export function UnitHeatmap({
               {g.group}
             </div>
           ))}
+          <div className="hm-corner hm-kind-label">kind</div>
+          {grid.columns.map((c) => {
+            const k = unitLegend(c.shape);
+            return (
+              <div
+                key={`${c.group}/${c.sub}`}
+                className="hm-kind"
+                style={{ color: k.colour }}
+                title={k.label}
+                data-testid="heatmap-kind"
+                data-kind={c.shape}
+                aria-hidden="true"
+              >
+                {k.marker}
+              </div>
+            );
+          })}
           <div className="hm-corner" />
           {grid.columns.map((c) => (
             <div key={`${c.group}/${c.sub}`} className="hm-sub" title={`${c.group} ${c.sub}`}>
@@ -113,6 +132,17 @@ export function UnitHeatmap({
           ))}
         </div>
       </div>
+      <p className="kind-legend" data-testid={`${testId}-kinds`}>
+        <span>Unit kinds:</span>
+        {kinds.map((k) => (
+          <span key={k.shape} data-kind={k.shape}>
+            <span className="kind-mark" style={{ color: k.colour }} aria-hidden="true">
+              {k.marker}
+            </span>{' '}
+            {k.label}
+          </span>
+        ))}
+      </p>
       {legend}
       {hidden > 0 && (
         <p className="hm-more" data-ui-hint data-testid={`${testId}-hidden`}>

@@ -5,8 +5,9 @@ import type { WhatIfResult } from '../../engine/experiment/whatIf';
 import { continualMetrics, type ContinualMetrics } from '../../engine/metrics/continual';
 import type { UnitTable } from '../../engine/kif/units';
 import type { FusionReport } from '../../engine/strategies/types';
-import { caseStyles, cividis, textOn, viridis } from '../heatmap/colors';
+import { caseStyles, cividis } from '../heatmap/colors';
 import { FusionCaseLegend } from './FusionCaseLegend';
+import { MatrixHead, MatrixRowHead, scoreCellStyle } from './MatrixParts';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
 
 /** The what-if matrix: the run's rows with the recomputed ones in place (all rows after fusions, or just the last). */
@@ -69,28 +70,15 @@ export function WhatIfChain({
     <div className="whatif-chain" data-testid="whatif-chain">
       <table className="matrix" data-testid="whatif-matrix" aria-label="Accuracy matrix, what-if against as run">
         <caption>Accuracy matrix: what-if (as run in brackets where it differs)</caption>
-        <thead>
-          <tr>
-            <th scope="col">after ↓ / test on →</th>
-            {tasks.map((t) => (
-              <th key={t} scope="col">
-                {t}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <MatrixHead tasks={tasks} />
         <tbody>
           {matrix.map((row, r) => (
             <tr key={r}>
-              <th scope="row">{r === 0 ? 'untrained' : `task ${r}: ${tasks[r - 1]}`}</th>
+              <MatrixRowHead row={r} tasks={tasks} />
               {row.map((x, j) => {
                 const before = asRun[r]?.[j];
                 return (
-                  <td
-                    key={j}
-                    style={{ background: viridis(x / 100), color: textOn(x / 100) }}
-                    data-testid={`whatif-cell-${r}-${j}`}
-                  >
+                  <td key={j} style={scoreCellStyle(x)} data-testid={`whatif-cell-${r}-${j}`}>
                     {x.toFixed(1)}
                     {before !== undefined && before !== x ? <small> ({before.toFixed(1)})</small> : null}
                   </td>

@@ -40,9 +40,6 @@ function ramp(stops: readonly string[], t: number): string {
 export const viridis = (t: number) => ramp(viridisStops, t);
 export const cividis = (t: number) => ramp(cividisStops, t);
 
-/** Dark text on the light end of both maps, light text on the dark end. */
-export const textOn = (t: number) => (t > 0.6 ? '#111' : '#fff');
-
 /** The fusion cases as fusion.ts names them, with their colour, a one-letter mark and the words the legend uses. */
 export const caseStyles: Record<FusionCase, { color: string; text: string; mark: string; label: string }> = {
   shared: { color: '#0072B2', text: '#fff', mark: 'S', label: 'shared: important before and now (γ blend)' },

@@ -1,5 +1,5 @@
 // WCAG 2 contrast: the text colour (near-black or white) that reads best on a background, so a coloured cell's number
-// stays readable wherever the colour map puts it (textOn's fixed threshold left mid-viridis cells at 3.6:1).
+// stays readable wherever the colour map puts it (a fixed threshold on the map's position left mid-viridis cells at 3.6:1).
 
 /** "#rrggbb" or "rgb(r,g,b)" as 0–255 channels. */
 function channels(color: string): number[] {

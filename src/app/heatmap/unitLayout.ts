@@ -2,12 +2,14 @@
 // rows are layers, encoder then decoder; columns are modules (self-attention, cross-attention, FFN, norms), each split
 // into sub-columns (q/k/v/o, wi/wo, or heads and neuron blocks at the finer granularity). Each unit's cell comes from
 // its kind's registry entry (engine/kif/unitKindRegistry.ts).
-import { heatmapGroups, unitPlace, unitRowOrder } from '../../engine/kif/unitKindRegistry';
+import { heatmapGroups, unitPlace, unitRowOrder, type UnitShape } from '../../engine/kif/unitKindRegistry';
 import type { UnitTable } from '../../engine/kif/units';
 
 export interface GridColumn {
   group: string;
   sub: string;
+  /** The kind of the column's units (its first unit's), for the kind legend. */
+  shape: UnitShape;
 }
 
 export interface UnitGrid {
@@ -23,6 +25,7 @@ export const cellKey = (row: string, group: string, sub: string) => `${row}|${gr
 export function unitGrid(units: Pick<UnitTable, 'names' | 'infos'>): UnitGrid {
   const rows = new Map<string, readonly [number, number]>();
   const subs = new Map<string, string[]>(heatmapGroups.map((g) => [g, []]));
+  const shapes = new Map<string, UnitShape>();
   const cells = new Map<string, string>();
   units.names.forEach((name, i) => {
     const info = units.infos[i];
@@ -30,6 +33,7 @@ export function unitGrid(units: Pick<UnitTable, 'names' | 'infos'>): UnitGrid {
     if (!rows.has(p.row)) rows.set(p.row, unitRowOrder(info));
     const list = subs.get(p.group)!;
     if (!list.includes(p.sub)) list.push(p.sub);
+    if (!shapes.has(`${p.group}|${p.sub}`)) shapes.set(`${p.group}|${p.sub}`, info.shape);
     cells.set(cellKey(p.row, p.group, p.sub), name);
   });
   const sortedRows = [...rows.keys()].sort((a, b) => {
@@ -37,6 +41,8 @@ export function unitGrid(units: Pick<UnitTable, 'names' | 'infos'>): UnitGrid {
     const [gb, ib] = rows.get(b)!;
     return ga - gb || ia - ib || a.localeCompare(b);
   });
-  const columns = heatmapGroups.flatMap((g) => subs.get(g)!.map((sub) => ({ group: g, sub })));
+  const columns = heatmapGroups.flatMap((g) =>
+    subs.get(g)!.map((sub) => ({ group: g, sub, shape: shapes.get(`${g}|${sub}`)! })),
+  );
   return { rows: sortedRows, columns, cells };
 }

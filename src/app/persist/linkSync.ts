@@ -2,7 +2,7 @@
 // experiment store; afterwards every spec change rewrites the fragment with history.replaceState, debounced, so typing
 // in a knob adds no history entries. A bad link opens the default experiment with a message; nothing saved is touched.
 import { specFragment, restoreFromFragment } from '../../engine/share/shareLink';
-import { notify } from '../components/share/shareStore';
+import { notify } from '../services/shareStore';
 import { showResults } from '../services/showResults';
 import { demoSpec, useExperimentStore } from '../experimentStore';
 import { loadLastSpec, saveLastSpec, strayFragmentMessage } from './lastSpec';

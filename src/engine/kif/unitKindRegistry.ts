@@ -1,6 +1,7 @@
 // The kinds of skill unit, one entry each: what it is, which family it is scored and normalised with, how it slices
-// its parameters, where it sits on the heatmap and its name in words. Places and words are computed from the
-// structured record a unit is made with (units.ts), never from its name; old names come in through unitNames.ts.
+// its parameters, where it sits on the heatmap, its mark in the heatmap's kind legend and its name in words. Places and
+// words are computed from the structured record a unit is made with (units.ts), never from its name; old names come
+// in through unitNames.ts.
 
 /** Families of units: the importance views normalise within one, the kind-wise fusion variant thresholds within one. */
 export const unitKinds = ['attention', 'ffn', 'norm', 'embedding', 'relative-bias', 'lora', 'other'] as const;
@@ -59,8 +60,16 @@ export const heatmapGroups = ['self-attn', 'cross-attn', 'FFN', 'norms', 'other'
 
 type InfoOf<S extends UnitShape> = Extract<UnitInfo, { shape: S }>;
 
+/** How the heatmap marks a kind above its columns and in its legend: a glyph (not colour alone) and its colour. */
+export interface UnitKindLegend {
+  marker: string;
+  /** At least 3:1 against the white panel (WCAG's bar for graphics). */
+  colour: string;
+}
+
 export interface UnitKindEntry<S extends UnitShape> {
   label: string;
+  legend: UnitKindLegend;
   kind: UnitKind;
   /** Which granularity makes it and which parameter elements it covers (built in units.ts). */
   slices: string;
@@ -81,6 +90,7 @@ const inLayer = (i: { stack: Stack; layer: number }) => `${i.stack} layer ${i.la
 export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   projection: {
     label: 'attention projection',
+    legend: { marker: '▲', colour: '#0072b2' },
     kind: 'attention',
     slices: 'tensor granularity: the whole q, k, v or o matrix',
     combine: 'mean',
@@ -89,6 +99,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   head: {
     label: 'attention head',
+    legend: { marker: '●', colour: '#0072b2' },
     kind: 'attention',
     slices: 'head-neuron granularity: rows h·dKv..(h+1)·dKv−1 of q, k, v and the same columns of o',
     combine: 'mean',
@@ -97,6 +108,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'lora-rank': {
     label: 'LoRA rank',
+    legend: { marker: '◆', colour: '#a3427f' },
     kind: 'lora',
     slices: 'lora-rank granularity: row j of lora_A with column j of lora_B',
     combine: 'product',
@@ -105,6 +117,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'relative-bias': {
     label: 'relative-position bias',
+    legend: { marker: '▼', colour: '#8a5a00' },
     kind: 'relative-bias',
     slices: 'the whole bias table at every granularity',
     combine: 'mean',
@@ -113,6 +126,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'ffn-matrix': {
     label: 'FFN matrix',
+    legend: { marker: '■', colour: '#007a5a' },
     kind: 'ffn',
     slices: 'tensor granularity: the whole wi, wi_0, wi_1 or wo matrix',
     combine: 'mean',
@@ -121,6 +135,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'neuron-block': {
     label: 'FFN neuron block',
+    legend: { marker: '▮', colour: '#007a5a' },
     kind: 'ffn',
     slices: 'head-neuron granularity: rows a..b of wi (or wi_0 and wi_1) and the same columns of wo',
     combine: 'mean',
@@ -129,6 +144,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'layer-norm': {
     label: 'layer norm',
+    legend: { marker: '○', colour: '#c04c00' },
     kind: 'norm',
     slices: 'the whole norm weight at every granularity',
     combine: 'mean',
@@ -138,6 +154,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'final-norm': {
     label: 'final layer norm',
+    legend: { marker: '◎', colour: '#c04c00' },
     kind: 'norm',
     slices: 'the whole norm weight at every granularity',
     combine: 'mean',
@@ -146,6 +163,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   embedding: {
     label: 'embedding',
+    legend: { marker: '★', colour: '#6a4c93' },
     kind: 'embedding',
     slices: 'the whole matrix at every granularity',
     combine: 'mean',
@@ -154,6 +172,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   other: {
     label: 'other parameter',
+    legend: { marker: '·', colour: '#5f6b76' },
     kind: 'other',
     slices: 'the whole tensor',
     combine: 'mean',
@@ -167,6 +186,10 @@ const entryOf = <S extends UnitShape>(info: InfoOf<S>) => unitKindRegistry[info.
 export const unitPlace = (info: UnitInfo): UnitPlace => entryOf(info).place(info as never);
 export const unitWords = (info: UnitInfo): string => entryOf(info).words(info as never);
 export const unitKindOf = (info: UnitInfo): UnitKind => unitKindRegistry[info.shape].kind;
+export const unitLegend = (shape: UnitShape): UnitKindLegend & { label: string } => ({
+  label: unitKindRegistry[shape].label,
+  ...unitKindRegistry[shape].legend,
+});
 
 /** Where a unit's heatmap row sorts: encoder layers, its final norm, decoder layers, its final norm, embeddings, other. */
 export function unitRowOrder(info: UnitInfo): readonly [number, number] {

@@ -11,7 +11,7 @@ import { download, slug } from './download';
 import { modelFolderName } from './exportNames';
 import { zipSync } from 'fflate';
 import { figureToPng, findFigures, type Figure } from './figures';
-import { notify, useShareStore } from './shareStore';
+import { notify, useShareStore } from '../../services/shareStore';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

@@ -8,7 +8,7 @@ import { trainer } from '../../trainerClient';
 import { linkSpec } from './checkpointLink';
 import { ExportMenu, saveResultsFile } from './ExportMenu';
 import { usePendingImports } from './pendingImports';
-import { notify, useShareStore } from './shareStore';
+import { notify, useShareStore } from '../../services/shareStore';
 import './share.css';
 
 // The readers of checkpoints and datasets load only when the Import menu is opened.

@@ -15,7 +15,7 @@ import { addCheckpoint, addDataset, datasetFromImport } from '../../importedStor
 import { modelCacheChanged } from '../../modelCacheStore';
 import { isParquet, queueParquet, queueText, readPending } from './importPreview';
 import { dropFirst, type PendingImport } from './pendingImports';
-import { notify } from './shareStore';
+import { notify } from '../../services/shareStore';
 import { showResults } from '../../services/showResults';
 
 /** Browser limits: a download this large is refused before it fills the tab's memory. */

@@ -1,7 +1,7 @@
 // What the share bar tells the user: the outcome of opening a link, of copying, exporting and importing.
 import { create } from 'zustand';
-import type { ResultsDocument } from '../../../engine/experiment/results';
-import { addNotice } from '../../notices/noticeList';
+import type { ResultsDocument } from '../../engine/experiment/results';
+import { addNotice } from '../notices/noticeList';
 
 export interface ShareNotice {
   kind: 'info' | 'error';
