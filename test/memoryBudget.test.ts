@@ -27,6 +27,17 @@ describe('memory estimate', () => {
     expect(estimateMemory(withModel(c, ['ewc', 'lwf'])).strategy).toBe(8 * P);
   });
 
+  it('LoRA strategies hold the frozen base once, no gradient or moments, and adapters of a share of it', () => {
+    const c = presets['t5-small'];
+    const P = numParams(c);
+    const lora = estimateMemory(withModel(c, ['seqlora', 'kif-lora']));
+    expect([lora.weights, lora.optimizer]).toEqual([4 * P, 0]);
+    expect(lora.strategy).toBeCloseTo(0.3 * 4 * P, 6);
+    // With a full fine-tuning strategy in the same run, its larger state is the peak.
+    const mixed = estimateMemory(withModel(c, ['kif-lora', 'seqft']));
+    expect([mixed.weights, mixed.optimizer, mixed.strategy]).toEqual([8 * P, 8 * P, 0]);
+  });
+
   it('activations of a one-block model, counted by hand', () => {
     // d 4, 1 head of 2, d_ff 8 (relu), 1 + 1 blocks, vocabulary 10; batch 2, 3 tokens in, 2 out.
     const c: T5Config = {

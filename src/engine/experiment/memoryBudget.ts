@@ -1,5 +1,6 @@
 // Device memory a run needs, estimated before Run from the spec alone (model, batch, strategies) and set against what
 // the active backend can hold: a run that cannot fit is refused with the numbers, one that comes close is warned of.
+// The one estimator: the Hub model list (HubModels.tsx) asks it too, for each Hub config under the spec.
 // Estimates, not measurements: they count the large buffers (float32 weights, gradients, AdamW's two moments, each
 // strategy's weight-sized state, activations kept for the backward pass), which dominate every run here.
 import type { T5Config } from '../model/config';
@@ -34,12 +35,23 @@ const strategyCopies: Readonly<Record<string, number>> = {
   'kif-hard': 3,
   'kif-soft': 3,
   'kif-replay': 3,
-  'kif-lora': 3,
   ewc: 2,
   lwf: 1,
   'weight-avg': 1,
-  olora: 1,
 };
+
+/**
+ * LoRA strategies keep the base frozen (one copy: no gradient, no moments) and train small adapters; their adapters
+ * with gradients and moments (O-LoRA: the earlier tasks' too; KIF: its importance state) add about this share of it.
+ */
+const loraShare: Readonly<Record<string, number>> = { seqlora: 0.1, olora: 0.2, 'kif-lora': 0.3 };
+
+/** The model-sized buffers one strategy's training holds: weights (and gradients), moments, its own state. */
+function modelParts(strategy: string, params: number) {
+  const copy = F32 * params;
+  if (strategy in loraShare) return { weights: copy, optimizer: 0, strategy: loraShare[strategy] * copy };
+  return { weights: 2 * copy, optimizer: 2 * copy, strategy: (strategyCopies[strategy] ?? 0) * copy };
+}
 
 export interface MemoryEstimate {
   params: number;
@@ -64,13 +76,17 @@ function activationBytes(c: T5Config, batch: number, inLen: number, outLen: numb
   return F32 * (encoder + decoder + logits);
 }
 
-/** `loaded`: the config of a checkpoint the spec names, once the host has loaded it. */
+/**
+ * The peak over the spec's strategies (they train one after another). `loaded`: the config of a checkpoint the spec
+ * names once the host has loaded it, or of a Hub model the page offers.
+ */
 export function estimateMemory(spec: ExperimentSpec, loaded?: T5Config): MemoryEstimate {
   const c = modelConfig(spec, loaded);
   const params = paramCount(c);
-  const weights = 2 * F32 * params; // the weights and their gradient
-  const optimizer = 2 * F32 * params; // AdamW's m and v
-  const strategy = Math.max(0, ...spec.strategies.map((s) => strategyCopies[s.name] ?? 0)) * F32 * params;
+  const sum = (p: ReturnType<typeof modelParts>) => p.weights + p.optimizer + p.strategy;
+  const { weights, optimizer, strategy } = spec.strategies
+    .map((s) => modelParts(s.name, params))
+    .reduce((a, b) => (sum(b) > sum(a) ? b : a), { weights: 0, optimizer: 0, strategy: 0 });
   const t = spec.training;
   const activations = activationBytes(c, t.batchSize, t.maxInputLen, t.maxOutputLen);
   return { params, weights, optimizer, strategy, activations, total: weights + optimizer + strategy + activations };
