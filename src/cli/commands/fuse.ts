@@ -17,6 +17,7 @@ import {
   type TaskVectorRuleName,
 } from '../../engine/kif/fusionRuleKnobs';
 import { MergeInputError, unitShares } from '../../engine/kif/taskVectors';
+import { unitInfoFromName } from '../../engine/kif/unitNames';
 import { buildUnits, defaultNeuronBlock, granularities } from '../../engine/kif/units';
 import { paramSpecs } from '../../engine/model/paramSpec';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../../engine/io/checkpoint';
@@ -241,7 +242,8 @@ registerCommand({
       if (unknown.length) {
         throw new UsageError(
           `--${side}-scores names ${unknown.length} unit(s) this model does not have with --units ${granularity}: ${unknown.slice(0, 5).join(', ')}` +
-            (unknown.some((u) => u.includes('#')) && granularity === 'tensor'
+            (unknown.some((u) => ['head', 'neuron-block'].includes(unitInfoFromName(u).shape)) &&
+            granularity === 'tensor'
               ? ' (head / neuron-block units: pass --units head-neuron)'
               : ''),
         );
