@@ -7,6 +7,7 @@ import { presets } from '../src/engine/model/config';
 import { paramSpecs } from '../src/engine/model/paramSpec';
 import { unitGrid } from '../src/app/heatmap/unitLayout';
 import { contrastRatio } from '../src/app/heatmap/contrast';
+import { unitInfoSchema } from '../src/engine/kif/unitInfoSchema';
 
 // Recorded from the two regex tables (app/heatmap/unitLayout.ts placeUnit, engine/kif/unitKinds.ts describeUnit)
 // before the registry replaced them: nano and mini at each granularity with rank-4 LoRA on two modules, and odd names.
@@ -134,5 +135,13 @@ describe('unit kind registry', () => {
     expect(kindOf.get('norms/final')).toBe('final-norm');
     expect(kindOf.get('other/rel-pos')).toBe('relative-bias');
     expect(kindOf.get('other/embed')).toBe('embedding');
+  });
+
+  it('the results schema takes the record of every kind (each registry entry has its zod variant) and refuses odd ones', () => {
+    const infos = before.map((e) => unitInfoFromName(e.name));
+    expect(new Set(infos.map((i) => i.shape))).toEqual(new Set(Object.keys(unitKindRegistry)));
+    for (const info of infos) expect(unitInfoSchema.safeParse(info).success, JSON.stringify(info)).toBe(true);
+    expect(unitInfoSchema.safeParse({ shape: 'head', stack: 'encoder', layer: 0, sublayer: 0 }).success).toBe(false);
+    expect(unitInfoSchema.safeParse({ shape: 'bulb', name: 'x' }).success).toBe(false);
   });
 });
