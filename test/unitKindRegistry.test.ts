@@ -6,6 +6,7 @@ import { buildUnits, granularities, type BuiltUnit } from '../src/engine/kif/uni
 import { presets } from '../src/engine/model/config';
 import { paramSpecs } from '../src/engine/model/paramSpec';
 import { unitGrid } from '../src/app/heatmap/unitLayout';
+import { caseStyles } from '../src/app/heatmap/colors';
 import { contrastRatio } from '../src/app/heatmap/contrast';
 import { unitInfoSchema } from '../src/engine/kif/unitInfoSchema';
 
@@ -113,7 +114,7 @@ describe('unit kind registry', () => {
     ]);
   });
 
-  it('every kind has its legend: a marker of its own, one colour per family, readable on the white panel', () => {
+  it('every kind has its legend: a marker of its own, one colour per family, readable on white, not a case colour', () => {
     const entries = Object.values(unitKindRegistry);
     expect(new Set(entries.map((e) => e.legend.marker)).size).toBe(entries.length);
     const byFamily = new Map<string, Set<string>>();
@@ -123,6 +124,9 @@ describe('unit kind registry', () => {
     }
     for (const [kind, colours] of byFamily) expect(colours.size, kind).toBe(1);
     expect(new Set(entries.map((e) => e.legend.colour)).size).toBe(byFamily.size);
+    // A fusion map shows both: no kind takes a case's colour.
+    const cases = Object.values(caseStyles).map((c) => c.color.toLowerCase());
+    for (const e of entries) expect(cases, e.label).not.toContain(e.legend.colour);
   });
 
   it("each heatmap column knows its units' kind, which the legend reads", () => {

@@ -63,7 +63,7 @@ type InfoOf<S extends UnitShape> = Extract<UnitInfo, { shape: S }>;
 /** How the heatmap marks a kind above its columns and in its legend: a glyph (not colour alone) and its colour. */
 export interface UnitKindLegend {
   marker: string;
-  /** At least 3:1 against the white panel (WCAG's bar for graphics). */
+  /** At least 3:1 against the white panel (WCAG's bar for graphics), and none of the fusion cases' colours. */
   colour: string;
 }
 
@@ -90,7 +90,7 @@ const inLayer = (i: { stack: Stack; layer: number }) => `${i.stack} layer ${i.la
 export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   projection: {
     label: 'attention projection',
-    legend: { marker: '▲', colour: '#0072b2' },
+    legend: { marker: '▲', colour: '#6a3d9a' },
     kind: 'attention',
     slices: 'tensor granularity: the whole q, k, v or o matrix',
     combine: 'mean',
@@ -99,7 +99,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   head: {
     label: 'attention head',
-    legend: { marker: '●', colour: '#0072b2' },
+    legend: { marker: '●', colour: '#6a3d9a' },
     kind: 'attention',
     slices: 'head-neuron granularity: rows h·dKv..(h+1)·dKv−1 of q, k, v and the same columns of o',
     combine: 'mean',
@@ -108,7 +108,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'lora-rank': {
     label: 'LoRA rank',
-    legend: { marker: '◆', colour: '#a3427f' },
+    legend: { marker: '◆', colour: '#00707a' },
     kind: 'lora',
     slices: 'lora-rank granularity: row j of lora_A with column j of lora_B',
     combine: 'product',
@@ -117,7 +117,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'relative-bias': {
     label: 'relative-position bias',
-    legend: { marker: '▼', colour: '#8a5a00' },
+    legend: { marker: '▼', colour: '#7a7a00' },
     kind: 'relative-bias',
     slices: 'the whole bias table at every granularity',
     combine: 'mean',
@@ -126,7 +126,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'ffn-matrix': {
     label: 'FFN matrix',
-    legend: { marker: '■', colour: '#007a5a' },
+    legend: { marker: '■', colour: '#b15928' },
     kind: 'ffn',
     slices: 'tensor granularity: the whole wi, wi_0, wi_1 or wo matrix',
     combine: 'mean',
@@ -135,7 +135,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'neuron-block': {
     label: 'FFN neuron block',
-    legend: { marker: '▮', colour: '#007a5a' },
+    legend: { marker: '▮', colour: '#b15928' },
     kind: 'ffn',
     slices: 'head-neuron granularity: rows a..b of wi (or wi_0 and wi_1) and the same columns of wo',
     combine: 'mean',
@@ -144,7 +144,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'layer-norm': {
     label: 'layer norm',
-    legend: { marker: '○', colour: '#c04c00' },
+    legend: { marker: '○', colour: '#c51b7d' },
     kind: 'norm',
     slices: 'the whole norm weight at every granularity',
     combine: 'mean',
@@ -154,7 +154,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   'final-norm': {
     label: 'final layer norm',
-    legend: { marker: '◎', colour: '#c04c00' },
+    legend: { marker: '◎', colour: '#c51b7d' },
     kind: 'norm',
     slices: 'the whole norm weight at every granularity',
     combine: 'mean',
@@ -163,7 +163,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   embedding: {
     label: 'embedding',
-    legend: { marker: '★', colour: '#6a4c93' },
+    legend: { marker: '★', colour: '#1b1b1b' },
     kind: 'embedding',
     slices: 'the whole matrix at every granularity',
     combine: 'mean',
@@ -172,7 +172,7 @@ export const unitKindRegistry: { [S in UnitShape]: UnitKindEntry<S> } = {
   },
   other: {
     label: 'other parameter',
-    legend: { marker: '·', colour: '#5f6b76' },
+    legend: { marker: '·', colour: '#757575' },
     kind: 'other',
     slices: 'the whole tensor',
     combine: 'mean',
