@@ -86,7 +86,7 @@ function FusionMap({ strategy }: { strategy: number }) {
         color: caseStyles[c].color,
         mark: caseStyles[c].mark,
         markColor: caseStyles[c].text,
-        describe: `${c}: ${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`,
+        describe: `${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`,
         value: c,
       };
     const sh = shares?.[unit];
