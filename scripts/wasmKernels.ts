@@ -17,6 +17,11 @@ export const wasmKernelSources: WasmKernelSource[] = [
     out: 'src/engine/backend/wasmKernels/batchMatMulBinary.ts',
     exportName: 'batchMatMulWasm',
   },
+  {
+    source: 'kernels/adamw.ts',
+    out: 'src/engine/backend/wasmKernels/adamwBinary.ts',
+    exportName: 'adamwWasm',
+  },
 ];
 
 export async function compileWasmKernel(sourcePath: string): Promise<Uint8Array> {

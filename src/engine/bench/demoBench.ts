@@ -12,7 +12,7 @@ export interface DemoBenchResult {
   init: 'pretrained' | 'scratch';
   strategies: number;
   tasks: number;
-  /** Training steps actually taken (every strategy, every phase). */
+  /** Training steps reported (every strategy, every phase; task 0 taken over from another strategy counts too). */
   steps: number;
   wallSeconds: number;
   /** Mean final-row accuracy over strategies and tasks, in percent: a sanity figure, so a fast run that learns nothing shows. */

@@ -73,6 +73,21 @@ function datasetProvenance(spec: ExperimentSpec, datasets: RunOptions['datasets'
   return entries.length ? { datasets: Object.fromEntries(entries) } : {};
 }
 
+/**
+ * Task 0 trained once for the strategies still to start from θ₀ that train it as seqft does, where two or more do
+ * (firstTask.ts); evaluation curves inside task 0 (evalEvery) would have to be recorded too, so they turn it off.
+ */
+function firstTaskShare(
+  spec: ExperimentSpec,
+  strategies: ResolvedStrategy[],
+  resume: RunOptions['resume'],
+): Shared['firstTask'] {
+  if (spec.training.evalEvery > 0) return undefined;
+  const start = (resume?.done.length ?? 0) + (resume?.current ? 1 : 0);
+  const left = strategies.slice(start).filter((s) => s.def.firstTaskAsSeqft).length;
+  return left >= 2 ? { left } : undefined;
+}
+
 /** Runs every strategy of the spec on its task queue and returns the results document. */
 export async function runExperiment(
   spec: ExperimentSpec,
@@ -199,6 +214,7 @@ export async function runExperiment(
     plannedSteps,
     doneSteps,
     stopped: false,
+    firstTask: firstTaskShare(spec, strategies, resume),
   };
   resume?.done.forEach((result, i) => emit({ type: 'strategy-restored', strategy: i, result, done: true }));
   const stopNow = () => (shared.stopped ||= hooks.shouldStop?.() ?? false);

@@ -18,6 +18,7 @@ import type { RunEvent, StepEvent } from './events';
 import type { StrategyResult } from './results';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type StrategyCheckpoint } from './resume';
 import type { RunHooks, RunOptions } from './runHooks';
+import { copyWeights, sameWeights, type FirstTaskRecord, type FirstTaskShare } from './firstTask';
 
 export interface ResolvedStrategy {
   def: StrategyDef;
@@ -53,6 +54,8 @@ export interface Shared {
    * so the untrained model's scores are the same for all of them.
    */
   untrained?: { scores: number[]; predictions: Prediction[][] };
+  /** Task 0 trained once for the strategies that train it as seqft does (firstTask.ts); absent: each trains its own. */
+  firstTask?: FirstTaskShare;
 }
 
 type TimingKey = 'trainSeconds' | 'afterTaskSeconds' | 'evalSeconds';
@@ -127,6 +130,7 @@ async function trainPhase(
   k: number,
   phase: PhaseOptions,
   onStep?: (info: StepInfo) => Promise<void>,
+  record?: StepEvent[],
 ): Promise<void> {
   const { sh, index } = c;
   const training = sh.spec.training;
@@ -171,6 +175,7 @@ async function trainPhase(
         fraction: Math.min(1, sh.doneSteps / sh.plannedSteps),
       };
       sh.emit(ev);
+      record?.push(ev);
       sh.hooks.onProgress?.(ev);
       await phase.hooks?.onStep?.(info);
       await onStep?.(info);
@@ -239,15 +244,54 @@ async function runTask(c: Ctx, run: ReturnType<StrategyDef['create']>, env: Stra
     hooks: run.hooks?.(k),
     settings: run.trainSettings?.(k, sh.spec.training),
   };
-  await timed(c, 'trainSeconds', () => trainPhase(c, k, phase, curvePoint));
+  const share = k === 0 && c.s.def.firstTaskAsSeqft ? sh.firstTask : undefined;
+  const recorded = share?.record;
+  if (recorded) await timed(c, 'trainSeconds', () => replayFirstTask(c, recorded));
+  else {
+    const steps: StepEvent[] | undefined = share ? [] : undefined;
+    await timed(c, 'trainSeconds', () => trainPhase(c, k, phase, curvePoint, steps));
+    if (share && steps && !sh.stopped) share.record = { weights: copyWeights(await c.model.exportWeights()), steps };
+  }
   if (sh.stopped) return false;
   await env.inspect(k, 'trained');
   if (run.afterTask) setPhase(c, k, c.s.def.tracksImportance ? 'fusing' : 'finishing');
   await timed(c, 'afterTaskSeconds', async () => run.afterTask?.(k));
   if (sh.stopped) return false;
   await env.inspect(k, 'final');
-  await evalRow(c, k);
+  if (share?.record) await firstRow(c, share.record);
+  else await evalRow(c, k);
+  if (share && --share.left <= 0) share.record = undefined;
   return true;
+}
+
+/** Task 0 from the record: the recorded steps re-emitted as this strategy's, then the trained weights. */
+async function replayFirstTask(c: Ctx, record: FirstTaskRecord): Promise<void> {
+  const { sh, index } = c;
+  for (const recorded of record.steps) {
+    await sh.hooks.beforeStep?.();
+    if (stopNow(sh)) return;
+    setPhase(c, 0, 'training');
+    sh.doneSteps++;
+    const ev: StepEvent = { ...recorded, strategy: index, fraction: Math.min(1, sh.doneSteps / sh.plannedSteps) };
+    sh.emit(ev);
+    sh.hooks.onProgress?.(ev);
+  }
+  c.model.loadWeights(record.weights);
+}
+
+/** Row 1 of the matrix: the recorded one where the weights are those it scored, bit for bit; else evaluated (and kept). */
+async function firstRow(c: Ctx, record: FirstTaskRecord): Promise<void> {
+  const weights = await c.model.exportWeights();
+  const row = record.row;
+  if (row && sameWeights(weights, row.weights)) {
+    await evalRow(c, 0, row);
+    return;
+  }
+  const evaluated = await evalRow(c, 0);
+  if (!row) {
+    const kept = sameWeights(weights, record.weights) ? record.weights : copyWeights(weights);
+    record.row = { weights: kept, ...evaluated };
+  }
 }
 
 /**

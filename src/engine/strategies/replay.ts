@@ -5,6 +5,7 @@ import { num } from './knobs';
 
 export const replay: StrategyDef = {
   ...replayInfo,
+  firstTaskAsSeqft: true,
   create(env, knobs) {
     return {
       sampler(k): BatchSampler {

@@ -3,5 +3,6 @@ import type { StrategyDef } from './types';
 
 export const seqft: StrategyDef = {
   ...seqftInfo,
+  firstTaskAsSeqft: true,
   create: () => ({ dispose() {} }),
 };

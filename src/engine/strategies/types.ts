@@ -136,5 +136,11 @@ export interface StrategyInfo {
 }
 
 export interface StrategyDef extends StrategyInfo {
+  /**
+   * Task 0 trains exactly as seqft trains it, whatever the knobs: the default sampler, no hooks, no setting overrides,
+   * and beforeTask(0) leaves the model alone. The runner then trains task 0 once for all such strategies of a run
+   * (experiment/firstTask.ts).
+   */
+  firstTaskAsSeqft?: boolean;
   create(env: StrategyEnv, knobs: Knobs): StrategyRun;
 }

@@ -15,6 +15,7 @@ const forms: Record<string, Form> = {
 
 export const weightAvg: StrategyDef = {
   ...weightAvgInfo,
+  firstTaskAsSeqft: true,
   create(env, knobs) {
     let prev: Snapshot | null = null;
     return {

@@ -3,6 +3,7 @@
 // a dozen kernels per tensor: on wasm and WebGPU the per-kernel overhead, not the arithmetic, dominates small models.
 import * as tf from '@tensorflow/tfjs';
 import { flatten, unflatten } from '../util/flatTensors';
+import { hostAdamWKernel, type AdamWScalars } from '../backend/wasmKernels/adamw';
 
 export interface AdamWSettings {
   beta1: number;
@@ -20,6 +21,17 @@ export const adamWDefaults: AdamWSettings = {
   weightDecay: 0.01,
   noDecay: (name) => name.includes('layer_norm'),
 };
+
+/** One tensor's host update in JavaScript (w, m, v in place): the reference the wasm kernel equals bit for bit. */
+export function adamwLoop(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamWScalars) {
+  const { scale, beta1, beta2, stepSize, invSqrtBc2, eps, decay } = s;
+  for (let j = 0; j < w.length; j++) {
+    const gj = g[j] * scale;
+    const mj = (m[j] = beta1 * m[j] + (1 - beta1) * gj);
+    const vj = (v[j] = beta2 * v[j] + (1 - beta2) * gj * gj);
+    w[j] = w[j] * decay - (stepSize * mj) / (Math.sqrt(vj) * invSqrtBc2 + eps);
+  }
+}
 
 export interface AdamWState {
   t: number;
@@ -111,19 +123,16 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay } = this.settings;
     const stepSize = lr / (1 - beta1 ** this.t);
     const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** this.t);
+    const kernel = hostAdamWKernel();
     names.forEach((name, i) => {
       const variable = params.get(name) as tf.Variable;
       const w = new Float32Array(weights[i]);
-      const g = grads[i];
       const m = (this.hostM as Float32Array[])[i];
       const v = (this.hostV as Float32Array[])[i];
       const decay = this.settings.noDecay(name) ? 1 : 1 - lr * weightDecay;
-      for (let j = 0; j < w.length; j++) {
-        const gj = g[j] * scale;
-        const mj = (m[j] = beta1 * m[j] + (1 - beta1) * gj);
-        const vj = (v[j] = beta2 * v[j] + (1 - beta2) * gj * gj);
-        w[j] = w[j] * decay - (stepSize * mj) / (Math.sqrt(vj) * invSqrtBc2 + eps);
-      }
+      const s = { scale, beta1, beta2, stepSize, invSqrtBc2, eps, decay };
+      if (kernel) kernel.update(w, grads[i], m, v, s);
+      else adamwLoop(w, grads[i], m, v, s);
       tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, 'float32')));
     });
   }

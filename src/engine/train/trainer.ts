@@ -8,6 +8,16 @@ import { flatten } from '../util/flatTensors';
 import { runsOnHost, type Placement } from '../util/placement';
 import { packBatch, disposeBatch, type BatchShape, type Encoded } from './batching';
 import { learningRate } from './schedule';
+import { hostAdamWKernel } from '../backend/wasmKernels/adamw';
+
+/** Σ of every gradient's squares, tensor after tensor in index order (the order fixes the float64 result). */
+export function sumSquares(arrays: readonly Float32Array[]): number {
+  const kernel = hostAdamWKernel();
+  if (kernel) return kernel.sumSquares(arrays);
+  let sq = 0;
+  for (const g of arrays) for (let j = 0; j < g.length; j++) sq += g[j] * g[j];
+  return sq;
+}
 
 export interface TrainSettings {
   steps: number;
@@ -160,9 +170,7 @@ export class Trainer {
   ) {
     const loss = (await value.data())[0];
     let host = await Promise.all(raw.map((g) => g.data() as Promise<Float32Array>));
-    let sq = 0;
-    for (const g of host) for (let j = 0; j < g.length; j++) sq += g[j] * g[j];
-    const gradNorm = Math.sqrt(sq);
+    const gradNorm = Math.sqrt(sumSquares(host));
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new NonFiniteLossError(stepIndex, loss, gradNorm);
     let scale = this.clipScale(gradNorm);
     // Read-only views: the cpu backend hands out its own buffers, so AdamW copies before writing.

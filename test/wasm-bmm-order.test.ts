@@ -1,0 +1,66 @@
+// The SIMD product's rounding, exactly: every element of C is Σ_kk A(i,kk)·B(kk,j) summed in float32 from kk = 0 up,
+// each product rounded before its add (no fused multiply-add), whichever row and column loop computes it. A float32
+// reference in that order must agree bit for bit, so a faster loop order can never change a training run's numbers.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { makeRng, randn } from '../src/engine/util/rng';
+import { useBackend } from './helpers/tf';
+
+const f = Math.fround;
+const rng = makeRng(23);
+const randomArray = (n: number) => Float32Array.from({ length: n }, () => randn(rng));
+
+/** C = op(A)·op(B) per batch, summed in order in float32. */
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+) {
+  const c = new Float32Array(batch * m * n);
+  for (let p = 0; p < batch; p++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let kk = 0; kk < k; kk++) {
+          const x = a[p * m * k + (ta ? kk * m + i : i * k + kk)];
+          const y = b[p * k * n + (tb ? j * k + kk : kk * n + j)];
+          s = f(s + f(x * y));
+        }
+        c[p * m * n + i * n + j] = s;
+      }
+  return c;
+}
+
+describe('wasm SIMD product: summation order', () => {
+  // [batch, m, k, n]: even and odd row counts, every column loop (16, 4, 1 at a time), a linear layer's 2-D shape.
+  const cases: [number, number, number, number][] = [
+    [3, 24, 16, 24],
+    [2, 7, 5, 37],
+    [1, 33, 64, 19],
+    [4, 1, 9, 16],
+  ];
+  for (const [batch, m, k, n] of cases)
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ])
+      it(`${batch}×${m}×${k}×${n}, transposeA ${ta}, transposeB ${tb}: bit for bit the in-order float32 sum`, async () => {
+        if (batch === 1 && !ta && !tb) return; // a plain 2-D product runs on XNNPACK, not this kernel
+        await useBackend('wasm');
+        const [a, b] = [randomArray(batch * m * k), randomArray(batch * k * n)];
+        const aShape = ta ? [batch, k, m] : [batch, m, k];
+        const bShape = tb ? [batch, n, k] : [batch, k, n];
+        const c = tf.tidy(() => tf.matMul(tf.tensor3d(a, aShape as never), tf.tensor3d(b, bShape as never), ta, tb));
+        const got = (await c.data()) as Float32Array;
+        c.dispose();
+        const want = reference(a, b, batch, m, k, n, ta, tb);
+        expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
+      });
+});
