@@ -51,8 +51,10 @@ const results = await runExperiment(
     onModel: async (at, model) => {
       if (at.stage === 'final') weights = await model.exportWeights();
     },
-    onEvent: (e) =>
-      e.type === 'eval-row' && console.error(`eval row ${e.row}: ${e.scores.map((s) => s.toFixed(1)).join(' / ')}`),
+    onEvent: (e) => {
+      if (e.type === 'eval-row') console.error(`eval row ${e.row}: ${e.scores.map((s) => s.toFixed(1)).join(' / ')}`);
+      if (e.type === 'step' && e.step % 100 === 0) console.error(`step ${e.step}: loss ${e.loss.toFixed(3)}`);
+    },
   },
   {
     datasets: (id) => (id === 'wordnet' ? wordnet : undefined),
