@@ -8,6 +8,7 @@ import { FinalModels } from '../src/engine/export/finalModels';
 import { resultTables } from '../src/engine/export/resultTables';
 import { readResultsFile, resultsToJson } from '../src/engine/export/resultsFile';
 import { toCsv } from '../src/engine/export/csv';
+import { unitTableFromNames } from '../src/engine/kif/unitNames';
 import { greedyDecode } from '../src/engine/model/greedy';
 import { T5Model } from '../src/engine/model/t5';
 import { parseSpec } from '../src/engine/spec/experiment';
@@ -90,6 +91,29 @@ describe('CSV tables', () => {
     expect(resultTables.importance.available({ ...doc, strategies: doc.strategies.filter((s) => !s.importance) })).toBe(
       false,
     );
+  });
+
+  it("list a strategy with units of its own (kif-lora's adapter ranks) over those units", () => {
+    const doc = fakeResults(typicalSpec());
+    const q = 'encoder.block.0.layer.0.SelfAttention.q.lora|';
+    const names = [`${q}0`, `${q}1`];
+    const scores = { [names[0]]: 0.25, [names[1]]: 0.5 };
+    const base = doc.strategies.find((s) => s.importance)!;
+    const lora = {
+      ...base,
+      label: 'kif-lora',
+      units: unitTableFromNames('lora-rank', names),
+      importance: { tasks: [scores], accumulated: [scores] },
+      fusions: [{ ...base.fusions[0], prevWeight: { [names[1]]: 0.3 }, cases: { [names[1]]: 'kept' as const } }],
+    };
+    const two = { ...doc, strategies: [lora] };
+    const imp = parseCsv(resultTables.importance.csv(two)).slice(1);
+    expect(imp.map((r) => [r[3], Number(r[4])])).toEqual([
+      [names[0], 0.25],
+      [names[1], 0.5],
+    ]);
+    const fusion = parseCsv(resultTables.fusion.csv(two)).slice(1);
+    expect(fusion.map((r) => [r[3], r[4], r[5]])).toEqual([[names[1], '0.3', 'kept']]);
   });
 });
 

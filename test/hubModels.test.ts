@@ -1,7 +1,8 @@
 // The parameter count and backend budget behind "can this browser train it" (the need is memoryBudget.ts's estimate),
 // on a config small enough to count by hand, and the Hub list.
 import { describe, expect, it } from 'vitest';
-import { backendBudget, hubModels } from '../src/engine/model/hubModels';
+import { backendBudget } from '../src/engine/experiment/memoryBudget';
+import { hubModels } from '../src/engine/model/hubModels';
 import { paramCount } from '../src/engine/model/paramSpec';
 import { tinyConfig } from './helpers/tf';
 
@@ -12,10 +13,12 @@ describe('training memory estimate', () => {
     // decoder: 8 attention matrices, the bias table, the FFN, 4 norms.
     expect(paramCount(c)).toBe(13 * 8 + (256 + 16 + 192 + 24) + (512 + 16 + 192 + 32));
   });
-  it('a backend gets half the device memory, wasm at most its 4 GiB heap', () => {
+  it("a backend gets its table's budget, never more than half the device memory the host reports", () => {
     expect(backendBudget('wasm', 16)).toBe(4 * 2 ** 30);
     expect(backendBudget('webgpu', 4)).toBe(2 * 2 ** 30);
-    expect(backendBudget('wasm', undefined)).toBe(2 * 2 ** 30);
+    expect(backendBudget('webgl', 8)).toBe(2 * 2 ** 30); // the run's own check allows webgl 2 GiB: the list agrees
+    expect(backendBudget('wasm', undefined)).toBe(4 * 2 ** 30);
+    expect(backendBudget('no-such-backend', undefined)).toBe(2 * 2 ** 30);
   });
   it('lists the four Hub T5s the page offers, smallest first, each a resolve/main folder', () => {
     expect(hubModels.map((m) => m.id)).toEqual([

@@ -2,8 +2,8 @@
 // on the active backend and whether this browser can train it; the worker downloads a picked one with progress (Stop
 // cancels) and keeps it in Cache Storage, listed here with its size and a Delete button.
 import { useCallback, useEffect, useState } from 'react';
-import { estimateMemory } from '../../engine/experiment/memoryBudget';
-import { backendBudget, hubModels, type HubModel } from '../../engine/model/hubModels';
+import { backendBudget, estimateMemory } from '../../engine/experiment/memoryBudget';
+import { hubModels, type HubModel } from '../../engine/model/hubModels';
 import { paramCount } from '../../engine/model/paramSpec';
 import { shortHash } from '../../engine/io/checkpointHash';
 import { deleteCachedFolder, listCachedFolders, storageProblem, type CachedFolder } from '../../engine/io/modelCache';
@@ -14,7 +14,6 @@ import { useTrainerStore } from '../trainerStore';
 
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(n < 2 ** 30 ? 2 : 1)} GiB`;
 const mib = (n: number) => (n < 2 ** 20 ? `${Math.ceil(n / 1024)} KiB` : `${(n / 2 ** 20).toFixed(0)} MiB`);
-const deviceMemory = () => (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
 
 /** What the spec's strategies need with this Hub model, by the run's own estimator (memoryBudget.ts). */
 export const memoryNeed = (spec: ExperimentSpec, m: HubModel): number =>
@@ -23,7 +22,7 @@ export const memoryNeed = (spec: ExperimentSpec, m: HubModel): number =>
 /** Why this browser cannot train `m` with the spec's strategies, or null when it can. */
 export function cannotTrain(spec: ExperimentSpec, m: HubModel, backend: string): string | null {
   const need = memoryNeed(spec, m);
-  const budget = backendBudget(backend, deviceMemory());
+  const budget = backendBudget(backend);
   return need > budget
     ? `needs about ${gib(need)} with these strategies; ${backend} here has about ${gib(budget)}`
     : null;

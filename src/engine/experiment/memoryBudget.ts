@@ -23,6 +23,19 @@ export const backendMemory: Readonly<Record<string, number>> = {
   webgpu: 4 * GiB,
   cpu: 4 * GiB,
 };
+/** The device memory this host reports in GiB (Chromium's navigator.deviceMemory, in pages and workers alike). */
+const hostDeviceMemory = (): number | undefined =>
+  (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+
+/**
+ * The memory a backend can give one run, in bytes: its table entry above (an unknown backend gets the smallest), and
+ * never more than half of what the host reports, when it reports (a tab shares the machine). The one budget: the run's
+ * check, the run bar and the Hub model list all ask this.
+ */
+export function backendBudget(backend: string, deviceMemoryGiB = hostDeviceMemory()): number {
+  const table = backendMemory[backend] ?? Math.min(...Object.values(backendMemory));
+  return deviceMemoryGiB === undefined ? table : Math.min(table, (deviceMemoryGiB * GiB) / 2);
+}
 /** Above this share of the budget a run gets a warning. */
 export const WARN_SHARE = 0.7;
 
@@ -104,10 +117,14 @@ export interface MemoryVerdict {
   warning?: string;
 }
 
-/** The estimate against the backend's budget (an unknown backend gets the smallest budget). */
-export function memoryVerdict(spec: ExperimentSpec, backend: string, loaded?: T5Config): MemoryVerdict {
+/** The estimate against the backend's budget (`backendBudget`). */
+export function memoryVerdict(
+  spec: ExperimentSpec,
+  backend: string,
+  loaded?: T5Config,
+  budget = backendBudget(backend),
+): MemoryVerdict {
   const estimate = estimateMemory(spec, loaded);
-  const budget = backendMemory[backend] ?? Math.min(...Object.values(backendMemory));
   const e = estimate;
   const parts =
     `weights and gradients ${fmt(e.weights)} + AdamW moments ${fmt(e.optimizer)} + strategy state ${fmt(e.strategy)} + activations ${fmt(e.activations)}` +

@@ -1,7 +1,9 @@
 // The results document as CSV tables, in long form (one value a row) so they load straight into a data frame or a
 // spreadsheet pivot: accuracy matrices, continual-learning metrics, importance per task and unit, fusion maps.
-// A registry, so the export menu lists whatever is registered here.
+// A registry, so the export menu lists whatever is registered here. A strategy with units of its own (kif-lora's
+// adapter ranks) is listed over those.
 import type { ResultsDocument } from '../experiment/results';
+import { unitsOf } from '../run/state';
 import { toCsv, type Cell } from './csv';
 
 export interface ResultTable {
@@ -53,8 +55,8 @@ export const resultTables: Record<string, ResultTable> = {
         ['strategy', 'task_index', 'task', 'unit', 'score', 'accumulated'],
         doc.strategies.flatMap((s) =>
           (s.importance?.tasks ?? []).flatMap((scores, k) =>
-            doc.units.names
-              .filter((u) => u in scores || u in (s.importance?.accumulated[k] ?? {}))
+            unitsOf(doc, s)
+              .names.filter((u) => u in scores || u in (s.importance?.accumulated[k] ?? {}))
               .map((u): Cell[] => [s.label, k, doc.tasks[k]?.name, u, scores[u], s.importance?.accumulated[k]?.[u]]),
           ),
         ),
@@ -69,8 +71,8 @@ export const resultTables: Record<string, ResultTable> = {
         ['strategy', 'after_task', 'rule', 'unit', 'prev_weight', 'case'],
         doc.strategies.flatMap((s) =>
           s.fusions.flatMap((f) =>
-            doc.units.names
-              .filter((u) => u in f.prevWeight)
+            unitsOf(doc, s)
+              .names.filter((u) => u in f.prevWeight)
               .map((u): Cell[] => [s.label, f.afterTask, f.rule, u, f.prevWeight[u], f.cases?.[u]]),
           ),
         ),

@@ -48,9 +48,3 @@ export const hubModels: readonly HubModel[] = [
     downloadBytes: 308_000_000,
   },
 ];
-
-/** The memory a backend can give one run, in bytes: wasm's 32-bit heap, a GPU's share of the device memory. */
-export function backendBudget(backend: string, deviceMemoryGiB: number | undefined): number {
-  const device = (deviceMemoryGiB ?? 4) * 2 ** 30;
-  return backend === 'wasm' ? Math.min(4 * 2 ** 30, device / 2) : device / 2;
-}
