@@ -219,6 +219,14 @@ describe('reduceRun, event by event', () => {
     expect(s.strategies[1].units).toEqual(own);
     expect(unitsOf(s, s.strategies[1])).toBe(s.strategies[1].units);
     expect(unitsOf(s, s.strategies[0])).toBe(s.units);
+    // Resumed from a checkpoint whose result has no units (saved before they were kept): the announced ones stay.
+    const result = { ...fold().strategies[1] };
+    delete result.live;
+    const resumed = fold(
+      { type: 'strategy-units', strategy: 1, units: own },
+      { type: 'strategy-restored', strategy: 1, result, done: false },
+    );
+    expect(resumed.strategies[1].units).toEqual(own);
   });
 
   it('strategy-restored: a finished strategy as the checkpoint kept it, or one that goes on', () => {

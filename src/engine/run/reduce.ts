@@ -61,8 +61,13 @@ const handlers: Handlers = {
       ...(e.tracksImportance ? { importance: { tasks: [], accumulated: [] } } : {}),
       live: {},
     })),
+  // The units a strategy announced keep when its checkpoint predates units on results (kif-lora resumed from one).
   'strategy-restored': (s, e) =>
-    update(s, e.strategy, () => ({ ...structuredClone(e.result), ...(e.done ? {} : { live: {} }) })),
+    update(s, e.strategy, (x) => ({
+      ...(x.units ? { units: x.units } : {}),
+      ...structuredClone(e.result),
+      ...(e.done ? {} : { live: {} }),
+    })),
   'strategy-units': (s, e) => update(s, e.strategy, (x) => ({ ...x, units: e.units })),
   phase: (s, e) => (s.live ? { ...s, live: { ...s.live, phase: e.phase } } : s),
   'task-start': (s, e) =>
