@@ -7,7 +7,7 @@ import { importanceView, type ImportanceView } from '../../engine/kif/importance
 import { unitKindLabels, unitKindOf, type UnitInfo } from '../../engine/kif/unitKindRegistry';
 import { unitInfos } from '../../engine/kif/units';
 import type { UnitScores } from '../../engine/strategies/types';
-import { caseStyles, cividis, seriesColor } from '../heatmap/colors';
+import { cividis, seriesColor } from '../heatmap/colors';
 import { readableOn } from '../heatmap/contrast';
 import { importanceLook, viewLegends } from '../heatmap/importanceLook';
 import { FusionCaseLegend } from './FusionCaseLegend';
@@ -15,6 +15,7 @@ import { ImportanceViewPicker } from './ImportanceViewPicker';
 import { isDone, shownImportance, unitsOf } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
 import { useStrategies, useTaskNames, useTaskSteps, useUnitsOf } from '../runView';
+import { fusionCaseLook } from '../heatmap/fusionCaseLook';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
 import { TopUnitsList } from './TopUnitsList';
 
@@ -81,14 +82,7 @@ function FusionMap({ strategy }: { strategy: number }) {
     const w = f.prevWeight[unit];
     if (w === undefined) return null;
     const c = cases?.[unit];
-    if (c)
-      return {
-        color: caseStyles[c].color,
-        mark: caseStyles[c].mark,
-        markColor: caseStyles[c].text,
-        describe: `${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`,
-        value: c,
-      };
+    if (c) return fusionCaseLook(c, w);
     const sh = shares?.[unit];
     if (sh && sh.every((x) => x === 0)) return AT_BASE;
     if (sh && shown === 'dominant') {

@@ -5,9 +5,10 @@ import type { WhatIfResult } from '../../engine/experiment/whatIf';
 import { continualMetrics, type ContinualMetrics } from '../../engine/metrics/continual';
 import type { UnitTable } from '../../engine/kif/units';
 import type { FusionReport } from '../../engine/strategies/types';
-import { caseStyles, cividis } from '../heatmap/colors';
+import { cividis } from '../heatmap/colors';
 import { FusionCaseLegend } from './FusionCaseLegend';
 import { MatrixHead, MatrixRowHead, scoreCellStyle } from './MatrixParts';
+import { fusionCaseLook } from '../heatmap/fusionCaseLook';
 import { UnitHeatmap, type CellLook } from './UnitHeatmap';
 
 /** The what-if matrix: the run's rows with the recomputed ones in place (all rows after fusions, or just the last). */
@@ -29,14 +30,7 @@ function fusionLook(f: FusionReport) {
     const w = f.prevWeight[unit];
     if (w === undefined) return null;
     const c = f.cases?.[unit];
-    if (c)
-      return {
-        color: caseStyles[c].color,
-        mark: caseStyles[c].mark,
-        markColor: caseStyles[c].text,
-        describe: `${caseStyles[c].label}; weight of the earlier model ${w.toFixed(2)}`,
-        value: c,
-      };
+    if (c) return fusionCaseLook(c, w);
     return { color: cividis(w), describe: `weight of the earlier model ${w.toFixed(3)}`, value: w.toFixed(3) };
   };
 }

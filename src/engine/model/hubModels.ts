@@ -1,6 +1,5 @@
-// Real T5 checkpoints on the Hugging Face Hub that the page offers one click away, and the memory a backend can give
-// one run, so the page can refuse a model this browser cannot train before Run (the need: experiment/memoryBudget.ts).
-// TF-free.
+// Real T5 checkpoints on the Hugging Face Hub that the page offers one click away, each with its config and download
+// size (what training one needs, and whether this browser can: experiment/memoryBudget.ts). TF-free.
 import { presetConfig, type T5Config } from './config';
 
 export interface HubModel {
@@ -24,15 +23,7 @@ export const hubModels: readonly HubModel[] = [
   {
     id: 'google/t5-efficient-mini',
     url: hub('google/t5-efficient-mini'),
-    config: {
-      ...presetConfig('t5-efficient-tiny'),
-      dModel: 384,
-      dKv: 32,
-      numHeads: 8,
-      dFf: 1536,
-      numLayers: 4,
-      numDecoderLayers: 4,
-    },
+    config: presetConfig('t5-efficient-mini'),
     downloadBytes: 125_000_000,
   },
   {
