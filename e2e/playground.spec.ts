@@ -87,7 +87,7 @@ test.describe('wasm (default Chromium flags)', () => {
     // A bad number of steps is refused where it is typed, and Run is not offered a bad spec.
     const steps = page.getByTestId('task-steps-0');
     await steps.fill('0');
-    await expect(page.getByRole('alert')).toHaveText('Steps must be a whole number from 1 to 100000 (got 0).');
+    await expect(page.getByRole('alert')).toHaveText('Steps must be a positive integer up to 100000 (got 0).');
     await expect(steps).toHaveAttribute('aria-invalid', 'true');
     await steps.fill('40');
     await expect(page.getByRole('alert')).toHaveCount(0);
@@ -211,7 +211,7 @@ test.describe('wasm (default Chromium flags)', () => {
     await expect(page.getByTestId('backend-badge')).toHaveText('worker stopped');
     // The editor still works and still checks input.
     await page.getByTestId('task-steps-0').fill('-3');
-    await expect(page.getByText('Steps must be a whole number from 1 to 100000 (got -3).')).toBeVisible();
+    await expect(page.getByText('Steps must be a positive integer up to 100000 (got -3).')).toBeVisible();
     await page.getByTestId('task-steps-0').fill('5');
     await snap(page, info, 'worker-failed', { fullPage: true });
     await page.unroute('**/trainer.worker-*.js');

@@ -143,7 +143,7 @@ test('an error inside a running experiment shows a message and leaves the page w
   await snap(page, info, 'run-error', { fullPage: true });
   // The page still edits, checks input and runs (the switch fires once per worker).
   await page.getByTestId('task-steps-0').fill('0');
-  await expect(page.getByText('Steps must be a whole number from 1 to 100000 (got 0).')).toBeVisible();
+  await expect(page.getByText('Steps must be a positive integer up to 100000 (got 0).')).toBeVisible();
   await page.getByTestId('task-steps-0').fill('4');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });

@@ -9,7 +9,7 @@ import { resolveWhatIf, whatIfKnobDefs, whatIfStart } from '../src/engine/experi
 import { strategyCatalog } from '../src/engine/strategies/catalog';
 import { importanceKnobs } from '../src/engine/strategies/kifKnobs';
 import { knobProblem, paperKnobs } from '../src/engine/strategies/knobs';
-import { defaultSpec, parseSpec, specFieldProblem } from '../src/engine/spec/experiment';
+import { defaultSpec, parseSpec, specFieldProblem, taskFieldProblem } from '../src/engine/spec/experiment';
 
 describe('the knob table', () => {
   it('every knob has a one-line meaning, a default inside its bounds, and a paper value inside them where given', () => {
@@ -105,6 +105,8 @@ describe('the knob table', () => {
       ['batchSize', 0, 8],
       ['warmupSteps', -1, 0],
       ['seed', 0.5, 7],
+      ['maxInputLen', 4097, 4096],
+      ['maxOutputLen', 0, 1],
     ] as const) {
       expect(specFieldProblem(field, good)).toBeNull();
       const spec = defaultSpec() as unknown as Record<string, unknown> & { training: Record<string, unknown> };
@@ -113,6 +115,21 @@ describe('the knob table', () => {
       const r = parseSpec(spec);
       const where = field === 'seed' ? 'seed' : `training.${field}`;
       expect(r.ok ? [] : r.errors).toContain(`${where}: ${specFieldProblem(field, bad)}`);
+    }
+  });
+
+  it("the queue's step and example fields check with the task entry schema's bounds and words", () => {
+    for (const [field, bad, good] of [
+      ['steps', 0, 1],
+      ['steps', 100_001, 100_000],
+      ['trainSize', 2.5, 3],
+      ['testSize', 10_001, 10_000],
+    ] as const) {
+      expect(taskFieldProblem(field, good)).toBeNull();
+      const spec = defaultSpec();
+      const tasks = spec.tasks.map((t, i) => (i === 1 ? { ...t, [field]: bad } : t));
+      const r = parseSpec({ ...spec, tasks });
+      expect(r.ok ? [] : r.errors).toContain(`tasks[1].${field}: ${taskFieldProblem(field, bad)}`);
     }
   });
 });

@@ -82,11 +82,3 @@ export function NumberField({
     </div>
   );
 }
-
-/** A check for an integer or real in [min, max]. */
-export const rangeCheck =
-  (min: number, max: number, integer = false) =>
-  (v: number) =>
-    (integer ? Number.isInteger(v) : true) && v >= min && v <= max
-      ? null
-      : `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got ${v})`;

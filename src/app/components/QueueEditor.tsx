@@ -1,13 +1,13 @@
 // The task queue: add a built-in task (with a preview of generated examples), remove, reorder by drag or by keyboard
 // (the arrow buttons, or Alt+ArrowUp / Alt+ArrowDown on a row), and set steps and data size per task.
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import { taskEntry, type TaskEntry } from '../../engine/spec/experiment';
+import { taskEntry, taskFieldProblem, type TaskEntry } from '../../engine/spec/experiment';
 import { makeTaskData } from '../../engine/tasks/makeTaskData';
 import { getTask, listTasks } from '../../engine/tasks/registry';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { useImportedStore } from '../importedStore';
 import { DatasetCardView } from './DatasetCardView';
-import { NumberField, rangeCheck } from './NumberField';
+import { NumberField } from './NumberField';
 import { CutShare, SequenceCaps, useCutShares } from './SequenceCaps';
 
 const MAX_TASKS = 50;
@@ -200,7 +200,7 @@ export function QueueEditor() {
               <NumberField
                 label="Steps"
                 value={t.steps}
-                check={rangeCheck(1, 100_000, true)}
+                check={(v) => taskFieldProblem('steps', v)}
                 onCommit={(steps) => patch(i, { steps })}
                 step={1}
                 testId={`task-steps-${i}`}
@@ -210,7 +210,7 @@ export function QueueEditor() {
               <NumberField
                 label="Train examples"
                 value={t.trainSize}
-                check={rangeCheck(1, 100_000, true)}
+                check={(v) => taskFieldProblem('trainSize', v)}
                 onCommit={(trainSize) => patch(i, { trainSize })}
                 step={1}
                 testId={`task-train-${i}`}
@@ -220,7 +220,7 @@ export function QueueEditor() {
               <NumberField
                 label="Test examples"
                 value={t.testSize}
-                check={rangeCheck(1, 10_000, true)}
+                check={(v) => taskFieldProblem('testSize', v)}
                 onCommit={(testSize) => patch(i, { testSize })}
                 step={1}
                 testId={`task-test-${i}`}

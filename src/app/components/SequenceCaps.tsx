@@ -2,13 +2,13 @@
 // examples they cut, counted with the tokenizer the run will use (an imported checkpoint's own, else bytes).
 import { useEffect, useMemo, useState } from 'react';
 import { cutShares } from '../../engine/experiment/cutShares';
-import type { TrainingSpec } from '../../engine/spec/experiment';
+import { specFieldProblem, type TrainingSpec } from '../../engine/spec/experiment';
 import { createByteTokenizer } from '../../engine/tokenizers/byteTokenizer';
 import type { Tokenizer } from '../../engine/tokenizers/tokenizer';
 import { updateSpec, useExperimentStore } from '../experimentStore';
 import { useImportedStore } from '../importedStore';
 import { runInputsFor } from '../runInputs';
-import { NumberField, rangeCheck } from './NumberField';
+import { NumberField } from './NumberField';
 
 const setTraining = (p: Partial<TrainingSpec>) => updateSpec((s) => ({ ...s, training: { ...s.training, ...p } }));
 const pct = (x: number) => `${Math.round(100 * x)}%`;
@@ -59,7 +59,7 @@ export function SequenceCaps({ tokenizer }: { tokenizer: Tokenizer }) {
       <NumberField
         label="Input cap (tokens)"
         value={training.maxInputLen}
-        check={rangeCheck(1, 4096, true)}
+        check={(v) => specFieldProblem('maxInputLen', v)}
         onCommit={(maxInputLen) => setTraining({ maxInputLen })}
         step={1}
         testId="max-input-len"
@@ -68,7 +68,7 @@ export function SequenceCaps({ tokenizer }: { tokenizer: Tokenizer }) {
       <NumberField
         label="Output cap (tokens)"
         value={training.maxOutputLen}
-        check={rangeCheck(1, 1024, true)}
+        check={(v) => specFieldProblem('maxOutputLen', v)}
         onCommit={(maxOutputLen) => setTraining({ maxOutputLen })}
         step={1}
         testId="max-output-len"

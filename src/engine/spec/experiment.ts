@@ -167,7 +167,15 @@ const unitsSchema = object({
  * with this, so every bound is written once, here.
  */
 export function specFieldProblem(field: keyof typeof trainingSchema.shape | 'seed', value: unknown): string | null {
-  const schema = field === 'seed' ? seedSchema : trainingSchema.shape[field];
+  return firstProblem(field === 'seed' ? seedSchema : trainingSchema.shape[field], value);
+}
+
+/** Why `value` is not a valid task entry's `field` (steps, example counts), in the schema's words, or null. */
+export function taskFieldProblem(field: 'steps' | 'trainSize' | 'testSize', value: unknown): string | null {
+  return firstProblem(taskEntrySchema.shape[field], value);
+}
+
+function firstProblem(schema: z.ZodType, value: unknown): string | null {
   const r = schema.safeParse(value);
   return r.success ? null : r.error.issues[0].message;
 }
