@@ -1,25 +1,13 @@
 // A tiny byte-level model and a two-task experiment spec (length, then compare) that runs in seconds: shared by the
 // runner, strategy and CLI tests, which differ only in seed, sizes and strategies.
+import { tinyConfig } from './tf';
 import { runExperiment } from '../../src/engine/experiment/runner';
 import type { T5Config } from '../../src/engine/model/config';
 import type { HostTensors } from '../../src/engine/model/init';
 import { parseSpec, type ExperimentSpec, type StrategySpec } from '../../src/engine/spec/experiment';
 
-export const tinyByteConfig: T5Config = {
-  vocabSize: 259,
-  dModel: 16,
-  dKv: 8,
-  numHeads: 2,
-  dFf: 32,
-  numLayers: 1,
-  numDecoderLayers: 1,
-  ffn: 'relu',
-  tieEmbeddings: true,
-  relBuckets: 8,
-  relMaxDistance: 16,
-  layerNormEps: 1e-6,
-  dropout: 0,
-};
+/** helpers/tf's tiny model with the byte vocabulary and room for the byte tasks. */
+export const tinyByteConfig: T5Config = tinyConfig({ vocabSize: 259, dModel: 16, dKv: 8, dFf: 32 });
 
 export interface TinySpecOptions {
   strategies: unknown[];
