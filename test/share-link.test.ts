@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseResults } from '../src/engine/experiment/results';
 import { defaultSpec, parseSpec, SPEC_VERSION, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { checksum, packPayload } from '../src/engine/share/linkPayload';
-import { summarizeResults } from '../src/engine/share/resultsSummary';
+import { parseSummary, summarizeResults } from '../src/engine/share/resultsSummary';
+import { unitTableFromNames } from '../src/engine/kif/unitNames';
 import {
   LINK_PARAMS,
   restoreFromFragment,
@@ -137,6 +138,48 @@ describe('links with results', () => {
     expect(kif.fusions[0].prevWeight).toEqual(doc.strategies[0].fusions[3].prevWeight);
     expect(kif.fusions[0].cases).toEqual(doc.strategies[0].fusions[3].cases);
     expect(back.results.warnings[0]).toMatch(/summary/);
+  });
+
+  it("carry a strategy's own units (kif-lora's adapter ranks) and its maps over them: the heatmap comes back", () => {
+    const spec = typicalSpec();
+    const doc = fakeResults(spec);
+    const own = ['q', 'v'].flatMap((r) =>
+      [0, 1, 2, 3].map((k) => `encoder.block.0.layer.0.SelfAttention.${r}.lora|${k}`),
+    );
+    const scores = Object.fromEntries(own.map((n, i) => [n, (i + 1) * 1e-3]));
+    const lora = {
+      ...doc.strategies[0],
+      name: 'kif-lora',
+      label: 'kif-lora',
+      units: unitTableFromNames('lora-rank', own),
+      importance: { tasks: doc.strategies[0].importance!.tasks.map(() => scores), accumulated: [] },
+      fusions: [{ afterTask: 1, rule: 'hard', prevWeight: Object.fromEntries(own.map((n, i) => [n, i % 2])) }],
+    };
+    const withLora = { ...doc, strategies: [lora, ...doc.strategies.slice(1)] };
+    const share = shareWithResults(spec, withLora);
+    if (!share.ok) throw new Error(share.message);
+    const r = open(`#${share.fragment}`);
+    if (r.kind !== 'restored' || !r.results) throw new Error(JSON.stringify(r).slice(0, 500));
+    const back = parseResults(JSON.parse(JSON.stringify(r.results)));
+    if (!back.ok) throw new Error(back.errors.join('\n'));
+    const got = back.results.strategies[0];
+    expect(got.units?.names).toEqual(own);
+    expect(got.units?.infos.every((u) => u.shape === 'lora-rank')).toBe(true);
+    const last = got.importance!.tasks.at(-1)!;
+    for (const [i, n] of own.entries()) expect(last[n]).toBeCloseTo((i + 1) * 1e-3, 5);
+    expect(got.fusions[0].prevWeight).toEqual(lora.fusions[0].prevWeight);
+    // The other strategies keep the run's units.
+    expect(back.results.strategies[1].units).toBeUndefined();
+    // Maps that do not match the strategy's own unit count are refused with the place named.
+    const summary = summarizeResults(withLora);
+    const bad = {
+      ...summary,
+      strategies: [{ ...summary.strategies[0], units: { granularity: 'lora-rank', names: own.slice(1) } }],
+    };
+    const parsed = parseSummary(JSON.parse(JSON.stringify(bad)));
+    expect(parsed.ok ? [] : parsed.errors.join(' ')).toMatch(
+      /strategies\[0\]\.importance\.scores\.levels: has 8 entries, one per unit \(7\)/,
+    );
   });
 
   it('says when the results do not fit, with the length and the budget', () => {

@@ -2,7 +2,8 @@
 // accumulated-importance maps, the last fusion map, and coarse loss and in-task evaluation curves, at a precision a
 // viewer needs (everything else of the results document, the samples and earlier tasks' maps, stays in the results
 // file). Unit maps are arrays aligned with
-// `units.names`; importance is stored min-max scaled to integers 0..999 with its range, fusion weights as percents,
+// `units.names` (or a strategy's own `units`, kif-lora's adapter ranks); importance is stored min-max scaled to integers
+// 0..999 with its range, fusion weights as percents,
 // fusion cases as one letter per unit, so a nano model's few hundred units compress to a few kilobytes.
 import { z } from 'zod';
 import type { FusionCase } from '../kif/fusion';
@@ -21,8 +22,11 @@ import type { ExperimentSpec } from '../spec/experiment';
 import type { FusionReport, UnitScores } from '../strategies/types';
 
 export const SUMMARY_FORMAT = 'kif-playground-summary';
-/** 2: loss curves (LINK_CURVE_POINTS bucket means each, 3 significant digits) and in-task evaluation curves. */
-export const SUMMARY_VERSION = 2;
+/**
+ * 2: loss curves (LINK_CURVE_POINTS bucket means each, 3 significant digits) and in-task evaluation curves. 3: a
+ * strategy's own units (kif-lora's), whose maps are aligned with them.
+ */
+export const SUMMARY_VERSION = 3;
 const LINK_CURVE_POINTS = 12;
 /** Steps of a scaled importance map: 0 is the map's minimum, IMPORTANCE_LEVELS its maximum. */
 const IMPORTANCE_LEVELS = 999;
@@ -34,9 +38,17 @@ export interface ScaledMap {
   levels: (number | null)[];
 }
 
+/** Unit names by granularity, as a link carries a unit table. */
+export interface SummaryUnits {
+  granularity: string;
+  names: string[];
+}
+
 export interface SummaryStrategy {
   name: string;
   label: string;
+  /** The strategy's own units (kif-lora's adapter ranks); its maps follow these, not the run's. */
+  units?: SummaryUnits;
   /** Accuracy matrix in percent, to 0.01. */
   matrix: number[][];
   /** Importance S of the last task trained and the accumulated scores A after it (KIF strategies). */
@@ -58,11 +70,11 @@ export interface SummaryStrategy {
 
 export interface ResultsSummary {
   format: typeof SUMMARY_FORMAT;
-  version: 1 | typeof SUMMARY_VERSION;
+  version: 1 | 2 | typeof SUMMARY_VERSION;
   backend: string;
   stopped: boolean;
   tasks: { name: string; scorer: string }[];
-  units: { granularity: string; names: string[] };
+  units: SummaryUnits;
   strategies: SummaryStrategy[];
 }
 
@@ -105,10 +117,12 @@ function summarizeFusion(f: FusionReport, names: readonly string[]): NonNullable
   return out;
 }
 
-function summarizeStrategy(s: StrategyResult, names: readonly string[]): SummaryStrategy {
+function summarizeStrategy(s: StrategyResult, runNames: readonly string[]): SummaryStrategy {
+  const names = s.units?.names ?? runNames;
   const out: SummaryStrategy = {
     name: s.name,
     label: s.label,
+    ...(s.units ? { units: { granularity: s.units.granularity, names: [...s.units.names] } } : {}),
     matrix: s.matrix.map((row) => row.map((x) => round(x, 2))),
   };
   const tasks = s.importance?.tasks ?? [];
@@ -157,22 +171,24 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const level = z.int().min(0).max(IMPORTANCE_LEVELS).nullable();
 const scaledMapSchema = z.strictObject({ min: finite, max: finite, levels: z.array(level).max(100_000) });
 const text = (max: number) => z.string().max(max);
+const unitsSchema = z.strictObject({ granularity: text(64), names: z.array(text(300)).max(100_000) });
 
 const summarySchema = z.strictObject({
   format: z.literal(SUMMARY_FORMAT),
-  version: z.union([z.literal(1), z.literal(SUMMARY_VERSION)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(SUMMARY_VERSION)]),
   backend: text(64),
   stopped: z.boolean(),
   tasks: z
     .array(z.strictObject({ name: text(200), scorer: text(64) }))
     .min(1)
     .max(50),
-  units: z.strictObject({ granularity: text(64), names: z.array(text(300)).max(100_000) }),
+  units: unitsSchema,
   strategies: z
     .array(
       z.strictObject({
         name: text(64).min(1),
         label: text(300).min(1),
+        units: unitsSchema.optional(),
         matrix: z.array(z.array(percentSchema).max(50)).max(51),
         importance: z
           .strictObject({
@@ -226,11 +242,14 @@ const pathOf = (path: readonly PropertyKey[]) =>
     .join('')
     .replace(/^\./, '') || '(summary)';
 
-/** Problems of a shape the schema cannot state: every unit map as long as the unit list, every matrix row one per task. */
+/**
+ * Problems of a shape the schema cannot state: every unit map as long as its unit list (the strategy's own or the
+ * run's), every matrix row one per task.
+ */
 function alignmentProblems(s: ResultsSummary): string[] {
-  const U = s.units.names.length;
   const T = s.tasks.length;
   return s.strategies.flatMap((st, i) => {
+    const U = (st.units ?? s.units).names.length;
     const at = `strategies[${i}]`;
     const out: string[] = [];
     if (st.matrix.length > T + 1)
@@ -291,10 +310,13 @@ function unscale(m: ScaledMap, names: readonly string[]): UnitScores {
   return out;
 }
 
-function expandStrategy(s: SummaryStrategy, names: readonly string[], T: number): StrategyResult {
+function expandStrategy(s: SummaryStrategy, runNames: readonly string[], T: number): StrategyResult {
+  const names = s.units?.names ?? runNames;
   const out: StrategyResult = {
     name: s.name,
     label: s.label,
+    // Names only, like the run's: their records come back through the name door.
+    ...(s.units ? { units: unitTableFromNames(s.units.granularity, s.units.names) } : {}),
     knobs: {},
     matrix: s.matrix,
     // Recomputed from the rounded matrix, so they agree with the table the viewer sees.
