@@ -212,11 +212,9 @@ export async function runInLanes(
     );
     end(0);
   } catch (e) {
-    // Before 'run-start' the spec itself is refused, as in one lane.
+    // Before 'run-start' the spec itself is refused, as in one lane (no other lane is open yet).
     if (!state) throw e;
     end(0, `its lane failed: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    if (!state) remotes.forEach((w) => w?.close());
   }
   await Promise.all(ended);
   emit({

@@ -86,7 +86,7 @@ function firstTaskShare(
 ): Shared['firstTask'] {
   if (spec.training.evalEvery > 0) return undefined;
   const start = (resume?.done.length ?? 0) + (resume?.current ? 1 : 0);
-  const eligible = strategies.map((s, i) => i).filter((i) => i >= start && strategies[i].def.firstTaskAsSeqft);
+  const eligible = strategies.flatMap((s, i) => (i >= start && s.def.firstTaskAsSeqft ? [i] : []));
   if (eligible.length < 2) return undefined;
   // A lane keeps records for its own strategies and trades them with the other lanes.
   const left = lane ? eligible.filter((i) => lane.only.includes(i)).length : eligible.length;
