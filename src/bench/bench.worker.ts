@@ -5,6 +5,7 @@ import { benchPreset } from '../engine/bench/trainBench';
 import { benchDemo } from '../engine/bench/demoBench';
 import { getDemo } from '../engine/experiment/demos';
 import { loadBaseWeights } from '../worker/baseWeights';
+import { browserLanes } from '../worker/browserLanes';
 import { wasmPaths } from '../worker/wasmAssets';
 import type { BenchReply, BenchRequest } from './protocol';
 
@@ -45,7 +46,8 @@ scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
     if (req.demo) {
       // The base is fetched before the clock starts, as the app has it cached after the first run.
       const base = await loadBaseWeights({ ...getDemo(req.demo).spec({ seed: 0 }), init: 'pretrained' });
-      post({ type: 'demo', result: await benchDemo(req.demo, 0, base?.weights) });
+      const lanes = await browserLanes(req.lanes);
+      post({ type: 'demo', result: await benchDemo(req.demo, 0, base?.weights, lanes) });
     }
     post({ type: 'done' });
   } catch (err) {

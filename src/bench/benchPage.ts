@@ -27,6 +27,7 @@ const request: BenchRequest = {
   memorySteps: num('memorySteps', 500),
   wasmNoThreads: q.get('threads') === 'off',
   demo: q.get('demo') ?? undefined,
+  lanes: q.has('lanes') ? num('lanes', 1) : undefined,
 };
 const state: PageBench = { done: false, results: [] };
 (window as unknown as { __bench: PageBench }).__bench = state;

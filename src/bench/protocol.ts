@@ -14,6 +14,8 @@ export interface BenchRequest {
   wasmNoThreads?: boolean;
   /** A built-in demo to run end to end after the presets (its pretrained base fetched when the app ships one). */
   demo?: string;
+  /** Lanes for the demo (1: none); undefined: one per core where they fit (lanes.ts). */
+  lanes?: number;
 }
 
 export type BenchReply =

@@ -38,7 +38,8 @@ kernels, GFLOP/s, KIF importance overhead, decode speed, memory) and writes benc
   --memory-steps N     steps for the memory check (default 500; 20 above ${bigModel / 1e6}M parameters)
   --warmup N           untimed step triples before timing (default 3; 1 above ${bigModel / 1e6}M parameters)
   --extras             decode and fusion timings above ${bigModel / 1e6}M parameters too (skipped there by default)
-  --demo NAME|none     a demo timed end to end in Chromium's wasm worker (default forgetting)
+  --demo NAME|none     a demo timed end to end in Chromium's wasm worker (default forgetting; its results document: bench-results/demo-results.json)
+  --lanes N            the demo's lanes: strategies trained side by side in that many workers (1: off; default one per core)
   --port N             the browser half's preview server port (default 4179)
   --help               this text`;
 
@@ -149,17 +150,22 @@ async function main() {
       presets: override,
       backends: backends.filter((b) => browserBackends.includes(b)),
       demo: demo === 'none' ? undefined : demo,
+      lanes: args.flags.has('lanes') ? intFlag(args, 'lanes', 1, 1, 64) : undefined,
     });
     results.push(...browser.rows);
     demoRow = browser.demo;
   }
   mkdirSync('bench-results', { recursive: true });
-  const doc = { date: new Date().toISOString(), machine: machineNote(), shape, results, demo: demoRow };
+  const { document: demoDoc, ...demoFigures } = demoRow ?? {};
+  const doc = { date: new Date().toISOString(), machine: machineNote(), shape, results, demo: demoRow && demoFigures };
   writeFileSync('bench-results/bench.json', JSON.stringify(doc, null, 2));
+  if (demoDoc) writeFileSync('bench-results/demo-results.json', JSON.stringify(demoDoc));
   console.log(`${machineNote()}\n`);
   console.log(formatBenchTable(results));
   if (demoRow) console.log(`\n${formatDemoLine(demoRow)}`);
-  console.log('\nwritten: bench-results/bench.json');
+  console.log(
+    `\nwritten: bench-results/bench.json${demoDoc ? ", bench-results/demo-results.json (the demo's results)" : ''}`,
+  );
 }
 
 /**

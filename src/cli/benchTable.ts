@@ -97,7 +97,7 @@ export function formatDemoLine(d: DemoRow): string {
   const threads = d.threads ? `, ${threadsText(d.threads)}` : '';
   const frames = d.frameP95Ms === undefined ? '' : `, page frame p95 ${d.frameP95Ms} ms`;
   return (
-    `demo ${d.demo} end to end (${d.label}${threads}, init ${d.init}): ${d.wallSeconds} s wall (target ≤ 40 s), ` +
+    `demo ${d.demo} end to end (${d.label}${threads}, ${d.lanes === 1 ? 'one lane' : `${d.lanes} lanes`}, init ${d.init}): ${d.wallSeconds} s wall (target ≤ 40 s), ` +
     `${d.strategies} strategies × ${d.tasks} tasks, ${d.steps} steps, mean final score ${d.meanFinalScore}%${frames}` +
     (d.warnings.length ? `\n  warnings: ${d.warnings.join(' | ')}` : '')
   );

@@ -72,6 +72,8 @@ export interface BrowserBenchOptions {
   port: number;
   /** A demo to time end to end on wasm in the page's worker; undefined skips it. */
   demo?: string;
+  /** The demo's lanes (1: none); undefined: the page's default, one per core. */
+  lanes?: number;
 }
 
 export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows: BenchRow[]; demo?: DemoRow }> {
@@ -143,7 +145,7 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<{ rows
       if (opts.demo) {
         const state = await openPage(
           `demo ${opts.demo}`,
-          `backend=wasm&presets=&demo=${encodeURIComponent(opts.demo)}`,
+          `backend=wasm&presets=&demo=${encodeURIComponent(opts.demo)}${opts.lanes ? `&lanes=${opts.lanes}` : ''}`,
         );
         if (state.demo)
           out.demo = {

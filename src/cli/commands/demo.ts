@@ -43,7 +43,7 @@ registerCommand({
   name: 'demo',
   summary: 'run a built-in experiment (--list names them; --print-spec prints its spec to edit and `run`)',
   usage:
-    'demo NAME --out RESULTS.json [--seed S | --seeds 0-4 (then --out is a folder)] [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] | demo --list | demo NAME --print-spec',
+    'demo NAME --out RESULTS.json [--seed S | --seeds 0-4 (then --out is a folder)] [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] [--lanes N (1: off; default one per core)] | demo --list | demo NAME --print-spec',
   async run(args) {
     if (args.flags.has('list')) {
       for (const d of listDemos())

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { intFlag, outFileFlag, stringFlag, UsageError, type Args } from '../args';
 import { baseWeightsFor } from '../baseWeights';
 import { loadCheckpointSource } from '../checkpointSource';
+import { nodeLanes } from '../laneHost';
 import { startBackend } from '../nodeBackend';
 import { provenanceOf } from '../../engine/data/datasetCard';
 import { importDataset, importParquet, type ImportOptions, type ImportResult } from '../../engine/data/importDataset';
@@ -164,9 +165,11 @@ export async function runToFile(
         `checkpoint ${source}: ${m.format}, ${m.params} parameters, tokenizer ${m.tokenizer ? `${m.tokenizer.kind} (${m.tokenizer.tokenizer.vocabSize} ids)` : 'none (bytes)'}`,
       );
   }
+  const lanes = nodeLanes(args.flags.has('lanes') ? intFlag(args, 'lanes', 1, 1, 64) : undefined);
   if (!backendStarted) await startBackend(stringFlag(args, 'backend', spec.backend));
   backendStarted = true;
   const results = await runExperiment(spec, quiet ? {} : progressHooks(), {
+    lanes,
     datasets,
     baseWeights,
     evalSplit: split,
@@ -182,7 +185,7 @@ registerCommand({
   name: 'run',
   summary: 'run an experiment spec; writes the results document and prints AP / BWT / FWT / forgetting per strategy',
   usage:
-    'run SPEC.json --out RESULTS.json [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
+    'run SPEC.json --out RESULTS.json [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] [--lanes N (1: off; default one per core)]',
   async run(args) {
     const [path] = args.positionals;
     if (!path) throw new UsageError('run needs a spec file: run SPEC.json --out RESULTS.json');

@@ -13,7 +13,7 @@ registerCommand({
   summary:
     'run shard I of N (0 ≤ I < N) of a grid of strategies × knob values × seeds; one results file per point in DIR',
   usage:
-    'sweep SPEC.json --grid GRID.json --shard I/N --out DIR [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val]',
+    'sweep SPEC.json --grid GRID.json --shard I/N --out DIR [--data DIR] [--on-bad-record skip|refuse] [--few-shot N] [--backend wasm|cpu|auto] [--base DIR] [--split test|val] [--lanes N (1: off; default one per core)]',
   async run(args) {
     const [specPath] = args.positionals;
     if (!specPath)

@@ -2,7 +2,10 @@
 // document. The spec is read from the demo registry at run time; with base weights it starts from the pretrained base.
 import * as tf from '@tensorflow/tfjs';
 import { getDemo } from '../experiment/demos';
+import type { LaneHost } from '../experiment/laneProtocol';
+import { planLanes } from '../experiment/lanes';
 import { runExperiment } from '../experiment/runner';
+import type { ResultsDocument } from '../experiment/results';
 import type { HostTensors } from '../model/init';
 import { round } from './stats';
 
@@ -12,20 +15,31 @@ export interface DemoBenchResult {
   init: 'pretrained' | 'scratch';
   strategies: number;
   tasks: number;
+  /** Threads the strategies ran in (lanes.ts); 1: one after another. */
+  lanes: number;
   /** Training steps reported (every strategy, every phase; task 0 taken over from another strategy counts too). */
   steps: number;
   wallSeconds: number;
   /** Mean final-row accuracy over strategies and tasks, in percent: a sanity figure, so a fast run that learns nothing shows. */
   meanFinalScore: number;
   warnings: string[];
+  /** The run's results document, to compare with another run's (the bench writes it to its own file). */
+  document: ResultsDocument;
 }
 
-export async function benchDemo(name: string, seed: number, baseWeights?: HostTensors): Promise<DemoBenchResult> {
+export async function benchDemo(
+  name: string,
+  seed: number,
+  baseWeights?: HostTensors,
+  lanes?: LaneHost,
+): Promise<DemoBenchResult> {
   const given = getDemo(name).spec({ seed });
   const spec = baseWeights ? { ...given, init: 'pretrained' as const } : given;
   let steps = 0;
+  const hooks = { onProgress: () => void steps++ };
+  const options = { baseWeights, lanes };
   const t0 = performance.now();
-  const doc = await runExperiment(spec, { onProgress: () => void steps++ }, { baseWeights });
+  const doc = await runExperiment(spec, hooks, options);
   const wallSeconds = (performance.now() - t0) / 1000;
   const finals = doc.strategies.flatMap((s) => s.matrix[s.matrix.length - 1] ?? []);
   return {
@@ -34,9 +48,11 @@ export async function benchDemo(name: string, seed: number, baseWeights?: HostTe
     init: spec.init === 'pretrained' && baseWeights ? 'pretrained' : 'scratch',
     strategies: spec.strategies.length,
     tasks: spec.tasks.length,
+    lanes: planLanes(spec, hooks, options)?.length ?? 1,
     steps,
     wallSeconds: round(wallSeconds, 1),
     meanFinalScore: round(finals.reduce((a, b) => a + b, 0) / Math.max(1, finals.length), 1),
     warnings: doc.warnings,
+    document: doc,
   };
 }

@@ -21,6 +21,14 @@ export interface FirstTaskShare {
   record?: FirstTaskRecord;
   /** How many strategies still to start may use the record (including a running one that has not reached it). */
   left: number;
+  /** A run in lanes: records from the other lanes come in here and this lane's own go out (lanes.ts). */
+  relay?: FirstTaskRelay;
+}
+
+/** Task 0 records between lanes: `take` hands over one another lane made (once), `publish` offers this lane's. */
+export interface FirstTaskRelay {
+  take(): FirstTaskRecord | undefined;
+  publish(record: FirstTaskRecord): void;
 }
 
 export function sameWeights(a: HostTensors, b: HostTensors): boolean {

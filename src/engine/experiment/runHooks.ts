@@ -5,6 +5,8 @@ import type { HostTensors } from '../model/init';
 import type { T5Model } from '../model/t5';
 import type { RunTokenizerSpec } from '../tokenizers/runTokenizer';
 import type { RunEvent, StepEvent } from './events';
+import type { FirstTaskRelay } from './firstTask';
+import type { LaneHost } from './laneProtocol';
 import type { RunCheckpoint } from './resume';
 import type { DatasetResolver, EvalSplit } from './taskData';
 
@@ -49,6 +51,13 @@ export interface RunOptions {
   lossPoints?: number;
   /** Go on from this checkpoint of an earlier run of the same spec: finished strategies are taken as given. */
   resume?: RunCheckpoint;
+  /**
+   * Threads the host can lend: the strategies are split over lanes where that helps and fits (lanes.ts), with the
+   * results document of one lane, bit for bit.
+   */
+  lanes?: LaneHost;
+  /** This run is one lane of a run in lanes: it runs strategies `only` (spec indices) and shares task 0 through `relay`. */
+  lane?: { only: number[]; relay: FirstTaskRelay };
 }
 
 export const runDefaults = { importanceEvery: 25, evalBatchSize: 64, samplesPerTask: 5, lossPoints: 100 };

@@ -18,6 +18,7 @@ import type { RunEvent, RunHeader } from './events';
 import type { ResultsDocument } from './results';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, resumeProblems, stepsBefore } from './resume';
 import { runDefaults, type RunHooks, type RunOptions } from './runHooks';
+import { planLanes, runInLanes } from './lanes';
 import { memoryVerdict } from './memoryBudget';
 import { experimentProblems, modelConfig } from './specCheck';
 import { runStrategy, seconds, type ResolvedStrategy, type Shared } from './strategyRun';
@@ -81,11 +82,15 @@ function firstTaskShare(
   spec: ExperimentSpec,
   strategies: ResolvedStrategy[],
   resume: RunOptions['resume'],
+  lane: RunOptions['lane'],
 ): Shared['firstTask'] {
   if (spec.training.evalEvery > 0) return undefined;
   const start = (resume?.done.length ?? 0) + (resume?.current ? 1 : 0);
-  const left = strategies.slice(start).filter((s) => s.def.firstTaskAsSeqft).length;
-  return left >= 2 ? { left } : undefined;
+  const eligible = strategies.flatMap((s, i) => (i >= start && s.def.firstTaskAsSeqft ? [i] : []));
+  if (eligible.length < 2) return undefined;
+  // A lane keeps records for its own strategies and trades them with the other lanes.
+  const left = lane ? eligible.filter((i) => lane.only.includes(i)).length : eligible.length;
+  return left >= 1 ? { left, ...(lane ? { relay: lane.relay } : {}) } : undefined;
 }
 
 /** Runs every strategy of the spec on its task queue and returns the results document. */
@@ -94,6 +99,8 @@ export async function runExperiment(
   hooks: RunHooks = {},
   options: RunOptions = {},
 ): Promise<ResultsDocument> {
+  const lanes = planLanes(spec, hooks, options);
+  if (lanes) return runInLanes(spec, hooks, options, lanes, runExperiment);
   const t0 = performance.now();
   const opts = { ...runDefaults, ...options };
   const { tokenizer: tok, record: tokenizerRecord } = buildRunTokenizer(options.tokenizer ?? byteTokenizerSpec);
@@ -214,11 +221,13 @@ export async function runExperiment(
     plannedSteps,
     doneSteps,
     stopped: false,
-    firstTask: firstTaskShare(spec, strategies, resume),
+    firstTask: firstTaskShare(spec, strategies, resume, options.lane),
   };
   resume?.done.forEach((result, i) => emit({ type: 'strategy-restored', strategy: i, result, done: true }));
   const stopNow = () => (shared.stopped ||= hooks.shouldStop?.() ?? false);
+  const only = options.lane?.only;
   for (let i = resume?.done.length ?? 0; i < strategies.length && !stopNow(); i++) {
+    if (only && !only.includes(i)) continue;
     await runStrategy(shared, i, strategies[i], resume?.current?.strategy === i ? resume.current : undefined);
     if (i + 1 < strategies.length && !shared.stopped) {
       const done = structuredClone(current().strategies.slice(0, i + 1)) as ResultsDocument['strategies'];

@@ -245,6 +245,7 @@ async function runTask(c: Ctx, run: ReturnType<StrategyDef['create']>, env: Stra
     settings: run.trainSettings?.(k, sh.spec.training),
   };
   const share = k === 0 && c.s.def.firstTaskAsSeqft ? sh.firstTask : undefined;
+  if (share) share.record ??= share.relay?.take();
   const recorded = share?.record;
   if (recorded) await timed(c, 'trainSeconds', () => replayFirstTask(c, recorded));
   else {
@@ -260,6 +261,8 @@ async function runTask(c: Ctx, run: ReturnType<StrategyDef['create']>, env: Stra
   await env.inspect(k, 'final');
   if (share?.record) await firstRow(c, share.record);
   else await evalRow(c, k);
+  // Offered once it holds its evaluated row too; a record taken from another lane is not sent back.
+  if (share?.record && !recorded) share.relay?.publish(share.record);
   if (share && --share.left <= 0) share.record = undefined;
   return true;
 }

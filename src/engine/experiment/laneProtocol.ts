@@ -1,0 +1,67 @@
+// Lanes: a run's strategies split over threads, each lane a thread with its own backend running its share of the
+// strategies (lanes.ts). This file holds what a host gives the engine to open lanes and the messages between the
+// orchestrating thread and a lane's thread (structured clones).
+import type { T5Config } from '../model/config';
+import type { HostTensors } from '../model/init';
+import type { ExperimentSpec } from '../spec/experiment';
+import type { RunTokenizerSpec } from '../tokenizers/runTokenizer';
+import type { RunEvent } from './events';
+import type { FirstTaskRecord } from './firstTask';
+import type { DatasetData, EvalSplit } from './taskData';
+
+/** One lane's thread as the host opened it: it answers with FromLane messages once given a 'start'. */
+export interface LaneWorker {
+  post(message: ToLane): void;
+  onMessage(handler: (message: FromLane) => void): void;
+  /** The thread died (an uncaught error, a crash, an exit before 'done'). */
+  onFailure(handler: (message: string) => void): void;
+  /** Ends the thread; called once the lane is over, whatever happened. */
+  close(): void;
+}
+
+/** A host's capability to run lanes: how many threads may train at once, and how to open one more. */
+export interface LaneHost {
+  count: number;
+  open(): LaneWorker;
+}
+
+/** What a lane's run needs, sent once per lane: the run's options with datasets resolved for its tasks. */
+export interface LaneStartOptions {
+  datasets?: Record<string, DatasetData>;
+  baseWeights?: HostTensors;
+  checkpoint?: { config: T5Config; weights: HostTensors };
+  tokenizer?: RunTokenizerSpec;
+  evalSplit?: EvalSplit;
+  importanceEvery?: number;
+  evalBatchSize?: number;
+  samplesPerTask?: number;
+  lossPoints?: number;
+}
+
+export type ToLane =
+  /** Run strategies `only` (spec indices) of `spec` on `backend`. */
+  | { type: 'start'; spec: ExperimentSpec; backend: string; only: number[]; options: LaneStartOptions }
+  /** Task 0 as another lane trained it (firstTask.ts). */
+  | { type: 'first-task'; record: FirstTaskRecord }
+  | { type: 'stop' };
+
+export type FromLane =
+  | { type: 'event'; event: RunEvent }
+  | { type: 'first-task'; record: FirstTaskRecord }
+  /** The lane's run returned. */
+  | { type: 'done' }
+  /** The lane's run threw. */
+  | { type: 'failed'; message: string };
+
+/** Resolves once the thread's other queued work (a lane's messages) has had its turn, without setTimeout's clamp. */
+export function yieldToMessages(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}

@@ -1,0 +1,127 @@
+// A run in lanes (strategies split over worker threads) gives the results document of the run in one lane, bit for bit
+// but for timings; a lane that fails marks its own strategies failed and the run still ends; a stop reaches every lane.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeLanes } from '../src/cli/laneHost';
+import { getDemo } from '../src/engine/experiment/demos';
+import type { RunEvent } from '../src/engine/experiment/events';
+import type { LaneHost, LaneWorker } from '../src/engine/experiment/laneProtocol';
+import { planLanes } from '../src/engine/experiment/lanes';
+import type { ResultsDocument } from '../src/engine/experiment/results';
+import { runExperiment } from '../src/engine/experiment/runner';
+import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
+import { useBackend } from './helpers/tf';
+import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
+
+beforeAll(() => useBackend('wasm'));
+
+const STEPS = 5;
+const NAMES = ['seqft', 'kif-hard', 'weight-avg', 'mtl'];
+
+function spec(): ExperimentSpec {
+  const input = tinySpecInput({
+    strategies: NAMES.map((name) => ({ name })),
+    seed: 5,
+    steps: STEPS,
+    trainSize: 24,
+    testSize: 6,
+    warmupSteps: 1,
+  });
+  const r = parseSpec({ ...input, model: { config: { ...tinyByteConfig, dropout: 0.1 } } });
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+
+/** The document without what a clock measured. */
+const untimed = (doc: ResultsDocument) =>
+  JSON.parse(
+    JSON.stringify({ ...doc, timings: null, strategies: doc.strategies.map((s) => ({ ...s, timings: null })) }),
+  );
+
+/** A host that counts the lanes it opened and closed. */
+function counted(host: LaneHost) {
+  const seen = { opened: 0, closed: 0 };
+  const wrapped: LaneHost = {
+    count: host.count,
+    open: () => {
+      const w = host.open();
+      seen.opened++;
+      return { ...w, close: () => (seen.closed++, w.close()) };
+    },
+  };
+  return { host: wrapped, seen };
+}
+
+async function run(lanes?: LaneHost, shouldStop?: () => boolean) {
+  const events: RunEvent[] = [];
+  const doc = await runExperiment(spec(), { onEvent: (e) => events.push(e), shouldStop }, { lanes });
+  return { doc, events };
+}
+
+describe('runs in lanes', () => {
+  it('splits the forgetting demo into two lanes of about equal training', () => {
+    const host = { count: 2, open: () => ({}) as LaneWorker };
+    const demo = getDemo('forgetting').spec({ seed: 0 });
+    const lanes = planLanes(demo, {}, { lanes: host });
+    const names = lanes?.map((l) => l.map((i) => demo.strategies[i].name).join('+'));
+    expect(names?.sort()).toEqual(['kif-hard+mtl', 'seqft+weight-avg']);
+    // A pause gate needs the loop in this thread; one thread is no lanes.
+    expect(planLanes(demo, { beforeStep: async () => {} }, { lanes: host })).toBe(undefined);
+    expect(planLanes(demo, {}, { lanes: { ...host, count: 1 } })).toBe(undefined);
+  });
+
+  it('gives the one-lane document bit for bit, in one event stream', async () => {
+    const one = await run();
+    const { host, seen } = counted(nodeLanes(2)!);
+    const two = await run(host);
+    expect(seen).toEqual({ opened: 1, closed: 1 });
+    expect(untimed(two.doc)).toEqual(untimed(one.doc));
+    const types = two.events.map((e) => e.type);
+    expect(types.filter((t) => t === 'run-start')).toHaveLength(1);
+    expect(types.at(-1)).toBe('run-done');
+    expect(types.filter((t) => t === 'run-done')).toHaveLength(1);
+    const fractions = two.events.flatMap((e) => (e.type === 'step' ? [e.fraction] : []));
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
+  }, 120_000);
+
+  it('marks the strategies of a lane that fails and finishes the others', async () => {
+    let failed: (message: string) => void = () => {};
+    const broken: LaneHost = {
+      count: 2,
+      open: () => ({
+        post: (m) => void (m.type === 'start' && setTimeout(() => failed('out of memory'))),
+        onMessage: () => {},
+        onFailure: (f) => void (failed = f),
+        close: () => {},
+      }),
+    };
+    const one = await run();
+    const { doc } = await run(broken);
+    expect(doc.strategies.map((s) => s.label)).toEqual(NAMES);
+    for (const [i, s] of doc.strategies.entries()) {
+      if (s.error) {
+        expect(s.error).toBe(`${NAMES[i]}: its lane's thread ended: out of memory`);
+        expect(s.matrix).toEqual([]);
+      } else
+        expect(untimed({ ...one.doc, strategies: [s] })).toEqual(
+          untimed({ ...one.doc, strategies: [one.doc.strategies[i]] }),
+        );
+    }
+    expect(doc.strategies.filter((s) => s.error).map((s) => s.label)).toEqual(['seqft', 'weight-avg']);
+  }, 120_000);
+
+  it('stops every lane and closes their threads', async () => {
+    let steps = 0;
+    const { host, seen } = counted(nodeLanes(2)!);
+    const events: RunEvent[] = [];
+    const doc = await runExperiment(
+      spec(),
+      { onEvent: (e) => (e.type === 'step' && steps++, events.push(e)), shouldStop: () => steps >= 3 },
+      { lanes: host },
+    );
+    expect(doc.stopped).toBe(true);
+    expect(seen).toEqual({ opened: 1, closed: 1 });
+    // Each lane stops within a step of the stop it is sent; nothing finishes its queue.
+    expect(doc.strategies.every((s) => s.matrix.length < 3)).toBe(true);
+  }, 120_000);
+});
