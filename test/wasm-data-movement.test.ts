@@ -1,6 +1,7 @@
-// The engine's wasm data-movement kernels (src/engine/backend/wasmKernels/slice.ts) copy the same elements as tfjs's:
-// slices and splits on wasm equal the cpu backend's bit for bit, for contiguous and strided slices of every rank and
-// splits along outer and inner axes, and they leave no tensor or heap byte behind.
+// The engine's wasm data-movement kernels (src/engine/backend/wasmKernels/slice.ts, gather.ts) copy the same elements
+// as tfjs's: slices, splits and first-axis gathers on wasm equal the cpu backend's bit for bit, for contiguous and
+// strided slices of every rank, splits along outer and inner axes, repeated and out-of-range gather ids, and they
+// leave no tensor or heap byte behind.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeRng, randn } from '../src/engine/util/rng';
@@ -67,14 +68,47 @@ describe('wasm slices and splits read the heap in place', () => {
   });
 });
 
-it('slices and splits leave no tensor or heap byte behind', async () => {
+describe('wasm first-axis gathers copy rows in the heap', () => {
+  it('short and long rows, repeated ids, 2-D ids: bit for bit cpu', async () => {
+    const ids = [3, 0, 3, 5, 1, 1, 0];
+    for (const width of [4, 64]) {
+      const table = randomArray(6 * width);
+      const { cpu, wasm } = await bitsOnBoth(() => [
+        tf.gather(tf.tensor2d(table, [6, width]), tf.tensor1d(ids, 'int32')),
+        tf.gather(tf.tensor2d(table, [6, width]), tf.tensor2d(ids.slice(0, 6), [2, 3], 'int32')),
+        tf.gather(tf.tensor1d(table.subarray(0, 6)), tf.tensor1d(ids, 'int32')),
+        tf.gather(tf.tensor2d(ids.slice(0, 6), [3, 2], 'int32'), tf.tensor1d([2, 0], 'int32')),
+      ]);
+      expect(wasm).toEqual(cpu);
+    }
+  });
+
+  it('an id outside the table is refused with its value', async () => {
+    await useBackend('wasm');
+    const table = tf.tensor2d(randomArray(12), [3, 4]);
+    const ids = tf.tensor1d([0, 3], 'int32');
+    expect(() => tf.gather(table, ids)).toThrow(/index value 3 is not in \[0, 2\]/);
+    tf.dispose([table, ids]);
+  });
+
+  it('other axes still gather as tfjs does', async () => {
+    const table = randomArray(24);
+    const { cpu, wasm } = await bitsOnBoth(() =>
+      tf.gather(tf.tensor3d(table, [2, 3, 4]), tf.tensor1d([2, 0, 2], 'int32'), 1),
+    );
+    expect(wasm).toEqual(cpu);
+  });
+});
+
+it('slices, splits and gathers leave no tensor or heap byte behind', async () => {
   await useBackend('wasm');
   const x = tf.tensor3d(randomArray(60), [3, 4, 5]);
-  const work = () => void [tf.slice(x, [0, 1, 1], [2, 2, 3]), tf.split(x, 2, 1)];
+  const ids = tf.tensor1d([2, 0], 'int32');
+  const work = () => void [tf.slice(x, [0, 1, 1], [2, 2, 3]), tf.split(x, 2, 1), tf.gather(x, ids)];
   tf.tidy(work);
   const backend = tf.backend() as unknown as { numDataIds(): number };
   const before = { ...tf.memory(), buffers: backend.numDataIds() };
   for (let i = 0; i < 20; i++) tf.tidy(work);
   expect({ ...tf.memory(), buffers: backend.numDataIds() }).toEqual(before);
-  x.dispose();
+  tf.dispose([x, ids]);
 });

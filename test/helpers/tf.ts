@@ -5,6 +5,7 @@ import type { T5Config } from '../../src/engine/model/config';
 import { installWasmBatchMatMul } from '../../src/engine/backend/wasmKernels/batchMatMul';
 import { installWasmSharedIdentity } from '../../src/engine/backend/wasmKernels/identity';
 import { installWasmSliceInPlace } from '../../src/engine/backend/wasmKernels/slice';
+import { installWasmRowGather } from '../../src/engine/backend/wasmKernels/gather';
 import { initWeights } from '../../src/engine/model/init';
 import { T5Model, type Batch } from '../../src/engine/model/t5';
 import { packBatch } from '../../src/engine/train/batching';
@@ -16,6 +17,7 @@ export async function useBackend(name: 'cpu' | 'wasm') {
     await installWasmBatchMatMul();
     installWasmSharedIdentity();
     installWasmSliceInPlace();
+    installWasmRowGather();
   }
   await tf.setBackend(name);
   await tf.ready();

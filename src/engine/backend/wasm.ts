@@ -5,6 +5,7 @@ import { registerBackend } from './registry';
 import { installWasmBatchMatMul } from './wasmKernels/batchMatMul';
 import { installWasmSharedIdentity } from './wasmKernels/identity';
 import { installWasmSliceInPlace } from './wasmKernels/slice';
+import { installWasmRowGather } from './wasmKernels/gather';
 
 let pathsSet = false; // tfjs refuses new paths once an init has been attempted
 
@@ -48,6 +49,7 @@ registerBackend({
     const batched = await installWasmBatchMatMul();
     installWasmSharedIdentity();
     installWasmSliceInPlace();
+    installWasmRowGather();
     // Read before any init (the flag is evaluated once): skip the threaded binary where it would run one thread.
     const skipThreads =
       !tf.env().get('IS_NODE') &&
