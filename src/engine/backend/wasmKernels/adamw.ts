@@ -2,6 +2,7 @@
 // host path (cpu and wasm backends): the same float64 arithmetic as the JavaScript loop, bit for bit, about a fifth of
 // a nano-sized step's time saved. Where wasm SIMD is missing the caller keeps its JavaScript loop.
 import { adamwWasm } from './adamwBinary';
+import { instantiateKernel } from './heap';
 
 /** The update's scalars, as AdamW.applyHost computes them (each one float64). */
 export interface AdamWScalars {
@@ -50,14 +51,7 @@ export function hostAdamWKernel(): HostAdamWKernel | null {
   if (kernel !== undefined) return kernel;
   try {
     const bytes = Uint8Array.from(atob(adamwWasm), (c) => c.charCodeAt(0));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      env: {
-        abort: () => {
-          throw new Error('adamw kernel aborted');
-        },
-      },
-    });
-    kernel = wrap(instance.exports as unknown as Exports);
+    kernel = wrap(instantiateKernel<Exports>(bytes, new WebAssembly.Memory({ initial: 0 })));
   } catch {
     kernel = null;
   }

@@ -8,6 +8,7 @@
 // on 2 cores: [256,256]·[32128,256]ᵀ 3.9 s here, 0.73 s transposed and on XNNPACK).
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulWasm } from './batchMatMulBinary';
+import { heapOffset, importableMemory, instantiateKernel, type WasmBackendHeap } from './heap';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -27,11 +28,16 @@ interface KernelExports {
 }
 
 /** The parts of tfjs-wasm's backend this kernel reads and writes: its heap and where each tensor lies in it. */
-interface WasmBackendView {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+interface WasmBackendView extends WasmBackendHeap {
+  wasm: WasmBackendHeap['wasm'] & { HEAPF32: Float32Array };
   disposeData(dataId: object): boolean;
+}
+
+/** The kernel instantiated on tfjs-wasm's own memory, with a scratch block there for transposed B operands. */
+interface InHeap {
+  kernel: KernelExports;
+  scratch: number;
+  scratchBytes: number;
 }
 
 /** Multiply-adds from which a 2-D transposed product runs as an explicit transpose and XNNPACK's plain product. */
@@ -60,17 +66,10 @@ export function installWasmBatchMatMul(): Promise<string> {
 async function install(): Promise<string> {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   if (!original) throw new Error('the wasm backend is not loaded, so its BatchMatMul cannot be extended');
-  let exports: KernelExports;
+  let kernels: Kernels;
   try {
     const bytes = Uint8Array.from(atob(batchMatMulWasm), (c) => c.charCodeAt(0));
-    const { instance } = await WebAssembly.instantiate(bytes, {
-      env: {
-        abort: () => {
-          throw new Error('batchMatMul kernel aborted');
-        },
-      },
-    });
-    exports = instance.exports as unknown as KernelExports;
+    kernels = { bytes, own: instantiateKernel(bytes, new WebAssembly.Memory({ initial: 0 })), inHeap: new WeakMap() };
   } catch (e) {
     return `batched and transposed products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
   }
@@ -83,7 +82,7 @@ async function install(): Promise<string> {
       transpose.kernelFunc as unknown as TransposeFunc,
     );
   const kernelFunc = ((args: MatMulArgs) =>
-    plainLarge(args) ?? simdProduct(exports, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
+    plainLarge(args) ?? simdProduct(kernels, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
   installed = true;
@@ -133,9 +132,35 @@ function largeTransposed(
   }
 }
 
+/**
+ * The module twice over: on a memory of its own (operands copied in, the result out), and once tfjs-wasm's heap is
+ * known, on that heap itself where its memory can be imported (tfjs's single-threaded binary; not the threaded one's
+ * shared memory), so a product reads and writes the tensors where they lie.
+ */
+interface Kernels {
+  bytes: Uint8Array<ArrayBuffer>;
+  own: KernelExports;
+  inHeap: WeakMap<WebAssembly.Memory, InHeap>;
+}
+
+/** The kernel on the backend's heap, with at least `scratchBytes` of scratch there; null where it cannot run there. */
+function inHeapKernel(kernels: Kernels, backend: WasmBackendView, scratchBytes: number): InHeap | null {
+  const memory = importableMemory(backend);
+  if (!memory) return null;
+  let h = kernels.inHeap.get(memory);
+  if (!h)
+    kernels.inHeap.set(memory, (h = { kernel: instantiateKernel(kernels.bytes, memory), scratch: 0, scratchBytes: 0 }));
+  if (h.scratchBytes < scratchBytes) {
+    if (h.scratch) backend.wasm._free(h.scratch);
+    h.scratch = backend.wasm._malloc(scratchBytes);
+    h.scratchBytes = scratchBytes;
+  }
+  return h;
+}
+
 /** The product on the SIMD kernel, or undefined where tfjs's own kernel should run it. */
 function simdProduct(
-  k: KernelExports,
+  kernels: Kernels,
   { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs,
 ): tf.TensorInfo | undefined {
   const r = a.shape.length;
@@ -149,6 +174,15 @@ function simdProduct(
   if (k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
   const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
   const out = backend.makeOutput([...outer, m, n], 'float32');
+  const ta = transposeA ? 1 : 0;
+  const tb = transposeB ? 1 : 0;
+  const h = inHeapKernel(kernels, backend, tb ? 4 * k1 * n : 0);
+  if (h) {
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+    h.kernel.bmm(at(a), at(b), at(out), h.scratch, batch, m, k1, n, ta, tb);
+    return out;
+  }
+  const k = kernels.own;
   // Offsets in floats within this module's memory: A, B, C, then the K·N scratch (every block a multiple of 16 bytes).
   const pad = (x: number) => (x + 3) & ~3;
   const base = k.reserve(4 * (pad(sizeA) + pad(sizeB) + pad(sizeC) + pad(k1 * n))) / 4;
@@ -163,7 +197,7 @@ function simdProduct(
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
   mem.set(heap.subarray(at(a), at(a) + sizeA), pa);
   mem.set(heap.subarray(at(b), at(b) + sizeB), pb);
-  k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, transposeA ? 1 : 0, transposeB ? 1 : 0);
+  k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, ta, tb);
   heap.set(mem.subarray(pc, pc + sizeC), at(out));
   return out;
 }
