@@ -16,9 +16,10 @@ export interface WasmBackendHeap {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
 
-/** The backend's heap when it is tfjs-wasm's; null for any other backend. */
-export function wasmBackendHeap(backend: tf.KernelBackend = tf.backend()): WasmBackendHeap | null {
-  const b = backend as unknown as Partial<WasmBackendHeap>;
+/** The backend's heap (by default the active one's) when it is tfjs-wasm's; null for any other, or none yet. */
+export function wasmBackendHeap(backend?: tf.KernelBackend): WasmBackendHeap | null {
+  if (!backend && tf.getBackend() !== 'wasm') return null;
+  const b = (backend ?? tf.backend()) as unknown as Partial<WasmBackendHeap>;
   return b.wasm?.HEAPU8 && b.dataIdMap && typeof b.makeOutput === 'function' ? (b as WasmBackendHeap) : null;
 }
 
