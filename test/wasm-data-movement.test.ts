@@ -1,7 +1,7 @@
-// The engine's wasm data-movement kernels (src/engine/backend/wasmKernels/slice.ts, gather.ts) copy the same elements
-// as tfjs's: slices, splits and first-axis gathers on wasm equal the cpu backend's bit for bit, for contiguous and
-// strided slices of every rank, splits along outer and inner axes, repeated and out-of-range gather ids, and they
-// leave no tensor or heap byte behind.
+// The engine's wasm data-movement kernels (src/engine/backend/wasmKernels/slice.ts, gather.ts, concat.ts) copy the
+// same elements as tfjs's: slices, splits, first-axis gathers and concats on wasm equal the cpu backend's bit for bit,
+// for contiguous and strided slices of every rank, splits along outer and inner axes, repeated and out-of-range
+// gather ids, concats along every axis, and they leave no tensor or heap byte behind.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeRng, randn } from '../src/engine/util/rng';
@@ -100,11 +100,28 @@ describe('wasm first-axis gathers copy rows in the heap', () => {
   });
 });
 
-it('slices, splits and gathers leave no tensor or heap byte behind', async () => {
+describe('wasm concats copy short rows element by element', () => {
+  it('along every axis, short and long rows, an empty input: bit for bit cpu', async () => {
+    const a = randomArray(2 * 3 * 70);
+    const b = randomArray(2 * 3 * 70);
+    const { cpu, wasm } = await bitsOnBoth(() => [
+      tf.concat([tf.tensor3d(a.subarray(0, 24), [2, 3, 4]), tf.tensor3d(b.subarray(0, 6), [2, 3, 1])], 2),
+      tf.concat([tf.tensor3d(a, [2, 3, 70]), tf.tensor3d(b.subarray(0, 140), [2, 1, 70])], 1),
+      tf.concat([tf.tensor2d(a.subarray(0, 12), [3, 4]), tf.tensor2d(b.subarray(0, 8), [2, 4])], 0),
+      tf.concat([tf.tensor2d(a.subarray(0, 12), [3, 4]), tf.zeros([3, 0]), tf.tensor2d(b.subarray(0, 6), [3, 2])], 1),
+      tf.concat([tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), tf.tensor2d([5, 6], [2, 1], 'int32')], 1),
+      tf.concat([tf.tensor2d([1, 0, 0, 1], [2, 2], 'bool'), tf.tensor2d([1, 1], [2, 1], 'bool')], 1),
+    ]);
+    expect(wasm).toEqual(cpu);
+  });
+});
+
+it('slices, splits, gathers and concats leave no tensor or heap byte behind', async () => {
   await useBackend('wasm');
   const x = tf.tensor3d(randomArray(60), [3, 4, 5]);
   const ids = tf.tensor1d([2, 0], 'int32');
-  const work = () => void [tf.slice(x, [0, 1, 1], [2, 2, 3]), tf.split(x, 2, 1), tf.gather(x, ids)];
+  const work = () =>
+    void [tf.slice(x, [0, 1, 1], [2, 2, 3]), tf.split(x, 2, 1), tf.gather(x, ids), tf.concat([x, x], 2)];
   tf.tidy(work);
   const backend = tf.backend() as unknown as { numDataIds(): number };
   const before = { ...tf.memory(), buffers: backend.numDataIds() };

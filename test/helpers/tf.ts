@@ -6,6 +6,7 @@ import { installWasmBatchMatMul } from '../../src/engine/backend/wasmKernels/bat
 import { installWasmSharedIdentity } from '../../src/engine/backend/wasmKernels/identity';
 import { installWasmSliceInPlace } from '../../src/engine/backend/wasmKernels/slice';
 import { installWasmRowGather } from '../../src/engine/backend/wasmKernels/gather';
+import { installWasmRowConcat } from '../../src/engine/backend/wasmKernels/concat';
 import { initWeights } from '../../src/engine/model/init';
 import { T5Model, type Batch } from '../../src/engine/model/t5';
 import { packBatch } from '../../src/engine/train/batching';
@@ -18,6 +19,7 @@ export async function useBackend(name: 'cpu' | 'wasm') {
     installWasmSharedIdentity();
     installWasmSliceInPlace();
     installWasmRowGather();
+    installWasmRowConcat();
   }
   await tf.setBackend(name);
   await tf.ready();
