@@ -1,11 +1,15 @@
 // The wasm backend's BatchMatMul for the products tfjs-wasm runs slowly: those whose both operands carry a batch
 // dimension (attention's q·kᵀ and p·v and their gradients), which it runs as a scalar loop, and those with a
 // transposed operand (a linear layer's x·Wᵀ and its weight gradient dyᵀ·x), which it runs about 7× slower than a
-// plain product. kernels/batchMatMul.ts does both with 128-bit SIMD and transposes for free. Plain 2-D products keep
-// tfjs's kernel (XNNPACK), and every product keeps it where wasm SIMD is missing. Large 2-D transposed products (the
-// vocabulary projection of a real T5 and its gradients, t5-small's FFN) go to XNNPACK too, after an explicit
-// transpose: past about 2^25 multiply-adds its blocked kernel beats this one's several times over (measured in Node
-// on 2 cores: [256,256]·[32128,256]ᵀ 3.9 s here, 0.73 s transposed and on XNNPACK).
+// plain product. kernels/batchMatMul.ts does both with 128-bit SIMD and transposes for free. Plain 2-D products (a
+// linear layer's input gradient dy·W) run on it too below 2^25 multiply-adds: XNNPACK sums each element in the same
+// order (from k = 0 up, a rounded product then a rounded add: test/wasm-bmm-order.test.ts checks both kernels against
+// that sum), but packs its right operand anew for every new weight tensor, so a training step, whose weights are new
+// each step, paid the packing every time. Every product keeps tfjs's kernel where wasm SIMD is missing. Large 2-D
+// products (the vocabulary projection of a real T5 and its gradients, t5-small's FFN) go to XNNPACK, after an
+// explicit transpose where one is transposed: past about 2^25 multiply-adds its blocked kernel beats this one's
+// several times over (measured in Node on 2 cores: [256,256]·[32128,256]ᵀ 3.9 s here, 0.73 s transposed and on
+// XNNPACK).
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulWasm } from './batchMatMulBinary';
 import { heapOffset, importableMemory, instantiateKernel, type WasmBackendHeap } from './heap';
@@ -40,7 +44,7 @@ interface InHeap {
   scratchBytes: number;
 }
 
-/** Multiply-adds from which a 2-D transposed product runs as an explicit transpose and XNNPACK's plain product. */
+/** Multiply-adds from which a 2-D product runs on XNNPACK (after an explicit transpose where one is transposed). */
 export const XNNPACK_TRANSPOSED_FROM = 2 ** 25;
 
 interface MatMulArgs {
@@ -170,8 +174,9 @@ function simdProduct(
   const batch = tf.util.sizeFromShape(outer);
   const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
-  if (batch < 2 && !transposeA && !transposeB) return undefined; // a plain 2-D product: XNNPACK
   if (k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
+  // A large plain 2-D product: XNNPACK's blocked kernel.
+  if (batch < 2 && !transposeA && !transposeB && m * k1 * n >= XNNPACK_TRANSPOSED_FROM) return undefined;
   const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const ta = transposeA ? 1 : 0;
