@@ -4,7 +4,8 @@
 // with a transposed operand far slower than a plain one; this one uses 128-bit SIMD and transposes for free.
 //
 // C[p] = op(A[p]) · op(B[p]) for p < batch, float32, row-major; op transposes when ta / tb is 1. C[p] is M×N.
-// The caller copies A and B into this module's memory (see reserve) and the result out of it.
+// The module imports its memory: on tfjs-wasm's heap it reads and writes the tensors in place; on a memory of its own
+// the caller copies A and B in (see reserve) and the result out.
 
 /** Makes room for `bytes` bytes and returns where they start (16-byte aligned). */
 export function reserve(bytes: i32): usize {

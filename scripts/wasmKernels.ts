@@ -30,6 +30,8 @@ export async function compileWasmKernel(sourcePath: string): Promise<Uint8Array>
     runtime: 'stub',
     enable: ['simd'],
     noAssert: true,
+    // Imported, so a kernel can run on tfjs-wasm's heap in place (or on a memory of its own where it cannot).
+    importMemory: true,
   });
   if (r.error || !r.binary)
     throw new Error(`${sourcePath} did not compile: ${r.error?.message ?? ''}\n${r.stderr.toString()}`);

@@ -1,10 +1,13 @@
 // The SIMD product's rounding, exactly: every element of C is Σ_kk A(i,kk)·B(kk,j) summed in float32 from kk = 0 up,
 // each product rounded before its add (no fused multiply-add), whichever row and column loop computes it. A float32
 // reference in that order must agree bit for bit, so a faster loop order can never change a training run's numbers.
+// XNNPACK's plain 2-D product (large ones still run there) sums in that order too, so moving a product from one kernel
+// to the other cannot change a number either.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeRng, randn } from '../src/engine/util/rng';
 import { useBackend } from './helpers/tf';
+import { XNNPACK_TRANSPOSED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
 
 const f = Math.fround;
 const rng = makeRng(23);
@@ -52,15 +55,31 @@ describe('wasm SIMD product: summation order', () => {
       [true, true],
     ])
       it(`${batch}×${m}×${k}×${n}, transposeA ${ta}, transposeB ${tb}: bit for bit the in-order float32 sum`, async () => {
-        if (batch === 1 && !ta && !tb) return; // a plain 2-D product runs on XNNPACK, not this kernel
         await useBackend('wasm');
         const [a, b] = [randomArray(batch * m * k), randomArray(batch * k * n)];
         const aShape = ta ? [batch, k, m] : [batch, m, k];
         const bShape = tb ? [batch, n, k] : [batch, k, n];
-        const c = tf.tidy(() => tf.matMul(tf.tensor3d(a, aShape as never), tf.tensor3d(b, bShape as never), ta, tb));
+        const c = tf.tidy(() => {
+          const [x, y] = [tf.tensor3d(a, aShape as never), tf.tensor3d(b, bShape as never)];
+          // A batch of one as a 2-D product, as a linear layer's products are.
+          if (batch === 1) return tf.matMul(tf.squeeze(x, [0]), tf.squeeze(y, [0]), ta, tb);
+          return tf.matMul(x, y, ta, tb);
+        });
         const got = (await c.data()) as Float32Array;
         c.dispose();
         const want = reference(a, b, batch, m, k, n, ta, tb);
         expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
       });
+
+  it('XNNPACK, which runs plain 2-D products past XNNPACK_TRANSPOSED_FROM, sums in the same order', async () => {
+    const [m, k, n] = [64, 64, 8200];
+    expect(m * k * n).toBeGreaterThanOrEqual(XNNPACK_TRANSPOSED_FROM);
+    await useBackend('wasm');
+    const [a, b] = [randomArray(m * k), randomArray(k * n)];
+    const c = tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])));
+    const got = (await c.data()) as Float32Array;
+    c.dispose();
+    const want = reference(a, b, 1, m, k, n, false, false);
+    expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
+  });
 });

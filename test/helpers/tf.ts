@@ -4,6 +4,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { T5Config } from '../../src/engine/model/config';
 import { installWasmBatchMatMul } from '../../src/engine/backend/wasmKernels/batchMatMul';
 import { installWasmSharedIdentity } from '../../src/engine/backend/wasmKernels/identity';
+import { installWasmSliceInPlace } from '../../src/engine/backend/wasmKernels/slice';
+import { installWasmRowGather } from '../../src/engine/backend/wasmKernels/gather';
+import { installWasmRowConcat } from '../../src/engine/backend/wasmKernels/concat';
 import { initWeights } from '../../src/engine/model/init';
 import { T5Model, type Batch } from '../../src/engine/model/t5';
 import { packBatch } from '../../src/engine/train/batching';
@@ -14,6 +17,9 @@ export async function useBackend(name: 'cpu' | 'wasm') {
   if (name === 'wasm') {
     await installWasmBatchMatMul();
     installWasmSharedIdentity();
+    installWasmSliceInPlace();
+    installWasmRowGather();
+    installWasmRowConcat();
   }
   await tf.setBackend(name);
   await tf.ready();

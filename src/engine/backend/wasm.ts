@@ -4,6 +4,9 @@ import { activate } from './activate';
 import { registerBackend } from './registry';
 import { installWasmBatchMatMul } from './wasmKernels/batchMatMul';
 import { installWasmSharedIdentity } from './wasmKernels/identity';
+import { installWasmSliceInPlace } from './wasmKernels/slice';
+import { installWasmRowGather } from './wasmKernels/gather';
+import { installWasmRowConcat } from './wasmKernels/concat';
 
 let pathsSet = false; // tfjs refuses new paths once an init has been attempted
 
@@ -46,6 +49,9 @@ registerBackend({
     }
     const batched = await installWasmBatchMatMul();
     installWasmSharedIdentity();
+    installWasmSliceInPlace();
+    installWasmRowGather();
+    installWasmRowConcat();
     // Read before any init (the flag is evaluated once): skip the threaded binary where it would run one thread.
     const skipThreads =
       !tf.env().get('IS_NODE') &&

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { flatten, unflatten } from '../util/flatTensors';
 import { hostAdamWKernel, type AdamWScalars } from '../backend/wasmKernels/adamw';
+import { heapView, uninitializedTensor, wasmBackendHeap } from '../backend/wasmKernels/heap';
 
 export interface AdamWSettings {
   beta1: number;
@@ -44,8 +45,10 @@ export class AdamW {
   private m?: tf.Variable;
   private v?: tf.Variable;
   private decayMask?: tf.Tensor1D; // 1 where weight decay applies
-  private hostM?: Float32Array[];
+  private hostM?: Float32Array[]; // the host update's moments, or moments imported and not yet taken over
   private hostV?: Float32Array[];
+  private heapM?: tf.Tensor[]; // on the wasm backend, the host update's moments as tensors, updated in place
+  private heapV?: tf.Tensor[];
   private names: string[] = [];
   private t = 0;
 
@@ -54,6 +57,7 @@ export class AdamW {
   private ensureState(params: Map<string, tf.Variable>, names: string[]) {
     const same = names.join('\n') === this.names.join('\n');
     if (this.m && same) return;
+    this.momentsToHost();
     // Moments imported with importState live on the host until the first device update takes them over.
     const imported = same && this.hostM ? { t: this.t, m: this.hostM, v: this.hostV as Float32Array[] } : undefined;
     this.reset();
@@ -101,40 +105,73 @@ export class AdamW {
   }
 
   /**
-   * The same update computed in JavaScript on host copies: for backends whose tensors live in CPU memory (cpu,
-   * wasm), a plain loop beats a chain of small kernels. weights are the parameters' current values (read, never
-   * written); grads are unclipped; scale is the clipping factor.
+   * The same update computed in JavaScript (or its wasm kernel) on the host: for backends whose tensors live in CPU
+   * memory (cpu, wasm), a plain loop beats a chain of small kernels. grads are unclipped (one per name); scale is the
+   * clipping factor. On the wasm backend the loop runs on the heap in place: gradients, weights and moments are read
+   * where they lie, and each new weight is written into a fresh tensor (never into a buffer another tensor may share,
+   * nor one tfjs-wasm's product caches have packed).
    */
-  applyHost(
-    params: Map<string, tf.Variable>,
-    names: string[],
-    weights: readonly Float32Array[],
-    grads: readonly Float32Array[],
-    scale: number,
-    lr: number,
-  ) {
-    if (!this.hostM || names.join('\n') !== this.names.join('\n')) {
+  applyHost(params: Map<string, tf.Variable>, names: string[], grads: readonly tf.Tensor[], scale: number, lr: number) {
+    const vars = names.map((n) => params.get(n) as tf.Variable);
+    const found = wasmBackendHeap();
+    // Tensors of another backend (made before a switch) are not in this heap: those steps take the array path.
+    const heap = found && [...vars, ...grads].every((t) => found.dataIdMap.get(t.dataId)) ? found : null;
+    if (names.join('\n') !== this.names.join('\n') || !(this.hostM || this.heapM)) {
       this.reset();
       this.names = names;
-      this.hostM = grads.map((g) => new Float32Array(g.length));
-      this.hostV = grads.map((g) => new Float32Array(g.length));
+      this.hostM = grads.map((g) => new Float32Array(g.size));
+      this.hostV = grads.map((g) => new Float32Array(g.size));
     }
+    if (heap && !this.heapM) {
+      // Fresh or imported moments move into the heap once.
+      this.heapM = (this.hostM as Float32Array[]).map((m) => tf.keep(tf.tensor1d(m)));
+      this.heapV = (this.hostV as Float32Array[]).map((v) => tf.keep(tf.tensor1d(v)));
+      this.hostM = this.hostV = undefined;
+    } else if (!heap) this.momentsToHost();
     this.t++;
     const { beta1, beta2, eps, weightDecay } = this.settings;
     const stepSize = lr / (1 - beta1 ** this.t);
     const invSqrtBc2 = 1 / Math.sqrt(1 - beta2 ** this.t);
     const kernel = hostAdamWKernel();
-    names.forEach((name, i) => {
-      const variable = params.get(name) as tf.Variable;
-      const w = new Float32Array(weights[i]);
-      const m = (this.hostM as Float32Array[])[i];
-      const v = (this.hostV as Float32Array[])[i];
-      const decay = this.settings.noDecay(name) ? 1 : 1 - lr * weightDecay;
+    const update = (i: number, w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array) => {
+      const decay = this.settings.noDecay(names[i]) ? 1 : 1 - lr * weightDecay;
       const s = { scale, beta1, beta2, stepSize, invSqrtBc2, eps, decay };
-      if (kernel) kernel.update(w, grads[i], m, v, s);
-      else adamwLoop(w, grads[i], m, v, s);
-      tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, 'float32')));
+      if (kernel) kernel.update(w, g, m, v, s);
+      else adamwLoop(w, g, m, v, s);
+    };
+    if (heap) {
+      const next = vars.map((x) => uninitializedTensor(heap, x.shape));
+      // Views only after the last allocation, which may have grown the heap.
+      const [m, v] = [this.heapM as tf.Tensor[], this.heapV as tf.Tensor[]];
+      next.forEach((t, i) => {
+        const w = heapView(heap, t);
+        w.set(heapView(heap, vars[i]));
+        update(i, w, heapView(heap, grads[i]), heapView(heap, m[i]), heapView(heap, v[i]));
+      });
+      vars.forEach((x, i) => x.assign(next[i]));
+      tf.dispose(next);
+      return;
+    }
+    names.forEach((_, i) => {
+      const w = new Float32Array(vars[i].dataSync());
+      update(
+        i,
+        w,
+        grads[i].dataSync() as Float32Array,
+        (this.hostM as Float32Array[])[i],
+        (this.hostV as Float32Array[])[i],
+      );
+      tf.tidy(() => vars[i].assign(tf.tensor(w, vars[i].shape, 'float32')));
     });
+  }
+
+  /** Moves the host update's moments out of the wasm heap into host arrays (the backend changed under a run). */
+  private momentsToHost() {
+    if (!this.heapM || !this.heapV) return;
+    this.hostM = this.heapM.map((m) => new Float32Array(m.dataSync()));
+    this.hostV = this.heapV.map((v) => new Float32Array(v.dataSync()));
+    tf.dispose([...this.heapM, ...this.heapV]);
+    this.heapM = this.heapV = undefined;
   }
 
   /** The moments and step count, flat in the order of `names` (for resumable training); null before the first step. */
@@ -146,8 +183,9 @@ export class AdamW {
       for (const p of parts) (out.set(p, o), (o += p.length));
       return out;
     };
-    const m = this.hostM ? flat(this.hostM) : ((this.m as tf.Variable).dataSync() as Float32Array);
-    const v = this.hostV ? flat(this.hostV) : ((this.v as tf.Variable).dataSync() as Float32Array);
+    const read = (ts: tf.Tensor[]) => ts.map((t) => t.dataSync() as Float32Array);
+    const m = this.heapM ? flat(read(this.heapM)) : this.hostM ? flat(this.hostM) : (this.m as tf.Variable).dataSync();
+    const v = this.heapV ? flat(read(this.heapV)) : this.hostV ? flat(this.hostV) : (this.v as tf.Variable).dataSync();
     return { t: this.t, names: [...this.names], m: new Float32Array(m), v: new Float32Array(v) };
   }
 
@@ -174,9 +212,14 @@ export class AdamW {
 
   /** Forget the moments (a new task starts a fresh optimizer, as a new Trainer would). */
   reset() {
-    tf.dispose([this.m, this.v, this.decayMask].filter((x) => x !== undefined) as tf.Tensor[]);
+    tf.dispose(
+      [this.m, this.v, this.decayMask, ...(this.heapM ?? []), ...(this.heapV ?? [])].filter(
+        (x) => x !== undefined,
+      ) as tf.Tensor[],
+    );
     this.m = this.v = this.decayMask = undefined;
     this.hostM = this.hostV = undefined;
+    this.heapM = this.heapV = undefined;
     this.names = [];
     this.t = 0;
   }

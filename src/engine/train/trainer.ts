@@ -9,6 +9,7 @@ import { runsOnHost, type Placement } from '../util/placement';
 import { packBatch, disposeBatch, type BatchShape, type Encoded } from './batching';
 import { learningRate } from './schedule';
 import { hostAdamWKernel } from '../backend/wasmKernels/adamw';
+import { heapView, wasmBackendHeap } from '../backend/wasmKernels/heap';
 
 /** Σ of every gradient's squares, tensor after tensor in index order (the order fixes the float64 result). */
 export function sumSquares(arrays: readonly Float32Array[]): number {
@@ -51,7 +52,10 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/** A step's clipped gradients on the host: gradient i is grads[i]·scale; weights[i] is parameter names[i] before the update. */
+/**
+ * A step's clipped gradients on the host: gradient i is grads[i]·scale; weights[i] is parameter names[i] before the
+ * update. Read-only, and on wasm views of the heap: valid during the hook's call only (copy what must outlive it).
+ */
 export interface HostGrads {
   names: readonly string[];
   grads: readonly Float32Array[];
@@ -159,7 +163,11 @@ export class Trainer {
     });
   }
 
-  /** cpu / wasm: read gradients once, clip and update in JavaScript (no chain of small kernels). */
+  /**
+   * cpu / wasm: read gradients once, clip and update in JavaScript (no chain of small kernels). On wasm the arrays are
+   * views of the heap (no copies), valid until the next allocation: the norm and the host hooks use them at once, and
+   * the update takes its own after its allocations.
+   */
   private async updateOnHost(
     names: string[],
     raw: tf.Tensor[],
@@ -169,13 +177,18 @@ export class Trainer {
     hooks: TrainHooks,
   ) {
     const loss = (await value.data())[0];
-    let host = await Promise.all(raw.map((g) => g.data() as Promise<Float32Array>));
+    const heap = wasmBackendHeap();
+    const onHeap = heap && raw.every((g) => heap.dataIdMap.get(g.dataId)) ? heap : null;
+    const read = (t: tf.Tensor) => (onHeap ? heapView(onHeap, t) : (t.dataSync() as Float32Array));
+    const host = raw.map(read);
     const gradNorm = Math.sqrt(sumSquares(host));
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) throw new NonFiniteLossError(stepIndex, loss, gradNorm);
-    let scale = this.clipScale(gradNorm);
-    // Read-only views: the cpu backend hands out its own buffers, so AdamW copies before writing.
-    const weights = await Promise.all(names.map((n) => this.model.params.get(n)!.data() as Promise<Float32Array>));
-    hooks.onHostGrads?.({ names, grads: host, scale, weights }, stepIndex);
+    const scale = this.clipScale(gradNorm);
+    if (hooks.onHostGrads) {
+      // Read-only: the cpu backend hands out its own buffers, and on wasm these are views of the heap.
+      const weights = names.map((n) => read(this.model.params.get(n)!));
+      hooks.onHostGrads({ names, grads: host, scale, weights }, stepIndex);
+    }
     const changed = this.runHooks(
       names,
       raw,
@@ -183,12 +196,11 @@ export class Trainer {
       stepIndex,
       hooks.onHostGrads ? { ...hooks, onGrads: undefined } : hooks,
     );
-    if (changed) {
-      host = await Promise.all(changed.map((g) => g.data() as Promise<Float32Array>));
-      tf.dispose(changed);
-      scale = 1;
+    try {
+      this.optimizer.applyHost(this.model.params, names, changed ?? raw, changed ? 1 : scale, lr);
+    } finally {
+      if (changed) tf.dispose(changed);
     }
-    this.optimizer.applyHost(this.model.params, names, weights, host, scale, lr);
     return { loss, gradNorm };
   }
 

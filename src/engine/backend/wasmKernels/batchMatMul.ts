@@ -1,13 +1,18 @@
 // The wasm backend's BatchMatMul for the products tfjs-wasm runs slowly: those whose both operands carry a batch
 // dimension (attention's q·kᵀ and p·v and their gradients), which it runs as a scalar loop, and those with a
 // transposed operand (a linear layer's x·Wᵀ and its weight gradient dyᵀ·x), which it runs about 7× slower than a
-// plain product. kernels/batchMatMul.ts does both with 128-bit SIMD and transposes for free. Plain 2-D products keep
-// tfjs's kernel (XNNPACK), and every product keeps it where wasm SIMD is missing. Large 2-D transposed products (the
-// vocabulary projection of a real T5 and its gradients, t5-small's FFN) go to XNNPACK too, after an explicit
-// transpose: past about 2^25 multiply-adds its blocked kernel beats this one's several times over (measured in Node
-// on 2 cores: [256,256]·[32128,256]ᵀ 3.9 s here, 0.73 s transposed and on XNNPACK).
+// plain product. kernels/batchMatMul.ts does both with 128-bit SIMD and transposes for free. Plain 2-D products (a
+// linear layer's input gradient dy·W) run on it too below 2^25 multiply-adds: XNNPACK sums each element in the same
+// order (from k = 0 up, a rounded product then a rounded add: test/wasm-bmm-order.test.ts checks both kernels against
+// that sum), but packs its right operand anew for every new weight tensor, so a training step, whose weights are new
+// each step, paid the packing every time. Every product keeps tfjs's kernel where wasm SIMD is missing. Large 2-D
+// products (the vocabulary projection of a real T5 and its gradients, t5-small's FFN) go to XNNPACK, after an
+// explicit transpose where one is transposed: past about 2^25 multiply-adds its blocked kernel beats this one's
+// several times over (measured in Node on 2 cores: [256,256]·[32128,256]ᵀ 3.9 s here, 0.73 s transposed and on
+// XNNPACK).
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulWasm } from './batchMatMulBinary';
+import { heapOffset, importableMemory, instantiateKernel, type WasmBackendHeap } from './heap';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -27,14 +32,19 @@ interface KernelExports {
 }
 
 /** The parts of tfjs-wasm's backend this kernel reads and writes: its heap and where each tensor lies in it. */
-interface WasmBackendView {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+interface WasmBackendView extends WasmBackendHeap {
+  wasm: WasmBackendHeap['wasm'] & { HEAPF32: Float32Array };
   disposeData(dataId: object): boolean;
 }
 
-/** Multiply-adds from which a 2-D transposed product runs as an explicit transpose and XNNPACK's plain product. */
+/** The kernel instantiated on tfjs-wasm's own memory, with a scratch block there for transposed B operands. */
+interface InHeap {
+  kernel: KernelExports;
+  scratch: number;
+  scratchBytes: number;
+}
+
+/** Multiply-adds from which a 2-D product runs on XNNPACK (after an explicit transpose where one is transposed). */
 export const XNNPACK_TRANSPOSED_FROM = 2 ** 25;
 
 interface MatMulArgs {
@@ -60,17 +70,10 @@ export function installWasmBatchMatMul(): Promise<string> {
 async function install(): Promise<string> {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   if (!original) throw new Error('the wasm backend is not loaded, so its BatchMatMul cannot be extended');
-  let exports: KernelExports;
+  let kernels: Kernels;
   try {
     const bytes = Uint8Array.from(atob(batchMatMulWasm), (c) => c.charCodeAt(0));
-    const { instance } = await WebAssembly.instantiate(bytes, {
-      env: {
-        abort: () => {
-          throw new Error('batchMatMul kernel aborted');
-        },
-      },
-    });
-    exports = instance.exports as unknown as KernelExports;
+    kernels = { bytes, own: instantiateKernel(bytes, new WebAssembly.Memory({ initial: 0 })), inHeap: new WeakMap() };
   } catch (e) {
     return `batched and transposed products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
   }
@@ -83,7 +86,7 @@ async function install(): Promise<string> {
       transpose.kernelFunc as unknown as TransposeFunc,
     );
   const kernelFunc = ((args: MatMulArgs) =>
-    plainLarge(args) ?? simdProduct(exports, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
+    plainLarge(args) ?? simdProduct(kernels, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
   installed = true;
@@ -133,9 +136,35 @@ function largeTransposed(
   }
 }
 
+/**
+ * The module twice over: on a memory of its own (operands copied in, the result out), and once tfjs-wasm's heap is
+ * known, on that heap itself where its memory can be imported (tfjs's single-threaded binary; not the threaded one's
+ * shared memory), so a product reads and writes the tensors where they lie.
+ */
+interface Kernels {
+  bytes: Uint8Array<ArrayBuffer>;
+  own: KernelExports;
+  inHeap: WeakMap<WebAssembly.Memory, InHeap>;
+}
+
+/** The kernel on the backend's heap, with at least `scratchBytes` of scratch there; null where it cannot run there. */
+function inHeapKernel(kernels: Kernels, backend: WasmBackendView, scratchBytes: number): InHeap | null {
+  const memory = importableMemory(backend);
+  if (!memory) return null;
+  let h = kernels.inHeap.get(memory);
+  if (!h)
+    kernels.inHeap.set(memory, (h = { kernel: instantiateKernel(kernels.bytes, memory), scratch: 0, scratchBytes: 0 }));
+  if (h.scratchBytes < scratchBytes) {
+    if (h.scratch) backend.wasm._free(h.scratch);
+    h.scratch = backend.wasm._malloc(scratchBytes);
+    h.scratchBytes = scratchBytes;
+  }
+  return h;
+}
+
 /** The product on the SIMD kernel, or undefined where tfjs's own kernel should run it. */
 function simdProduct(
-  k: KernelExports,
+  kernels: Kernels,
   { inputs: { a, b }, attrs: { transposeA, transposeB }, backend }: MatMulArgs,
 ): tf.TensorInfo | undefined {
   const r = a.shape.length;
@@ -145,10 +174,20 @@ function simdProduct(
   const batch = tf.util.sizeFromShape(outer);
   const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
-  if (batch < 2 && !transposeA && !transposeB) return undefined; // a plain 2-D product: XNNPACK
   if (k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
+  // A large plain 2-D product: XNNPACK's blocked kernel.
+  if (batch < 2 && !transposeA && !transposeB && m * k1 * n >= XNNPACK_TRANSPOSED_FROM) return undefined;
   const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
   const out = backend.makeOutput([...outer, m, n], 'float32');
+  const ta = transposeA ? 1 : 0;
+  const tb = transposeB ? 1 : 0;
+  const h = inHeapKernel(kernels, backend, tb ? 4 * k1 * n : 0);
+  if (h) {
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+    h.kernel.bmm(at(a), at(b), at(out), h.scratch, batch, m, k1, n, ta, tb);
+    return out;
+  }
+  const k = kernels.own;
   // Offsets in floats within this module's memory: A, B, C, then the K·N scratch (every block a multiple of 16 bytes).
   const pad = (x: number) => (x + 3) & ~3;
   const base = k.reserve(4 * (pad(sizeA) + pad(sizeB) + pad(sizeC) + pad(k1 * n))) / 4;
@@ -163,7 +202,7 @@ function simdProduct(
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
   mem.set(heap.subarray(at(a), at(a) + sizeA), pa);
   mem.set(heap.subarray(at(b), at(b) + sizeB), pb);
-  k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, transposeA ? 1 : 0, transposeB ? 1 : 0);
+  k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, ta, tb);
   heap.set(mem.subarray(pc, pc + sizeC), at(out));
   return out;
 }

@@ -1,0 +1,62 @@
+// The wasm backend's Concat with short rows copied element by element. tfjs-wasm's concat copies one typed-array
+// subarray per input per outer index, each set() costing far more than its few elements: greedy decoding's key/value
+// caches grow by one position a token ([B, H, t, dk] + [B, H, 1, dk] along the positions: 2·B·H sets of 16 floats),
+// and their concats took about a tenth of decoding. Rows of 64 elements or more keep one set() each.
+import * as tf from '@tensorflow/tfjs';
+
+interface HeapBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+type ConcatArgs = { inputs: tf.TensorInfo[]; attrs: { axis: number }; backend: HeapBackend };
+
+const SET_FROM = 64;
+
+/** A tensor's elements in the heap as bits: 4-byte elements as Int32Array, bool (1 byte) as Uint8Array. */
+function bitsView(backend: HeapBackend, t: tf.TensorInfo): Int32Array | Uint8Array {
+  const offset = backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const n = tf.util.sizeFromShape(t.shape);
+  const buffer = backend.wasm.HEAPU8.buffer;
+  return t.dtype === 'bool' ? new Uint8Array(buffer, offset, n) : new Int32Array(buffer, offset, n);
+}
+
+let installed = false;
+
+/** Replaces tfjs-wasm's Concat for numeric tensors (once; the wasm backend must be imported). */
+export function installWasmRowConcat(): void {
+  if (installed) return;
+  const original = tf.getKernel('Concat', 'wasm');
+  if (!original) throw new Error('the wasm backend is not loaded, so its Concat cannot be replaced');
+  const fallback = original.kernelFunc as unknown as (a: ConcatArgs) => tf.TensorInfo;
+  const kernelFunc = (args: ConcatArgs) => {
+    const { inputs, backend } = args;
+    const dtype = inputs[0].dtype;
+    if (!['float32', 'int32', 'bool'].includes(dtype) || inputs.some((t) => t.dtype !== dtype)) return fallback(args);
+    const axis = tf.util.parseAxisParam(args.attrs.axis, inputs[0].shape)[0];
+    const shapes = inputs.map((t) => t.shape);
+    tf.backend_util.assertParamsConsistent(shapes, axis);
+    const nonEmpty = inputs.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+    if (nonEmpty.length < 2) return fallback(args);
+    const out = backend.makeOutput(tf.backend_util.computeOutShape(shapes, axis), dtype);
+    // Views after the allocation, which may have grown the heap.
+    const dst = bitsView(backend, out);
+    const srcs = nonEmpty.map((t) => bitsView(backend, t));
+    const inner = nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
+    const outer = tf.util.sizeFromShape(nonEmpty[0].shape.slice(0, axis));
+    let o = 0;
+    for (let b = 0; b < outer; b++)
+      for (let i = 0; i < srcs.length; i++) {
+        const n = inner[i];
+        const src = srcs[i];
+        if (n >= SET_FROM) dst.set(src.subarray(b * n, (b + 1) * n), o);
+        else for (let j = b * n, end = j + n, p = o; j < end; j++, p++) dst[p] = src[j];
+        o += n;
+      }
+    return out;
+  };
+  tf.unregisterKernel('Concat', 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  installed = true;
+}

@@ -1,0 +1,94 @@
+// The wasm backend's Slice and SplitV reading their input in place. tfjs-wasm's slice first reads the whole input out
+// of the heap as a copy (readSync), so a split into n parts copies the input n times over before copying each part:
+// a tenth of a nano training step went to the splits of the fused q/k/v projections and their weight gradients. These
+// copy the same elements from a view of the heap, taken after the output is allocated (an allocation may grow the
+// memory, which detaches earlier views).
+import * as tf from '@tensorflow/tfjs';
+
+interface HeapBackend {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+type SliceArgs = { inputs: { x: tf.TensorInfo }; attrs: { begin: number[]; size: number[] }; backend: HeapBackend };
+type SplitArgs = {
+  inputs: { x: tf.TensorInfo };
+  attrs: { numOrSizeSplits: number | number[]; axis: number };
+  backend: HeapBackend;
+};
+
+/** A view of a tensor's elements in the heap, as its dtype's array. */
+function heapArray(backend: HeapBackend, t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array {
+  const offset = backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const n = tf.util.sizeFromShape(t.shape);
+  const buffer = backend.wasm.HEAPU8.buffer;
+  if (t.dtype === 'float32') return new Float32Array(buffer, offset, n);
+  if (t.dtype === 'int32') return new Int32Array(buffer, offset, n);
+  return new Uint8Array(buffer, offset, n * tf.util.bytesPerElement(t.dtype));
+}
+
+/** x[begin : begin + size] (begin and size already parsed, full rank). */
+function sliceInPlace(x: tf.TensorInfo, begin: number[], size: number[], backend: HeapBackend): tf.TensorInfo {
+  const out = backend.makeOutput(size, x.dtype);
+  if (tf.util.sizeFromShape(size) === 0) return out;
+  const src = heapArray(backend, x);
+  const dst = heapArray(backend, out);
+  const strides = tf.util.computeStrides(x.shape);
+  if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
+    const from = tf.slice_util.computeFlatOffset(begin, strides);
+    dst.set(src.subarray(from, from + dst.length));
+    return out;
+  }
+  // Rows of the last axis, in row-major order of the other axes.
+  const rank = x.shape.length;
+  const row = size[rank - 1];
+  const index = begin.slice(0, rank - 1);
+  for (let o = 0; o < dst.length; o += row) {
+    let from = begin[rank - 1];
+    for (let d = 0; d < rank - 1; d++) from += index[d] * strides[d];
+    dst.set(src.subarray(from, from + row), o);
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++index[d] < begin[d] + size[d]) break;
+      index[d] = begin[d];
+    }
+  }
+  return out;
+}
+
+let installed = false;
+
+/** Replaces tfjs-wasm's Slice and SplitV with the in-place ones (once; the wasm backend must be imported). */
+export function installWasmSliceInPlace(): void {
+  if (installed) return;
+  const slice = tf.getKernel('Slice', 'wasm');
+  const split = tf.getKernel('SplitV', 'wasm');
+  if (!slice || !split) throw new Error('the wasm backend is not loaded, so its Slice cannot be replaced');
+  const sliceFunc = (args: SliceArgs) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string' || x.dtype === 'complex64')
+      return (slice.kernelFunc as never as (a: SliceArgs) => unknown)(args);
+    const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs.begin, args.attrs.size);
+    return sliceInPlace(x, begin, size, args.backend);
+  };
+  const splitFunc = (args: SplitArgs) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string' || x.dtype === 'complex64')
+      return (split.kernelFunc as never as (a: SplitArgs) => unknown)(args);
+    const axis = tf.util.parseAxisParam(args.attrs.axis, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs.numOrSizeSplits, axis);
+    const begin = x.shape.map(() => 0);
+    return sizes.map((s) => {
+      const size = [...x.shape];
+      size[axis] = s;
+      const part = sliceInPlace(x, [...begin], size, args.backend);
+      begin[axis] += s;
+      return part;
+    });
+  };
+  tf.unregisterKernel('Slice', 'wasm');
+  tf.registerKernel({ ...slice, kernelFunc: sliceFunc as unknown as tf.KernelFunc });
+  tf.unregisterKernel('SplitV', 'wasm');
+  tf.registerKernel({ ...split, kernelFunc: splitFunc as unknown as tf.KernelFunc });
+  installed = true;
+}
