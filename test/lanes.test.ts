@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeLanes } from '../src/cli/laneHost';
 import { getDemo } from '../src/engine/experiment/demos';
 import type { RunEvent } from '../src/engine/experiment/events';
-import type { LaneHost, LaneWorker } from '../src/engine/experiment/laneProtocol';
+import type { FirstTaskRecord, FirstTaskRelay } from '../src/engine/experiment/firstTask';
+import type { FromLane, LaneHost, LaneWorker, ToLane } from '../src/engine/experiment/laneProtocol';
+import { serveLane } from '../src/engine/experiment/laneServe';
 import { planLanes } from '../src/engine/experiment/lanes';
 import type { ResultsDocument } from '../src/engine/experiment/results';
 import { runExperiment } from '../src/engine/experiment/runner';
@@ -83,6 +85,38 @@ describe('runs in lanes', () => {
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
     expect(fractions.at(-1)).toBe(1);
   }, 120_000);
+
+  it("a strategy that takes task 0 from another lane's record gives its one-lane results", async () => {
+    const one = await run();
+    const lane = (only: number[], relay: FirstTaskRelay) =>
+      // A lane's own document keeps only the strategies it ran (the others never started).
+      runExperiment(spec(), {}, { lane: { only, relay } }).then((d) =>
+        d.strategies.find((x) => x.label === NAMES[only[0]])!,
+      );
+    let record: FirstTaskRecord | undefined;
+    await lane([0], { take: () => undefined, publish: (r) => void (record = r) });
+    expect(record?.row).toBeDefined(); // seqft's task 0, offered once its row was evaluated
+    const use = { taken: 0, published: 0 };
+    const avg = await lane([2], {
+      take: () => (use.taken++, record),
+      publish: () => void use.published++,
+    });
+    // weight-avg replayed the record (it does not offer a record it took) and scored what it scores alone.
+    expect(use).toEqual({ taken: 1, published: 0 });
+    expect(untimed({ ...one.doc, strategies: [avg] })).toEqual(
+      untimed({ ...one.doc, strategies: [one.doc.strategies[2]] }),
+    );
+  }, 120_000);
+
+  it('a lane whose backend fell back to another says so and runs nothing', async () => {
+    const sent: FromLane[] = [];
+    let handler: (m: ToLane) => void = () => {};
+    serveLane({ post: (m) => sent.push(m), onMessage: (h) => void (handler = h) }, async () => {});
+    // The run is on cpu; this thread's backend stayed wasm (as a failed start falls back).
+    handler({ type: 'start', spec: spec(), backend: 'cpu', only: [0], options: {} });
+    await expect.poll(() => sent.length).toBe(1);
+    expect(sent[0]).toEqual({ type: 'failed', message: 'the cpu backend did not start in this lane (wasm did)' });
+  });
 
   it('marks the strategies of a lane that fails and finishes the others', async () => {
     let failed: (message: string) => void = () => {};

@@ -5,19 +5,12 @@ import { benchPreset } from '../engine/bench/trainBench';
 import { benchDemo } from '../engine/bench/demoBench';
 import { getDemo } from '../engine/experiment/demos';
 import { loadBaseWeights } from '../worker/baseWeights';
-import { browserLanes } from '../worker/browserLanes';
+import { browserLanes, wasmThreads } from '../worker/browserLanes';
 import { wasmPaths } from '../worker/wasmAssets';
 import type { BenchReply, BenchRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: BenchReply) => scope.postMessage(m);
-
-/** The wasm backend's thread count (1 on the single-threaded binary); undefined on other backends. */
-async function wasmThreads(): Promise<number | undefined> {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  return getThreadsCount();
-}
 
 scope.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const req = e.data;

@@ -16,9 +16,9 @@ function openLane(): LaneWorker {
   };
 }
 
-/** The thread count the wasm backend runs on, 1 where it is not wasm's threaded build. */
-async function wasmThreads(): Promise<number> {
-  if (tf.getBackend() !== 'wasm') return 1;
+/** The wasm backend's thread count (1 on the single-threaded binary); undefined on other backends. */
+export async function wasmThreads(): Promise<number | undefined> {
+  if (tf.getBackend() !== 'wasm') return undefined;
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   return getThreadsCount();
 }
@@ -29,6 +29,6 @@ async function wasmThreads(): Promise<number> {
  */
 export async function browserLanes(requested?: number): Promise<LaneHost | undefined> {
   const count = requested ?? navigator.hardwareConcurrency ?? 1;
-  if (count < 2 || (await wasmThreads()) > 1) return undefined;
+  if (count < 2 || ((await wasmThreads()) ?? 1) > 1) return undefined;
   return { count, open: openLane };
 }

@@ -26,7 +26,7 @@ import { FaultSwitch } from './faultSwitch';
 import { PauseGate } from './pauseGate';
 import type { RecomputeFusionRequest, StartCommand, TrainerCommand, TrainerEvent } from './protocol';
 import { StepThrottle } from './stepThrottle';
-import { yieldToEvents } from './yieldToEvents';
+import { yieldToMessages } from '../engine/util/yieldToMessages';
 
 export interface SessionConfig {
   post: (event: TrainerEvent) => void;
@@ -191,7 +191,7 @@ export class TrainerSession {
         },
         shouldStop: () => run.stopRequested,
         beforeStep: async () => {
-          await yieldToEvents(); // lets a pause, step or stop sent during the last step arrive
+          await yieldToMessages(); // lets a pause, step or stop sent during the last step arrive
           if (this.gate.isPaused) steps.flush();
           await this.gate.wait();
           this.faults.tick();

@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { getDemo } from '../experiment/demos';
 import type { LaneHost } from '../experiment/laneProtocol';
-import { planLanes } from '../experiment/lanes';
 import { runExperiment } from '../experiment/runner';
 import type { ResultsDocument } from '../experiment/results';
 import type { HostTensors } from '../model/init';
@@ -37,7 +36,17 @@ export async function benchDemo(
   const spec = baseWeights ? { ...given, init: 'pretrained' as const } : given;
   let steps = 0;
   const hooks = { onProgress: () => void steps++ };
-  const options = { baseWeights, lanes };
+  // Lanes that did open, beside the one of this thread: what ran, not what was planned.
+  let opened = 0;
+  const counted: LaneHost | undefined = lanes && {
+    count: lanes.count,
+    open: () => {
+      const lane = lanes.open();
+      opened++;
+      return lane;
+    },
+  };
+  const options = { baseWeights, lanes: counted };
   const t0 = performance.now();
   const doc = await runExperiment(spec, hooks, options);
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -48,7 +57,7 @@ export async function benchDemo(
     init: spec.init === 'pretrained' && baseWeights ? 'pretrained' : 'scratch',
     strategies: spec.strategies.length,
     tasks: spec.tasks.length,
-    lanes: planLanes(spec, hooks, options)?.length ?? 1,
+    lanes: 1 + opened,
     steps,
     wallSeconds: round(wallSeconds, 1),
     meanFinalScore: round(finals.reduce((a, b) => a + b, 0) / Math.max(1, finals.length), 1),

@@ -1,13 +1,11 @@
 // Lanes: a run's strategies split over threads, each lane a thread with its own backend running its share of the
 // strategies (lanes.ts). This file holds what a host gives the engine to open lanes and the messages between the
 // orchestrating thread and a lane's thread (structured clones).
-import type { T5Config } from '../model/config';
-import type { HostTensors } from '../model/init';
 import type { ExperimentSpec } from '../spec/experiment';
-import type { RunTokenizerSpec } from '../tokenizers/runTokenizer';
 import type { RunEvent } from './events';
 import type { FirstTaskRecord } from './firstTask';
-import type { DatasetData, EvalSplit } from './taskData';
+import type { RunOptions } from './runHooks';
+import type { DatasetData } from './taskData';
 
 /** One lane's thread as the host opened it: it answers with FromLane messages once given a 'start'. */
 export interface LaneWorker {
@@ -25,18 +23,13 @@ export interface LaneHost {
   open(): LaneWorker;
 }
 
-/** What a lane's run needs, sent once per lane: the run's options with datasets resolved for its tasks. */
-export interface LaneStartOptions {
+/**
+ * What a lane's run needs, sent once per lane: the run's options with datasets resolved for its tasks (every other
+ * option as given, so one added to RunOptions reaches the lanes too).
+ */
+export type LaneStartOptions = Omit<RunOptions, 'datasets' | 'lanes' | 'lane' | 'resume'> & {
   datasets?: Record<string, DatasetData>;
-  baseWeights?: HostTensors;
-  checkpoint?: { config: T5Config; weights: HostTensors };
-  tokenizer?: RunTokenizerSpec;
-  evalSplit?: EvalSplit;
-  importanceEvery?: number;
-  evalBatchSize?: number;
-  samplesPerTask?: number;
-  lossPoints?: number;
-}
+};
 
 export type ToLane =
   /** Run strategies `only` (spec indices) of `spec` on `backend`. */
@@ -53,15 +46,15 @@ export type FromLane =
   /** The lane's run threw. */
   | { type: 'failed'; message: string };
 
-/** Resolves once the thread's other queued work (a lane's messages) has had its turn, without setTimeout's clamp. */
-export function yieldToMessages(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
+/** A record slot read at most once: what another lane sent, until a strategy here takes it (firstTask.ts). */
+export function takeOnce<T>(): { put(value: T): void; take(): T | undefined } {
+  let held: T | undefined;
+  return {
+    put: (value) => void (held = value),
+    take: () => {
+      const value = held;
+      held = undefined;
+      return value;
+    },
+  };
 }

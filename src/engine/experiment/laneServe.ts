@@ -1,7 +1,9 @@
 // A lane's side of a run in lanes (lanes.ts), for the host's lane thread: it starts the backend it is told, runs its
 // strategies and sends every event, its task 0 records and how it ended back to the orchestrating thread.
+import * as tf from '@tensorflow/tfjs';
+import { yieldToMessages } from '../util/yieldToMessages';
 import type { FirstTaskRecord } from './firstTask';
-import { yieldToMessages, type FromLane, type ToLane } from './laneProtocol';
+import { takeOnce, type FromLane, type ToLane } from './laneProtocol';
 import { runExperiment } from './runner';
 
 export interface LanePort {
@@ -12,13 +14,16 @@ export interface LanePort {
 /** Serves one lane on `port`; `startBackend` makes the named tfjs backend this thread's. */
 export function serveLane(port: LanePort, startBackend: (name: string) => Promise<void>): void {
   let stop = false;
-  let received: FirstTaskRecord | undefined;
+  const received = takeOnce<FirstTaskRecord>();
   port.onMessage(async (m) => {
     if (m.type === 'stop') stop = true;
-    else if (m.type === 'first-task') received = m.record;
+    else if (m.type === 'first-task') received.put(m.record);
     else {
       try {
         await startBackend(m.backend);
+        // A fallback would train this lane's strategies on other kernels than the run's header names.
+        if (tf.getBackend() !== m.backend)
+          throw new Error(`the ${m.backend} backend did not start in this lane (${tf.getBackend()} did)`);
         const { datasets, ...options } = m.options;
         await runExperiment(
           m.spec,
@@ -33,11 +38,7 @@ export function serveLane(port: LanePort, startBackend: (name: string) => Promis
             lane: {
               only: m.only,
               relay: {
-                take: () => {
-                  const r = received;
-                  received = undefined;
-                  return r;
-                },
+                take: received.take,
                 publish: (record) => port.post({ type: 'first-task', record }),
               },
             },

@@ -10,7 +10,8 @@ import type { ExperimentSpec } from '../spec/experiment';
 import { resolveStrategy } from '../strategies/registry';
 import type { RunEvent } from './events';
 import type { FirstTaskRecord } from './firstTask';
-import { yieldToMessages, type LaneStartOptions, type LaneWorker } from './laneProtocol';
+import { yieldToMessages } from '../util/yieldToMessages';
+import { takeOnce, type LaneStartOptions, type LaneWorker } from './laneProtocol';
 import { memoryVerdict } from './memoryBudget';
 import type { ResultsDocument } from './results';
 import type { RunHooks, RunOptions } from './runHooks';
@@ -72,18 +73,7 @@ function laneOptions(spec: ExperimentSpec, options: RunOptions): LaneStartOption
     const d = options.datasets?.(id);
     return d ? [[id, d] as const] : [];
   });
-  const { baseWeights, checkpoint, tokenizer, evalSplit, importanceEvery, evalBatchSize, samplesPerTask, lossPoints } =
-    options;
-  const given = {
-    baseWeights,
-    checkpoint,
-    tokenizer,
-    evalSplit,
-    importanceEvery,
-    evalBatchSize,
-    samplesPerTask,
-    lossPoints,
-  };
+  const { datasets: _d, lanes: _h, lane: _l, resume: _r, ...given } = options;
   // Only the options given: an undefined one would override the runner's default.
   return {
     ...(found.length ? { datasets: Object.fromEntries(found) } : {}),
@@ -112,7 +102,7 @@ export async function runInLanes(
   const ended = lanes.map((_, i) => (i === 0 ? Promise.resolve() : new Promise<void>((r) => (ends[i] = r))));
   const over = lanes.map(() => false);
   let stopSent = false;
-  let fromOthers: FirstTaskRecord | undefined;
+  const fromOthers = takeOnce<FirstTaskRecord>();
 
   const emit = (e: RunEvent) => {
     state = reduceRun(state, e);
@@ -158,7 +148,7 @@ export async function runInLanes(
     pollStop();
   };
   const relay = (from: number, record: FirstTaskRecord) => {
-    if (from !== 0) fromOthers = record;
+    if (from !== 0) fromOthers.put(record);
     remotes.forEach((w, i) => i !== from && !over[i] && w?.post({ type: 'first-task', record }));
   };
   const openRemotes = () => {
@@ -200,11 +190,7 @@ export async function runInLanes(
         lane: {
           only: lanes[0],
           relay: {
-            take: () => {
-              const r = fromOthers;
-              fromOthers = undefined;
-              return r;
-            },
+            take: fromOthers.take,
             publish: (record) => relay(0, record),
           },
         },

@@ -157,7 +157,9 @@ function inHeapKernel(kernels: Kernels, backend: WasmBackendView, scratchBytes: 
   if (h.scratchBytes < scratchBytes) {
     if (h.scratch) backend.wasm._free(h.scratch);
     h.scratch = backend.wasm._malloc(scratchBytes);
-    h.scratchBytes = scratchBytes;
+    // 0: the heap could not grow; the kernel would write its scratch over tfjs's own data at address 0.
+    h.scratchBytes = h.scratch ? scratchBytes : 0;
+    if (!h.scratch) throw new Error(`the wasm heap could not grow by ${scratchBytes} bytes for a matrix product`);
   }
   return h;
 }

@@ -3,24 +3,11 @@
 // caches grow by one position a token ([B, H, t, dk] + [B, H, 1, dk] along the positions: 2·B·H sets of 16 floats),
 // and their concats took about a tenth of decoding. Rows of 64 elements or more keep one set() each.
 import * as tf from '@tensorflow/tfjs';
+import { heapBits, type HeapTensors } from './heap';
 
-interface HeapBackend {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-type ConcatArgs = { inputs: tf.TensorInfo[]; attrs: { axis: number }; backend: HeapBackend };
+type ConcatArgs = { inputs: tf.TensorInfo[]; attrs: { axis: number }; backend: HeapTensors };
 
 const SET_FROM = 64;
-
-/** A tensor's elements in the heap as bits: 4-byte elements as Int32Array, bool (1 byte) as Uint8Array. */
-function bitsView(backend: HeapBackend, t: tf.TensorInfo): Int32Array | Uint8Array {
-  const offset = backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  const n = tf.util.sizeFromShape(t.shape);
-  const buffer = backend.wasm.HEAPU8.buffer;
-  return t.dtype === 'bool' ? new Uint8Array(buffer, offset, n) : new Int32Array(buffer, offset, n);
-}
 
 let installed = false;
 
@@ -41,8 +28,8 @@ export function installWasmRowConcat(): void {
     if (nonEmpty.length < 2) return fallback(args);
     const out = backend.makeOutput(tf.backend_util.computeOutShape(shapes, axis), dtype);
     // Views after the allocation, which may have grown the heap.
-    const dst = bitsView(backend, out);
-    const srcs = nonEmpty.map((t) => bitsView(backend, t));
+    const dst = heapBits(backend, out);
+    const srcs = nonEmpty.map((t) => heapBits(backend, t));
     const inner = nonEmpty.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
     const outer = tf.util.sizeFromShape(nonEmpty[0].shape.slice(0, axis));
     let o = 0;

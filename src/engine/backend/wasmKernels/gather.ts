@@ -2,25 +2,16 @@
 // element through stride arithmetic: the embedding lookups and relative-position bias lookups (5 gathers) took about
 // a twentieth of a nano training step. Other axes, batch dimensions and dtypes keep tfjs's kernel.
 import * as tf from '@tensorflow/tfjs';
-
-interface HeapBackend {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
+import { heapBits, type HeapTensors } from './heap';
 
 type GatherArgs = {
   inputs: { x: tf.TensorInfo; indices: tf.TensorInfo };
   attrs: { axis: number; batchDims: number };
-  backend: HeapBackend;
+  backend: HeapTensors;
 };
 
 /** Rows this long or longer are copied with one typed-array set each; shorter ones element by element. */
 const SET_FROM = 16;
-
-/** n 4-byte elements of a tensor in the heap, as bits (a float copied as an int keeps every bit, NaNs included). */
-const heapView = (backend: HeapBackend, t: tf.TensorInfo, n: number) =>
-  new Int32Array(backend.wasm.HEAPU8.buffer, backend.dataIdMap.get(t.dataId)!.memoryOffset, n);
 
 let installed = false;
 
@@ -45,15 +36,15 @@ export function installWasmRowGather(): void {
     const rows = x.shape[0];
     const width = tf.util.sizeFromShape(x.shape.slice(1));
     const count = tf.util.sizeFromShape(indices.shape);
-    const ids = heapView(backend, indices, count);
+    const ids = heapBits(backend, indices, count);
     for (let i = 0; i < count; i++)
       if (!(ids[i] >= 0 && ids[i] <= rows - 1))
         throw new Error(`GatherV2: the index value ${ids[i]} is not in [0, ${rows - 1}]`);
     const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
     // Views taken after the allocation, which may have grown the heap.
-    const src = heapView(backend, x, rows * width);
-    const dst = heapView(backend, out, count * width);
-    const at = heapView(backend, indices, count);
+    const src = heapBits(backend, x, rows * width);
+    const dst = heapBits(backend, out, count * width);
+    const at = heapBits(backend, indices, count);
     if (width >= SET_FROM)
       for (let i = 0; i < count; i++) dst.set(src.subarray(at[i] * width, (at[i] + 1) * width), i * width);
     else

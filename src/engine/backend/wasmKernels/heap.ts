@@ -4,16 +4,31 @@
 // and use them at once.
 import * as tf from '@tensorflow/tfjs';
 
+/** The parts of tfjs-wasm's backend the data-movement kernels read: where tensors lie, and new outputs. */
+export interface HeapTensors {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
 /** The parts of tfjs-wasm's backend read here. */
-export interface WasmBackendHeap {
-  wasm: {
-    HEAPU8: Uint8Array;
+export interface WasmBackendHeap extends HeapTensors {
+  wasm: HeapTensors['wasm'] & {
     asm?: { memory?: WebAssembly.Memory };
     _malloc(bytes: number): number;
     _free(pointer: number): void;
   };
   dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+/**
+ * The first `n` elements (default all) of a tensor in the heap as bits, in place: 4-byte elements as Int32Array (a
+ * float copied as an int keeps every bit, NaNs included), bool as Uint8Array. Valid until the next allocation.
+ */
+export function heapBits(heap: HeapTensors, t: tf.TensorInfo, n = tf.util.sizeFromShape(t.shape)) {
+  const offset = heap.dataIdMap.get(t.dataId)!.memoryOffset;
+  const buffer = heap.wasm.HEAPU8.buffer;
+  return t.dtype === 'bool' ? new Uint8Array(buffer, offset, n) : new Int32Array(buffer, offset, n);
 }
 
 /** The backend's heap (by default the active one's) when it is tfjs-wasm's; null for any other, or none yet. */

@@ -4,36 +4,21 @@
 // copy the same elements from a view of the heap, taken after the output is allocated (an allocation may grow the
 // memory, which detaches earlier views).
 import * as tf from '@tensorflow/tfjs';
+import { heapBits, type HeapTensors } from './heap';
 
-interface HeapBackend {
-  wasm: { HEAPU8: Uint8Array };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
-
-type SliceArgs = { inputs: { x: tf.TensorInfo }; attrs: { begin: number[]; size: number[] }; backend: HeapBackend };
+type SliceArgs = { inputs: { x: tf.TensorInfo }; attrs: { begin: number[]; size: number[] }; backend: HeapTensors };
 type SplitArgs = {
   inputs: { x: tf.TensorInfo };
   attrs: { numOrSizeSplits: number | number[]; axis: number };
-  backend: HeapBackend;
+  backend: HeapTensors;
 };
 
-/** A view of a tensor's elements in the heap, as its dtype's array. */
-function heapArray(backend: HeapBackend, t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array {
-  const offset = backend.dataIdMap.get(t.dataId)!.memoryOffset;
-  const n = tf.util.sizeFromShape(t.shape);
-  const buffer = backend.wasm.HEAPU8.buffer;
-  if (t.dtype === 'float32') return new Float32Array(buffer, offset, n);
-  if (t.dtype === 'int32') return new Int32Array(buffer, offset, n);
-  return new Uint8Array(buffer, offset, n * tf.util.bytesPerElement(t.dtype));
-}
-
 /** x[begin : begin + size] (begin and size already parsed, full rank). */
-function sliceInPlace(x: tf.TensorInfo, begin: number[], size: number[], backend: HeapBackend): tf.TensorInfo {
+function sliceInPlace(x: tf.TensorInfo, begin: number[], size: number[], backend: HeapTensors): tf.TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   if (tf.util.sizeFromShape(size) === 0) return out;
-  const src = heapArray(backend, x);
-  const dst = heapArray(backend, out);
+  const src = heapBits(backend, x);
+  const dst = heapBits(backend, out);
   const strides = tf.util.computeStrides(x.shape);
   if (tf.slice_util.isSliceContinous(x.shape, begin, size)) {
     const from = tf.slice_util.computeFlatOffset(begin, strides);
