@@ -4,30 +4,14 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runExperiment } from '../src/engine/experiment/runner';
 import type { ResultsDocument } from '../src/engine/experiment/results';
-import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { Trainer } from '../src/engine/train/trainer';
 import { useBackend } from './helpers/tf';
-import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
+import { DROPOUT_SPEC_STEPS as STEPS, dropoutSpec } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 afterEach(() => vi.restoreAllMocks());
 
-const STEPS = 5;
-
-function spec(strategies: string[]): ExperimentSpec {
-  const input = tinySpecInput({
-    strategies: strategies.map((name) => ({ name })),
-    seed: 3,
-    steps: STEPS,
-    trainSize: 24,
-    testSize: 6,
-    warmupSteps: 1,
-  });
-  // Dropout on: each phase's dropout seeds must come out the same whether task 0 was trained or taken over.
-  const r = parseSpec({ ...input, model: { config: { ...tinyByteConfig, dropout: 0.1 } } });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
-}
+const spec = (strategies: string[]) => dropoutSpec(strategies, 3);
 
 /** What a strategy's results say, without its timings. */
 const results = (doc: ResultsDocument, i: number) => {

@@ -10,28 +10,14 @@ import { serveLane } from '../src/engine/experiment/laneServe';
 import { planLanes } from '../src/engine/experiment/lanes';
 import type { ResultsDocument } from '../src/engine/experiment/results';
 import { runExperiment } from '../src/engine/experiment/runner';
-import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import { useBackend } from './helpers/tf';
-import { tinyByteConfig, tinySpecInput } from './helpers/tinySpec';
+import { dropoutSpec } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
-const STEPS = 5;
 const NAMES = ['seqft', 'kif-hard', 'weight-avg', 'mtl'];
 
-function spec(): ExperimentSpec {
-  const input = tinySpecInput({
-    strategies: NAMES.map((name) => ({ name })),
-    seed: 5,
-    steps: STEPS,
-    trainSize: 24,
-    testSize: 6,
-    warmupSteps: 1,
-  });
-  const r = parseSpec({ ...input, model: { config: { ...tinyByteConfig, dropout: 0.1 } } });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.spec;
-}
+const spec = () => dropoutSpec(NAMES, 5);
 
 /** The document without what a clock measured. */
 const untimed = (doc: ResultsDocument) =>

@@ -52,6 +52,26 @@ export function strategySpec(
   return r.spec;
 }
 
+/**
+ * DROPOUT_SPEC_STEPS steps a task on 24 examples with dropout on (each phase's dropout seeds must come out the same whether task 0 was
+ * trained or taken over): the task-0 sharing and lanes tests' spec.
+ */
+export const DROPOUT_SPEC_STEPS = 5;
+
+export function dropoutSpec(strategies: string[], seed: number): ExperimentSpec {
+  const input = tinySpecInput({
+    strategies: strategies.map((name) => ({ name })),
+    seed,
+    steps: DROPOUT_SPEC_STEPS,
+    trainSize: 24,
+    testSize: 6,
+    warmupSteps: 1,
+  });
+  const r = parseSpec({ ...input, model: { config: { ...tinyByteConfig, dropout: 0.1 } } });
+  if (!r.ok) throw new Error(r.errors.join('\n'));
+  return r.spec;
+}
+
 /** Runs a spec and keeps the model's weights (adapters included) at every stage the runner shows, keyed "task/stage". */
 export async function runCapturing(spec: ExperimentSpec) {
   const weights = new Map<string, HostTensors>();
