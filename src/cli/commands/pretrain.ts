@@ -1,7 +1,7 @@
 // `pretrain`: builds a base model on the pretraining mixture (src/engine/pretrain/). Writes a Hugging Face checkpoint
 // (model.safetensors + config.json), the loss curve (loss.csv) and a model card (README.md) to --out; while it runs it
 // keeps its state in --out/resume/, so running the same command again after an interruption continues where it stopped.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { intFlag, numberFlag, stringFlag, UsageError, type Args } from '../args';
 import { startBackend } from '../nodeBackend';
@@ -38,13 +38,20 @@ interface SavedState {
   optimizer: { t: number; names: string[] } | null;
 }
 
+/** A saved step's tensor files carry its step, so a later step's files never overwrite the ones state.json names. */
+const tensorFile = (kind: 'weights' | 'optimizer', step: number) => `${kind}-${step}.safetensors`;
+
+/**
+ * Saves a resumable state so that an interruption at any moment leaves a complete one: the step's tensor files under
+ * new names, then state.json replaced by a rename (atomic), then the earlier step's files removed.
+ */
 function saveResume(dir: string, preset: string, settings: PretrainSettings, st: PretrainState) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'weights.safetensors'), serializeSafetensors(st.weights));
+  writeFileSync(join(dir, tensorFile('weights', st.step)), serializeSafetensors(st.weights));
   if (st.optimizer) {
     const n = st.optimizer.m.length;
     writeFileSync(
-      join(dir, 'optimizer.safetensors'),
+      join(dir, tensorFile('optimizer', st.step)),
       serializeSafetensors(
         new Map([
           ['m', { shape: [n], data: st.optimizer.m }],
@@ -61,8 +68,10 @@ function saveResume(dir: string, preset: string, settings: PretrainSettings, st:
     seconds: st.seconds,
     optimizer: st.optimizer && { t: st.optimizer.t, names: st.optimizer.names },
   };
-  // Written last: a state.json always describes complete tensor files.
-  writeFileSync(join(dir, 'state.json'), JSON.stringify(saved));
+  writeFileSync(join(dir, 'state.json.partial'), JSON.stringify(saved));
+  renameSync(join(dir, 'state.json.partial'), join(dir, 'state.json'));
+  const keep = new Set([tensorFile('weights', st.step), tensorFile('optimizer', st.step)]);
+  for (const f of readdirSync(dir)) if (f.endsWith('.safetensors') && !keep.has(f)) rmSync(join(dir, f));
 }
 
 function loadResume(dir: string, preset: string, settings: PretrainSettings): PretrainState | undefined {
@@ -83,12 +92,17 @@ function loadResume(dir: string, preset: string, settings: PretrainSettings): Pr
       `${dir} holds an interrupted run with other settings (preset ${saved.preset}, ${JSON.stringify(saved.settings)}); use another --out, or delete ${dir} to start over`,
     );
   }
-  const weights = parseSafetensors(readFileSync(join(dir, 'weights.safetensors')));
+  const read = (kind: 'weights' | 'optimizer') => {
+    const path = join(dir, tensorFile(kind, saved.step));
+    if (!existsSync(path)) throw damaged(`${tensorFile(kind, saved.step)} is missing`);
+    return parseSafetensors(readFileSync(path));
+  };
+  const weights = read('weights');
   let optimizer: PretrainState['optimizer'] = null;
   if (saved.optimizer) {
-    const o = parseSafetensors(readFileSync(join(dir, 'optimizer.safetensors')));
+    const o = read('optimizer');
     const [m, v] = [o.get('m'), o.get('v')];
-    if (!m || !v) throw damaged('optimizer.safetensors lacks "m" or "v"');
+    if (!m || !v) throw damaged(`${tensorFile('optimizer', saved.step)} lacks "m" or "v"`);
     optimizer = { ...saved.optimizer, m: m.data, v: v.data };
   }
   return { step: saved.step, weights, optimizer, losses: saved.losses, seconds: saved.seconds };
