@@ -2,11 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { T5Config } from '../../src/engine/model/config';
-import { installWasmBatchMatMul } from '../../src/engine/backend/wasmKernels/batchMatMul';
-import { installWasmSharedIdentity } from '../../src/engine/backend/wasmKernels/identity';
-import { installWasmSliceInPlace } from '../../src/engine/backend/wasmKernels/slice';
-import { installWasmRowGather } from '../../src/engine/backend/wasmKernels/gather';
-import { installWasmRowConcat } from '../../src/engine/backend/wasmKernels/concat';
+import { installWasmKernels } from '../../src/engine/backend/wasmKernels/install';
 import { initWeights } from '../../src/engine/model/init';
 import { T5Model, type Batch } from '../../src/engine/model/t5';
 import { packBatch } from '../../src/engine/train/batching';
@@ -15,11 +11,7 @@ import { makeRng, randInt } from '../../src/engine/util/rng';
 /** Switches to cpu or wasm; wasm with the engine's own kernels installed, as the app and the CLI run it. */
 export async function useBackend(name: 'cpu' | 'wasm') {
   if (name === 'wasm') {
-    await installWasmBatchMatMul();
-    installWasmSharedIdentity();
-    installWasmSliceInPlace();
-    installWasmRowGather();
-    installWasmRowConcat();
+    await installWasmKernels();
   }
   await tf.setBackend(name);
   await tf.ready();

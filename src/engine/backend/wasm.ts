@@ -2,11 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activate } from './activate';
 import { registerBackend } from './registry';
-import { installWasmBatchMatMul } from './wasmKernels/batchMatMul';
-import { installWasmSharedIdentity } from './wasmKernels/identity';
-import { installWasmSliceInPlace } from './wasmKernels/slice';
-import { installWasmRowGather } from './wasmKernels/gather';
-import { installWasmRowConcat } from './wasmKernels/concat';
+import { installWasmKernels } from './wasmKernels/install';
 
 let pathsSet = false; // tfjs refuses new paths once an init has been attempted
 
@@ -47,11 +43,7 @@ registerBackend({
       wasm.setWasmPaths(env.wasmPaths);
       pathsSet = true;
     }
-    const batched = await installWasmBatchMatMul();
-    installWasmSharedIdentity();
-    installWasmSliceInPlace();
-    installWasmRowGather();
-    installWasmRowConcat();
+    const batched = await installWasmKernels();
     // Read before any init (the flag is evaluated once): skip the threaded binary where it would run one thread.
     const skipThreads =
       !tf.env().get('IS_NODE') &&

@@ -3,21 +3,16 @@
 // caches grow by one position a token ([B, H, t, dk] + [B, H, 1, dk] along the positions: 2·B·H sets of 16 floats),
 // and their concats took about a tenth of decoding. Rows of 64 elements or more keep one set() each.
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './replaceKernel';
 import { heapBits, type HeapTensors } from './heap';
 
 type ConcatArgs = { inputs: tf.TensorInfo[]; attrs: { axis: number }; backend: HeapTensors };
 
 const SET_FROM = 64;
 
-let installed = false;
-
 /** Replaces tfjs-wasm's Concat for numeric tensors (once; the wasm backend must be imported). */
 export function installWasmRowConcat(): void {
-  if (installed) return;
-  const original = tf.getKernel('Concat', 'wasm');
-  if (!original) throw new Error('the wasm backend is not loaded, so its Concat cannot be replaced');
-  const fallback = original.kernelFunc as unknown as (a: ConcatArgs) => tf.TensorInfo;
-  const kernelFunc = (args: ConcatArgs) => {
+  replaceWasmKernel<ConcatArgs>('Concat', (fallback) => (args) => {
     const { inputs, backend } = args;
     const dtype = inputs[0].dtype;
     if (!['float32', 'int32', 'bool'].includes(dtype) || inputs.some((t) => t.dtype !== dtype)) return fallback(args);
@@ -42,8 +37,5 @@ export function installWasmRowConcat(): void {
         o += n;
       }
     return out;
-  };
-  tf.unregisterKernel('Concat', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  installed = true;
+  });
 }

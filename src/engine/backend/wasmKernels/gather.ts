@@ -2,6 +2,7 @@
 // element through stride arithmetic: the embedding lookups and relative-position bias lookups (5 gathers) took about
 // a twentieth of a nano training step. Other axes, batch dimensions and dtypes keep tfjs's kernel.
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './replaceKernel';
 import { heapBits, type HeapTensors } from './heap';
 
 type GatherArgs = {
@@ -13,15 +14,9 @@ type GatherArgs = {
 /** Rows this long or longer are copied with one typed-array set each; shorter ones element by element. */
 const SET_FROM = 16;
 
-let installed = false;
-
 /** Replaces tfjs-wasm's GatherV2 with the row-copying one for first-axis gathers (once; wasm must be imported). */
 export function installWasmRowGather(): void {
-  if (installed) return;
-  const original = tf.getKernel('GatherV2', 'wasm');
-  if (!original) throw new Error('the wasm backend is not loaded, so its GatherV2 cannot be replaced');
-  const fallback = original.kernelFunc as unknown as (a: GatherArgs) => tf.TensorInfo;
-  const kernelFunc = (args: GatherArgs) => {
+  replaceWasmKernel<GatherArgs>('GatherV2', (fallback) => (args) => {
     const { x, indices } = args.inputs;
     const axis = tf.util.parseAxisParam(args.attrs.axis, x.shape)[0];
     if (
@@ -53,8 +48,5 @@ export function installWasmRowGather(): void {
         for (let j = 0; j < width; j++) dst[o++] = src[from + j];
       }
     return out;
-  };
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
-  installed = true;
+  });
 }

@@ -3,25 +3,18 @@
 // Identity copies the buffer each time. Tensors are immutable and the wasm backend counts references per buffer
 // (its Reshape already shares), so the clone can share the buffer, as the cpu backend's Identity does.
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './replaceKernel';
 
 interface SharingBackend {
   incRef(dataId: object): void;
 }
 
-let shared = false;
-
 /** Replaces tfjs-wasm's Identity with one that shares the input's buffer (once; the wasm backend must be imported). */
 export function installWasmSharedIdentity(): void {
-  if (shared) return;
-  const original = tf.getKernel('Identity', 'wasm');
-  if (!original) throw new Error('the wasm backend is not loaded, so its Identity cannot be replaced');
-  const kernelFunc = (({ inputs: { x }, backend }: { inputs: { x: tf.TensorInfo }; backend: SharingBackend }) => {
-    if (x.dtype === 'string')
-      return (original.kernelFunc as unknown as (a: unknown) => tf.TensorInfo)({ inputs: { x }, backend });
-    backend.incRef(x.dataId);
+  replaceWasmKernel<{ inputs: { x: tf.TensorInfo }; backend: SharingBackend }>('Identity', (original) => (args) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return original(args);
+    args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  }) as unknown as tf.KernelFunc;
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
-  shared = true;
+  });
 }

@@ -4,6 +4,7 @@
 // copy the same elements from a view of the heap, taken after the output is allocated (an allocation may grow the
 // memory, which detaches earlier views).
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './replaceKernel';
 import { heapBits, type HeapTensors } from './heap';
 
 type SliceArgs = { inputs: { x: tf.TensorInfo }; attrs: { begin: number[]; size: number[] }; backend: HeapTensors };
@@ -41,25 +42,17 @@ function sliceInPlace(x: tf.TensorInfo, begin: number[], size: number[], backend
   return out;
 }
 
-let installed = false;
-
 /** Replaces tfjs-wasm's Slice and SplitV with the in-place ones (once; the wasm backend must be imported). */
 export function installWasmSliceInPlace(): void {
-  if (installed) return;
-  const slice = tf.getKernel('Slice', 'wasm');
-  const split = tf.getKernel('SplitV', 'wasm');
-  if (!slice || !split) throw new Error('the wasm backend is not loaded, so its Slice cannot be replaced');
-  const sliceFunc = (args: SliceArgs) => {
+  replaceWasmKernel<SliceArgs>('Slice', (slice) => (args) => {
     const { x } = args.inputs;
-    if (x.dtype === 'string' || x.dtype === 'complex64')
-      return (slice.kernelFunc as never as (a: SliceArgs) => unknown)(args);
+    if (x.dtype === 'string' || x.dtype === 'complex64') return slice(args);
     const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs.begin, args.attrs.size);
     return sliceInPlace(x, begin, size, args.backend);
-  };
-  const splitFunc = (args: SplitArgs) => {
+  });
+  replaceWasmKernel<SplitArgs>('SplitV', (split) => (args) => {
     const { x } = args.inputs;
-    if (x.dtype === 'string' || x.dtype === 'complex64')
-      return (split.kernelFunc as never as (a: SplitArgs) => unknown)(args);
+    if (x.dtype === 'string' || x.dtype === 'complex64') return split(args);
     const axis = tf.util.parseAxisParam(args.attrs.axis, x.shape)[0];
     const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs.numOrSizeSplits, axis);
     const begin = x.shape.map(() => 0);
@@ -70,10 +63,5 @@ export function installWasmSliceInPlace(): void {
       begin[axis] += s;
       return part;
     });
-  };
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({ ...slice, kernelFunc: sliceFunc as unknown as tf.KernelFunc });
-  tf.unregisterKernel('SplitV', 'wasm');
-  tf.registerKernel({ ...split, kernelFunc: splitFunc as unknown as tf.KernelFunc });
-  installed = true;
+  });
 }
