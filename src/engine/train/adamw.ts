@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { flatten, unflatten } from '../util/flatTensors';
 import { hostAdamWKernel, type AdamWScalars } from '../backend/wasmKernels/adamw';
-import { heapView, uninitializedTensor, wasmBackendHeap } from '../backend/wasmKernels/heap';
+import { activeHeapHolding, heapView, uninitializedTensor } from '../backend/wasmKernels/heap';
 
 export interface AdamWSettings {
   beta1: number;
@@ -113,9 +113,7 @@ export class AdamW {
    */
   applyHost(params: Map<string, tf.Variable>, names: string[], grads: readonly tf.Tensor[], scale: number, lr: number) {
     const vars = names.map((n) => params.get(n) as tf.Variable);
-    const found = wasmBackendHeap();
-    // Tensors of another backend (made before a switch) are not in this heap: those steps take the array path.
-    const heap = found && [...vars, ...grads].every((t) => found.dataIdMap.get(t.dataId)) ? found : null;
+    const heap = activeHeapHolding([...vars, ...grads]);
     if (names.join('\n') !== this.names.join('\n') || !(this.hostM || this.heapM)) {
       this.reset();
       this.names = names;

@@ -9,7 +9,7 @@ import { runsOnHost, type Placement } from '../util/placement';
 import { packBatch, disposeBatch, type BatchShape, type Encoded } from './batching';
 import { learningRate } from './schedule';
 import { hostAdamWKernel } from '../backend/wasmKernels/adamw';
-import { heapView, wasmBackendHeap } from '../backend/wasmKernels/heap';
+import { activeHeapHolding, heapView } from '../backend/wasmKernels/heap';
 
 /** Σ of every gradient's squares, tensor after tensor in index order (the order fixes the float64 result). */
 export function sumSquares(arrays: readonly Float32Array[]): number {
@@ -183,8 +183,7 @@ export class Trainer {
     hooks: TrainHooks,
   ) {
     const loss = (await value.data())[0];
-    const heap = wasmBackendHeap();
-    const onHeap = heap && raw.every((g) => heap.dataIdMap.get(g.dataId)) ? heap : null;
+    const onHeap = activeHeapHolding(raw);
     const read = (t: tf.Tensor) => (onHeap ? heapView(onHeap, t) : (t.dataSync() as Float32Array));
     const host = raw.map(read);
     const gradNorm = Math.sqrt(sumSquares(host));

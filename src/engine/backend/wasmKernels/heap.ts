@@ -39,6 +39,15 @@ export function wasmBackendHeap(backend?: tf.KernelBackend): WasmBackendHeap | n
 }
 
 /**
+ * The active wasm heap if every tensor lies in it, else null: tensors of another backend (made before a switch) are not
+ * in this heap, and their callers take the array path.
+ */
+export function activeHeapHolding(tensors: readonly tf.TensorInfo[]): WasmBackendHeap | null {
+  const heap = wasmBackendHeap();
+  return heap && tensors.every((t) => heap.dataIdMap.get(t.dataId)) ? heap : null;
+}
+
+/**
  * The heap's memory where a kernel module can import it: tfjs-wasm's single-threaded binary exports an ordinary
  * memory; the threaded one's is shared, which a module declaring an unshared memory cannot import (null then).
  */
