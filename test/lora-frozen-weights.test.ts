@@ -35,7 +35,12 @@ describe('frozen weights in a LoRA step (wasm)', () => {
     const adapter = new LoraAdapter(model, { rank: 4, alpha: 8, targets: 'q,v', seed: 2 });
     const rng = makeRng(9);
     for (const m of adapter.modules)
-      m.b.assign(tf.tensor(Float32Array.from({ length: m.b.size }, () => 0.05 * randn(rng)), m.b.shape));
+      m.b.assign(
+        tf.tensor(
+          Float32Array.from({ length: m.b.size }, () => 0.05 * randn(rng)),
+          m.b.shape,
+        ),
+      );
 
     const plain = adapterGrads(model, adapter, batch, false);
     const tensors = tf.memory().numTensors;
