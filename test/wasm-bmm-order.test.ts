@@ -71,6 +71,38 @@ describe('wasm SIMD product: summation order', () => {
         expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
       });
 
+  it("the copy path (operands copied into the kernel's own memory, as on the threaded binary's shared heap) too", async () => {
+    await useBackend('wasm');
+    // Where the heap's memory cannot be imported (importableMemory: null) the kernel copies operands in and the
+    // result out. Node runs the single-threaded binary, so hide its memory export (only) for these products.
+    const wasm = (tf.backend() as unknown as { wasm: { asm: object } }).wasm;
+    const asm = wasm.asm;
+    wasm.asm = { ...asm, memory: undefined };
+    try {
+      for (const [batch, m, k, n] of cases)
+        for (const [ta, tb] of [
+          [false, false],
+          [true, true],
+        ]) {
+          const [a, b] = [randomArray(batch * m * k), randomArray(batch * k * n)];
+          const c = tf.tidy(() =>
+            tf.matMul(
+              tf.tensor3d(a, (ta ? [batch, k, m] : [batch, m, k]) as never),
+              tf.tensor3d(b, (tb ? [batch, n, k] : [batch, k, n]) as never),
+              ta,
+              tb,
+            ),
+          );
+          const got = (await c.data()) as Float32Array;
+          c.dispose();
+          const want = reference(a, b, batch, m, k, n, ta, tb);
+          expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
+        }
+    } finally {
+      wasm.asm = asm;
+    }
+  });
+
   it('XNNPACK, which runs plain 2-D products past XNNPACK_TRANSPOSED_FROM, sums in the same order', async () => {
     const [m, k, n] = [64, 64, 8200];
     expect(m * k * n).toBeGreaterThanOrEqual(XNNPACK_TRANSPOSED_FROM);
