@@ -148,5 +148,8 @@ describe('runs in lanes', () => {
     expect(seen).toEqual({ opened: 1, closed: 1 });
     // Each lane stops within a step of the stop it is sent; nothing finishes its queue.
     expect(doc.strategies.every((s) => s.matrix.length < 3)).toBe(true);
+    // The spec's strategies in order, as far as any started: one a stop kept from starting before a later one is there.
+    expect(doc.strategies.map((s) => s.label)).toEqual(NAMES.slice(0, doc.strategies.length));
+    expect(doc.strategies.length).toBeGreaterThanOrEqual(2);
   }, 120_000);
 });

@@ -48,7 +48,7 @@ export function planLanes(spec: ExperimentSpec, options: RunOptions): number[][]
   const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
   const defs = spec.strategies.map((s, i) => resolveStrategy(s, `strategies[${i}]`, context));
   if (defs.some((d) => !d.ok)) return undefined; // the run in one lane names the problem
-  const shares = spec.training.evalEvery <= 0;
+  const shares = spec.training.evalEvery <= 0 && defs.filter((d) => d.ok && d.def.firstTaskAsSeqft).length >= 2;
   let memory;
   try {
     memory = memoryVerdict(spec, backend, options.checkpoint?.config);
@@ -166,6 +166,31 @@ const snapshotOf = (m: Extract<FromLane, { type: 'model' }>): ModelSnapshot => (
   config: m.config,
   exportWeights: async () => m.weights,
 });
+
+/**
+ * A stopped run's document keeps the strategies that started, and a stop in one lane keeps the later ones from
+ * starting: its strategies are the spec's first ones, in order. In lanes a stop can keep one from starting while a later
+ * one (in another lane) ran; each such is shown stopped at its start (no rows), so the document still lists the spec's
+ * first strategies in order and each at its spec index.
+ */
+function stoppedBeforeStart(spec: ExperimentSpec, state: RunState, emit: (e: RunEvent) => void): void {
+  const started = state.strategies.map((s) => !s.live?.pending);
+  const context = { granularity: spec.units.granularity, tasks: spec.tasks.length };
+  for (let i = 0; i < started.lastIndexOf(true); i++) {
+    const r = resolveStrategy(spec.strategies[i], `strategies[${i}]`, context);
+    if (started[i] || !r.ok) continue;
+    const { label } = state.strategies[i];
+    emit({
+      type: 'strategy-start',
+      strategy: i,
+      name: r.def.name,
+      label,
+      knobs: r.knobs,
+      tracksImportance: !!r.def.tracksImportance,
+    });
+    emit({ type: 'strategy-done', strategy: i, timings: ZERO_TIMINGS });
+  }
+}
 
 /** Runs `spec` in `lanes` (planLanes): `run` is runExperiment, given so that this file and the runner do not cycle. */
 export async function runInLanes(
@@ -355,9 +380,11 @@ export async function runInLanes(
   unsubscribe?.();
   await composer?.settled;
   if (failure) throw failure.error;
+  const wasStopped = stopSent || stopped.some(Boolean);
+  if (wasStopped) stoppedBeforeStart(spec, state!, emit);
   emit({
     type: 'run-done',
-    stopped: stopSent || stopped.some(Boolean),
+    stopped: wasStopped,
     seconds: Math.round(performance.now() - t0) / 1000,
   });
   return state as unknown as ResultsDocument;
