@@ -3,12 +3,13 @@
 // every lane's task boundaries). The document stays the one-lane document bit for bit, the models onModel sees are the
 // same, the composed checkpoints resume to the uninterrupted run in lanes and in one lane, a pause holds every lane,
 // and a backend failure in this thread's lane ends the others and is thrown on with a checkpoint to go on from.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeLanes } from '../src/cli/laneHost';
 import { BackendFailure } from '../src/engine/backend';
 import type { RunEvent } from '../src/engine/experiment/events';
 import type { LaneHost } from '../src/engine/experiment/laneProtocol';
 import { planLanes } from '../src/engine/experiment/lanes';
+import { estimateMemory } from '../src/engine/experiment/memoryBudget';
 import type { ResultsDocument } from '../src/engine/experiment/results';
 import { checkpointShapeProblems, resumePoint, type RunCheckpoint } from '../src/engine/experiment/resume';
 import { runExperiment, type RunHooks, type RunOptions } from '../src/engine/experiment/runner';
@@ -104,6 +105,22 @@ describe('runs in lanes under the host hooks', () => {
     expect(planLanes(spec(), { lanes: host, resume })?.flat().sort()).toEqual([2, 3]);
     const last = one.checkpoints.find((cp) => cp.done.length === 3)!;
     expect(planLanes(spec(), { lanes: host, resume: last })).toBe(undefined); // one strategy left
+  });
+
+  it('counts the task 0 records lanes trade in the memory plan', () => {
+    const host = nodeLanes(2)!;
+    const { total, params } = estimateMemory(spec());
+    // A host whose budget (half its memory) holds two runs, but not two with a lane's records (4 weight copies) each.
+    const budget = 2 * total + 8 * params;
+    vi.stubGlobal('navigator', { deviceMemory: (2 * budget) / 2 ** 30 });
+    try {
+      expect(planLanes(spec(), { lanes: host })).toBe(undefined);
+      // Without task 0 shared (evaluation curves inside tasks turn it off) the same budget holds two lanes.
+      const curves = { ...spec(), training: { ...spec().training, evalEvery: 2 } };
+      expect(planLanes(curves, { lanes: host })).toHaveLength(2);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('gives the one-lane document and shows onModel the same models at the same stages', () => {
