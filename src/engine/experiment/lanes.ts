@@ -371,7 +371,6 @@ export async function runInLanes(
     // what they checkpointed until then is composed before the failure is thrown on.
     if (isBackendFailure(e)) {
       failure = { error: e };
-      over[0] = true;
       stopLanes();
     } else end(0, `its lane failed: ${e instanceof Error ? e.message : String(e)}`);
   }
