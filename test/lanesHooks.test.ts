@@ -58,6 +58,7 @@ async function hooked(
   options: RunOptions,
   gate = new PauseGate(),
   fault?: (step: number, checkpoints: RunCheckpoint[]) => Promise<void>,
+  shouldStop?: () => boolean,
 ) {
   const events: RunEvent[] = [];
   const models = new Map<string, string[]>();
@@ -74,6 +75,7 @@ async function hooked(
       models.set(key, [...(models.get(key) ?? []), weightsHash(await model.exportWeights())]);
     },
     onCheckpoint: (cp) => void checkpoints.push(cp),
+    shouldStop,
   };
   const doc = runExperiment(spec(), hooks, { ...options, pause: gate });
   return { doc, events, models, checkpoints };
@@ -171,6 +173,22 @@ describe('runs in lanes under the host hooks', () => {
     expect(lanesOf.sort()).toEqual([0, 1]);
     gate.resume();
     expect(untimed(await run.doc)).toEqual(untimed(one.result));
+  }, 120_000);
+
+  it('a stop wakes paused lanes, which then take no step', async () => {
+    const gate = new PauseGate();
+    gate.pause();
+    let stop = false;
+    const { host, seen } = counted(nodeLanes(2)!);
+    const run = await hooked({ lanes: host }, gate, undefined, () => stop);
+    await expect.poll(() => run.events.some((e) => e.type === 'strategy-start' && e.strategy !== 0)).toBe(true);
+    // As the app's worker stops: the flag, then the gate opened.
+    stop = true;
+    gate.resume();
+    const doc = await run.doc;
+    expect(doc.stopped).toBe(true);
+    expect(run.events.filter((e) => e.type === 'step')).toEqual([]);
+    expect(seen).toEqual({ opened: 1, closed: 1 });
   }, 120_000);
 
   it('a backend failure in this lane ends the others and is thrown on; its last checkpoint resumes the run', async () => {

@@ -295,8 +295,9 @@ export async function runInLanes(
   };
   const pause = options.pause;
   const unsubscribe = pause?.subscribe((command) => {
+    // A host stops a paused run by resuming it: the stop goes first, so no lane takes a step on the resume.
+    pollStop();
     remotes.forEach((w, i) => !over[i] && w?.post({ type: command }));
-    pollStop(); // a host stops a paused run by resuming it: lanes waiting on nothing else see the stop now
   });
   const openRemotes = () => {
     const startOptions = laneOptions(spec, options);
