@@ -11,7 +11,7 @@ import type { LaneHost } from '../src/engine/experiment/laneProtocol';
 import { planLanes } from '../src/engine/experiment/lanes';
 import { estimateMemory } from '../src/engine/experiment/memoryBudget';
 import type { ResultsDocument } from '../src/engine/experiment/results';
-import { checkpointShapeProblems, resumePoint, type RunCheckpoint } from '../src/engine/experiment/resume';
+import { checkpointShapeProblems, resumePoint, stepsBefore, type RunCheckpoint } from '../src/engine/experiment/resume';
 import { runExperiment, type RunHooks, type RunOptions } from '../src/engine/experiment/runner';
 import type { HostTensors } from '../src/engine/model/init';
 import { PauseGate } from '../src/engine/util/pauseGate';
@@ -149,6 +149,13 @@ describe('runs in lanes under the host hooks', () => {
     const restored = inLanes.events.flatMap((e) => (e.type === 'strategy-restored' ? [e.strategy] : []));
     expect(restored).toEqual([...mid.done.keys(), ...(mid.current ? [mid.current.strategy] : [])]);
     const fractions = inLanes.events.flatMap((e) => (e.type === 'step' ? [e.fraction] : []));
+    // The steps behind the checkpoint count once, not once per lane.
+    const planned = NAMES.length * spec().tasks.reduce((a, t) => a + t.steps, 0);
+    const before = stepsBefore(
+      mid,
+      spec().tasks.map((t) => t.steps),
+    );
+    expect(fractions[0]).toBe((before + 1) / planned);
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
     expect(fractions.at(-1)).toBe(1);
     const inOne = await hooked({ resume: mid });
