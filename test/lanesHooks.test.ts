@@ -10,6 +10,7 @@ import type { RunEvent } from '../src/engine/experiment/events';
 import type { LaneHost } from '../src/engine/experiment/laneProtocol';
 import { planLanes } from '../src/engine/experiment/lanes';
 import { estimateMemory } from '../src/engine/experiment/memoryBudget';
+import { FusionInputsRecorder } from '../src/engine/experiment/whatIf';
 import type { ResultsDocument } from '../src/engine/experiment/results';
 import { checkpointShapeProblems, resumePoint, stepsBefore, type RunCheckpoint } from '../src/engine/experiment/resume';
 import { runExperiment, type RunHooks, type RunOptions } from '../src/engine/experiment/runner';
@@ -214,5 +215,20 @@ describe('runs in lanes under the host hooks', () => {
     expect(last.done.length).toBeGreaterThanOrEqual(1);
     const resumed = await hooked({ lanes: nodeLanes(2), resume: last });
     expect(untimed(await resumed.doc)).toEqual(untimed(one.result));
+  }, 120_000);
+
+  it("keeps what-if's inputs for every strategy, a KIF strategy's fusion too, wherever its lane", async () => {
+    const kif = dropoutSpec(['kif-hard', 'kif-soft', 'seqft', 'mtl'], 5);
+    const record = async (options: RunOptions) => {
+      const recorder = new FusionInputsRecorder();
+      await runExperiment(kif, recorder.hooks, options);
+      return recorder;
+    };
+    const lanes = planLanes(kif, { lanes: nodeLanes(2) })!;
+    expect(lanes.map((l) => l[0]).sort()).toEqual([0, 1]); // one KIF strategy in each lane
+    const [alone, split] = [await record({}), await record({ lanes: nodeLanes(2) })];
+    expect(split.kifStrategies().sort()).toEqual([0, 1]);
+    expect(split.strategies().sort()).toEqual(alone.strategies().sort());
+    for (const i of alone.strategies()) expect(split.run(i)).toEqual(alone.run(i));
   }, 120_000);
 });
