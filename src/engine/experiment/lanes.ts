@@ -291,7 +291,9 @@ export async function runInLanes(
   const queue = (lane: number, f: () => void | Promise<void>) => {
     chains[lane] = chains[lane]
       .then(f)
-      .catch((e) => end(lane, `its lane failed here: ${e instanceof Error ? e.message : String(e)}`));
+      .catch((e) =>
+        end(lane, `the host could not take its lane's results: ${e instanceof Error ? e.message : String(e)}`),
+      );
   };
   const pause = options.pause;
   const unsubscribe = pause?.subscribe((command) => {
