@@ -1,6 +1,7 @@
 // The worker's session in Node: a run's events all carry its id, fold (through the page's reducer) into the document
 // the session posts as 'done', tell their phases; stop, reset, unknown commands and what-if with nothing recorded.
 import { describe, expect, it } from 'vitest';
+import { nodeLanes } from '../src/cli/laneHost';
 import type { RunEvent } from '../src/engine/experiment/events';
 import { foldRun } from '../src/engine/run/reduce';
 import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
@@ -24,7 +25,7 @@ function spec(steps: number): ExperimentSpec {
 }
 
 /** A session recording what it posts; `on` sees each event as it is posted (commands sent from there arrive mid-run). */
-function session(on?: (e: TrainerEvent, s: TrainerSession) => void) {
+function session(on?: (e: TrainerEvent, s: TrainerSession) => void, lanes?: number) {
   const events: TrainerEvent[] = [];
   const s: TrainerSession = new TrainerSession({
     post: (e) => {
@@ -32,6 +33,7 @@ function session(on?: (e: TrainerEvent, s: TrainerSession) => void) {
       on?.(e, s);
     },
     stepIntervalMs: 0,
+    ...(lanes ? { lanes: async () => nodeLanes(lanes) } : {}),
   });
   return { s, events };
 }
@@ -91,6 +93,60 @@ describe('TrainerSession', () => {
       message: expect.stringMatching(/nothing to merge/),
     });
   }, 120_000);
+
+  it('side by side: a session lent two lanes says so, pauses and steps both, and posts the document of one lane', async () => {
+    const four = parseSpec({
+      ...tinySpecInput({ strategies: [], seed: 3, steps: 6, trainSize: 12, testSize: 3, warmupSteps: 0 }),
+      strategies: [{ name: 'seqft' }, { name: 'kif-soft' }, { name: 'weight-avg' }, { name: 'mtl' }],
+    });
+    if (!four.ok) throw new Error(four.errors.join('\n'));
+    const document = (events: TrainerEvent[]) => {
+      const done = events.find((e) => e.type === 'done');
+      if (done?.type !== 'done') throw new Error('no done event');
+      return JSON.parse(
+        JSON.stringify({
+          ...done.results,
+          timings: null,
+          strategies: done.results.strategies.map((r) => ({ ...r, timings: null })),
+        }),
+      );
+    };
+    const alone = session();
+    await alone.s.handle({ type: 'init', backend: 'wasm' });
+    await alone.s.handle({ type: 'start', runId: 1, spec: four.spec });
+
+    // Paused at the first step: held, then one 'step' lets each running strategy (one per lane) take one step.
+    let pausedAt: number | null = null;
+    const seen: { at: number; strategy: number }[] = [];
+    const lanes = session((e, s) => {
+      if (e.type !== 'steps') return;
+      if (pausedAt === null) {
+        pausedAt = performance.now();
+        void s.handle({ type: 'pause' });
+        setTimeout(() => void s.handle({ type: 'step' }), 600);
+        setTimeout(() => void s.handle({ type: 'resume' }), 2000);
+      } else seen.push(...e.steps.map((x) => ({ at: performance.now() - pausedAt!, strategy: x.strategy })));
+    }, 2);
+    await lanes.s.handle({ type: 'init', backend: 'wasm' });
+    await lanes.s.handle({ type: 'start', runId: 1, spec: four.spec, sideBySide: true });
+    const notice = lanes.events.find((e) => e.type === 'notice' && /at a time/.test(e.message));
+    expect(notice).toMatchObject({ message: expect.stringMatching(/train 2 at a time, one per core/) });
+    expect(alone.events.some((e) => e.type === 'notice' && /at a time/.test(e.message))).toBe(false);
+    expect(document(lanes.events)).toEqual(document(alone.events));
+    // Before the step: at most the step each lane had under way. After it: one more per lane, then nothing until resume.
+    const window = (from: number, to: number) => seen.filter((x) => x.at >= from && x.at < to).map((x) => x.strategy);
+    expect(window(0, 600).length).toBeLessThanOrEqual(2);
+    expect(new Set(window(600, 1400)).size).toBe(2);
+    expect(window(600, 1400)).toHaveLength(2);
+    expect(window(1400, 2000)).toEqual([]);
+    // What-if and export still have every strategy's models (they came over from the other lane).
+    expect(lanes.events.find((e) => e.type === 'recomputable')).toMatchObject({ kif: [1] });
+    for (const strategy of [0, 1, 2, 3]) {
+      await lanes.s.handle({ type: 'export-model', id: strategy, strategy });
+      expect(lanes.events.at(-1)).toMatchObject({ type: 'model-export', result: { ok: true, strategy } });
+    }
+    expect(lanes.events.filter((e) => e.type === 'checkpoint').length).toBeGreaterThan(0);
+  }, 180_000);
 
   it('an unknown command, or a start while a run goes, is an error event', async () => {
     const { s, events } = session();

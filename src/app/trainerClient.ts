@@ -105,8 +105,8 @@ class TrainerClient {
   restart(): void {
     this.worker?.terminate();
     this.worker = null;
-    const { preference, errors } = useTrainerStore.getState();
-    useTrainerStore.setState({ ...initialTrainerState, preference, errors });
+    const { preference, sideBySide, errors } = useTrainerStore.getState();
+    useTrainerStore.setState({ ...initialTrainerState, preference, sideBySide, errors });
     if (useRunStore.getState().active) this.runEnded({ kind: 'failed', seconds: null });
     useRunStore.setState({ recomputable: [], recomputableKif: [] });
     this.connect();
@@ -145,6 +145,7 @@ class TrainerClient {
       ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}),
       ...(resume ? { resume } : {}),
       ...(fault ? { fault } : {}),
+      sideBySide: useTrainerStore.getState().sideBySide,
     });
   }
 

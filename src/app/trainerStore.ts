@@ -14,6 +14,8 @@ export interface TrainerState {
   /** loading: TF.js is still loading in the worker; crashed: the worker died and must be restarted. */
   worker: 'loading' | 'ready' | 'crashed';
   preference: BackendPreference;
+  /** Train a run's strategies side by side, one per core, where the backend and memory allow (lanes). */
+  sideBySide: boolean;
   /** A backend change is in flight. */
   switching: boolean;
   backend: BackendInfo | null;
@@ -26,6 +28,7 @@ export interface TrainerState {
 export const initialTrainerState: TrainerState = {
   worker: 'loading',
   preference: 'auto',
+  sideBySide: true,
   switching: true,
   backend: null,
   phase: 'idle',

@@ -6,6 +6,9 @@ import { startBackend } from './nodeBackend';
 
 const port = parentPort!;
 serveLane(
-  { post: (m) => port.postMessage(m), onMessage: (handler) => port.on('message', (m: ToLane) => handler(m)) },
+  {
+    post: (m, transfer) => port.postMessage(m, transfer),
+    onMessage: (handler) => port.on('message', (m: ToLane) => handler(m)),
+  },
   async (name) => void (await startBackend(name)),
 );

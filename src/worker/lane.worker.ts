@@ -8,7 +8,7 @@ import { wasmPaths } from './wasmAssets';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 serveLane(
   {
-    post: (m: FromLane) => scope.postMessage(m),
+    post: (m: FromLane, transfer?: ArrayBuffer[]) => scope.postMessage(m, transfer ?? []),
     onMessage: (handler) => scope.addEventListener('message', (e: MessageEvent<ToLane>) => handler(e.data)),
   },
   async (name) => void (await chooseBackend(name as BackendPreference, { wasmPaths })),

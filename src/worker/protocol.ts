@@ -34,6 +34,8 @@ export interface StartCommand {
   tokenizer?: RunTokenizerSpec;
   /** The page's `?fault=` parameter, for tests only (faultSwitch.ts). */
   fault?: string;
+  /** Train the strategies side by side, one per core, where the backend and memory allow (default true; lanes.ts). */
+  sideBySide?: boolean;
 }
 
 export type TrainerCommand =
@@ -53,7 +55,7 @@ export type TrainerCommand =
 /** The worker's own state; what the run does inside 'training' comes as the runner's 'phase' events. */
 export type TrainerPhase = 'idle' | 'loading-base' | 'training' | 'paused' | 'stopping' | 'recomputing-fusion';
 
-/** Training steps, throttled: every step event since the last message (all of one strategy, task and phase). */
+/** Training steps, throttled: every step event since the last message, in order (strategies in lanes interleave). */
 export interface StepsEvent {
   type: 'steps';
   runId: number;

@@ -12,6 +12,8 @@ import {
 } from '../engine/backend';
 import type { ResultsDocument } from '../engine/experiment/results';
 import { resumePoint, type RunCheckpoint } from '../engine/experiment/resume';
+import { planLanes } from '../engine/experiment/lanes';
+import type { LaneHost } from '../engine/experiment/laneProtocol';
 import { runExperiment, type RunHooks } from '../engine/experiment/runner';
 import { FusionInputsRecorder, whatIfFusion } from '../engine/experiment/whatIf';
 import { resolveWhatIf } from '../engine/experiment/whatIfKnobs';
@@ -23,9 +25,9 @@ import type { RunTokenizerSpec } from '../engine/tokenizers/runTokenizer';
 import { loadBaseWeights } from './baseWeights';
 import { loadCheckpointModel, type CheckpointModel } from './checkpointModel';
 import { FaultSwitch } from './faultSwitch';
-import { PauseGate } from './pauseGate';
 import type { RecomputeFusionRequest, StartCommand, TrainerCommand, TrainerEvent } from './protocol';
 import { StepThrottle } from './stepThrottle';
+import { PauseGate } from '../engine/util/pauseGate';
 import { yieldToMessages } from '../engine/util/yieldToMessages';
 
 export interface SessionConfig {
@@ -34,6 +36,8 @@ export interface SessionConfig {
   wasmPaths?: BackendEnv['wasmPaths'];
   /** Milliseconds between two 'steps' messages. */
   stepIntervalMs?: number;
+  /** Threads this host can lend a run's strategies (browserLanes in the worker); none: one strategy at a time. */
+  lanes?: () => Promise<LaneHost | undefined>;
 }
 
 type Handlers = { [K in TrainerCommand['type']]: (cmd: Extract<TrainerCommand, { type: K }>) => void | Promise<void> };
@@ -132,7 +136,16 @@ export class TrainerSession {
     await this.backendSwitch;
   }
 
-  private async start({ runId, spec, resume, datasets, baseWeights, tokenizer, fault }: StartCommand): Promise<void> {
+  private async start({
+    runId,
+    spec,
+    resume,
+    datasets,
+    baseWeights,
+    tokenizer,
+    fault,
+    sideBySide,
+  }: StartCommand): Promise<void> {
     if (this.current) throw new Error('an experiment is already running; stop it first');
     // The recompute's end posts 'idle': a run started under it would look idle to the page (no Pause).
     if (this.recomputing) throw new Error('a what-if fusion is being recomputed; start again when it is done');
@@ -197,7 +210,21 @@ export class TrainerSession {
           this.faults.tick();
         },
       };
-      const options = { baseWeights: base?.weights, datasets: (id: string) => datasets?.[id], ...model };
+      const lanes = sideBySide !== false ? await this.config.lanes?.() : undefined;
+      const options = {
+        baseWeights: base?.weights,
+        datasets: (id: string) => datasets?.[id],
+        ...model,
+        lanes,
+        pause: this.gate,
+      };
+      const plan = planLanes(spec, { ...options, resume: from });
+      if (plan)
+        post({
+          type: 'notice',
+          runId,
+          message: `The strategies train ${plan.length} at a time, one per core (lanes ${plan.map((l) => l.map((i) => i + 1).join(', ')).join(' | ')}). "Strategies side by side" under Compute backend turns this off.`,
+        });
       let results: ResultsDocument | undefined;
       while (!results) {
         try {

@@ -1,5 +1,6 @@
 // Training steps come faster than a page should redraw: the worker keeps them here and posts at most one message per
-// interval (and at every change of strategy, task or phase), carrying every step so the curves miss none.
+// interval (and when a strategy's task or phase changes), carrying every step so the curves miss none. Strategies
+// training in lanes interleave their steps in one message.
 import type { StepEvent } from '../engine/experiment/events';
 import type { StepsEvent } from './protocol';
 
@@ -15,8 +16,9 @@ export class StepThrottle {
   ) {}
 
   push(e: StepEvent): void {
-    const p = this.pending.at(-1);
-    if (p && (p.strategy !== e.strategy || p.task !== e.task || p.phase !== e.phase)) this.flush();
+    let p: StepEvent | undefined;
+    for (const q of this.pending) if (q.strategy === e.strategy) p = q;
+    if (p && (p.task !== e.task || p.phase !== e.phase)) this.flush();
     this.pending.push(e);
     if (this.now() - this.lastPost >= this.intervalMs || e.step === e.steps) this.flush();
   }

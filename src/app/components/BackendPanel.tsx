@@ -19,6 +19,7 @@ export function BackendPanel() {
   const worker = useTrainerStore((s) => s.worker);
   const switching = useTrainerStore((s) => s.switching);
   const preference = useTrainerStore((s) => s.preference);
+  const sideBySide = useTrainerStore((s) => s.sideBySide);
   const phase = useTrainerStore((s) => s.phase);
   const active = useRunStore((s) => s.active);
   const busy = active || phase !== 'idle';
@@ -68,6 +69,21 @@ export function BackendPanel() {
           ))}
         </select>
         {busy && <p className="hint">Stop training to change the backend.</p>}
+      </div>
+      <div className="field">
+        <label>
+          <input
+            type="checkbox"
+            checked={sideBySide}
+            disabled={busy}
+            onChange={(e) => useTrainerStore.setState({ sideBySide: e.target.checked })}
+          />{' '}
+          Strategies side by side
+        </label>
+        <p className="hint">
+          On wasm and cpu, a run&apos;s strategies train at the same time, one per core, with the same numbers as one at
+          a time. GPU backends share one device and run them one at a time.
+        </p>
       </div>
       {worker === 'crashed' && (
         <button type="button" onClick={() => trainer.restart()}>

@@ -8,7 +8,13 @@ import type { RunEvent, StepEvent } from './events';
 import type { FirstTaskRelay } from './firstTask';
 import type { LaneHost } from './laneProtocol';
 import type { RunCheckpoint } from './resume';
+import type { PauseSignal } from '../util/pauseGate';
 import type { DatasetResolver, EvalSplit } from './taskData';
+
+export type { PauseSignal } from '../util/pauseGate';
+
+/** What onModel sees of a strategy's model: enough to copy it, not to change it (a lane's model is a copy sent over). */
+export type ModelSnapshot = Pick<T5Model, 'config' | 'exportWeights'>;
 
 export interface RunHooks {
   onEvent?(event: RunEvent): void;
@@ -23,12 +29,19 @@ export interface RunHooks {
    * 'trained' (before the strategy's after-task work), 'fused' (KIF strategies, right after fusion), 'final' (as
    * evaluated for the matrix row).
    */
-  onModel?(at: { strategy: number; task: number; stage: string }, model: T5Model): void | Promise<void>;
+  onModel?(at: ModelAt, model: ModelSnapshot): void | Promise<void>;
   /**
    * At every task boundary but the last of each strategy, and between strategies: what `RunOptions.resume` needs to go
    * on from here (resume.ts). Only built when this hook is given.
    */
   onCheckpoint?(checkpoint: RunCheckpoint): void | Promise<void>;
+}
+
+/** Where onModel is called: strategy `strategy`, task `task`, stage 'start' | 'trained' | 'fused' | 'final'. */
+export interface ModelAt {
+  strategy: number;
+  task: number;
+  stage: string;
 }
 
 export interface RunOptions {
@@ -56,6 +69,11 @@ export interface RunOptions {
    * results document of one lane, bit for bit.
    */
   lanes?: LaneHost;
+  /**
+   * The host's pause control, for a run in lanes: the other lanes hold, step and resume as it says (lanes.ts). This
+   * thread's lane holds in hooks.beforeStep as before; a run in one lane does not read it.
+   */
+  pause?: PauseSignal;
   /** This run is one lane of a run in lanes: it runs strategies `only` (spec indices) and shares task 0 through `relay`. */
   lane?: { only: number[]; relay: FirstTaskRelay };
 }

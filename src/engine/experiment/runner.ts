@@ -99,7 +99,7 @@ export async function runExperiment(
   hooks: RunHooks = {},
   options: RunOptions = {},
 ): Promise<ResultsDocument> {
-  const lanes = planLanes(spec, hooks, options);
+  const lanes = planLanes(spec, options);
   if (lanes) return runInLanes(spec, hooks, options, lanes, runExperiment);
   const t0 = performance.now();
   const opts = { ...runDefaults, ...options };

@@ -41,6 +41,7 @@ import { batchOrder } from '../train/trainer';
 import { deriveSeed, makeRng } from '../util/rng';
 import type { RunEvent } from './events';
 import { modelConfig, runDefaults, type RunHooks } from './runner';
+import type { ModelAt, ModelSnapshot } from './runHooks';
 import { fitTask, resolveTasks, type DatasetResolver } from './taskData';
 
 /** Everything a KIF strategy's fusion after task `task` used, on the host. */
@@ -165,7 +166,7 @@ export class FusionInputsRecorder {
     }
   };
 
-  readonly onModel = async (at: { strategy: number; task: number; stage: string }, model: T5Model): Promise<void> => {
+  readonly onModel = async (at: ModelAt, model: ModelSnapshot): Promise<void> => {
     const l = this.log(at.strategy);
     if (l.lora) return;
     this.runs.delete(at.strategy);

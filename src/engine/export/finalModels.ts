@@ -5,7 +5,7 @@
 import { writeCheckpoint } from '../io/checkpoint';
 import type { T5Config } from '../model/config';
 import type { HostTensors } from '../model/init';
-import type { T5Model } from '../model/t5';
+import type { ModelAt, ModelSnapshot } from '../experiment/runHooks';
 
 /** What the page receives: the files of a Hugging Face checkpoint folder (tokenizer.json when the run had its own), or why there is none. */
 export type ModelExport =
@@ -20,7 +20,7 @@ export class FinalModels {
 
   constructor(private readonly maxBytes = 512 * 1024 * 1024) {}
 
-  readonly onModel = async (at: { strategy: number; task: number; stage: string }, model: T5Model): Promise<void> => {
+  readonly onModel = async (at: ModelAt, model: ModelSnapshot): Promise<void> => {
     if (at.stage !== 'final') return;
     const weights = await model.exportWeights();
     this.kept.delete(at.strategy); // re-inserted last: the Map's order is the order of the latest updates

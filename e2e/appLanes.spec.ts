@@ -1,0 +1,63 @@
+// The app's own run with its strategies side by side (lanes: one nested worker per core on wasm): the page says how
+// they are split, Pause holds every lane, Step lets each take one step, Resume goes on, and the finished run has the
+// numbers of the same demo run one strategy at a time. Both wall times are printed for the closing note (not asserted).
+import { expect, test, type Page } from '@playwright/test';
+import type { SavedRun } from '../src/app/storage/savedRun';
+import { savedRuns } from './helpers/savedRuns';
+
+const numbers = (run: SavedRun) =>
+  run.strategies.map((s) => ({ label: s.label, matrix: s.matrix, metrics: s.metrics, losses: s.losses }));
+
+/** The queue's progress as the run bar shows it (percent). */
+const queue = async (page: Page) => Number(await page.getByTestId('queue-progress').getAttribute('aria-valuenow'));
+
+async function finished(page: Page, runs: number): Promise<SavedRun> {
+  await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 400_000 });
+  await expect.poll(async () => (await savedRuns(page)).filter((r) => r.status === 'done').length).toBe(runs);
+  return (await savedRuns(page))[0];
+}
+
+test('the forgetting demo side by side: pause, step and resume reach both lanes, with the numbers of one at a time', async ({
+  page,
+}) => {
+  test.setTimeout(900_000);
+  await page.goto('/');
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 120_000 });
+  const sideBySide = page.getByRole('checkbox', { name: 'Strategies side by side' });
+  await expect(sideBySide).toBeChecked();
+
+  let t0 = Date.now();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-warnings')).toContainText('train 2 at a time, one per core', { timeout: 120_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('training', { timeout: 120_000 });
+  await expect.poll(() => queue(page), { timeout: 120_000 }).toBeGreaterThan(5);
+
+  const pausedAt = Date.now();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('paused');
+  await page.waitForTimeout(1000); // a step each lane had under way lands
+  const held = await queue(page);
+  await page.waitForTimeout(2000);
+  expect(await queue(page)).toBe(held);
+  await page.getByTestId('step-button').click();
+  await expect.poll(() => queue(page)).toBeGreaterThan(held);
+  const stepped = await queue(page);
+  await page.waitForTimeout(1500);
+  expect(await queue(page)).toBe(stepped);
+  const pausedMs = Date.now() - pausedAt;
+  await page.getByRole('button', { name: 'Resume' }).click();
+  const lanes = await finished(page, 1);
+  const lanesSeconds = (Date.now() - t0 - pausedMs) / 1000;
+
+  await sideBySide.uncheck();
+  t0 = Date.now();
+  await page.getByTestId('run-button').click();
+  const alone = await finished(page, 2);
+  const aloneSeconds = (Date.now() - t0) / 1000;
+  await expect(page.getByText('train 2 at a time, one per core')).toHaveCount(0);
+  expect(numbers(lanes)).toEqual(numbers(alone));
+  expect(lanes.strategies.map((s) => s.label)).toEqual(['seqft', 'weight-avg', 'kif-hard', 'mtl']);
+  console.log(
+    `forgetting demo in the app, headless Chromium, wasm: side by side ${lanesSeconds.toFixed(1)} s (less the pause), one at a time ${aloneSeconds.toFixed(1)} s`,
+  );
+});
