@@ -1,6 +1,6 @@
 // The worker's session in Node: a run's events all carry its id, fold (through the page's reducer) into the document
 // the session posts as 'done', tell their phases; stop, reset, unknown commands and what-if with nothing recorded.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { nodeLanes } from '../src/cli/laneHost';
 import type { RunEvent } from '../src/engine/experiment/events';
 import { foldRun } from '../src/engine/run/reduce';
@@ -115,30 +115,39 @@ describe('TrainerSession', () => {
     await alone.s.handle({ type: 'init', backend: 'wasm' });
     await alone.s.handle({ type: 'start', runId: 1, spec: four.spec });
 
-    // Paused at the first step: held, then one 'step' lets each running strategy (one per lane) take one step.
-    let pausedAt: number | null = null;
-    const seen: { at: number; strategy: number }[] = [];
+    // Paused at its first step, the run holds; one 'step' then lets each running strategy (one per lane) take one step.
+    const seen: number[] = [];
+    let paused = false;
     const lanes = session((e, s) => {
       if (e.type !== 'steps') return;
-      if (pausedAt === null) {
-        pausedAt = performance.now();
-        void s.handle({ type: 'pause' });
-        setTimeout(() => void s.handle({ type: 'step' }), 600);
-        setTimeout(() => void s.handle({ type: 'resume' }), 2000);
-      } else seen.push(...e.steps.map((x) => ({ at: performance.now() - pausedAt!, strategy: x.strategy })));
+      seen.push(...e.steps.map((x) => x.strategy));
+      if (!paused) void s.handle({ type: 'pause' });
+      paused = true;
     }, 2);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** Waits until no step has come for a second (what each lane had under way when the pause came has landed). */
+    const quiet = async () => {
+      for (let n = -1; n !== seen.length; await sleep(1000)) n = seen.length;
+    };
     await lanes.s.handle({ type: 'init', backend: 'wasm' });
-    await lanes.s.handle({ type: 'start', runId: 1, spec: four.spec, sideBySide: true });
+    const run = lanes.s.handle({ type: 'start', runId: 1, spec: four.spec, sideBySide: true });
+    await vi.waitFor(() => expect(paused).toBe(true), { timeout: 60_000 });
+    await quiet();
+    const held = seen.length;
+    expect(held).toBeLessThanOrEqual(3); // the first step, and at most one under way in each lane
+    await sleep(1000);
+    expect(seen).toHaveLength(held);
+    await lanes.s.handle({ type: 'step' });
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(held + 2), { timeout: 60_000 });
+    await quiet();
+    expect(seen.slice(held)).toHaveLength(2);
+    expect(new Set(seen.slice(held)).size).toBe(2);
+    await lanes.s.handle({ type: 'resume' });
+    await run;
     const notice = lanes.events.find((e) => e.type === 'notice' && /at a time/.test(e.message));
     expect(notice).toMatchObject({ message: expect.stringMatching(/train 2 at a time, one per core/) });
     expect(alone.events.some((e) => e.type === 'notice' && /at a time/.test(e.message))).toBe(false);
     expect(document(lanes.events)).toEqual(document(alone.events));
-    // Before the step: at most the step each lane had under way. After it: one more per lane, then nothing until resume.
-    const window = (from: number, to: number) => seen.filter((x) => x.at >= from && x.at < to).map((x) => x.strategy);
-    expect(window(0, 600).length).toBeLessThanOrEqual(2);
-    expect(new Set(window(600, 1400)).size).toBe(2);
-    expect(window(600, 1400)).toHaveLength(2);
-    expect(window(1400, 2000)).toEqual([]);
     // What-if and export still have every strategy's models (they came over from the other lane).
     expect(lanes.events.find((e) => e.type === 'recomputable')).toMatchObject({ kif: [1] });
     for (const strategy of [0, 1, 2, 3]) {
