@@ -30,7 +30,9 @@ export function trackProgress(): void {
   if (installed) return;
   installed = true;
   trainer.listen((ev) => {
-    if (ev.type === 'steps') {
+    // A new run starts a new list: a stale entry of the last run's other strategy must not outlive it.
+    if (ev.type === 'run' && ev.event.type === 'run-start') latest = [];
+    else if (ev.type === 'steps') {
       const train = ev.steps.filter((x) => x.phase === 'train');
       for (const e of train) {
         const p = { strategy: e.strategy, task: e.task, step: e.step, steps: e.steps };
