@@ -82,7 +82,7 @@ describe('reduceRun, event by event', () => {
       ['seqft', 'seqft', { pending: true }],
       ['kif-hard', 'kif-hard (gamma=0.5)', { pending: true }],
     ]);
-    expect(s.live).toEqual({ totalSteps: 16, lossPoints: 2, progress: null, phase: null });
+    expect(s.live).toEqual({ totalSteps: 16, lossPoints: 2, progress: [], fraction: 0, phase: null });
     expect(() => reduceRun(undefined, { type: 'warning', message: 'x' })).toThrow(/before "run-start"/);
   });
 
@@ -107,7 +107,7 @@ describe('reduceRun, event by event', () => {
       live: {},
     });
     expect(s.live?.phase).toBe('compiling');
-    expect(s.live?.progress).toMatchObject({ strategy: 1, task: 0, step: 0, steps: 4 });
+    expect(s.live?.progress).toMatchObject([{ strategy: 1, task: 0, step: 0, steps: 4 }]);
   });
 
   it('step: a raw curve with learning rate and gradient norm while the phase runs, bucket means once it ends', () => {
@@ -115,7 +115,8 @@ describe('reduceRun, event by event', () => {
     expect(open.strategies[0].losses).toEqual([
       { task: 0, phase: 'train', steps: [1, 2, 3], losses: [4, 2, 3], lr: [0.1, 0.2, 0.1 * 3], gradNorm: [1, 2, 3] },
     ]);
-    expect(open.live?.progress).toMatchObject({ step: 3, loss: 3, lr: 0.1 * 3, gradNorm: 3 });
+    expect(open.live?.progress).toMatchObject([{ step: 3, loss: 3, lr: 0.1 * 3, gradNorm: 3 }]);
+    expect(open.live?.fraction).toBe(3 / 16);
     // A new phase's first step closes the curve: lossPoints 2 → two bucket means, as downsample computes them.
     const next = fold(step(1, 4), step(2, 2), step(3, 3), step(4, 5), step(1, 1, 0, 'replay'));
     const closed = next.strategies[0].losses[0];
@@ -133,6 +134,38 @@ describe('reduceRun, event by event', () => {
       [4, 4],
       [5, 1],
     ]);
+  });
+
+  it('live progress: one row per running strategy in spec order, each its own latest step; a done one leaves', () => {
+    const timings = { trainSeconds: 1, afterTaskSeconds: 0, evalSeconds: 0, totalSeconds: 1 };
+    const begin = (strategy: number): RunEvent[] => [
+      { type: 'strategy-start', strategy, name: 'seqft', label: 'seqft', knobs: {}, tracksImportance: false },
+      { type: 'task-start', strategy, task: 0, steps: 4 },
+    ];
+    const stepOf = (strategy: number, s: number, fraction: number): StepEvent => ({
+      ...step(s, 10 * strategy + s),
+      strategy,
+      fraction,
+    });
+    const rows = (x: RunState) => x.live?.progress.map((p) => [p.strategy, p.step, p.loss]);
+    // Two lanes: strategy 1 starts first, their steps interleave, the run's fraction is the latest step's.
+    const both = fold(...begin(1), ...begin(0), stepOf(1, 1, 0.1), stepOf(0, 1, 0.15), stepOf(1, 2, 0.2));
+    expect(rows(both)).toEqual([
+      [0, 1, 1],
+      [1, 2, 12],
+    ]);
+    expect(both.live?.fraction).toBe(0.2);
+    const oneLeft = reduceRun(both, { type: 'strategy-done', strategy: 1, timings });
+    expect(rows(oneLeft)).toEqual([[0, 1, 1]]);
+    expect(oneLeft.live?.fraction).toBe(0.2);
+    // One strategy at a time: a single row, the latest step, replaced by the next task's start.
+    const seq = fold(...begin(0), stepOf(0, 1, 0.1), stepOf(0, 4, 0.25));
+    expect(seq.live?.progress).toEqual([
+      { strategy: 0, task: 0, phase: 'train', step: 4, steps: 4, loss: 4, lr: 0.4, gradNorm: 4 },
+    ]);
+    const next = reduceRun(seq, { type: 'task-start', strategy: 0, task: 1, steps: 4 });
+    expect(next.live?.progress).toMatchObject([{ strategy: 0, task: 1, step: 0 }]);
+    expect(next.live?.fraction).toBe(0.25);
   });
 
   it('importance, accumulated, fusion: live map, final maps per task, fusion reports', () => {

@@ -23,9 +23,9 @@ export interface RunViewState {
   run: RunState | null;
   /** Worker notices of this run that came before its first event (loading the base, a backend fallback). */
   notices: string[];
-  /** performance.now() at start and when the task in training started. */
+  /** performance.now() at start, and when each running strategy's task in training started (by strategy index). */
   startedAt: number | null;
-  taskStartedAt: number | null;
+  taskStartedAt: Record<number, number>;
   outcome: RunOutcome | null;
   /** Strategies whose task models the worker can merge with any merging rule (what-if). */
   recomputable: number[];
@@ -40,7 +40,7 @@ export const initialRunState: RunViewState = {
   run: null,
   notices: [],
   startedAt: null,
-  taskStartedAt: null,
+  taskStartedAt: {},
   outcome: null,
   recomputable: [],
   recomputableKif: [],

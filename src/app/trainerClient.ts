@@ -24,7 +24,7 @@ function reduceEvents(events: readonly RunEvent[]): void {
     for (const e of events) {
       if (e.type === 'run-start') run = undefined; // a backend fallback starts the run again from its checkpoint
       run = reduceRun(run, e);
-      if (e.type === 'task-start') taskStartedAt = performance.now();
+      if (e.type === 'task-start') taskStartedAt = { ...taskStartedAt, [e.strategy]: performance.now() };
     }
     return { run: run ?? null, taskStartedAt };
   });

@@ -15,12 +15,12 @@ const rowName = (row: number, tasks: string[]) =>
 function Samples() {
   const strategies = useStrategies();
   const tasks = useTaskNames();
-  const current = useRunStore((s) => (s.active ? s.run?.live?.progress?.strategy : undefined));
+  const current = useRunStore((s) => (s.active ? s.run?.live?.progress[0]?.strategy : undefined));
   const withSamples = strategies.map((s, i) => ({ s, i })).filter(({ s }) => s.samples.length > 0);
   const [pick, setPick] = useState<number | null>(null);
   if (withSamples.length === 0)
     return <p className="muted">Sample predictions appear at the first evaluation, before training starts.</p>;
-  // The strategy the user picked, else the one training now, else the last one evaluated.
+  // The strategy the user picked, else the one training now (with lanes, the lowest-index one), else the last evaluated.
   const chosen = withSamples.find(({ i }) => i === (pick ?? current)) ?? withSamples.at(-1)!;
   return (
     <div>

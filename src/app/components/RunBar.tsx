@@ -18,6 +18,7 @@ import { Icon } from './Icon';
 import { ExperimentName } from './ExperimentName';
 import { ResumeCard } from './ResumeCard';
 import { count } from '../plural';
+import { Bar, ProgressRow } from './ProgressRow';
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function usePlayPause() {
@@ -58,25 +59,9 @@ function usePlayPause() {
   return { phase, active, canStart, problems, toggle, spec, fieldsBad, memoryWarning: memory?.warning };
 }
 
-function Bar({ label, value, testId }: { label: string; value: number; testId: string }) {
-  const pct = Math.round(1000 * Math.min(1, Math.max(0, value))) / 10;
-  return (
-    <div
-      className="progress-bar"
-      role="progressbar"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={pct}
-      data-testid={testId}
-    >
-      <div className="progress-fill" style={{ width: `${pct}%` }} />
-    </div>
-  );
-}
-
 function Progress() {
-  const progress = useRunStore((s) => s.run?.live?.progress ?? null);
+  const rows = useRunStore((s) => s.run?.live?.progress) ?? [];
+  const fraction = useRunStore((s) => s.run?.live?.fraction ?? 0);
   const runPhase = useRunStore((s) => s.run?.live?.phase ?? null);
   const taskStartedAt = useRunStore((s) => s.taskStartedAt);
   const strategies = useStrategies();
@@ -90,7 +75,6 @@ function Progress() {
   const download = useTrainerStore((s) => s.download);
   if (!active && !outcome) return null;
   const now = performance.now();
-  const p = progress;
   // What the run does inside 'training' is told by the runner's phase events.
   const doing = phase === 'training' ? runPhase : null;
   const state = !active
@@ -112,71 +96,55 @@ function Progress() {
                 : doing === 'finishing'
                   ? 'finishing the task…'
                   : 'training';
-  const taskLeft =
-    p && p.step > 0 && phase === 'training'
-      ? ((now - (taskStartedAt ?? now)) / 1000 / p.step) * (p.steps - p.step)
+  const taskLeft = (p: (typeof rows)[number]) =>
+    p.step > 0 && phase === 'training'
+      ? ((now - (taskStartedAt[p.strategy] ?? now)) / 1000 / p.step) * (p.steps - p.step)
       : NaN;
   const queueLeft =
-    p && startedAt !== null && p.fraction > 0 && phase === 'training'
-      ? ((now - startedAt) / 1000 / p.fraction) * (1 - p.fraction)
+    startedAt !== null && fraction > 0 && phase === 'training'
+      ? ((now - startedAt) / 1000 / fraction) * (1 - fraction)
       : NaN;
+  const stateStat = (
+    <div>
+      <dt>State</dt>
+      <dd data-testid="run-state">{state}</dd>
+    </div>
+  );
+  const queueBar = (
+    <div>
+      <span className="bar-label">
+        Whole queue, every strategy <span className="muted">· time left {fmtSeconds(queueLeft)}</span>
+      </span>
+      <Bar label="Progress of the whole queue" value={active ? fraction : 1} testId="queue-progress" />
+    </div>
+  );
   return (
     <div className="run-progress" aria-live="off">
-      <dl className="stats">
-        <div>
-          <dt>State</dt>
-          <dd data-testid="run-state">{state}</dd>
-        </div>
-        {p && (
-          <>
-            <div>
-              <dt>Strategy</dt>
-              <dd data-testid="progress-strategy">
-                {p.strategy + 1}/{strategies.length}: {strategies[p.strategy]?.label}
-              </dd>
-            </div>
-            <div>
-              <dt>Task</dt>
-              <dd data-testid="progress-task">
-                {p.task + 1}/{tasks.length}: {tasks[p.task]}
-                {p.phase !== 'train' ? ` (${p.phase})` : ''}
-              </dd>
-            </div>
-            <div>
-              <dt>Step</dt>
-              <dd data-testid="progress-step">
-                {p.step} / {p.steps}
-              </dd>
-            </div>
-            <div>
-              <dt>Loss</dt>
-              <dd data-testid="progress-loss">{Number.isFinite(p.loss) ? p.loss.toFixed(3) : '–'}</dd>
-            </div>
-          </>
-        )}
-      </dl>
+      {rows.length === 0 && (
+        <>
+          <dl className="stats">{stateStat}</dl>
+          {/* Between one strategy's end and the next one's first task the queue's bar stays. */}
+          {fraction > 0 && <div className="bars">{queueBar}</div>}
+        </>
+      )}
+      {rows.map((p, i) => (
+        <ProgressRow
+          key={p.strategy}
+          p={p}
+          first={i === 0}
+          strategies={strategies}
+          tasks={tasks}
+          taskLeft={taskLeft(p)}
+          lead={i === 0 && stateStat}
+          trail={i === 0 && queueBar}
+        />
+      ))}
       {download && phase === 'loading-base' && (
         <Bar
           label="Download of the checkpoint"
           value={download.total ? download.loaded / download.total : 0}
           testId="download-progress"
         />
-      )}
-      {p && (
-        <div className="bars">
-          <div>
-            <span className="bar-label">
-              This task <span className="muted">· time left {fmtSeconds(taskLeft)}</span>
-            </span>
-            <Bar label="Progress of the current task" value={p.steps ? p.step / p.steps : 0} testId="task-progress" />
-          </div>
-          <div>
-            <span className="bar-label">
-              Whole queue, every strategy <span className="muted">· time left {fmtSeconds(queueLeft)}</span>
-            </span>
-            <Bar label="Progress of the whole queue" value={active ? p.fraction : 1} testId="queue-progress" />
-          </div>
-        </div>
       )}
       {outcome && (
         <p className="result" data-testid="run-result">

@@ -3,6 +3,7 @@
 // embed opens the same view.
 import { create } from 'zustand';
 import { trainer } from '../trainerClient';
+import { isDone } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
 import { PRESENT_STEPS, readPresent, writePresent, type Hideable, type PresentState } from './presentState';
 
@@ -45,9 +46,12 @@ export function pauseAtBoundaries(): void {
     // An embed without controls has no Continue button: it plays through.
     return step !== null && !hide.includes('controls') && !hide.includes('captions');
   };
+  // The run's end: a strategy's last task with every other strategy done (with lanes the last to finish may not be the
+  // last in the queue).
   const lastOfRun = (strategy: number, task: number) => {
     const run = useRunStore.getState().run;
-    return strategy === (run?.strategies.length ?? 0) - 1 && task === (run?.tasks.length ?? 0) - 1;
+    const othersDone = run?.strategies.every((s, i) => i === strategy || isDone(s)) ?? true;
+    return othersDone && task === (run?.tasks.length ?? 0) - 1;
   };
   trainer.listen((ev) => {
     if ((ev.type === 'run' && ev.event.type === 'run-start') || ev.type === 'done')

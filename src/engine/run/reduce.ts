@@ -5,7 +5,7 @@ import type { RunEvent } from '../experiment/events';
 import { downsampleCurve } from '../experiment/downsample';
 import { RESULTS_FORMAT, RESULTS_VERSION, type LossCurve } from '../experiment/results';
 import { continualMetrics } from '../metrics/continual';
-import type { RunState, StrategyLive, StrategyState } from './state';
+import type { RunProgress, RunState, StrategyLive, StrategyState } from './state';
 
 type Handlers = { [K in RunEvent['type']]: (s: RunState, e: Extract<RunEvent, { type: K }>) => RunState };
 
@@ -40,6 +40,14 @@ function closeCurve(x: StrategyState, maxPoints: number): StrategyState {
 
 const lossPointsOf = (s: RunState) => s.live?.lossPoints ?? 100;
 
+/** The live progress list with strategy `i`'s row replaced by `row` (null: dropped), in spec order. */
+function withProgressRow(s: RunState, i: number, row: RunProgress | null): RunState {
+  if (!s.live) return s;
+  const others = s.live.progress.filter((p) => p.strategy !== i);
+  const progress = row ? [...others, row].sort((a, b) => a.strategy - b.strategy) : others;
+  return { ...s, live: { ...s.live, progress } };
+}
+
 const handlers: Handlers = {
   'run-start': (_, e) => ({
     format: RESULTS_FORMAT,
@@ -49,7 +57,7 @@ const handlers: Handlers = {
     stopped: false,
     strategies: e.strategies.map(emptyStrategy),
     timings: { totalSeconds: 0 },
-    live: { totalSteps: e.totalSteps, lossPoints: e.lossPoints, progress: null, phase: null },
+    live: { totalSteps: e.totalSteps, lossPoints: e.lossPoints, progress: [], fraction: 0, phase: null },
   }),
   warning: (s, e) => ({ ...s, warnings: [...s.warnings, e.message] }),
   'strategy-start': (s, e) =>
@@ -71,27 +79,18 @@ const handlers: Handlers = {
   'strategy-units': (s, e) => update(s, e.strategy, (x) => ({ ...x, units: e.units })),
   phase: (s, e) => (s.live ? { ...s, live: { ...s.live, phase: e.phase } } : s),
   'task-start': (s, e) =>
-    s.live
-      ? {
-          ...s,
-          live: {
-            ...s.live,
-            progress: {
-              strategy: e.strategy,
-              task: e.task,
-              phase: 'train',
-              step: 0,
-              steps: e.steps,
-              fraction: s.live.progress?.fraction ?? 0,
-              loss: NaN,
-              lr: NaN,
-              gradNorm: NaN,
-            },
-          },
-        }
-      : s,
+    withProgressRow(s, e.strategy, {
+      strategy: e.strategy,
+      task: e.task,
+      phase: 'train',
+      step: 0,
+      steps: e.steps,
+      loss: NaN,
+      lr: NaN,
+      gradNorm: NaN,
+    }),
   step: (s, e) => {
-    const { type: _, ...progress } = e;
+    const { type: _, fraction, ...row } = e;
     const next = update(s, e.strategy, (x0) => {
       // A phase's first step opens a new curve (the one before it, if still open, ended).
       const x = e.step === 1 ? closeCurve(x0, lossPointsOf(s)) : x0;
@@ -116,7 +115,8 @@ const handlers: Handlers = {
       };
       return withLive({ ...x, losses: [...x.losses, curve] }, { openCurve: true });
     });
-    return next.live ? { ...next, live: { ...next.live, progress } } : next;
+    const withRow = withProgressRow(next, e.strategy, row);
+    return withRow.live ? { ...withRow, live: { ...withRow.live, fraction } } : withRow;
   },
   importance: (s, e) =>
     update(s, e.strategy, (x) => {
@@ -145,7 +145,7 @@ const handlers: Handlers = {
     })),
   error: (s, e) => update(s, e.strategy, (x) => ({ ...x, error: e.message })),
   'strategy-done': (s, e) =>
-    update(s, e.strategy, (x) => {
+    update(withProgressRow(s, e.strategy, null), e.strategy, (x) => {
       const { live: _, ...done } = closeCurve(x, lossPointsOf(s));
       return { ...done, metrics: done.matrix.length >= 2 ? continualMetrics(done.matrix) : null, timings: e.timings };
     }),

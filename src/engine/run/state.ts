@@ -5,15 +5,13 @@ import type { ResultsDocument, StrategyResult } from '../experiment/results';
 import type { UnitTable } from '../kif/units';
 import type { UnitScores } from '../strategies/types';
 
-/** The runner's latest training step, as the run bar shows it. */
+/** A running strategy's latest training step, as its row in the run bar shows it. */
 export interface RunProgress {
   strategy: number;
   task: number;
   phase: string;
   step: number;
   steps: number;
-  /** Share of the run's planned training steps done, 0..1. */
-  fraction: number;
   loss: number;
   lr: number;
   gradNorm: number;
@@ -29,7 +27,10 @@ export interface RunLive {
   totalSteps: number;
   /** Most points a finished phase's loss curve keeps (bucket means beyond that). */
   lossPoints: number;
-  progress: RunProgress | null;
+  /** One per running strategy (started, not done), in spec order: lanes train two side by side. */
+  progress: RunProgress[];
+  /** Share of the run's planned training steps done, 0..1: the latest step's, which counts every lane. */
+  fraction: number;
   phase: RunPhase | null;
 }
 
