@@ -31,6 +31,11 @@ test('the forgetting demo side by side: pause, step and resume reach both lanes,
   await expect(page.getByTestId('run-warnings')).toContainText('train 2 at a time, one per core', { timeout: 120_000 });
   await expect(page.getByTestId('run-state')).toHaveText('training', { timeout: 120_000 });
   await expect.poll(() => queue(page), { timeout: 120_000 }).toBeGreaterThan(5);
+  // The run bar shows both strategies training, a row each, with their own task bars.
+  await expect(page.locator('.runbar dt', { hasText: /^Strategy$/ })).toHaveCount(2);
+  await expect(page.getByRole('progressbar', { name: /current task/ })).toHaveCount(2);
+  if (process.env.SHOTS)
+    await page.locator('.runbar').screenshot({ path: `${process.env.SHOTS}/runbar-side-by-side.png` });
 
   const pausedAt = Date.now();
   await page.getByRole('button', { name: 'Pause' }).click();

@@ -219,12 +219,14 @@ export class TrainerSession {
         pause: this.gate,
       };
       const plan = planLanes(spec, { ...options, resume: from });
-      if (plan)
+      if (plan) {
+        const lanesText = plan.map((l) => l.map((i) => spec.strategies[i].name).join(' then ')).join('; ');
         post({
           type: 'notice',
           runId,
-          message: `The strategies train ${plan.length} at a time, one per core (lanes ${plan.map((l) => l.map((i) => i + 1).join(', ')).join(' | ')}). "Strategies side by side" under Compute backend turns this off.`,
+          message: `The strategies train ${plan.length} at a time, one per core (${lanesText}). "Strategies side by side" under Compute backend turns this off.`,
         });
+      }
       let results: ResultsDocument | undefined;
       while (!results) {
         try {
