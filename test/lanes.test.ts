@@ -8,9 +8,9 @@ import type { FirstTaskRecord, FirstTaskRelay } from '../src/engine/experiment/f
 import type { FromLane, LaneHost, LaneWorker, ToLane } from '../src/engine/experiment/laneProtocol';
 import { serveLane } from '../src/engine/experiment/laneServe';
 import { planLanes } from '../src/engine/experiment/lanes';
-import type { ResultsDocument } from '../src/engine/experiment/results';
 import { runExperiment } from '../src/engine/experiment/runner';
 import { useBackend } from './helpers/tf';
+import { counted, untimed } from './helpers/lanes';
 import { dropoutSpec } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
@@ -18,26 +18,6 @@ beforeAll(() => useBackend('wasm'));
 const NAMES = ['seqft', 'kif-hard', 'weight-avg', 'mtl'];
 
 const spec = () => dropoutSpec(NAMES, 5);
-
-/** The document without what a clock measured. */
-const untimed = (doc: ResultsDocument) =>
-  JSON.parse(
-    JSON.stringify({ ...doc, timings: null, strategies: doc.strategies.map((s) => ({ ...s, timings: null })) }),
-  );
-
-/** A host that counts the lanes it opened and closed. */
-function counted(host: LaneHost) {
-  const seen = { opened: 0, closed: 0 };
-  const wrapped: LaneHost = {
-    count: host.count,
-    open: () => {
-      const w = host.open();
-      seen.opened++;
-      return { ...w, close: () => (seen.closed++, w.close()) };
-    },
-  };
-  return { host: wrapped, seen };
-}
 
 async function run(lanes?: LaneHost, shouldStop?: () => boolean) {
   const events: RunEvent[] = [];

@@ -7,7 +7,6 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeLanes } from '../src/cli/laneHost';
 import { BackendFailure } from '../src/engine/backend';
 import type { RunEvent } from '../src/engine/experiment/events';
-import type { LaneHost } from '../src/engine/experiment/laneProtocol';
 import { planLanes } from '../src/engine/experiment/lanes';
 import { estimateMemory } from '../src/engine/experiment/memoryBudget';
 import { FusionInputsRecorder } from '../src/engine/experiment/whatIf';
@@ -17,18 +16,13 @@ import { runExperiment, type RunHooks, type RunOptions } from '../src/engine/exp
 import type { HostTensors } from '../src/engine/model/init';
 import { PauseGate } from '../src/engine/util/pauseGate';
 import { useBackend } from './helpers/tf';
+import { counted, untimed } from './helpers/lanes';
 import { dropoutSpec } from './helpers/tinySpec';
 
 beforeAll(() => useBackend('wasm'));
 
 const NAMES = ['seqft', 'kif-hard', 'weight-avg', 'mtl'];
 const spec = () => dropoutSpec(NAMES, 5);
-
-/** The document without what a clock measured. */
-const untimed = (doc: ResultsDocument) =>
-  JSON.parse(
-    JSON.stringify({ ...doc, timings: null, strategies: doc.strategies.map((s) => ({ ...s, timings: null })) }),
-  );
 
 /** A hash of the weights' bits (FNV-1a over every value, tensors by name). */
 function weightsHash(w: HostTensors): string {
@@ -38,20 +32,6 @@ function weightsHash(w: HostTensors): string {
     for (const u of new Uint32Array(d.buffer, d.byteOffset, d.length)) h = Math.imul(h ^ u, 16777619);
   }
   return (h >>> 0).toString(16);
-}
-
-/** A host that counts the lanes it opened and closed. */
-function counted(host: LaneHost) {
-  const seen = { opened: 0, closed: 0 };
-  const wrapped: LaneHost = {
-    count: host.count,
-    open: () => {
-      const w = host.open();
-      seen.opened++;
-      return { ...w, close: () => (seen.closed++, w.close()) };
-    },
-  };
-  return { host: wrapped, seen };
 }
 
 /** A run with every hook the app's worker gives; `gate` is its pause control, `fault` throws before a step. */

@@ -7,6 +7,7 @@ import { foldRun } from '../src/engine/run/reduce';
 import { parseSpec, type ExperimentSpec } from '../src/engine/spec/experiment';
 import type { TrainerEvent } from '../src/worker/protocol';
 import { TrainerSession } from '../src/worker/session';
+import { untimed } from './helpers/lanes';
 import { tinySpecInput } from './helpers/tinySpec';
 
 function spec(steps: number): ExperimentSpec {
@@ -103,13 +104,7 @@ describe('TrainerSession', () => {
     const document = (events: TrainerEvent[]) => {
       const done = events.find((e) => e.type === 'done');
       if (done?.type !== 'done') throw new Error('no done event');
-      return JSON.parse(
-        JSON.stringify({
-          ...done.results,
-          timings: null,
-          strategies: done.results.strategies.map((r) => ({ ...r, timings: null })),
-        }),
-      );
+      return untimed(done.results);
     };
     const alone = session();
     await alone.s.handle({ type: 'init', backend: 'wasm' });
