@@ -14,7 +14,11 @@ export interface TrainerState {
   /** loading: TF.js is still loading in the worker; crashed: the worker died and must be restarted. */
   worker: 'loading' | 'ready' | 'crashed';
   preference: BackendPreference;
-  /** Train a run's strategies side by side, one per core, where the backend and memory allow (lanes). */
+  /**
+   * Train a run's strategies side by side, one per core, where the backend and memory allow (lanes). Off until asked
+   * for: present mode's task-by-task story, the loss chart's series order and the results link's rerun still assume
+   * one strategy at a time.
+   */
   sideBySide: boolean;
   /** A backend change is in flight. */
   switching: boolean;
@@ -28,7 +32,7 @@ export interface TrainerState {
 export const initialTrainerState: TrainerState = {
   worker: 'loading',
   preference: 'auto',
-  sideBySide: true,
+  sideBySide: false,
   switching: true,
   backend: null,
   phase: 'idle',
