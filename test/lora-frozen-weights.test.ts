@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LoraAdapter } from '../src/engine/model/lora';
 import type { T5Model } from '../src/engine/model/t5';
 import { XNNPACK_TRANSPOSED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
-import { makeRng, randn } from '../src/engine/util/rng';
+import { randomiseB } from './helpers/lora';
 import { makeModel, randomBatch, tinyConfig, useBackend } from './helpers/tf';
 
 // d = 512 at 8 × 16 positions: every projection and the vocabulary product reach XNNPACK_TRANSPOSED_FROM.
@@ -33,14 +33,7 @@ describe('frozen weights in a LoRA step (wasm)', () => {
     const model = makeModel(config, 4);
     const batch = randomBatch(config, rows, inLen, outLen);
     const adapter = new LoraAdapter(model, { rank: 4, alpha: 8, targets: 'q,v', seed: 2 });
-    const rng = makeRng(9);
-    for (const m of adapter.modules)
-      m.b.assign(
-        tf.tensor(
-          Float32Array.from({ length: m.b.size }, () => 0.05 * randn(rng)),
-          m.b.shape,
-        ),
-      );
+    randomiseB(adapter, 9, 0.05);
 
     const plain = adapterGrads(model, adapter, batch, false);
     const tensors = tf.memory().numTensors;

@@ -15,8 +15,9 @@ import { oloraOverlap } from '../src/engine/strategies/olora';
 import { adapterSeedLabel } from '../src/engine/strategies/loraStrategy';
 import { getStrategy, resolveStrategy } from '../src/engine/strategies/registry';
 import type { StrategyEnv, StrategyEvent } from '../src/engine/strategies/types';
-import { deriveSeed, makeRng, randn } from '../src/engine/util/rng';
+import { deriveSeed, makeRng } from '../src/engine/util/rng';
 import { hasShared, sharedPath } from './shared';
+import { randomiseB } from './helpers/lora';
 import { makeModel, tinyConfig, useBackend } from './helpers/tf';
 import { runCapturing, strategySpec, tinyByteConfig } from './helpers/tinySpec';
 
@@ -164,14 +165,7 @@ describe('kif-lora', () => {
   it('orthogonality penalty: λ·mean over matrices of ‖P − I‖_F, its gradient matching finite differences', async () => {
     const model = makeModel(tinyConfig(), 2);
     const ad = new LoraAdapter(model, { rank: 3, alpha: 3, targets: 'q,v', seed: 5 });
-    const rng = makeRng(6);
-    for (const m of ad.modules)
-      m.b.assign(
-        tf.tensor(
-          Float32Array.from({ length: m.b.size }, () => 0.5 * randn(rng)),
-          m.b.shape,
-        ),
-      );
+    randomiseB(ad, 6, 0.5);
     // Host value: for A [r, in] P = A·Aᵀ, for B [out, r] P = Bᵀ·B.
     const fro = (x: Float32Array, rows: number, cols: number, rowsOfP: boolean) => {
       const r = rowsOfP ? rows : cols;

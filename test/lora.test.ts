@@ -5,22 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { buildUnits } from '../src/engine/kif/units';
 import { LoraAdapter, loraNames, mergedWeights } from '../src/engine/model/lora';
 import { T5Model } from '../src/engine/model/t5';
-import { makeRng, randn } from '../src/engine/util/rng';
+import { makeRng } from '../src/engine/util/rng';
+import { randomiseB } from './helpers/lora';
 import { makeModel, randomBatch, tinyConfig, useBackend } from './helpers/tf';
 
 const config = tinyConfig({ numLayers: 2 });
-
-/** Random non-zero B (a fresh adapter has B = 0, which would test nothing). */
-function randomiseB(adapter: LoraAdapter, seed: number) {
-  const rng = makeRng(seed);
-  for (const m of adapter.modules)
-    m.b.assign(
-      tf.tensor(
-        Float32Array.from({ length: m.b.size }, () => 0.3 * randn(rng)),
-        m.b.shape,
-      ),
-    );
-}
 
 const logitsOf = (model: T5Model, batch: ReturnType<typeof randomBatch>) =>
   tf.tidy(() => model.forward(batch).dataSync() as Float32Array);
@@ -48,7 +37,7 @@ describe('LoRA adapters', () => {
       expect(adapter.scale).toBe(2);
       // B = 0: a fresh adapter changes nothing.
       expect(maxAbsDiff(logitsOf(model, batch), before)).toBe(0);
-      randomiseB(adapter, 2);
+      randomiseB(adapter, 2, 0.3);
       const withLora = logitsOf(model, batch);
       expect(maxAbsDiff(withLora, before)).toBeGreaterThan(1e-2);
 
@@ -89,7 +78,7 @@ describe('LoRA adapters', () => {
       const model = makeModel(config, 7);
       const batch = randomBatch(config, 3, 6, 5);
       const adapter = new LoraAdapter(model, { rank: 2, alpha: 4, targets: 'q,k,v,o,ffn', seed: 3 });
-      randomiseB(adapter, 4);
+      randomiseB(adapter, 4, 0.3);
       const vars = adapter.paramNames().map((n) => model.params.get(n)!);
       const { grads } = tf.variableGrads(() => model.loss(batch), vars);
       const rng = makeRng(11);
