@@ -24,8 +24,7 @@ test('the forgetting demo side by side: pause, step and resume reach both lanes,
   await page.goto('/');
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 120_000 });
   const sideBySide = page.getByRole('checkbox', { name: 'Strategies side by side' });
-  await expect(sideBySide).not.toBeChecked(); // off until asked for
-  await sideBySide.check();
+  await expect(sideBySide).toBeChecked(); // on by default
 
   let t0 = Date.now();
   await page.getByTestId('run-button').click();

@@ -12,6 +12,7 @@ import { onModelExport, requestModelExport } from './services/modelExportRequest
 import { useExperimentStore } from './experimentStore';
 import { initialRunState, useRunStore, type RunOutcome } from './runStore';
 import { runInputsFor } from './runInputs';
+import { readPresent, tellsStory } from './present/presentState';
 import { initialTrainerState, reportError, useTrainerStore } from './trainerStore';
 
 type Handlers<E extends { type: string }> = { [K in E['type']]: (ev: Extract<E, { type: K }>) => void };
@@ -145,7 +146,8 @@ class TrainerClient {
       ...(inputs.base?.tokenizer ? { tokenizer: inputs.base.tokenizer } : {}),
       ...(resume ? { resume } : {}),
       ...(fault ? { fault } : {}),
-      sideBySide: useTrainerStore.getState().sideBySide,
+      // Present mode's story goes strategy by strategy (presentState.ts); its state is in the query string.
+      sideBySide: useTrainerStore.getState().sideBySide && !tellsStory(readPresent(location.search)),
     });
   }
 

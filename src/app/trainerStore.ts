@@ -15,9 +15,8 @@ export interface TrainerState {
   worker: 'loading' | 'ready' | 'crashed';
   preference: BackendPreference;
   /**
-   * Train a run's strategies side by side, one per core, where the backend and memory allow (lanes). Off until asked
-   * for: present mode's task-by-task story, the loss chart's series order and the results link's rerun still assume
-   * one strategy at a time.
+   * Train a run's strategies side by side, one per core, where the backend and memory allow (lanes), with the same
+   * numbers as one at a time. Present mode's story trains them one at a time whatever this says.
    */
   sideBySide: boolean;
   /** A backend change is in flight. */
@@ -32,7 +31,7 @@ export interface TrainerState {
 export const initialTrainerState: TrainerState = {
   worker: 'loading',
   preference: 'auto',
-  sideBySide: false,
+  sideBySide: true,
   switching: true,
   backend: null,
   phase: 'idle',

@@ -82,7 +82,8 @@ export function BackendPanel() {
         </label>
         <p className="hint">
           On wasm and cpu, a run&apos;s strategies train at the same time, one per core, with the same numbers as one at
-          a time. GPU backends share one device and run them one at a time.
+          a time. GPU backends share one device and run them one at a time, and so does present mode, whose story goes
+          strategy by strategy.
         </p>
       </div>
       {worker === 'crashed' && (

@@ -111,6 +111,9 @@ export default function LossChart() {
           {strategies.map((s, i) => (
             <Line
               key={i}
+              // Drawn in spec order with the focused line on top: recharts otherwise stacks lines in the order their
+              // data arrived, which side by side is not the spec's.
+              zIndex={400 + (focus === i ? strategies.length : i)}
               name={s.label}
               data={bucketed(points[i])}
               dataKey="loss"

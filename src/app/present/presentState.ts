@@ -69,6 +69,14 @@ export function writePresent(search: string, s: PresentState): string {
   return out ? `?${out}` : '';
 }
 
+/**
+ * Whether present mode tells the story task by task: it pauses at each boundary, and the strategies train one at a time
+ * in the spec's order (side by side, another strategy would reach a boundary first). An embed without controls or
+ * captions has no Continue button and plays through.
+ */
+export const tellsStory = (s: PresentState) =>
+  s.step !== null && !s.hide.includes('controls') && !s.hide.includes('captions');
+
 export const captionFor = (step: PresentStep, tasks: readonly string[]) =>
   step.caption.replace('{1}', tasks[0] ?? 'task 1').replace('{2}', tasks[1] ?? 'task 2');
 

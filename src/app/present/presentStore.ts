@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { trainer } from '../trainerClient';
 import { isDone } from '../../engine/run/state';
 import { useRunStore } from '../runStore';
-import { PRESENT_STEPS, readPresent, writePresent, type Hideable, type PresentState } from './presentState';
+import { PRESENT_STEPS, readPresent, tellsStory, writePresent, type Hideable, type PresentState } from './presentState';
 
 interface PresentStore extends PresentState {
   /** Why the run is paused at a task boundary, while it is. */
@@ -41,11 +41,7 @@ let installed = false;
 export function pauseAtBoundaries(): void {
   if (installed) return;
   installed = true;
-  const presenting = () => {
-    const { step, hide } = usePresentStore.getState();
-    // An embed without controls has no Continue button: it plays through.
-    return step !== null && !hide.includes('controls') && !hide.includes('captions');
-  };
+  const presenting = () => tellsStory(usePresentStore.getState());
   // The run's end: a strategy's last task with every other strategy done (with lanes the last to finish may not be the
   // last in the queue).
   const lastOfRun = (strategy: number, task: number) => {
