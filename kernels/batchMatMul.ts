@@ -163,3 +163,188 @@ function rowFrom(
     store<f32>(crow + ((<usize>j) << 2), s);
   }
 }
+
+// The blocked 2-D product for large shapes (a real T5's vocabulary projection and its gradients). The product above
+// walks B in panels K rows tall, which past a few MB fall out of cache (and, with a long row stride, out of the TLB):
+// at [256,256]·[32128,256]ᵀ it ran several times slower than XNNPACK. Here B is packed KC rows by NC columns at a time
+// into contiguous 16-column panels, and A MC rows by KC columns into column-major strips, so each inner loop reads
+// memory in order and a block stays in cache while it is used. K is blocked too, yet every C element still sums over kk
+// in order from kk = 0: a later K block starts from the float32 sum the earlier ones stored in C, so the roundings are
+// the same, one by one, as one pass from 0 to K.
+const KC: i32 = 256;
+const NC: i32 = 1024; // a multiple of 16
+const MC: i32 = 64; // even
+
+/** Floats of scratch `gemm` needs: one packed block of B and of A, and a 2×16 tile for the edges. */
+export function gemmScratchFloats(): i32 {
+  return KC * NC + KC * MC + 32;
+}
+
+/** C = op(A)·op(B), one M×N product; `scratch` holds gemmScratchFloats() floats. */
+export function gemm(a: usize, b: usize, c: usize, scratch: usize, m: i32, k: i32, n: i32, ta: i32, tb: i32): void {
+  const bPack = scratch;
+  const aPack = scratch + ((<usize>(KC * NC)) << 2);
+  const tile = aPack + ((<usize>(KC * MC)) << 2);
+  // A(i, kk) at a[i·aRs + kk·aCs]; B(kk, j) at b[kk·bRs + j·bCs].
+  const aRs: usize = ta ? 1 : <usize>k;
+  const aCs: usize = ta ? <usize>m : 1;
+  const bRs: usize = tb ? 1 : <usize>n;
+  const bCs: usize = tb ? <usize>k : 1;
+  const cRow = (<usize>n) << 2;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    const panels = (nc + 15) >> 4;
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = min(KC, k - k0);
+      packB(b, bRs, bCs, bPack, j0, k0, kc, panels, n, tb);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        const mcEven = (mc + 1) & ~1;
+        packA(a, aRs, aCs, aPack, i0, k0, kc, mc, mcEven, ta);
+        const aStep = (<usize>mcEven) << 2;
+        for (let p = 0; p < panels; p++) {
+          const jb = j0 + (p << 4);
+          const w = min(16, n - jb);
+          const bp = bPack + ((<usize>(p * kc)) << 6);
+          for (let ii = 0; ii < mc; ii += 2) {
+            const rows = min(2, mc - ii);
+            const ap = aPack + ((<usize>ii) << 2);
+            const cp = c + ((<usize>((i0 + ii) * n + jb)) << 2);
+            if (w == 16 && rows == 2) {
+              micro(ap, aStep, bp, kc, cp, cRow, k0 == 0);
+            } else {
+              // An edge: through a full tile, of which only the rows and columns C has are read and written.
+              if (k0 > 0) tileCopy(cp, cRow, tile, 64, rows, w);
+              micro(ap, aStep, bp, kc, tile, 64, k0 == 0);
+              tileCopy(tile, 64, cp, cRow, rows, w);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** B's rows k0…k0+kc, columns j0… as `panels` panels of kc×16 floats (columns past N zero). */
+function packB(
+  b: usize,
+  bRs: usize,
+  bCs: usize,
+  dst: usize,
+  j0: i32,
+  k0: i32,
+  kc: i32,
+  panels: i32,
+  n: i32,
+  tb: i32,
+): void {
+  for (let p = 0; p < panels; p++) {
+    const panel = dst + ((<usize>(p * kc)) << 6);
+    const jb = j0 + (p << 4);
+    const w = min(16, n - jb);
+    if (tb) {
+      // Bᵀ is stored: each column of the panel is a run of B's memory.
+      for (let jj = 0; jj < 16; jj++)
+        for (let kk = 0; kk < kc; kk++)
+          store<f32>(
+            panel + ((<usize>((kk << 4) + jj)) << 2),
+            jj < w ? load<f32>(b + ((<usize>(k0 + kk) * bRs + <usize>(jb + jj) * bCs) << 2)) : 0,
+          );
+    } else {
+      for (let kk = 0; kk < kc; kk++)
+        for (let jj = 0; jj < 16; jj++)
+          store<f32>(
+            panel + ((<usize>((kk << 4) + jj)) << 2),
+            jj < w ? load<f32>(b + ((<usize>(k0 + kk) * bRs + <usize>(jb + jj) * bCs) << 2)) : 0,
+          );
+    }
+  }
+}
+
+/** A's rows i0…i0+mc, columns k0…k0+kc as kc columns of mcEven floats (a row past M zero). */
+function packA(
+  a: usize,
+  aRs: usize,
+  aCs: usize,
+  dst: usize,
+  i0: i32,
+  k0: i32,
+  kc: i32,
+  mc: i32,
+  mcEven: i32,
+  ta: i32,
+): void {
+  if (ta) {
+    for (let kk = 0; kk < kc; kk++)
+      for (let ii = 0; ii < mcEven; ii++)
+        store<f32>(
+          dst + ((<usize>(kk * mcEven + ii)) << 2),
+          ii < mc ? load<f32>(a + ((<usize>(i0 + ii) * aRs + <usize>(k0 + kk) * aCs) << 2)) : 0,
+        );
+  } else {
+    for (let ii = 0; ii < mcEven; ii++)
+      for (let kk = 0; kk < kc; kk++)
+        store<f32>(
+          dst + ((<usize>(kk * mcEven + ii)) << 2),
+          ii < mc ? load<f32>(a + ((<usize>(i0 + ii) * aRs + <usize>(k0 + kk) * aCs) << 2)) : 0,
+        );
+  }
+}
+
+/** Two rows by sixteen columns of C over kc: from zero when `first`, else on from the sums C holds. */
+function micro(ap: usize, aStep: usize, bp: usize, kc: i32, cp: usize, cRow: usize, first: bool): void {
+  const cq = cp + cRow;
+  let c0 = f32x4.splat(0),
+    c1 = f32x4.splat(0),
+    c2 = f32x4.splat(0),
+    c3 = f32x4.splat(0),
+    d0 = f32x4.splat(0),
+    d1 = f32x4.splat(0),
+    d2 = f32x4.splat(0),
+    d3 = f32x4.splat(0);
+  if (!first) {
+    c0 = v128.load(cp);
+    c1 = v128.load(cp, 16);
+    c2 = v128.load(cp, 32);
+    c3 = v128.load(cp, 48);
+    d0 = v128.load(cq);
+    d1 = v128.load(cq, 16);
+    d2 = v128.load(cq, 32);
+    d3 = v128.load(cq, 48);
+  }
+  let ak = ap;
+  let bk = bp;
+  for (let kk = 0; kk < kc; kk++) {
+    const b0 = v128.load(bk);
+    const b1 = v128.load(bk, 16);
+    const b2 = v128.load(bk, 32);
+    const b3 = v128.load(bk, 48);
+    const av = f32x4.splat(load<f32>(ak));
+    const aw = f32x4.splat(load<f32>(ak, 4));
+    c0 = f32x4.add(c0, f32x4.mul(av, b0));
+    c1 = f32x4.add(c1, f32x4.mul(av, b1));
+    c2 = f32x4.add(c2, f32x4.mul(av, b2));
+    c3 = f32x4.add(c3, f32x4.mul(av, b3));
+    d0 = f32x4.add(d0, f32x4.mul(aw, b0));
+    d1 = f32x4.add(d1, f32x4.mul(aw, b1));
+    d2 = f32x4.add(d2, f32x4.mul(aw, b2));
+    d3 = f32x4.add(d3, f32x4.mul(aw, b3));
+    ak += aStep;
+    bk += 64;
+  }
+  v128.store(cp, c0);
+  v128.store(cp, c1, 16);
+  v128.store(cp, c2, 32);
+  v128.store(cp, c3, 48);
+  v128.store(cq, d0);
+  v128.store(cq, d1, 16);
+  v128.store(cq, d2, 32);
+  v128.store(cq, d3, 48);
+}
+
+/** `rows` rows of `w` floats from one tile to another. */
+function tileCopy(src: usize, srcRow: usize, dst: usize, dstRow: usize, rows: i32, w: i32): void {
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < w; j++)
+      store<f32>(dst + <usize>r * dstRow + ((<usize>j) << 2), load<f32>(src + <usize>r * srcRow + ((<usize>j) << 2)));
+}

@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { LoraAdapter } from '../src/engine/model/lora';
 import type { T5Model } from '../src/engine/model/t5';
-import { XNNPACK_TRANSPOSED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
+import { BLOCKED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
 import { randomiseB } from './helpers/lora';
 import { makeModel, randomBatch, tinyConfig, useBackend } from './helpers/tf';
 
-// d = 512 at 8 × 16 positions: every projection and the vocabulary product reach XNNPACK_TRANSPOSED_FROM.
+// d = 512 at 8 × 16 positions: every projection and the vocabulary product reach BLOCKED_FROM.
 const config = tinyConfig({ vocabSize: 512, dModel: 512, dKv: 64, numHeads: 8, dFf: 1024 });
 const [rows, inLen, outLen] = [8, 16, 16];
 
@@ -29,7 +29,7 @@ function adapterGrads(model: T5Model, adapter: LoraAdapter, batch: ReturnType<ty
 describe('frozen weights in a LoRA step (wasm)', () => {
   it('give the adapters the same gradients as the plain products, also after a frozen weight changes', async () => {
     await useBackend('wasm');
-    expect(rows * outLen * config.dModel * config.dModel).toBeGreaterThanOrEqual(XNNPACK_TRANSPOSED_FROM);
+    expect(rows * outLen * config.dModel * config.dModel).toBeGreaterThanOrEqual(BLOCKED_FROM);
     const model = makeModel(config, 4);
     const batch = randomBatch(config, rows, inLen, outLen);
     const adapter = new LoraAdapter(model, { rank: 4, alpha: 8, targets: 'q,v', seed: 2 });

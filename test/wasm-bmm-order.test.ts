@@ -1,17 +1,25 @@
 // The SIMD product's rounding, exactly: every element of C is Σ_kk A(i,kk)·B(kk,j) summed in float32 from kk = 0 up,
 // each product rounded before its add (no fused multiply-add), whichever row and column loop computes it. A float32
 // reference in that order must agree bit for bit, so a faster loop order can never change a training run's numbers.
-// XNNPACK's plain 2-D product (large ones still run there) sums in that order too, so moving a product from one kernel
-// to the other cannot change a number either.
+// XNNPACK's plain 2-D product, which tfjs runs where the SIMD kernel cannot load, sums in that order too (checked when
+// large products still ran there), so a backend without the kernel gets the same numbers.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeRng, randn } from '../src/engine/util/rng';
 import { useBackend } from './helpers/tf';
-import { XNNPACK_TRANSPOSED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
+import { BLOCKED_FROM } from '../src/engine/backend/wasmKernels/batchMatMul';
 
 const f = Math.fround;
 const rng = makeRng(23);
 const randomArray = (n: number) => Float32Array.from({ length: n }, () => randn(rng));
+
+/** Elements whose bits differ (a count, not a diff of 70,000 floats, which would take minutes to print). */
+function differingBits(got: Float32Array, want: Float32Array): number {
+  const [g, w] = [new Uint32Array(got.buffer.slice(0)), new Uint32Array(want.buffer)];
+  let n = g.length === w.length ? 0 : Math.max(g.length, w.length);
+  for (let i = 0; i < Math.min(g.length, w.length); i++) if (g[i] !== w[i]) n++;
+  return n;
+}
 
 /** C = op(A)·op(B) per batch, summed in order in float32. */
 function reference(
@@ -79,7 +87,8 @@ describe('wasm SIMD product: summation order', () => {
     const asm = wasm.asm;
     wasm.asm = { ...asm, memory: undefined };
     try {
-      for (const [batch, m, k, n] of cases)
+      // The cases above and one past BLOCKED_FROM (the blocked product).
+      for (const [batch, m, k, n] of [...cases, [1, 67, 515, 1043]])
         for (const [ta, tb] of [
           [false, false],
           [true, true],
@@ -95,23 +104,37 @@ describe('wasm SIMD product: summation order', () => {
           );
           const got = (await c.data()) as Float32Array;
           c.dispose();
-          const want = reference(a, b, batch, m, k, n, ta, tb);
-          expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
+          expect(differingBits(got, reference(a, b, batch, m, k, n, ta, tb))).toBe(0);
         }
     } finally {
       wasm.asm = asm;
     }
   });
 
-  it('XNNPACK, which runs plain 2-D products past XNNPACK_TRANSPOSED_FROM, sums in the same order', async () => {
-    const [m, k, n] = [64, 64, 8200];
-    expect(m * k * n).toBeGreaterThanOrEqual(XNNPACK_TRANSPOSED_FROM);
-    await useBackend('wasm');
-    const [a, b] = [randomArray(m * k), randomArray(k * n)];
-    const c = tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])));
-    const got = (await c.data()) as Float32Array;
-    c.dispose();
-    const want = reference(a, b, 1, m, k, n, false, false);
-    expect(Array.from(new Uint32Array(got.buffer.slice(0)))).toEqual(Array.from(new Uint32Array(want.buffer)));
-  });
+  // Past BLOCKED_FROM a 2-D product runs blocked (kernels/batchMatMul.ts gemm): B packed KC = 256 rows by NC = 1024
+  // columns at a time, A 64 rows at a time, K blocked with each block going on from the sums C holds. These shapes cross
+  // every block edge: K over two blocks and a part, N over one block with a part panel (not a multiple of 16), an odd
+  // M with a part block of rows.
+  const blockedCases: [number, number, number][] = [
+    [67, 515, 1043],
+    [130, 257, 1040],
+  ];
+  for (const [m, k, n] of blockedCases)
+    for (const [ta, tb] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ])
+      it(`blocked ${m}×${k}×${n}, transposeA ${ta}, transposeB ${tb}: bit for bit the in-order float32 sum`, async () => {
+        expect(m * k * n).toBeGreaterThanOrEqual(BLOCKED_FROM);
+        await useBackend('wasm');
+        const [a, b] = [randomArray(m * k), randomArray(k * n)];
+        const c = tf.tidy(() =>
+          tf.matMul(tf.tensor2d(a, ta ? [k, m] : [m, k]), tf.tensor2d(b, tb ? [n, k] : [k, n]), ta, tb),
+        );
+        const got = (await c.data()) as Float32Array;
+        c.dispose();
+        expect(differingBits(got, reference(a, b, 1, m, k, n, ta, tb))).toBe(0);
+      });
 });

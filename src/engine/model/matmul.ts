@@ -4,7 +4,7 @@
 // transposes for free, as GPU backends do; only where it could not load do products go through a custom op whose
 // forward and backward use plain matMuls on explicitly transposed operands.
 import * as tf from '@tensorflow/tfjs';
-import { wasmProductsTransposeFree, XNNPACK_TRANSPOSED_FROM } from '../backend/wasmKernels/batchMatMul';
+import { wasmProductsTransposeFree, BLOCKED_FROM } from '../backend/wasmKernels/batchMatMul';
 
 /** Swaps the last two axes. */
 function swapLast(x: tf.Tensor): tf.Tensor {
@@ -45,7 +45,7 @@ export function mm(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = 
  */
 export function frozenWeightProduct(x: tf.Tensor2D, w: tf.Tensor2D, transposedW: () => tf.Tensor2D): tf.Tensor2D {
   const [m, k] = x.shape;
-  const large = m * k * w.shape[0] >= XNNPACK_TRANSPOSED_FROM;
+  const large = m * k * w.shape[0] >= BLOCKED_FROM;
   if (tf.getBackend() !== 'wasm' || !wasmProductsTransposeFree() || !large) return mm(x, w, false, true) as tf.Tensor2D;
   const wt = transposedW();
   const op = tf.customGrad(((input: tf.Tensor2D) => ({

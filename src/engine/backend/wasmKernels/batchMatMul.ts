@@ -1,15 +1,14 @@
-// The wasm backend's BatchMatMul for the products tfjs-wasm runs slowly: those whose both operands carry a batch
-// dimension (attention's q·kᵀ and p·v and their gradients), which it runs as a scalar loop, and those with a
-// transposed operand (a linear layer's x·Wᵀ and its weight gradient dyᵀ·x), which it runs about 7× slower than a
-// plain product. kernels/batchMatMul.ts does both with 128-bit SIMD and transposes for free. Plain 2-D products (a
-// linear layer's input gradient dy·W) run on it too below 2^25 multiply-adds: XNNPACK sums each element in the same
-// order (from k = 0 up, a rounded product then a rounded add: test/wasm-bmm-order.test.ts checks both kernels against
-// that sum), but packs its right operand anew for every new weight tensor, so a training step, whose weights are new
-// each step, paid the packing every time. Every product keeps tfjs's kernel where wasm SIMD is missing. Large 2-D
-// products (the vocabulary projection of a real T5 and its gradients, t5-small's FFN) go to XNNPACK, after an
-// explicit transpose where one is transposed: past about 2^25 multiply-adds its blocked kernel beats this one's
-// several times over (measured in Node on 2 cores: [256,256]·[32128,256]ᵀ 3.9 s here, 0.73 s transposed and on
-// XNNPACK).
+// The wasm backend's BatchMatMul, every float32 product on kernels/batchMatMul.ts (128-bit SIMD, transposes for free):
+// tfjs-wasm runs a product whose both operands carry a batch dimension (attention's q·kᵀ and p·v and their gradients)
+// as a scalar loop, one with a transposed operand (a linear layer's x·Wᵀ and its weight gradient dyᵀ·x) about 7× slower
+// than a plain one, and its plain ones on XNNPACK, which packs its right operand anew for every new weight tensor (a
+// training step's weights are new each step). Past BLOCKED_FROM multiply-adds a 2-D product runs blocked (gemm), as a
+// real T5's vocabulary projection and its gradients do: it packs B and A into cache-sized blocks, which XNNPACK's
+// product also does but only after tfjs's explicit transpose of a transposed operand. Measured in Node on 2 cores:
+// [256,512]·[32128,512]ᵀ 344 ms blocked, 1,069 ms transposed then on XNNPACK; plain products run alike on both.
+// Every kernel sums each element in the same order (from k = 0 up, a rounded product then a rounded add:
+// test/wasm-bmm-order.test.ts checks them against that sum, as it once checked XNNPACK), so a product's numbers do not
+// depend on which kernel runs it. Every product keeps tfjs's kernel where wasm SIMD is missing.
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulWasm } from './batchMatMulBinary';
 import { heapOffset, importableMemory, instantiateKernel, type WasmBackendHeap } from './heap';
@@ -29,6 +28,8 @@ interface KernelExports {
     ta: number,
     tb: number,
   ): void;
+  gemm(a: number, b: number, c: number, scratch: number, m: number, k: number, n: number, ta: number, tb: number): void;
+  gemmScratchFloats(): number;
 }
 
 /** The parts of tfjs-wasm's backend this kernel reads and writes: its heap and where each tensor lies in it. */
@@ -37,15 +38,15 @@ interface WasmBackendView extends WasmBackendHeap {
   disposeData(dataId: object): boolean;
 }
 
-/** The kernel instantiated on tfjs-wasm's own memory, with a scratch block there for transposed B operands. */
+/** The kernel instantiated on tfjs-wasm's own memory, with a scratch block there (packed operands). */
 interface InHeap {
   kernel: KernelExports;
   scratch: number;
   scratchBytes: number;
 }
 
-/** Multiply-adds from which a 2-D product runs on XNNPACK (after an explicit transpose where one is transposed). */
-export const XNNPACK_TRANSPOSED_FROM = 2 ** 25;
+/** Multiply-adds from which a 2-D product runs blocked (kernels/batchMatMul.ts gemm). */
+export const BLOCKED_FROM = 2 ** 25;
 
 interface MatMulArgs {
   inputs: { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -77,63 +78,12 @@ async function install(): Promise<string> {
   } catch (e) {
     return `batched and transposed products: tfjs's kernel (the SIMD one did not load: ${e instanceof Error ? e.message : String(e)})`;
   }
-  const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!transpose) throw new Error('the wasm backend has no Transpose kernel');
-  const plainLarge = (args: MatMulArgs) =>
-    largeTransposed(
-      args,
-      original.kernelFunc as unknown as (a: MatMulArgs) => tf.TensorInfo,
-      transpose.kernelFunc as unknown as TransposeFunc,
-    );
   const kernelFunc = ((args: MatMulArgs) =>
-    plainLarge(args) ?? simdProduct(kernels, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
+    simdProduct(kernels, args) ?? original.kernelFunc(args as never)) as unknown as tf.KernelFunc;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
   installed = true;
   return 'batched and transposed products: SIMD kernel';
-}
-
-type TransposeFunc = (args: {
-  inputs: { x: tf.TensorInfo };
-  attrs: { perm: number[] };
-  backend: WasmBackendView;
-}) => tf.TensorInfo;
-
-/** A large 2-D product with a transposed operand as transpose(s) and XNNPACK's plain product; undefined otherwise. */
-function largeTransposed(
-  args: MatMulArgs,
-  product: (a: MatMulArgs) => tf.TensorInfo,
-  transpose: TransposeFunc,
-): tf.TensorInfo | undefined {
-  const {
-    inputs: { a, b },
-    attrs: { transposeA, transposeB },
-    backend,
-  } = args;
-  if (
-    a.shape.length !== 2 ||
-    b.shape.length !== 2 ||
-    !(transposeA || transposeB) ||
-    a.dtype !== 'float32' ||
-    b.dtype !== 'float32'
-  )
-    return undefined;
-  const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
-  const n = transposeB ? b.shape[0] : b.shape[1];
-  if (m * k * n < XNNPACK_TRANSPOSED_FROM || k !== (transposeB ? b.shape[1] : b.shape[0])) return undefined;
-  const flip = (x: tf.TensorInfo) => transpose({ inputs: { x }, attrs: { perm: [1, 0] }, backend });
-  const at = transposeA ? flip(a) : a;
-  const bt = transposeB ? flip(b) : b;
-  try {
-    return product({
-      inputs: { a: at, b: bt },
-      attrs: { ...args.attrs, transposeA: false, transposeB: false },
-      backend,
-    });
-  } finally {
-    if (at !== a) backend.disposeData(at.dataId);
-    if (bt !== b) backend.disposeData(bt.dataId);
-  }
 }
 
 /**
@@ -177,22 +127,23 @@ function simdProduct(
   const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
   if (k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
-  // A large plain 2-D product: XNNPACK's blocked kernel.
-  if (batch < 2 && !transposeA && !transposeB && m * k1 * n >= XNNPACK_TRANSPOSED_FROM) return undefined;
+  const blocked = batch === 1 && m * k1 * n >= BLOCKED_FROM;
   const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const ta = transposeA ? 1 : 0;
   const tb = transposeB ? 1 : 0;
-  const h = inHeapKernel(kernels, backend, tb ? 4 * k1 * n : 0);
+  const scratchFloats = blocked ? kernels.own.gemmScratchFloats() : tb ? k1 * n : 0;
+  const h = inHeapKernel(kernels, backend, 4 * scratchFloats);
   if (h) {
     const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-    h.kernel.bmm(at(a), at(b), at(out), h.scratch, batch, m, k1, n, ta, tb);
+    if (blocked) h.kernel.gemm(at(a), at(b), at(out), h.scratch, m, k1, n, ta, tb);
+    else h.kernel.bmm(at(a), at(b), at(out), h.scratch, batch, m, k1, n, ta, tb);
     return out;
   }
   const k = kernels.own;
-  // Offsets in floats within this module's memory: A, B, C, then the K·N scratch (every block a multiple of 16 bytes).
+  // Offsets in floats within this module's memory: A, B, C, then the scratch (every block a multiple of 16 bytes).
   const pad = (x: number) => (x + 3) & ~3;
-  const base = k.reserve(4 * (pad(sizeA) + pad(sizeB) + pad(sizeC) + pad(k1 * n))) / 4;
+  const base = k.reserve(4 * (pad(sizeA) + pad(sizeB) + pad(sizeC) + pad(scratchFloats))) / 4;
   const [pa, pb, pc, ps] = [
     base,
     base + pad(sizeA),
@@ -204,7 +155,8 @@ function simdProduct(
   const at = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
   mem.set(heap.subarray(at(a), at(a) + sizeA), pa);
   mem.set(heap.subarray(at(b), at(b) + sizeB), pb);
-  k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, ta, tb);
+  if (blocked) k.gemm(pa * 4, pb * 4, pc * 4, ps * 4, m, k1, n, ta, tb);
+  else k.bmm(pa * 4, pb * 4, pc * 4, ps * 4, batch, m, k1, n, ta, tb);
   heap.set(mem.subarray(pc, pc + sizeC), at(out));
   return out;
 }
