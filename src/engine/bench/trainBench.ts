@@ -153,11 +153,9 @@ export async function benchPreset(opts: BenchOptions): Promise<BenchResult> {
     peakHostBytes = maxDefined(peakHostBytes, opts.hostBytes?.());
     return ms;
   };
-  // The forward as the step runs it: with the base frozen in LoRA, its projections take the frozen-weight path.
-  const frozen = new Set(trainableNames ? [...model.params.keys()].filter((n) => !trainableNames.has(n)) : []);
   const timeForward = async () => {
     const t0 = now();
-    const loss = tf.tidy(() => model.withFrozen(frozen, () => model.loss(batch, true)));
+    const loss = tf.tidy(() => model.loss(batch, true));
     await loss.data();
     loss.dispose();
     return now() - t0;

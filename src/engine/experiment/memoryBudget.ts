@@ -54,17 +54,15 @@ const strategyCopies: Readonly<Record<string, number>> = {
 };
 
 /**
- * LoRA strategies keep the base frozen (no gradient, no moments) and train small adapters; their adapters with
- * gradients and moments (O-LoRA: the earlier tasks' too; KIF: its importance state) add about this share of it.
+ * LoRA strategies keep the base frozen (one copy: no gradient, no moments) and train small adapters; their adapters
+ * with gradients and moments (O-LoRA: the earlier tasks' too; KIF: its importance state) add about this share of it.
  */
 const loraShare: Readonly<Record<string, number>> = { seqlora: 0.1, olora: 0.2, 'kif-lora': 0.3 };
 
 /** The model-sized buffers one strategy's training holds: weights (and gradients), moments, its own state. */
 function modelParts(strategy: string, params: number) {
   const copy = F32 * params;
-  // The frozen base, plus on wasm a transpose of each large frozen weight and XNNPACK's packing of it, kept across
-  // steps (model/matmul.ts frozenWeightProduct): t5-small's LoRA step held 1.8 copies more heap with them.
-  if (strategy in loraShare) return { weights: 3 * copy, optimizer: 0, strategy: loraShare[strategy] * copy };
+  if (strategy in loraShare) return { weights: copy, optimizer: 0, strategy: loraShare[strategy] * copy };
   return { weights: 2 * copy, optimizer: 2 * copy, strategy: (strategyCopies[strategy] ?? 0) * copy };
 }
 

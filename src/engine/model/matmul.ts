@@ -4,7 +4,7 @@
 // transposes for free, as GPU backends do; only where it could not load do products go through a custom op whose
 // forward and backward use plain matMuls on explicitly transposed operands.
 import * as tf from '@tensorflow/tfjs';
-import { wasmProductsTransposeFree, BLOCKED_FROM } from '../backend/wasmKernels/batchMatMul';
+import { wasmProductsTransposeFree } from '../backend/wasmKernels/batchMatMul';
 
 /** Swaps the last two axes. */
 function swapLast(x: tf.Tensor): tf.Tensor {
@@ -34,23 +34,4 @@ export const explicitTransposeProduct = (
 export function mm(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
   if (tf.getBackend() !== 'wasm' || wasmProductsTransposeFree()) return tf.matMul(a, b, transposeA, transposeB);
   return explicitTransposeProduct(a, b, transposeA, transposeB);
-}
-
-/**
- * x · Wᵀ for a weight that does not train this step, given a cached Wᵀ (transposedW, made only when used). On wasm a
- * large product with a transposed operand runs as an explicit transpose and XNNPACK, which packs its right operand
- * anew for every new tensor: a transpose and a packing of W each step, for nothing when W is frozen (LoRA). With the
- * cached Wᵀ, XNNPACK keeps its packing across steps. The backward is the one tfjs's own gradient of x·Wᵀ computes for
- * x (dy·W, whose packing XNNPACK also keeps), and none for W: the same numbers, bit for bit.
- */
-export function frozenWeightProduct(x: tf.Tensor2D, w: tf.Tensor2D, transposedW: () => tf.Tensor2D): tf.Tensor2D {
-  const [m, k] = x.shape;
-  const large = m * k * w.shape[0] >= BLOCKED_FROM;
-  if (tf.getBackend() !== 'wasm' || !wasmProductsTransposeFree() || !large) return mm(x, w, false, true) as tf.Tensor2D;
-  const wt = transposedW();
-  const op = tf.customGrad(((input: tf.Tensor2D) => ({
-    value: tf.matMul(input, wt),
-    gradFunc: (dy: tf.Tensor) => [tf.matMul(dy, w)],
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x) as tf.Tensor2D;
 }

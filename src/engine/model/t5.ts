@@ -7,7 +7,7 @@ import type { HostTensors } from './init';
 import { lookupRows } from './embedding';
 import { tokenNll } from './crossEntropy';
 import { bucketGrid } from './relativePosition';
-import { frozenWeightProduct, mm } from './matmul';
+import { mm } from './matmul';
 import { rmsNorm } from './rmsNorm';
 
 export interface Batch {
@@ -30,9 +30,6 @@ export class T5Model {
    * here; a fused projection must still add the term of each weight it covers.
    */
   readonly projectionExtras = new Map<string, (x: tf.Tensor2D) => tf.Tensor>();
-  /** Weights the current training step leaves unchanged (see withFrozen), and their cached transposes. */
-  private frozen: ReadonlySet<string> = new Set();
-  private readonly transposed = new Map<string, { of: tf.Variable['dataId']; t: tf.Tensor2D }>();
 
   constructor(
     readonly config: T5Config,
@@ -65,38 +62,6 @@ export class T5Model {
     return t;
   }
 
-  /**
-   * Runs f (a training step's loss) knowing that the named weights do not train in it: their projections then skip
-   * work whose result only a weight's own gradient would need (frozenWeightProduct), with the same numbers.
-   */
-  withFrozen<T>(names: ReadonlySet<string>, f: () => T): T {
-    this.frozen = names;
-    try {
-      return f();
-    } finally {
-      this.frozen = new Set();
-    }
-  }
-
-  /** x [N, in] · Wᵀ, through the frozen-weight product when W does not train this step. */
-  private project(x: tf.Tensor2D, weight: string): tf.Tensor2D {
-    const w = this.p(weight) as tf.Tensor2D;
-    const hit = this.transposed.get(weight);
-    // An update (assign) gives the variable new data: a transpose cached before it is stale, and freed.
-    if (hit && hit.of !== w.dataId) {
-      hit.t.dispose();
-      this.transposed.delete(weight);
-    }
-    if (!this.frozen.has(weight)) return mm(x, w, false, true) as tf.Tensor2D;
-    return frozenWeightProduct(x, w, () => {
-      const fresh = this.transposed.get(weight);
-      if (fresh) return fresh.t;
-      const t = tf.keep(tf.transpose(w)) as tf.Tensor2D;
-      this.transposed.set(weight, { of: w.dataId, t });
-      return t;
-    });
-  }
-
   setDropoutSeed(seed: number) {
     this.dropoutSeed = seed;
   }
@@ -115,8 +80,8 @@ export class T5Model {
   linear(x: tf.Tensor, weight: string): tf.Tensor3D {
     const [b, l, d] = x.shape;
     const w = this.p(weight);
-    const x2 = tf.reshape(x, [b * l, d]) as tf.Tensor2D;
-    const y = this.project(x2, weight);
+    const x2 = tf.reshape(x, [b * l, d]);
+    const y = mm(x2, w, false, true);
     const extra = this.projectionExtras.get(weight);
     return tf.reshape(extra ? tf.add(y, extra(x2 as tf.Tensor2D)) : y, [b, l, w.shape[0]]);
   }
@@ -280,9 +245,10 @@ export class T5Model {
   /** Final norm and the vocabulary projection: [B, L, D] -> [B*L, V]. */
   logitsFromHidden(h: tf.Tensor, training = false): tf.Tensor2D {
     const [b, l, d] = h.shape;
-    const x = tf.reshape(this.dropout(this.rmsNorm(h, 'decoder.final_layer_norm.weight'), training), [b * l, d]);
-    if (this.config.tieEmbeddings) return this.project(tf.mul(x, d ** -0.5) as tf.Tensor2D, 'shared.weight');
-    return this.project(x as tf.Tensor2D, 'lm_head.weight');
+    let x = tf.reshape(this.dropout(this.rmsNorm(h, 'decoder.final_layer_norm.weight'), training), [b * l, d]);
+    if (this.config.tieEmbeddings) return mm(tf.mul(x, d ** -0.5), this.p('shared.weight'), false, true) as tf.Tensor2D;
+    x = mm(x, this.p('lm_head.weight'), false, true);
+    return x as tf.Tensor2D;
   }
 
   decode(decoderInputIds: tf.Tensor2D, encOut: tf.Tensor3D, inputMask: tf.Tensor2D, training = false): tf.Tensor2D {
@@ -325,8 +291,6 @@ export class T5Model {
   dispose() {
     for (const v of this.params.values()) v.dispose();
     for (const t of this.constants.values()) t.dispose();
-    for (const { t } of this.transposed.values()) t.dispose();
-    this.transposed.clear();
     this.params.clear();
     this.constants.clear();
   }

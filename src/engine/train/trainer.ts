@@ -121,17 +121,11 @@ export class Trainer {
     const names = [...this.model.params.keys()].filter((n) => hooks.trainable?.(n) ?? true);
     const vars = names.map((n) => this.model.params.get(n) as tf.Variable);
     const t0 = performance.now();
-    const trains = new Set(names);
-    const frozen = new Set([...this.model.params.keys()].filter((n) => !trains.has(n)));
-    const { value, grads } = tf.variableGrads(
-      () =>
-        this.model.withFrozen(frozen, () => {
-          const loss = this.model.loss(batch, true);
-          const extra = hooks.extraLoss?.(batch);
-          return extra ? tf.add(loss, extra) : loss;
-        }),
-      vars,
-    );
+    const { value, grads } = tf.variableGrads(() => {
+      const loss = this.model.loss(batch, true);
+      const extra = hooks.extraLoss?.(batch);
+      return extra ? tf.add(loss, extra) : loss;
+    }, vars);
     const raw = names.map((n) => grads[(this.model.params.get(n) as tf.Variable).name]);
     const lr = learningRate(stepIndex, totalSteps, s.lr, s.warmupSteps);
     const t1 = performance.now();
