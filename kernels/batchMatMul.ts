@@ -1,7 +1,8 @@
-// AssemblyScript source of the wasm backend's batched and transposed matrix products (compiled by
-// `npm run build:kernels` into src/engine/backend/wasmKernels/batchMatMulBinary.ts). tfjs-wasm runs a product whose
-// both operands carry a batch dimension (attention's q·kᵀ and p·v, forward and backward) as a scalar loop, and one
-// with a transposed operand far slower than a plain one; this one uses 128-bit SIMD and transposes for free.
+// AssemblyScript source of the wasm backend's matrix products (compiled by `npm run build:kernels` into
+// src/engine/backend/wasmKernels/batchMatMulBinary.ts). tfjs-wasm runs a product whose both operands carry a batch
+// dimension (attention's q·kᵀ and p·v, forward and backward) as a scalar loop, and one with a transposed operand far
+// slower than a plain one; this one uses 128-bit SIMD and transposes for free. `bmm` runs batched and smaller
+// products, `gemm` (below) large 2-D ones, blocked for the cache.
 //
 // C[p] = op(A[p]) · op(B[p]) for p < batch, float32, row-major; op transposes when ta / tb is 1. C[p] is M×N.
 // The module imports its memory: on tfjs-wasm's heap it reads and writes the tensors in place; on a memory of its own

@@ -127,7 +127,8 @@ function simdProduct(
   const [m, k1] = transposeA ? [a.shape[r - 1], a.shape[r - 2]] : [a.shape[r - 2], a.shape[r - 1]];
   const [k2, n] = transposeB ? [b.shape[r - 1], b.shape[r - 2]] : [b.shape[r - 2], b.shape[r - 1]];
   if (k1 !== k2 || m * n * k1 === 0) return undefined; // tfjs's kernel, and its error for a mismatch
-  const blocked = batch === 1 && m * k1 * n >= BLOCKED_FROM;
+  // Few rows or columns (a decoding step's one position) waste the blocked product's 2×16 tiles: the plain loop.
+  const blocked = batch === 1 && m * k1 * n >= BLOCKED_FROM && m >= 16 && n >= 16;
   const [sizeA, sizeB, sizeC] = [batch * m * k1, batch * k1 * n, batch * m * n];
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const ta = transposeA ? 1 : 0;
