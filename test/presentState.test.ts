@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { captionFor, embedSnippet, PRESENT_STEPS, readPresent, writePresent } from '../src/app/present/presentState';
+import {
+  captionFor,
+  embedSnippet,
+  PRESENT_STEPS,
+  readPresent,
+  tellsStory,
+  writePresent,
+} from '../src/app/present/presentState';
 
 describe('present state in the query string', () => {
   it('round-trips step and hidden parts, keeping other parameters', () => {
@@ -18,5 +25,14 @@ describe('present state in the query string', () => {
   it('captions name the tasks and the embed snippet quotes its URL', () => {
     expect(captionFor(PRESENT_STEPS[1], ['rvsh', 'shso'])).toContain('Trained on shso alone');
     expect(embedSnippet('https://x/?present=1&a="b"')).toContain('src="https://x/?present=1&a=&quot;b&quot;"');
+  });
+
+  it('tells the story task by task (pauses, one strategy at a time) only while presenting with controls and captions', () => {
+    expect(tellsStory(readPresent('?present=2'))).toBe(true);
+    expect(tellsStory(readPresent('?present=2&hide=share'))).toBe(true);
+    expect(tellsStory(readPresent(''))).toBe(false);
+    // An embed without a Continue button plays through, side by side where the switch says so.
+    expect(tellsStory(readPresent('?present=1&hide=controls'))).toBe(false);
+    expect(tellsStory(readPresent('?present=1&hide=captions'))).toBe(false);
   });
 });

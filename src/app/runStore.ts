@@ -1,6 +1,6 @@
 // The run the page shows: the engine's run model (engine/run) for a run in progress, a finished one, or a document
 // brought in (a link, a file, a saved run), plus what only the page knows (clock times, the what-if requests).
-// The trainer client folds the worker's events into `run` (steps arrive at most ~10 times a second).
+// The trainer client folds the worker's events into `run` (steps arrive about twice a second, stepThrottle.ts).
 import { create } from 'zustand';
 import type { WhatIfResult } from '../engine/experiment/whatIf';
 import type { RunState } from '../engine/run/state';
