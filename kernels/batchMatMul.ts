@@ -39,8 +39,18 @@ export function bmm(
     const ap = a + ((<usize>(p * m * k)) << 2);
     let bp = b + ((<usize>(p * k * n)) << 2);
     if (tb) {
+      // Bᵀ is stored N×K: scratch gets it as K×N, 4×4 blocks at a time, then the edges.
+      const k4 = k & ~3;
+      for (let j = 0; j < n4; j += 4)
+        for (let kk = 0; kk < k4; kk += 4)
+          transpose4(
+            bp + ((<usize>(j * k + kk)) << 2),
+            (<usize>k) << 2,
+            scratch + ((<usize>(kk * n + j)) << 2),
+            (<usize>n) << 2,
+          );
       for (let kk = 0; kk < k; kk++) {
-        for (let j = 0; j < n; j++)
+        for (let j = kk < k4 ? n4 : 0; j < n; j++)
           store<f32>(scratch + ((<usize>(kk * n + j)) << 2), load<f32>(bp + ((<usize>(j * k + kk)) << 2)));
       }
       bp = scratch;
@@ -243,8 +253,22 @@ function packB(
     const panel = dst + ((<usize>(p * kc)) << 6);
     const jb = j0 + (p << 4);
     const w = min(16, n - jb);
-    if (tb) {
-      // Bᵀ is stored: each column of the panel is a run of B's memory.
+    if (tb && w == 16) {
+      // Bᵀ is stored: the panel's rows are its columns, 4×4 blocks at a time, then the last rows.
+      const kc4 = kc & ~3;
+      const src = b + ((<usize>jb * bCs + <usize>k0) << 2);
+      for (let jj = 0; jj < 16; jj += 4)
+        for (let kk = 0; kk < kc4; kk += 4)
+          transpose4(
+            src + ((<usize>jj * bCs + <usize>kk) << 2),
+            bCs << 2,
+            panel + ((<usize>((kk << 4) + jj)) << 2),
+            64,
+          );
+      for (let kk = kc4; kk < kc; kk++)
+        for (let jj = 0; jj < 16; jj++)
+          store<f32>(panel + ((<usize>((kk << 4) + jj)) << 2), load<f32>(src + ((<usize>jj * bCs + <usize>kk) << 2)));
+    } else if (tb) {
       for (let jj = 0; jj < 16; jj++)
         for (let kk = 0; kk < kc; kk++)
           store<f32>(
@@ -283,7 +307,22 @@ function packA(
           ii < mc ? load<f32>(a + ((<usize>(i0 + ii) * aRs + <usize>(k0 + kk) * aCs) << 2)) : 0,
         );
   } else {
-    for (let ii = 0; ii < mcEven; ii++)
+    // A is row-major: its 4×4 blocks transposed into the strip, then the last columns and rows.
+    const mc4 = mc & ~3;
+    const kc4 = kc & ~3;
+    const src = a + ((<usize>i0 * aRs + <usize>k0) << 2);
+    for (let ii = 0; ii < mc4; ii += 4)
+      for (let kk = 0; kk < kc4; kk += 4)
+        transpose4(
+          src + ((<usize>ii * aRs + <usize>kk) << 2),
+          aRs << 2,
+          dst + ((<usize>(kk * mcEven + ii)) << 2),
+          (<usize>mcEven) << 2,
+        );
+    for (let ii = 0; ii < mc4; ii++)
+      for (let kk = kc4; kk < kc; kk++)
+        store<f32>(dst + ((<usize>(kk * mcEven + ii)) << 2), load<f32>(src + ((<usize>ii * aRs + <usize>kk) << 2)));
+    for (let ii = mc4; ii < mcEven; ii++)
       for (let kk = 0; kk < kc; kk++)
         store<f32>(
           dst + ((<usize>(kk * mcEven + ii)) << 2),
@@ -352,4 +391,20 @@ function tileCopy(src: usize, srcRow: usize, dst: usize, dstRow: usize, rows: i3
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < w; j++)
       store<f32>(dst + <usize>r * dstRow + ((<usize>j) << 2), load<f32>(src + <usize>r * srcRow + ((<usize>j) << 2)));
+}
+
+/** A 4×4 block transposed: row r of the source (4 floats at src + r·srcRow) becomes column r at dst. */
+function transpose4(src: usize, srcRow: usize, dst: usize, dstRow: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcRow);
+  const r2 = v128.load(src + 2 * srcRow);
+  const r3 = v128.load(src + 3 * srcRow);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstRow, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstRow, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstRow, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
