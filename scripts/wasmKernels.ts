@@ -18,6 +18,11 @@ export const wasmKernelSources: WasmKernelSource[] = [
     exportName: 'batchMatMulWasm',
   },
   {
+    source: 'kernels/exp.ts',
+    out: 'src/engine/backend/wasmKernels/expBinary.ts',
+    exportName: 'expWasm',
+  },
+  {
     source: 'kernels/adamw.ts',
     out: 'src/engine/backend/wasmKernels/adamwBinary.ts',
     exportName: 'adamwWasm',

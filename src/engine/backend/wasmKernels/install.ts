@@ -1,6 +1,7 @@
 // Every kernel the engine puts in front of tfjs-wasm's, installed as the app, the CLI and the tests run them.
 import { installWasmBatchMatMul } from './batchMatMul';
 import { installWasmRowConcat } from './concat';
+import { installWasmExp } from './exp';
 import { installWasmRowGather } from './gather';
 import { installWasmSharedIdentity } from './identity';
 import { installWasmSliceInPlace } from './slice';
@@ -12,5 +13,6 @@ export async function installWasmKernels(): Promise<string> {
   installWasmSliceInPlace();
   installWasmRowGather();
   installWasmRowConcat();
+  installWasmExp();
   return batched;
 }
