@@ -178,7 +178,7 @@ function rowFrom(
 // The blocked 2-D product for large shapes (a real T5's vocabulary projection and its gradients). The product above
 // walks B in panels K rows tall, which past a few MB fall out of cache (and, with a long row stride, out of the TLB):
 // at [256,256]·[32128,256]ᵀ it ran several times slower than XNNPACK. Here B is packed KC rows by NC columns at a time
-// into contiguous 16-column panels, and A MC rows by KC columns into column-major strips, so each inner loop reads
+// into contiguous 16-column panels, and A MC rows by KC columns into contiguous row pairs, so each inner loop reads
 // memory in order and a block stays in cache while it is used. K is blocked too, yet every C element still sums over kk
 // in order from kk = 0: a later K block starts from the float32 sum the earlier ones stored in C, so the roundings are
 // the same, one by one, as one pass from 0 to K.
@@ -210,23 +210,21 @@ export function gemm(a: usize, b: usize, c: usize, scratch: usize, m: i32, k: i3
       packB(b, bRs, bCs, bPack, j0, k0, kc, panels, n, tb);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
-        const mcEven = (mc + 1) & ~1;
-        packA(a, aRs, aCs, aPack, i0, k0, kc, mc, mcEven, ta);
-        const aStep = (<usize>mcEven) << 2;
+        packA(a, aRs, aCs, aPack, i0, k0, kc, mc, ta);
         for (let p = 0; p < panels; p++) {
           const jb = j0 + (p << 4);
           const w = min(16, n - jb);
           const bp = bPack + ((<usize>(p * kc)) << 6);
           for (let ii = 0; ii < mc; ii += 2) {
             const rows = min(2, mc - ii);
-            const ap = aPack + ((<usize>ii) << 2);
+            const ap = aPack + ((<usize>(ii * kc)) << 2);
             const cp = c + ((<usize>((i0 + ii) * n + jb)) << 2);
             if (w == 16 && rows == 2) {
-              micro(ap, aStep, bp, kc, cp, cRow, k0 == 0);
+              micro(ap, bp, kc, cp, cRow, k0 == 0);
             } else {
               // An edge: through a full tile, of which only the rows and columns C has are read and written.
               if (k0 > 0) tileCopy(cp, cRow, tile, 64, rows, w);
-              micro(ap, aStep, bp, kc, tile, 64, k0 == 0);
+              micro(ap, bp, kc, tile, 64, k0 == 0);
               tileCopy(tile, 64, cp, cRow, rows, w);
             }
           }
@@ -286,48 +284,45 @@ function packB(
   }
 }
 
-/** A's rows i0…i0+mc, columns k0…k0+kc as kc columns of mcEven floats (a row past M zero). */
-function packA(
-  a: usize,
-  aRs: usize,
-  aCs: usize,
-  dst: usize,
-  i0: i32,
-  k0: i32,
-  kc: i32,
-  mc: i32,
-  mcEven: i32,
-  ta: i32,
-): void {
+/**
+ * A's rows i0…i0+mc, columns k0…k0+kc as row pairs, each kc·2 floats: pair q holds A(2q, kk) and A(2q + 1, kk) side by
+ * side for kk in order, as the 2×16 tile reads them (contiguous, so a pair stays in a few cache lines); a last odd
+ * row is paired with zeros.
+ */
+function packA(a: usize, aRs: usize, aCs: usize, dst: usize, i0: i32, k0: i32, kc: i32, mc: i32, ta: i32): void {
+  const mc2 = mc & ~1;
   if (ta) {
-    for (let kk = 0; kk < kc; kk++)
-      for (let ii = 0; ii < mcEven; ii++)
-        store<f32>(
-          dst + ((<usize>(kk * mcEven + ii)) << 2),
-          ii < mc ? load<f32>(a + ((<usize>(i0 + ii) * aRs + <usize>(k0 + kk) * aCs) << 2)) : 0,
-        );
-  } else {
-    // A is row-major: its 4×4 blocks transposed into the strip, then the last columns and rows.
-    const mc4 = mc & ~3;
-    const kc4 = kc & ~3;
-    const src = a + ((<usize>i0 * aRs + <usize>k0) << 2);
-    for (let ii = 0; ii < mc4; ii += 4)
-      for (let kk = 0; kk < kc4; kk += 4)
-        transpose4(
-          src + ((<usize>ii * aRs + <usize>kk) << 2),
-          aRs << 2,
-          dst + ((<usize>(kk * mcEven + ii)) << 2),
-          (<usize>mcEven) << 2,
-        );
-    for (let ii = 0; ii < mc4; ii++)
-      for (let kk = kc4; kk < kc; kk++)
-        store<f32>(dst + ((<usize>(kk * mcEven + ii)) << 2), load<f32>(src + ((<usize>ii * aRs + <usize>kk) << 2)));
-    for (let ii = mc4; ii < mcEven; ii++)
+    // Aᵀ is stored: a pair's two floats lie side by side in each row of it.
+    for (let ii = 0; ii < mc2; ii += 2) {
+      const d = dst + ((<usize>(ii * kc)) << 2);
       for (let kk = 0; kk < kc; kk++)
-        store<f32>(
-          dst + ((<usize>(kk * mcEven + ii)) << 2),
-          ii < mc ? load<f32>(a + ((<usize>(i0 + ii) * aRs + <usize>(k0 + kk) * aCs) << 2)) : 0,
-        );
+        store<u64>(d + ((<usize>kk) << 3), load<u64>(a + ((<usize>(i0 + ii) * aRs + <usize>(k0 + kk) * aCs) << 2)));
+    }
+  } else {
+    // A is row-major: two rows, four columns at a time, interleaved by two shuffles; then the last columns.
+    const kc4 = kc & ~3;
+    for (let ii = 0; ii < mc2; ii += 2) {
+      const r0 = a + ((<usize>(i0 + ii) * aRs + <usize>k0) << 2);
+      const r1 = r0 + (aRs << 2);
+      const d = dst + ((<usize>(ii * kc)) << 2);
+      for (let kk = 0; kk < kc4; kk += 4) {
+        const x = v128.load(r0 + ((<usize>kk) << 2));
+        const y = v128.load(r1 + ((<usize>kk) << 2));
+        v128.store(d + ((<usize>kk) << 3), v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+        v128.store(d + ((<usize>kk) << 3), v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+      }
+      for (let kk = kc4; kk < kc; kk++) {
+        store<f32>(d + ((<usize>kk) << 3), load<f32>(r0 + ((<usize>kk) << 2)));
+        store<f32>(d + ((<usize>kk) << 3), load<f32>(r1 + ((<usize>kk) << 2)), 4);
+      }
+    }
+  }
+  if (mc2 < mc) {
+    const d = dst + ((<usize>(mc2 * kc)) << 2);
+    for (let kk = 0; kk < kc; kk++) {
+      store<f32>(d + ((<usize>kk) << 3), load<f32>(a + ((<usize>(i0 + mc2) * aRs + <usize>(k0 + kk) * aCs) << 2)));
+      store<f32>(d + ((<usize>kk) << 3), 0, 4);
+    }
   }
 }
 
@@ -336,7 +331,7 @@ function packA(
  * packed blocks' strides; one function serving both measured 3 % slower on the forgetting demo (whose products are all
  * twoRows16's), so each keeps its own.
  */
-function micro(ap: usize, aStep: usize, bp: usize, kc: i32, cp: usize, cRow: usize, first: bool): void {
+function micro(ap: usize, bp: usize, kc: i32, cp: usize, cRow: usize, first: bool): void {
   const cq = cp + cRow;
   let c0 = f32x4.splat(0),
     c1 = f32x4.splat(0),
@@ -373,7 +368,7 @@ function micro(ap: usize, aStep: usize, bp: usize, kc: i32, cp: usize, cRow: usi
     d1 = f32x4.add(d1, f32x4.mul(aw, b1));
     d2 = f32x4.add(d2, f32x4.mul(aw, b2));
     d3 = f32x4.add(d3, f32x4.mul(aw, b3));
-    ak += aStep;
+    ak += 8;
     bk += 64;
   }
   v128.store(cp, c0);

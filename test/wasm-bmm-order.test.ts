@@ -114,8 +114,8 @@ describe('wasm SIMD product: summation order', () => {
   // Past BLOCKED_FROM a 2-D product runs blocked (kernels/batchMatMul.ts gemm): B packed KC = 256 rows by NC = 1024
   // columns at a time, A 64 rows at a time, K blocked with each block going on from the sums C holds. These shapes cross
   // every block edge: K over two blocks and a part, N over one block with a part panel (not a multiple of 16), an odd
-  // M with a part block of rows. A row-major A and a stored Bᵀ are packed in 4×4 blocks transposed: the last shape's
-  // part blocks (7 rows, 6 of K) have both whole 4×4 blocks and rows and columns left over.
+  // M with a part block of rows. A row-major A is packed two rows by four columns at a time and a stored Bᵀ in 4×4
+  // blocks transposed: the last shape's part blocks (7 rows, 6 of K) have whole blocks, an odd row and columns left over.
   const blockedCases: [number, number, number][] = [
     [67, 515, 1043],
     [130, 257, 1040],
