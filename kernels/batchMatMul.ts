@@ -285,9 +285,9 @@ function packB(
 }
 
 /**
- * A's rows i0…i0+mc, columns k0…k0+kc as row pairs, each kc·2 floats: pair q holds A(2q, kk) and A(2q + 1, kk) side by
- * side for kk in order, as the 2×16 tile reads them (contiguous, so a pair stays in a few cache lines); a last odd
- * row is paired with zeros.
+ * A's rows i0…i0+mc, columns k0…k0+kc as row pairs, each kc·2 floats: pair q holds A(i0 + 2q, k0 + kk) and
+ * A(i0 + 2q + 1, k0 + kk) side by side for kk in order, as the 2×16 tile reads them (contiguous, so a pair stays in a
+ * few cache lines); a last odd row is paired with zeros.
  */
 function packA(a: usize, aRs: usize, aCs: usize, dst: usize, i0: i32, k0: i32, kc: i32, mc: i32, ta: i32): void {
   const mc2 = mc & ~1;

@@ -4,10 +4,10 @@
 // logits (8 M floats at batch 16 × 16 output tokens). This is the same algorithm, step for step in float64 with the same
 // constants and table, two lanes at a time, so every result is the same bit for bit (test/wasm-exp.test.ts checks it
 // against tfjs's own kernel): exp(x) = 2^(k/32)·2^(r/32) with k = round(x·32/ln 2), the first factor from the table,
-// the second a cubic in r; lanes with |x| ≥ 88 or NaN take the scalar path with expf's special cases.
+// the second a cubic in r; a group of four with any |x| ≥ 88 or NaN takes the scalar path, with expf's special cases.
 //
 // The module imports its memory (tfjs-wasm's heap, or one of its own) and keeps no data of its own there: the caller
-// writes the table (tableBits in expTable.ts) into that memory and passes where it lies.
+// writes the table (tableBits in src/engine/backend/wasmKernels/exp.ts) into that memory and passes where it lies.
 
 /** Makes room for `bytes` bytes and returns where they start (16-byte aligned). */
 export function reserve(bytes: i32): usize {

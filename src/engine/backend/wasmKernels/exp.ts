@@ -1,5 +1,5 @@
 // The wasm backend's float32 Exp on kernels/exp.ts: musl's expf (what tfjs-wasm's kernel calls per element) with the
-// same float64 steps two lanes at a time, so each result is the same bit for bit, in about a third of the time. A
+// same float64 steps two lanes at a time, so each result is the same bit for bit, in under a quarter of the time. A
 // real T5's loss takes exp twice over its [positions, vocabulary] logits. On tfjs's single-threaded heap the kernel
 // works on the tensors in place; where that heap cannot be imported (the threaded binary's shared memory) it copies
 // the input into its own memory and the result back. Without wasm SIMD, and for other dtypes, tfjs's kernel runs.
@@ -81,21 +81,25 @@ export function installWasmExp(): void {
     if (x.dtype !== 'float32') return original(args);
     const { backend } = args;
     const n = tf.util.sizeFromShape(x.shape);
-    const out = backend.makeOutput(x.shape, 'float32');
     const memory = importableMemory(backend);
     if (memory) {
       let p = inHeap.get(memory);
       if (!p) {
-        const table = backend.wasm._malloc(tableBits.byteLength);
+        // Unsigned: past 2 GiB the allocator's int32 address reads negative.
+        const table = backend.wasm._malloc(tableBits.byteLength) >>> 0;
         if (!table) throw new Error('the wasm heap could not grow by 256 bytes for Exp');
         new BigUint64Array(memory.buffer, table, tableBits.length).set(tableBits);
         inHeap.set(memory, (p = { kernel: instantiateKernel<Exports>(bytes, memory), table }));
       }
+      const out = backend.makeOutput(x.shape, 'float32');
       p.kernel.exp(heapOffset(backend, x), heapOffset(backend, out), n, p.table);
       return out;
     }
-    // The table first, then the operand (the result overwrites it); reserve may grow the memory.
-    const at = own.kernel.reserve(tableBits.byteLength + 4 * n) + tableBits.byteLength;
+    const out = backend.makeOutput(x.shape, 'float32');
+    // The table at the module's base (reserve always starts there), then the operand, which the result overwrites;
+    // reserve may grow the memory.
+    if (own.kernel.reserve(tableBits.byteLength + 4 * n) !== own.table) throw new Error('Exp: the kernel memory moved');
+    const at = own.table + tableBits.byteLength;
     const mem = new Float32Array(own.kernel.memory.buffer);
     const heap = backend.wasm.HEAPF32;
     mem.set(heap.subarray(heapOffset(backend, x) / 4, heapOffset(backend, x) / 4 + n), at / 4);
