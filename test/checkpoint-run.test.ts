@@ -1,7 +1,7 @@
 // A run from a checkpoint folder trains, evaluates and decodes with the checkpoint's own tokenizer (here a
 // spiece.model with 164 ids, too few for the byte tokenizer's 259), and the results document names it.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseResults } from '../src/engine/experiment/results';
 import { runExperiment } from '../src/engine/experiment/runner';
 import { loadHfModelFromFiles } from '../src/engine/io/loadHfModel';
+import { serializeSafetensors } from '../src/engine/io/safetensors';
 import { parseSpec } from '../src/engine/spec/experiment';
 import { checkpointTokenizerSpec } from '../src/engine/tokenizers/runTokenizer';
 import { useBackend } from './helpers/tf';
@@ -68,6 +69,37 @@ describe('a run from a checkpoint folder', () => {
     expect(s.matrix[1][0]).toBeGreaterThanOrEqual(90);
     expect(s.matrix[0][0]).toBeLessThan(50);
     for (const p of s.samples[0].predictions) expect(['good', 'bad']).toContain(p.output);
+  }, 150_000);
+
+  it('cli run of a model whose loss is not finite writes the results, names the strategy and exits 3', async () => {
+    // The fixture with a feed-forward output weight at 3e38: the first forward overflows to ∞ in the residual, whose
+    // norm then gives NaN, so seqft stops at its first step.
+    const dir = mkdtempSync(join(tmpdir(), 'kif-ckrun-'));
+    const files = Object.fromEntries(readdirSync(folder).map((f) => [f, readFileSync(join(folder, f))]));
+    const m = loadHfModelFromFiles(files);
+    m.tensors.get('encoder.block.0.layer.1.DenseReluDense.wo.weight')!.data.fill(3e38);
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'model.safetensors'), serializeSafetensors(m.tensors));
+    for (const f of ['config.json', 'spiece.model']) copyFileSync(join(folder, f), join(broken, f));
+    writeFileSync(join(dir, 'senti.train.json'), JSON.stringify(rows));
+    writeFileSync(join(dir, 'senti.test.json'), JSON.stringify(rows));
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec(broken)));
+    const out = join(dir, 'results.json');
+    const r = await exec(
+      'npx',
+      ['tsx', 'src/cli/main.ts', 'run', join(dir, 'spec.json'), '--data', dir, '--out', out],
+      { cwd: root, timeout: 120_000 },
+    ).then(
+      (ok) => ({ code: 0, stderr: ok.stderr }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(
+      /1 of 1 strategies stopped early \(exit code 3\): seqft: training stopped at step 1: the loss became/,
+    );
+    const doc = parseResults(JSON.parse(readFileSync(out, 'utf8')));
+    expect(doc.ok && doc.results.strategies[0].error).toMatch(/^seqft: training stopped at step 1: /);
   }, 150_000);
 
   it('the runner refuses a checkpoint spec the host did not load, and the byte tokenizer for a 164-id model', async () => {

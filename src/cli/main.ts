@@ -1,6 +1,7 @@
 // Headless runner: `npm run cli -- <command> [flags]`.
 import { checkFlags, flagsOfUsage, parseArgs, UsageError } from './args';
 import { commands } from './commands/registry';
+import { STOPPED_EARLY } from './commands/run';
 import './commands/train';
 import './commands/run';
 import './commands/demo';
@@ -20,7 +21,11 @@ console.log = (...a: unknown[]) => {
 
 function help(): string {
   const lines = [...commands.values()].map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return `usage: npm run cli -- <command> [flags]\n\ncommands:\n${lines.join('\n')}`;
+  return (
+    `usage: npm run cli -- <command> [flags]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    `exit codes: 0 done; 1 an error; 2 a bad command line or input; ${STOPPED_EARLY} run, demo or sweep finished and ` +
+    `wrote its results, but strategies stopped early (a non-finite loss, a failed lane; each says why)`
+  );
 }
 
 async function main() {

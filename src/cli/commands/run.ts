@@ -140,6 +140,9 @@ const progressHooks = (): RunHooks => {
 let backendStarted = false;
 
 /** Runs a spec on the backend of --backend (default: the spec's), writes the results to `out`, prints the table. */
+/** Exit code of a run, demo or sweep that finished and wrote its results, but with strategies that stopped early. */
+export const STOPPED_EARLY = 3;
+
 export async function runToFile(
   spec: ExperimentSpec,
   args: Args,
@@ -178,6 +181,14 @@ export async function runToFile(
   writeJson(out, results);
   console.log(resultsTable(results));
   console.error(`results written to ${out} (${results.timings.totalSeconds.toFixed(1)} s on ${results.backend})`);
+  // The document holds what they did before they stopped; a script must still learn that the run is not whole.
+  const stopped = results.strategies.filter((s) => s.error);
+  if (stopped.length) {
+    console.error(
+      `${stopped.length} of ${results.strategies.length} strategies stopped early (exit code ${STOPPED_EARLY}): ${stopped.map((s) => s.error).join('; ')}`,
+    );
+    process.exitCode = STOPPED_EARLY;
+  }
   return results;
 }
 
