@@ -1,9 +1,16 @@
-// One small chart per strategy: task j's score after training task i, for every i ≥ j.
+// One small chart per strategy: task j's score after training task i, for every i ≥ j. Redrawn only when a matrix
+// or the task list changes: the panel around it renders at every training step, and a chart's redraw is the page's
+// costliest work (it takes CPU from the strategies training in the workers).
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CompareRow } from '../compareRows';
 import { seriesColor } from '../heatmap/colors';
 
-export default function ForgettingCurves({ rows, tasks }: { rows: CompareRow[]; tasks: string[] }) {
+type Props = { rows: CompareRow[]; tasks: string[] };
+
+const drawn = ({ rows, tasks }: Props) => JSON.stringify([tasks, rows.map((r) => [r.label, r.matrix])]);
+
+function ForgettingCurves({ rows, tasks }: Props) {
   return (
     <div className="curves">
       {rows.map((r) => {
@@ -54,3 +61,5 @@ export default function ForgettingCurves({ rows, tasks }: { rows: CompareRow[]; 
     </div>
   );
 }
+
+export default memo(ForgettingCurves, (a, b) => drawn(a) === drawn(b));
