@@ -7,14 +7,7 @@
 // w[j] = w[j]·decay − (stepSize·mj) / (√vj·invSqrtBc2 + ε); m[j], v[j], w[j] updated in place (float32).
 // `sumSquares` is the squared norm of g, summed in float64 from j = 0 up, as the trainer's loop does.
 
-/** Makes room for `bytes` bytes and returns where they start (16-byte aligned). */
-export function reserve(bytes: i32): usize {
-  const base = (__heap_base + 15) & ~15;
-  const need = base + <usize>bytes;
-  const have = (<usize>memory.size()) << 16;
-  if (need > have) memory.grow(<i32>((need - have + 0xffff) >>> 16));
-  return base;
-}
+export { reserve } from './reserve';
 
 /** Σ g[j]² in float64, in index order (a running scalar sum: the order fixes the result). */
 export function sumSquares(g: usize, n: i32, start: f64): f64 {

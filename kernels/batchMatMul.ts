@@ -8,14 +8,7 @@
 // The module imports its memory: on tfjs-wasm's heap it reads and writes the tensors in place; on a memory of its own
 // the caller copies A and B in (see reserve) and the result out.
 
-/** Makes room for `bytes` bytes and returns where they start (16-byte aligned). */
-export function reserve(bytes: i32): usize {
-  const base = (__heap_base + 15) & ~15;
-  const need = base + <usize>bytes;
-  const have = (<usize>memory.size()) << 16;
-  if (need > have) memory.grow(<i32>((need - have + 0xffff) >>> 16));
-  return base;
-}
+export { reserve } from './reserve';
 
 /** `scratch` holds K·N floats: where B[p] is packed as K×N when tb is set. */
 export function bmm(

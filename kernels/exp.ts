@@ -9,14 +9,7 @@
 // The module imports its memory (tfjs-wasm's heap, or one of its own) and keeps no data of its own there: the caller
 // writes the table (tableBits in src/engine/backend/wasmKernels/exp.ts) into that memory and passes where it lies.
 
-/** Makes room for `bytes` bytes and returns where they start (16-byte aligned). */
-export function reserve(bytes: i32): usize {
-  const base = (__heap_base + 15) & ~15;
-  const need = base + <usize>bytes;
-  const have = (<usize>memory.size()) << 16;
-  if (need > have) memory.grow(<i32>((need - have + 0xffff) >>> 16));
-  return base;
-}
+export { reserve } from './reserve';
 
 const N: f64 = 32;
 const INV_LN2_N: f64 = reinterpret<f64>(0x3ff71547652b82fe) * N; // 0x1.71547652b82fep+0 · N

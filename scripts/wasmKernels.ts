@@ -30,7 +30,12 @@ export const wasmKernelSources: WasmKernelSource[] = [
 ];
 
 export async function compileWasmKernel(sourcePath: string): Promise<Uint8Array> {
-  const r = await asc.compileString(readFileSync(sourcePath, 'utf8'), {
+  // The kernel and the module it imports ('./reserve'), by the names its import resolves to.
+  const sources = {
+    'input.ts': readFileSync(sourcePath, 'utf8'),
+    'reserve.ts': readFileSync('kernels/reserve.ts', 'utf8'),
+  };
+  const r = await asc.compileString(sources, {
     optimizeLevel: 3,
     runtime: 'stub',
     enable: ['simd'],
