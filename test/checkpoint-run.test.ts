@@ -46,20 +46,25 @@ const spec = (checkpoint: string) => ({
   },
 });
 
+/** `cli run` of the spec on `checkpoint` with the rows as its data, in `dir`: exit code, stderr, results path. */
+async function cliRun(dir: string, checkpoint: string) {
+  writeFileSync(join(dir, 'senti.train.json'), JSON.stringify(rows));
+  writeFileSync(join(dir, 'senti.test.json'), JSON.stringify(rows));
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec(checkpoint)));
+  const out = join(dir, 'results.json');
+  const args = ['tsx', 'src/cli/main.ts', 'run', join(dir, 'spec.json'), '--data', dir, '--out', out];
+  return exec('npx', args, { cwd: root, timeout: 120_000 }).then(
+    (ok) => ({ code: 0, stderr: ok.stderr, out }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr, out }),
+  );
+}
+
 describe('a run from a checkpoint folder', () => {
   it('cli run trains it with its spiece.model tokenizer; the results document records {kind, vocabSize, source}', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kif-ckrun-'));
-    writeFileSync(join(dir, 'senti.train.json'), JSON.stringify(rows));
-    writeFileSync(join(dir, 'senti.test.json'), JSON.stringify(rows));
-    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec(folder)));
-    const out = join(dir, 'results.json');
-    const r = await exec(
-      'npx',
-      ['tsx', 'src/cli/main.ts', 'run', join(dir, 'spec.json'), '--data', dir, '--out', out],
-      { cwd: root, timeout: 120_000 },
-    );
+    const r = await cliRun(mkdtempSync(join(tmpdir(), 'kif-ckrun-')), folder);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('tokenizer spiece.model (164 ids)');
-    const doc = parseResults(JSON.parse(readFileSync(out, 'utf8')));
+    const doc = parseResults(JSON.parse(readFileSync(r.out, 'utf8')));
     expect(doc.ok).toBe(true);
     if (!doc.ok) return;
     expect(doc.results.model).toEqual({ tokenizer: { kind: 'spiece.model', vocabSize: 164, source: folder } });
@@ -82,23 +87,12 @@ describe('a run from a checkpoint folder', () => {
     mkdirSync(broken);
     writeFileSync(join(broken, 'model.safetensors'), serializeSafetensors(m.tensors));
     for (const f of ['config.json', 'spiece.model']) copyFileSync(join(folder, f), join(broken, f));
-    writeFileSync(join(dir, 'senti.train.json'), JSON.stringify(rows));
-    writeFileSync(join(dir, 'senti.test.json'), JSON.stringify(rows));
-    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec(broken)));
-    const out = join(dir, 'results.json');
-    const r = await exec(
-      'npx',
-      ['tsx', 'src/cli/main.ts', 'run', join(dir, 'spec.json'), '--data', dir, '--out', out],
-      { cwd: root, timeout: 120_000 },
-    ).then(
-      (ok) => ({ code: 0, stderr: ok.stderr }),
-      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
-    );
+    const r = await cliRun(dir, broken);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(
       /1 of 1 strategies stopped early \(exit code 3\): seqft: training stopped at step 1: the loss became/,
     );
-    const doc = parseResults(JSON.parse(readFileSync(out, 'utf8')));
+    const doc = parseResults(JSON.parse(readFileSync(r.out, 'utf8')));
     expect(doc.ok && doc.results.strategies[0].error).toMatch(/^seqft: training stopped at step 1: /);
   }, 150_000);
 
