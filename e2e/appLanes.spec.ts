@@ -11,6 +11,19 @@ const numbers = (run: SavedRun) =>
 /** The queue's progress as the run bar shows it (percent). */
 const queue = async (page: Page) => Number(await page.getByTestId('queue-progress').getAttribute('aria-valuenow'));
 
+/** Each lane's row of the run bar: its strategy, task and step as shown ("2/4: weight-avg", "1/3: rvsh", "57 / 200"). */
+const laneRows = (page: Page) =>
+  page.locator('.runbar dl.stats').evaluateAll((dls) =>
+    dls
+      .map((dl) => {
+        const dd = (name: string) =>
+          [...dl.querySelectorAll('div')].find((d) => d.querySelector('dt')?.textContent === name)?.querySelector('dd')
+            ?.textContent ?? '';
+        return { strategy: dd('Strategy'), task: dd('Task'), step: parseInt(dd('Step'), 10) };
+      })
+      .filter((r) => r.strategy !== ''),
+  );
+
 async function finished(page: Page, runs: number): Promise<SavedRun> {
   // Polled once a second in the page: a failing expect() retried for the whole run has Playwright build an aria
   // snapshot of the page at each try, which took about 6 s of the page's main thread from a 40 s run.
@@ -48,14 +61,17 @@ test('the forgetting demo side by side: pause, step and resume reach both lanes,
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('run-state')).toHaveText('paused');
   await page.waitForTimeout(1000); // a step each lane had under way lands
-  const held = await queue(page);
+  const held = await laneRows(page);
+  expect(held).toHaveLength(2);
   await page.waitForTimeout(2000);
-  expect(await queue(page)).toBe(held);
+  expect(await laneRows(page)).toEqual(held);
+  // Step: each lane takes exactly one step of the task it is in (mid first task here: paused past 5% of 2,400 steps,
+  // a task ends at 200 steps a lane, 16.7%). Read per lane: the queue's percent, rounded to 0.1, can hide 2 steps.
   await page.getByTestId('step-button').click();
-  await expect.poll(() => queue(page)).toBeGreaterThan(held);
-  const stepped = await queue(page);
+  const oneMore = held.map((r) => ({ ...r, step: r.step + 1 }));
+  await expect.poll(() => laneRows(page)).toEqual(oneMore);
   await page.waitForTimeout(1500);
-  expect(await queue(page)).toBe(stepped);
+  expect(await laneRows(page)).toEqual(oneMore);
   const pausedMs = Date.now() - pausedAt;
   await page.getByRole('button', { name: 'Resume' }).click();
   const lanes = await finished(page, 1);
