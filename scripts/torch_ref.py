@@ -8,6 +8,7 @@ Prints one JSON line: the median step time (wall and CPU) at each thread count a
 per-phase medians (forward, backward, optimizer) at the best thread count. Written for the comparison only; no HF download.
 """
 import argparse
+import ctypes
 import json
 import math
 import statistics
@@ -163,6 +164,19 @@ def blas_loaded():
         return "?"
 
 
+def blas_threads():
+    """The threads OpenBLAS's own pool runs. Debian's pthread build does not follow torch.set_num_threads: at one torch
+    thread its products still use every core (CPU time up to twice the wall time on two), and that is PyTorch's
+    fastest setting here (two torch threads over OpenBLAS's two ran a micro step about three times slower). None where
+    no OpenBLAS is mapped."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "libopenblas" in line})
+        return ctypes.CDLL(paths[0]).openblas_get_num_threads() if paths else None
+    except (OSError, AttributeError):
+        return None
+
+
 def median_ms(xs):
     return round(statistics.median(xs) * 1000, 2)
 
@@ -224,6 +238,8 @@ def main():
         "stepMsByThreads": {str(t): r["step"] for t, r in by_threads.items()},
         "bestThreads": best,
         "stepMs": by_threads[best]["step"],
+        # OpenBLAS's own pool, the same at every torch thread count (null: not OpenBLAS).
+        "blasThreads": blas_threads(),
         # CPU time of the process per step (all its threads): on a loaded machine the fairer figure at 1 thread.
         "stepCpuMsByThreads": {str(t): r["cpu"] for t, r in by_threads.items()},
         "phasesMs": {k: by_threads[best][k] for k in ("forward", "backward", "optimizer")},

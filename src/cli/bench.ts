@@ -128,7 +128,8 @@ async function main() {
             reps < repeats ? `${reps} repeats` : '',
             skipExtras ? 'no decode/fusion timing' : '',
             torch
-              ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}`
+              ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}` +
+                (torch.blasThreads ? ` (OpenBLAS ${torch.blasThreads} of its own)` : '')
               : '',
           ];
           results.push({ ...r, backend: `node-${backend}`, torch, note: note.filter(Boolean).join('; ') || undefined });

@@ -10,6 +10,8 @@ export interface TorchResult {
   stepMsByThreads: Record<string, number>;
   bestThreads: number;
   stepMs: number;
+  /** OpenBLAS's own thread pool, which torch's thread count does not set (null: another BLAS). */
+  blasThreads: number | null;
   stepCpuMsByThreads: Record<string, number>;
   phasesMs: { forward: number; backward: number; optimizer: number };
 }

@@ -82,8 +82,9 @@ export function BackendPanel() {
         </label>
         <p className="hint">
           On wasm and cpu, a run&apos;s strategies train at the same time, one per core, with the same numbers as one at
-          a time. GPU backends share one device and run them one at a time, and so does present mode, whose story goes
-          strategy by strategy.
+          a time. GPU backends share one device and run them one at a time, and so does a run started in present mode,
+          whose story goes strategy by strategy (entered mid-run, the lanes go on and the run pauses at each lane&apos;s
+          task boundary).
         </p>
       </div>
       {worker === 'crashed' && (
