@@ -165,16 +165,19 @@ def blas_loaded():
 
 
 def blas_threads():
-    """The threads OpenBLAS's own pool runs. Debian's pthread build does not follow torch.set_num_threads: at one torch
-    thread its products still use every core (CPU time up to twice the wall time on two), and that is PyTorch's
-    fastest setting here (two torch threads over OpenBLAS's two ran a micro step about three times slower). None where
-    no OpenBLAS is mapped."""
+    """The threads OpenBLAS's own pool runs, which Debian's pthread build keeps whatever torch.set_num_threads says
+    (so at one torch thread its products still use every core). None where no mapped OpenBLAS tells."""
     try:
         with open("/proc/self/maps") as f:
             paths = sorted({line.split()[-1] for line in f if "libopenblas" in line})
-        return ctypes.CDLL(paths[0]).openblas_get_num_threads() if paths else None
-    except (OSError, AttributeError):
+    except OSError:
         return None
+    for path in paths:
+        try:
+            return ctypes.CDLL(path).openblas_get_num_threads()
+        except (OSError, AttributeError):
+            continue
+    return None
 
 
 def median_ms(xs):
@@ -183,6 +186,7 @@ def median_ms(xs):
 
 def run(args, c, threads):
     torch.set_num_threads(threads)
+    blas = blas_threads()
     torch.manual_seed(0)
     model = T5(c)
     if args.mode == "lora":
@@ -212,7 +216,7 @@ def run(args, c, threads):
         if i >= args.warmup:
             for k, v in (("step", t3 - t0), ("forward", t1 - t0), ("backward", t2 - t1), ("optimizer", t3 - t2), ("cpu", c1 - c0)):
                 times[k].append(v)
-    return {k: median_ms(v) for k, v in times.items()}
+    return {**{k: median_ms(v) for k, v in times.items()}, "blasThreads": blas}
 
 
 def main():
@@ -238,8 +242,8 @@ def main():
         "stepMsByThreads": {str(t): r["step"] for t, r in by_threads.items()},
         "bestThreads": best,
         "stepMs": by_threads[best]["step"],
-        # OpenBLAS's own pool, the same at every torch thread count (null: not OpenBLAS).
-        "blasThreads": blas_threads(),
+        # OpenBLAS's own pool at the best count (null: no OpenBLAS told).
+        "blasThreads": by_threads[best]["blasThreads"],
         # CPU time of the process per step (all its threads): on a loaded machine the fairer figure at 1 thread.
         "stepCpuMsByThreads": {str(t): r["cpu"] for t, r in by_threads.items()},
         "phasesMs": {k: by_threads[best][k] for k in ("forward", "backward", "optimizer")},

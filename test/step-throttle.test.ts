@@ -59,7 +59,22 @@ describe('StepThrottle', () => {
     expect(posts).toHaveLength(2); // nothing posted twice, no empty message
   });
 
-  it('an explicit flush, a task change and a task end post at once and cancel the timer', () => {
+  it('a flush cancels the timer: the next post waits a whole interval from it', () => {
+    const { posts, t } = throttle();
+    t.push(step(0, 1)); // posted at 0
+    vi.advanceTimersByTime(100);
+    t.push(step(0, 2)); // held, due at 500
+    vi.advanceTimersByTime(200);
+    t.flush(); // at 300
+    vi.advanceTimersByTime(100);
+    t.push(step(0, 3)); // at 400: held until 800
+    vi.advanceTimersByTime(399);
+    expect(shown(posts)).toEqual([['0:1'], ['0:2']]);
+    vi.advanceTimersByTime(1);
+    expect(shown(posts)).toEqual([['0:1'], ['0:2'], ['0:3']]);
+  });
+
+  it('an explicit flush, a task change and a task end post at once', () => {
     const { posts, t } = throttle();
     t.push(step(0, 1));
     t.push(step(0, 2));

@@ -129,7 +129,9 @@ async function main() {
             skipExtras ? 'no decode/fusion timing' : '',
             torch
               ? `torch ${torch.torch} ${torch.blas}, ${torch.bestThreads} thread${torch.bestThreads > 1 ? 's' : ''}` +
-                (torch.blasThreads ? ` (OpenBLAS ${torch.blasThreads} of its own)` : '')
+                (torch.blasThreads
+                  ? ` (OpenBLAS: ${torch.blasThreads} thread${torch.blasThreads > 1 ? 's' : ''} of its own)`
+                  : '')
               : '',
           ];
           results.push({ ...r, backend: `node-${backend}`, torch, note: note.filter(Boolean).join('; ') || undefined });

@@ -1,8 +1,9 @@
 // Training steps come faster than a page should redraw: the worker keeps them here and posts at most one message per
 // interval (and when a strategy's task or phase changes), carrying every step so the curves miss none. Strategies
-// training in lanes interleave their steps in one message. What is held goes out once the interval is up even when no
-// step follows: the other lanes' steps arrive while the host's own loop waits, paused, and a Step must show them. Twice a second: at ten, the page's redraws of the charts
+// training in lanes interleave their steps in one message. Twice a second: at ten, the page's redraws of the charts
 // and heatmaps took the cores the lanes train on (the forgetting demo side by side in the app: 44.6 s → 37.6 s).
+// What is held goes out once the interval is up even when no step follows: the other lanes' steps arrive while the
+// host's own loop waits, paused, and the page must show the step each lane takes on Step.
 import type { StepEvent } from '../engine/experiment/events';
 import type { StepsEvent } from './protocol';
 
