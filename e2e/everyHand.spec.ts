@@ -13,6 +13,10 @@ const spec = twoTaskSpec({
   strategies: [{ name: 'seqft' }, { name: 'kif-hard' }],
 });
 
+// Paused and resumed by keyboard, so long enough that a slow page's Space still lands mid-run: at 20 steps a task the
+// run took 5 s in CI, its end came first, and Space (play when idle) started another run.
+const keyboardSpec = { ...spec, tasks: spec.tasks.map((t) => ({ ...t, steps: 80 })) };
+
 /** The run, with screenshots of the first screen, the live run and the comparison (`tag`: the width). */
 async function runToEnd(page: Page, tag: string): Promise<void> {
   await page.goto(`/#${specFragment(spec)}`);
@@ -65,7 +69,7 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
 }) => {
   test.setTimeout(300_000);
   // The run itself by keyboard only: skip link, Run, Space pauses and resumes.
-  await page.goto(`/#${specFragment(spec)}`);
+  await page.goto(`/#${specFragment(keyboardSpec)}`);
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
   await snap(page, test.info(), 'first-1280');
   const url = page.url();
@@ -82,10 +86,11 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
   await expect(page.getByTestId('run-button')).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('run-state')).toHaveText('training', { timeout: 60_000 });
-  await snap(page, test.info(), 'live-1280');
+  // Space at once, the screenshot once paused.
   await page.locator('#run-title').focus();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
+  await snap(page, test.info(), 'live-1280');
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });
   await snap(page.locator('section[aria-labelledby="compare-title"]'), test.info(), 'compare-1280');
