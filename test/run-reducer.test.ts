@@ -155,6 +155,17 @@ describe('reduceRun, event by event', () => {
       [1, 2, 12],
     ]);
     expect(both.live?.fraction).toBe(0.2);
+    // Each lane's phase is its own: one evaluates while the other trains; the run's phase is the latest event's.
+    const phases = fold(
+      ...begin(1),
+      ...begin(0),
+      { type: 'phase', strategy: 1, task: 0, phase: 'training' },
+      { type: 'phase', strategy: 0, task: 0, phase: 'training' },
+      { type: 'phase', strategy: 1, task: 0, phase: 'evaluating' },
+      stepOf(0, 1, 0.1),
+    );
+    expect(phases.live?.phases).toEqual({ 0: 'training', 1: 'evaluating' });
+    expect(phases.live?.phase).toBe('evaluating');
     const oneLeft = reduceRun(both, { type: 'strategy-done', strategy: 1, timings });
     expect(rows(oneLeft)).toEqual([[0, 1, 1]]);
     expect(oneLeft.live?.fraction).toBe(0.2);

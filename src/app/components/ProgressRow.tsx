@@ -28,12 +28,14 @@ interface RowProps {
   tasks: readonly string[];
   /** Seconds left in this strategy's task (NaN: not known). */
   taskLeft: number;
+  /** What this lane does other than training (side by side: the run's state line cannot say it for each). */
+  doing?: string | null;
   /** Stats before the row's own (the run's state) and bars after its task bar (the whole queue's): the first row's. */
   lead?: ReactNode;
   trail?: ReactNode;
 }
 
-export function ProgressRow({ p, first, strategies, tasks, taskLeft, lead, trail }: RowProps) {
+export function ProgressRow({ p, first, strategies, tasks, taskLeft, doing, lead, trail }: RowProps) {
   const id = (name: string) => (first ? name : undefined);
   return (
     <>
@@ -50,6 +52,7 @@ export function ProgressRow({ p, first, strategies, tasks, taskLeft, lead, trail
           <dd data-testid={id('progress-task')}>
             {p.task + 1}/{tasks.length}: {tasks[p.task]}
             {p.phase !== 'train' ? ` (${p.phase})` : ''}
+            {doing && <span className="muted"> · {doing}</span>}
           </dd>
         </div>
         <div>

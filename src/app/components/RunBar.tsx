@@ -19,6 +19,7 @@ import { ExperimentName } from './ExperimentName';
 import { ResumeCard } from './ResumeCard';
 import { count } from '../plural';
 import { Bar, ProgressRow } from './ProgressRow';
+import type { RunPhase } from '../../engine/run/state';
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 function usePlayPause() {
@@ -59,10 +60,22 @@ function usePlayPause() {
   return { phase, active, canStart, problems, toggle, spec, fieldsBad, memoryWarning: memory?.warning };
 }
 
+const doingText = (doing: RunPhase | null, backend: string | undefined) =>
+  doing === 'compiling'
+    ? `compiling shaders (the first ${backend ?? ''} steps are slow)…`
+    : doing === 'evaluating'
+      ? 'evaluating…'
+      : doing === 'fusing'
+        ? 'fusing…'
+        : doing === 'finishing'
+          ? 'finishing the task…'
+          : 'training';
+
 function Progress() {
   const rows = useRunStore((s) => s.run?.live?.progress) ?? [];
   const fraction = useRunStore((s) => s.run?.live?.fraction ?? 0);
   const runPhase = useRunStore((s) => s.run?.live?.phase ?? null);
+  const phases = useRunStore((s) => s.run?.live?.phases);
   const taskStartedAt = useRunStore((s) => s.taskStartedAt);
   const strategies = useStrategies();
   const tasks = useTaskNames();
@@ -75,8 +88,18 @@ function Progress() {
   const download = useTrainerStore((s) => s.download);
   if (!active && !outcome) return null;
   const now = performance.now();
-  // What the run does inside 'training' is told by the runner's phase events.
-  const doing = phase === 'training' ? runPhase : null;
+  // What the run does inside 'training' is told by the runner's phase events. Side by side, each lane's row says what
+  // it does, and the run is training while any lane is.
+  const laneDoing = (p: (typeof rows)[number]) => phases?.[p.strategy] ?? 'training';
+  const lanes = rows.length > 1;
+  const doing =
+    phase !== 'training'
+      ? null
+      : lanes
+        ? rows.some((p) => laneDoing(p) === 'training')
+          ? 'training'
+          : laneDoing(rows[0])
+        : runPhase;
   const state = !active
     ? (outcome?.kind ?? 'finished')
     : phase === 'loading-base'
@@ -87,15 +110,7 @@ function Progress() {
         ? 'paused'
         : phase === 'stopping'
           ? 'stopping…'
-          : doing === 'compiling'
-            ? `compiling shaders (the first ${backend ?? ''} steps are slow)…`
-            : doing === 'evaluating'
-              ? 'evaluating…'
-              : doing === 'fusing'
-                ? 'fusing…'
-                : doing === 'finishing'
-                  ? 'finishing the task…'
-                  : 'training';
+          : doingText(doing, backend);
   const taskLeft = (p: (typeof rows)[number]) =>
     p.step > 0 && phase === 'training'
       ? ((now - (taskStartedAt[p.strategy] ?? now)) / 1000 / p.step) * (p.steps - p.step)
@@ -135,6 +150,7 @@ function Progress() {
           strategies={strategies}
           tasks={tasks}
           taskLeft={taskLeft(p)}
+          doing={lanes && phase === 'training' && laneDoing(p) !== 'training' ? doingText(laneDoing(p), backend) : null}
           lead={i === 0 && stateStat}
           trail={i === 0 && queueBar}
         />

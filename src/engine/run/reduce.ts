@@ -77,7 +77,8 @@ const handlers: Handlers = {
       ...(e.done ? {} : { live: {} }),
     })),
   'strategy-units': (s, e) => update(s, e.strategy, (x) => ({ ...x, units: e.units })),
-  phase: (s, e) => (s.live ? { ...s, live: { ...s.live, phase: e.phase } } : s),
+  phase: (s, e) =>
+    s.live ? { ...s, live: { ...s.live, phase: e.phase, phases: { ...s.live.phases, [e.strategy]: e.phase } } } : s,
   'task-start': (s, e) =>
     withProgressRow(s, e.strategy, {
       strategy: e.strategy,

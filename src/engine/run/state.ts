@@ -31,7 +31,10 @@ export interface RunLive {
   progress: RunProgress[];
   /** Share of the run's planned training steps done, 0..1: the latest step's, which counts every lane. */
   fraction: number;
+  /** The latest 'phase' event's phase, whichever strategy it was for. */
   phase: RunPhase | null;
+  /** Each strategy's latest phase: lanes do different things at once (one evaluates while the other trains). */
+  phases?: Record<number, RunPhase>;
 }
 
 export interface StrategyLive {
