@@ -90,6 +90,7 @@ test('by keyboard: skip link, one tab stop per heatmap with arrow keys, the top 
   await page.locator('#run-title').focus();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-state')).toHaveText('paused');
+  await expect(page.getByTestId('progress-task')).toBeVisible(); // the first task has started (before its first step)
   await snap(page, test.info(), 'live-1280');
   await page.keyboard.press('Space');
   await expect(page.getByTestId('run-result')).toContainText('Finished', { timeout: 240_000 });

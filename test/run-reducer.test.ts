@@ -166,6 +166,9 @@ describe('reduceRun, event by event', () => {
     );
     expect(phases.live?.phases).toEqual({ 0: 'training', 1: 'evaluating' });
     expect(phases.live?.phase).toBe('evaluating');
+    // Its next task's start ends the evaluation; the other lane's phase stays.
+    const nextTask = reduceRun(phases, { type: 'task-start', strategy: 1, task: 1, steps: 4 });
+    expect(nextTask.live?.phases).toEqual({ 0: 'training' });
     const oneLeft = reduceRun(both, { type: 'strategy-done', strategy: 1, timings });
     expect(rows(oneLeft)).toEqual([[0, 1, 1]]);
     expect(oneLeft.live?.fraction).toBe(0.2);

@@ -88,18 +88,18 @@ function Progress() {
   const download = useTrainerStore((s) => s.download);
   if (!active && !outcome) return null;
   const now = performance.now();
-  // What the run does inside 'training' is told by the runner's phase events. Side by side, each lane's row says what
-  // it does, and the run is training while any lane is.
+  // What the run does inside 'training' is told by the runner's phase events, each strategy's own: each lane's row
+  // says what it does, and the run is training while any lane is (the latest event may be another lane's).
   const laneDoing = (p: (typeof rows)[number]) => phases?.[p.strategy] ?? 'training';
   const lanes = rows.length > 1;
   const doing =
     phase !== 'training'
       ? null
-      : lanes
-        ? rows.some((p) => laneDoing(p) === 'training')
+      : rows.length === 0
+        ? runPhase
+        : rows.some((p) => laneDoing(p) === 'training')
           ? 'training'
-          : laneDoing(rows[0])
-        : runPhase;
+          : laneDoing(rows[0]);
   const state = !active
     ? (outcome?.kind ?? 'finished')
     : phase === 'loading-base'

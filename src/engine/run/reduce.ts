@@ -48,6 +48,13 @@ function withProgressRow(s: RunState, i: number, row: RunProgress | null): RunSt
   return { ...s, live: { ...s.live, progress } };
 }
 
+/** A new task: the strategy's last phase (its evaluation of the task before) is over. */
+function withoutPhase(s: RunState, i: number): RunState {
+  if (!s.live?.phases || !(i in s.live.phases)) return s;
+  const { [i]: _, ...phases } = s.live.phases;
+  return { ...s, live: { ...s.live, phases } };
+}
+
 const handlers: Handlers = {
   'run-start': (_, e) => ({
     format: RESULTS_FORMAT,
@@ -80,7 +87,7 @@ const handlers: Handlers = {
   phase: (s, e) =>
     s.live ? { ...s, live: { ...s.live, phase: e.phase, phases: { ...s.live.phases, [e.strategy]: e.phase } } } : s,
   'task-start': (s, e) =>
-    withProgressRow(s, e.strategy, {
+    withProgressRow(withoutPhase(s, e.strategy), e.strategy, {
       strategy: e.strategy,
       task: e.task,
       phase: 'train',
