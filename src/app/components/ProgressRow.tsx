@@ -28,7 +28,7 @@ interface RowProps {
   tasks: readonly string[];
   /** Seconds left in this strategy's task (NaN: not known). */
   taskLeft: number;
-  /** What this lane does other than training (side by side: the run's state line cannot say it for each). */
+  /** What this lane does other than training, in place of its time left (the State line cannot say it per lane). */
   doing?: string | null;
   /** Stats before the row's own (the run's state) and bars after its task bar (the whole queue's): the first row's. */
   lead?: ReactNode;
@@ -52,7 +52,6 @@ export function ProgressRow({ p, first, strategies, tasks, taskLeft, doing, lead
           <dd data-testid={id('progress-task')}>
             {p.task + 1}/{tasks.length}: {tasks[p.task]}
             {p.phase !== 'train' ? ` (${p.phase})` : ''}
-            {doing && <span className="muted"> · {doing}</span>}
           </dd>
         </div>
         <div>
@@ -69,7 +68,7 @@ export function ProgressRow({ p, first, strategies, tasks, taskLeft, doing, lead
       <div className="bars">
         <div>
           <span className="bar-label">
-            This task <span className="muted">· time left {fmtSeconds(taskLeft)}</span>
+            This task <span className="muted">· {doing ?? `time left ${fmtSeconds(taskLeft)}`}</span>
           </span>
           <Bar
             label={
