@@ -74,6 +74,16 @@ test('the forgetting demo side by side: pause, step and resume reach both lanes,
   await expect(page.getByRole('progressbar', { name: /current task/ })).toHaveCount(2);
   if (process.env.SHOTS)
     await page.locator('.runbar').screenshot({ path: `${process.env.SHOTS}/runbar-side-by-side.png` });
+  // A lane's evaluation is said on its own task bar while the run, its other lane training, says training.
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid=run-state]')?.textContent === 'training' &&
+      [...document.querySelectorAll('.runbar .bar-label')].some((l) =>
+        l.textContent?.includes('This task · evaluating…'),
+      ),
+    null,
+    { polling: 100, timeout: 120_000 },
+  );
 
   // Pause until both lanes are held inside a task (a lane can be at a task's end: they started apart, and the poll above
   // has no upper bound); the time paused is left out of the wall time.
