@@ -154,25 +154,24 @@ def add_lora(model, rank, alpha):
                 att.q, att.v = Lora(att.q, rank, alpha), Lora(att.v, rank, alpha)
 
 
-def blas_loaded():
-    """The BLAS library this process actually mapped (Debian's torch links libblas.so.3, an alternative)."""
+def mapped(needle):
+    """Paths of the files this process mapped whose path holds `needle` (none where /proc cannot be read)."""
     try:
         with open("/proc/self/maps") as f:
-            libs = {line.split()[-1].rsplit("/", 1)[-1] for line in f if "blas" in line}
-        return ",".join(sorted(libs)) or "?"
+            return sorted({line.split()[-1] for line in f if needle in line})
     except OSError:
-        return "?"
+        return []
+
+
+def blas_loaded():
+    """The BLAS library this process actually mapped (Debian's torch links libblas.so.3, an alternative)."""
+    return ",".join(sorted({path.rsplit("/", 1)[-1] for path in mapped("blas")})) or "?"
 
 
 def blas_threads():
     """The threads OpenBLAS's own pool runs, which Debian's pthread build keeps whatever torch.set_num_threads says
     (so at one torch thread its products still use every core). None where no mapped OpenBLAS tells."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({line.split()[-1] for line in f if "libopenblas" in line})
-    except OSError:
-        return None
-    for path in paths:
+    for path in mapped("libopenblas"):
         try:
             return ctypes.CDLL(path).openblas_get_num_threads()
         except (OSError, AttributeError):
